@@ -1,0 +1,57 @@
+# vsr: build, test and demo on Debian. `make demo` from a fresh clone sets up, builds and upscales a sample.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+# Release builds are tuned for this CPU (AVX-512/AVX2 where present). Use `make build NATIVE=` for a
+# portable baseline x86-64 binary.
+NATIVE ?= -Xswiftc -target-cpu -Xswiftc native
+RELEASE_FLAGS := -c release $(NATIVE)
+# The man page's date: bump it with the version so regenerating the page is reproducible.
+MAN_DATE := 2026-11-23
+APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config
+
+.PHONY: setup build test demo man man-check install clean samples
+
+setup:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  sudo_cmd=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build:
+	swift build $(RELEASE_FLAGS) --product vsr
+	@echo "built .build/release/vsr"
+
+test:
+	swift build --build-tests
+	swift test --skip-build
+	$(MAKE) man-check
+
+demo: setup build
+	@mkdir -p out
+	.build/release/vsr upscale Samples/testsrc2-320x180-h264-aac.mp4 -o out/demo-x2.mp4 --scale 2 -y
+	@ffprobe -v error -show_entries stream=codec_type,codec_name,width,height -of compact out/demo-x2.mp4
+
+# The man page is generated from the CLI definition by swift-argument-parser's generator.
+man:
+	swift build --product vsr
+	swift build --product generate-manual
+	@tmp=$$(mktemp -d) && .build/debug/generate-manual .build/debug/vsr --date $(MAN_DATE) -o $$tmp \
+	  && mkdir -p man && cp $$tmp/vsr.1 man/vsr.1 && rm -rf $$tmp
+	@echo "wrote man/vsr.1"
+
+man-check:
+	swift build --product vsr
+	swift build --product generate-manual
+	@tmp=$$(mktemp -d) && .build/debug/generate-manual .build/debug/vsr --date $(MAN_DATE) -o $$tmp \
+	  && if diff -u man/vsr.1 $$tmp/vsr.1; then echo "man page: up to date"; rm -rf $$tmp; \
+	     else echo "man/vsr.1 is stale: run 'make man' and commit it"; rm -rf $$tmp; exit 1; fi
+
+install: build
+	install -Dm755 .build/release/vsr $(DESTDIR)$(PREFIX)/bin/vsr
+	install -Dm644 man/vsr.1 $(DESTDIR)$(PREFIX)/share/man/man1/vsr.1
+
+samples:
+	Samples/make-samples.sh
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric modules are tuned for the host CPU in the Makefile
+/// (`-Xswiftc -target-cpu -Xswiftc native`); the package itself stays portable.
+let package = Package(
+    name: "vsr",
+    products: [
+        .executable(name: "vsr", targets: ["vsr"]),
+        .library(name: "VSRCore", targets: ["VSRCore"]),
+        .library(name: "VSRMedia", targets: ["VSRMedia"]),
+        .library(name: "VSRPipeline", targets: ["VSRPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // FFmpeg's C API (libavformat, libavcodec, libswscale, libavutil), found through pkg-config.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        // Value types and the protocols the pipeline is built from. No FFmpeg here.
+        .target(name: "VSRCore"),
+        // The only module that imports CFFmpeg: demux, decode, encode, mux, swscale.
+        .target(name: "VSRMedia", dependencies: ["VSRCore", "CFFmpeg"]),
+        // Drives frames from a source through upscalers to a sink. Knows protocols, never FFmpeg.
+        .target(name: "VSRPipeline", dependencies: ["VSRCore"]),
+        .executableTarget(
+            name: "vsr",
+            dependencies: [
+                "VSRCore", "VSRMedia", "VSRPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VSRCoreTests", dependencies: ["VSRCore"]),
+        .testTarget(name: "VSRMediaTests", dependencies: ["VSRMedia", "VSRCore"]),
+        .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
+        // End-to-end tests drive the built `vsr` binary and check its output with the ffmpeg/ffprobe CLIs.
+        .testTarget(name: "vsrTests", dependencies: ["vsr"]),
+    ]
+)

@@ -1,0 +1,55 @@
+/// The planar pixel formats vsr processes natively. Every other input format is converted to the
+/// nearest of these when decoded (see `PixelFormat.nearest(...)` in VSRMedia).
+public enum PixelFormat: String, CaseIterable, Sendable, Codable {
+    case yuv420p, yuv422p, yuv444p
+    case yuv420p10le, yuv422p10le, yuv444p10le
+    case gray, gray10le
+
+    /// Bits per sample: 8 or 10.
+    public var bitDepth: Int {
+        switch self {
+        case .yuv420p, .yuv422p, .yuv444p, .gray: return 8
+        case .yuv420p10le, .yuv422p10le, .yuv444p10le, .gray10le: return 10
+        }
+    }
+
+    /// Bytes per stored sample: 1 for 8-bit, 2 (little-endian) for 10-bit.
+    public var bytesPerSample: Int { bitDepth > 8 ? 2 : 1 }
+
+    /// The largest sample value, `2^bitDepth - 1`.
+    public var maxSampleValue: Int { (1 << bitDepth) - 1 }
+
+    /// True for luma-only formats.
+    public var isGray: Bool { self == .gray || self == .gray10le }
+
+    /// Number of planes: 1 for gray, 3 for YUV.
+    public var planeCount: Int { isGray ? 1 : 3 }
+
+    /// log2 of the horizontal and vertical chroma subsampling factors.
+    public var chromaShift: (x: Int, y: Int) {
+        switch self {
+        case .yuv420p, .yuv420p10le: return (1, 1)
+        case .yuv422p, .yuv422p10le: return (1, 0)
+        case .yuv444p, .yuv444p10le, .gray, .gray10le: return (0, 0)
+        }
+    }
+
+    /// The size of plane `index` for a picture of `width` x `height`. Chroma sizes round up, as in
+    /// FFmpeg (`AV_CEIL_RSHIFT`), so odd picture sizes keep their last column and row.
+    public func planeSize(_ index: Int, width: Int, height: Int) -> (width: Int, height: Int) {
+        guard index > 0 else { return (width, height) }
+        let shift = chromaShift
+        return ((width + (1 << shift.x) - 1) >> shift.x, (height + (1 << shift.y) - 1) >> shift.y)
+    }
+
+    /// The same chroma layout at another bit depth.
+    public func withBitDepth(_ depth: Int) -> PixelFormat {
+        let tenBit = depth > 8
+        switch self {
+        case .yuv420p, .yuv420p10le: return tenBit ? .yuv420p10le : .yuv420p
+        case .yuv422p, .yuv422p10le: return tenBit ? .yuv422p10le : .yuv422p
+        case .yuv444p, .yuv444p10le: return tenBit ? .yuv444p10le : .yuv444p
+        case .gray, .gray10le: return tenBit ? .gray10le : .gray
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// A decoded picture in one of the native formats, with where it sits in time.
+public struct VideoFrame: Sendable {
+    /// Position in decode-output (presentation) order, starting at 0.
+    public var index: Int
+    /// Presentation timestamp in the stream's time base.
+    public var pts: Int64
+    /// Display duration in the stream's time base; 0 when unknown.
+    public var duration: Int64
+    public var format: PixelFormat
+    /// Y, then U and V for YUV formats; Y alone for gray.
+    public var planes: [Plane]
+
+    public init(index: Int, pts: Int64, duration: Int64, format: PixelFormat, planes: [Plane]) {
+        precondition(planes.count == format.planeCount, "\(format.rawValue) needs \(format.planeCount) planes")
+        self.index = index
+        self.pts = pts
+        self.duration = duration
+        self.format = format
+        self.planes = planes
+    }
+
+    public var width: Int { planes[0].width }
+    public var height: Int { planes[0].height }
+}

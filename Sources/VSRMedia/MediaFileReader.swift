@@ -1,0 +1,151 @@
+import CFFmpeg
+import VSRCore
+
+/// A `FrameSource` over a media file: demuxes, decodes the main video stream, and hands each
+/// packet of the other streams to `passthrough` (the writer copies them without re-encoding).
+/// Not thread-safe.
+public final class MediaFileReader: FrameSource {
+    public let path: String
+    public let streamInfo: VideoStreamInfo
+    let demuxer: Demuxer
+    private let decoder: VideoDecoder
+    private let converter = PixelConverter()
+    private let packet = Packet()
+    private let decoded = Frame()
+    private var draining = false
+    private var finished = false
+    private var nextIndex = 0
+    private var nextPts: Int64 = 0
+    /// Receives every packet that is not from the decoded video stream, in file order.
+    var passthrough: ((Packet, UnsafeMutablePointer<AVStream>) throws -> Void)?
+
+    /// Opens `path`; throws `VSRError.inputNotFound` or `.invalidInput` naming the file.
+    public init(path: String) throws {
+        self.path = path
+        demuxer = try Demuxer(path: path)
+        let stream = demuxer.videoStream
+        decoder = try VideoDecoder(stream: stream, path: path)
+        streamInfo = try MediaFileReader.describe(stream: stream, demuxer: demuxer, path: path)
+    }
+
+    /// Number of packets the decoder could not decode (damaged data); decoding continued past them.
+    public var corruptPackets: Int { decoder.corruptPackets }
+
+    public func nextFrame() throws -> VideoFrame? {
+        while !finished {
+            switch try decoder.receive(into: decoded) {
+            case .ok:
+                return try makeFrame(decoded.pointer)
+            case .endOfStream:
+                finished = true
+            case .again:
+                try feedDecoder()
+            }
+        }
+        return nil
+    }
+
+    /// Reads packets until one video packet went to the decoder (or the input ended).
+    private func feedDecoder() throws {
+        while !draining {
+            guard try demuxer.read(into: packet) else {
+                draining = true
+                try decoder.send(nil)
+                return
+            }
+            if packet.streamIndex == demuxer.videoStreamIndex {
+                try decoder.send(packet)
+                return
+            }
+            try passthrough?(packet, demuxer.stream(packet.streamIndex))
+        }
+    }
+
+    private func makeFrame(_ frame: UnsafeMutablePointer<AVFrame>) throws -> VideoFrame {
+        let f = frame.pointee
+        guard Int(f.width) == streamInfo.width, Int(f.height) == streamInfo.height else {
+            throw VSRError.invalidInput(path: path, reason: "the video size changes mid-stream from " +
+                "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), " +
+                "which vsr does not support")
+        }
+        let best = f.best_effort_timestamp
+        let pts = best == vsr_nopts_value() ? nextPts : best
+        var duration = f.pkt_duration
+        if duration <= 0 { duration = defaultFrameDuration }
+        nextPts = pts + max(duration, 1)
+
+        let source = AVPixelFormat(rawValue: f.format)
+        let target = streamInfo.format
+        let planes: [Plane]
+        if PixelFormat(source) == target || MediaFileReader.fullRangeTwin(of: source) == target {
+            planes = FramePlanes.planes(of: frame, format: target)
+        } else {
+            let matrix = streamInfo.color.matrix == 1 ? SWS_CS_ITU709 : SWS_CS_ITU601
+            let converted = try converter.convert(frame, to: target.avPixelFormat, matrix: matrix)
+            planes = FramePlanes.planes(of: converted, format: target)
+        }
+        defer { nextIndex += 1 }
+        return VideoFrame(index: nextIndex, pts: pts, duration: duration, format: target, planes: planes)
+    }
+
+    /// One frame's duration at the average frame rate, in the stream's time base; 0 if unknown.
+    private var defaultFrameDuration: Int64 {
+        let rate = streamInfo.frameRate, tb = streamInfo.timeBase
+        guard rate.num > 0, rate.den > 0, tb.num > 0 else { return 0 }
+        return av_rescale_q(1, AVRational(num: rate.den, den: rate.num), tb.avRational)
+    }
+
+    /// The deprecated full-range `yuvj` formats are the plain layouts with `range = full`.
+    static func fullRangeTwin(of format: AVPixelFormat) -> PixelFormat? {
+        switch format {
+        case AV_PIX_FMT_YUVJ420P: return .yuv420p
+        case AV_PIX_FMT_YUVJ422P: return .yuv422p
+        case AV_PIX_FMT_YUVJ444P: return .yuv444p
+        default: return nil
+        }
+    }
+
+    private static func describe(stream: UnsafeMutablePointer<AVStream>, demuxer: Demuxer,
+                                 path: String) throws -> VideoStreamInfo {
+        let p = stream.pointee.codecpar.pointee
+        guard p.width > 0, p.height > 0 else {
+            throw VSRError.invalidInput(path: path, reason: "the video stream has no size (\(p.width)x\(p.height))")
+        }
+        let source = AVPixelFormat(rawValue: p.format)
+        guard source != AV_PIX_FMT_NONE else {
+            throw VSRError.invalidInput(path: path, reason: "the video stream has no known pixel format")
+        }
+        let sourceName = PixelFormat.name(of: source)
+        let format = fullRangeTwin(of: source) ?? PixelFormat.nearest(to: source)
+        var color = ColorInfo(
+            primaries: Int32(p.color_primaries.rawValue), transfer: Int32(p.color_trc.rawValue),
+            matrix: Int32(p.color_space.rawValue),
+            range: ColorRange(rawValue: Int32(p.color_range.rawValue)) ?? .unspecified,
+            chromaLocation: ChromaLocation(rawValue: Int32(p.chroma_location.rawValue)) ?? .unspecified)
+        if fullRangeTwin(of: source) != nil { color.range = .full }
+        let isRGB = av_pix_fmt_desc_get(source).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false
+        if isRGB || source == AV_PIX_FMT_PAL8 {
+            // Converted to YUV here: tag what the conversion produced (FFmpeg's untagged default).
+            color.matrix = p.height >= 720 ? 1 : 6
+            color.range = .limited
+        }
+        var rate = stream.pointee.avg_frame_rate
+        if rate.num <= 0 || rate.den <= 0 { rate = stream.pointee.r_frame_rate }
+        var sar = stream.pointee.sample_aspect_ratio
+        if sar.num == 0 { sar = p.sample_aspect_ratio }
+        var count: Int? = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
+        if count == nil, rate.num > 0, rate.den > 0 {
+            let tb = stream.pointee.time_base
+            if stream.pointee.duration > 0 {
+                count = Int((Double(stream.pointee.duration) * av_q2d(tb) * av_q2d(rate)).rounded())
+            } else if demuxer.context.pointee.duration > 0 {
+                count = Int((Double(demuxer.context.pointee.duration) / Double(AV_TIME_BASE) * av_q2d(rate)).rounded())
+            }
+        }
+        return VideoStreamInfo(
+            width: Int(p.width), height: Int(p.height), format: format,
+            timeBase: Rational(stream.pointee.time_base), frameRate: Rational(rate),
+            sampleAspectRatio: Rational(sar), color: color, estimatedFrameCount: count,
+            sourceFormatName: sourceName)
+    }
+}

@@ -1,0 +1,235 @@
+import CFFmpeg
+import Foundation
+import VSRCore
+
+/// A `FrameSink` that encodes frames and muxes them into a file, together with the streams,
+/// chapters and metadata copied from a `MediaFileReader`.
+///
+/// Bytes go to a temporary file beside the output, renamed over the output by `finish()`, so a
+/// failed run never leaves a half-written file under the requested name. Not thread-safe, except
+/// that copied packets may arrive from the reader's thread (the muxer serialises them).
+public final class MediaFileWriter: FrameSink {
+    public let outputPath: String
+    private let temporaryPath: String
+    private let muxer: Muxer
+    private let encoder: VideoEncoder
+    private let videoStreamIndex: Int32
+    private let encoderTimeBase: AVRational
+    /// Containers without timestamps (y4m) number frames instead of carrying pts.
+    private let numbersFrames: Bool
+    private let converter = PixelConverter()
+    private let outputFrame = Frame()
+    private let packet = Packet()
+    /// Input stream index -> output stream index for copied streams.
+    private var copiedStreams: [Int32: Int32] = [:]
+    /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
+    private var durations: [Int64: Int64] = [:]
+    private var state: State = .open
+    /// One line per stream that was dropped because the container cannot hold it.
+    public private(set) var warnings: [String] = []
+
+    private enum State { case open, finished, aborted }
+
+    /// Creates the output (after checking it may be written) and writes the container header.
+    /// - Parameters:
+    ///   - video: the frames that will be written (already at the output size).
+    ///   - source: the reader whose other streams, chapters and metadata are copied; its
+    ///     `passthrough` is connected to this writer.
+    public init(path: String, video: VideoStreamInfo, source: MediaFileReader?, streams: StreamSelection,
+                settings: EncoderSettings, overwrite: Bool) throws {
+        outputPath = path
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        if let source, URL(fileURLWithPath: source.path).standardizedFileURL == url.standardizedFileURL {
+            throw VSRError.usage("\(path): the output would overwrite the input")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw VSRError.outputUnwritable(path: path, reason: "is a directory") }
+            if !overwrite { throw VSRError.outputExists(path: path) }
+        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw VSRError.outputUnwritable(path: path, reason: "no such directory \(directory)")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw VSRError.outputUnwritable(path: path, reason: "directory \(directory) is not writable")
+        }
+        let format = try Muxer.format(for: path)
+        temporaryPath = directory + "/." + url.lastPathComponent + ".\(getpid()).vsr-tmp"
+        muxer = try Muxer(path: temporaryPath, format: format, displayPath: path)
+        do {
+            let muxerName = String(cString: format.pointee.name)
+            numbersFrames = muxerName == "yuv4mpegpipe" || format.pointee.flags & AVFMT_NOTIMESTAMPS != 0
+            let rate = video.frameRate
+            if numbersFrames {
+                guard rate.num > 0, rate.den > 0 else {
+                    throw VSRError.unsupported("\(path): \(muxerName) needs a constant frame rate, but the input has none")
+                }
+                encoderTimeBase = AVRational(num: rate.den, den: rate.num)
+            } else {
+                encoderTimeBase = video.timeBase.avRational
+            }
+            encoder = try VideoEncoder(video: video, timeBase: Rational(encoderTimeBase), muxer: format,
+                                       settings: settings, outputPath: path)
+            let stream = muxer.addStream()
+            videoStreamIndex = stream.pointee.index
+            try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
+                             "\(path): video stream parameters")
+            stream.pointee.time_base = encoderTimeBase
+            stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
+            if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
+            if let source {
+                try copyStreams(from: source, selection: streams)
+                try copyContainerMetadata(from: source.demuxer.context)
+                source.passthrough = { [unowned self] packet, inputStream in
+                    try self.copy(packet, from: inputStream)
+                }
+            }
+            try muxer.writeHeader(displayPath: path)
+        } catch {
+            muxer.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw error
+        }
+    }
+
+    deinit {
+        if state == .open { abort() }
+    }
+
+    /// The encoder actually used (e.g. "libx264").
+    public var codecName: String { encoder.codecName }
+    /// The pixel format the encoder receives.
+    public var encodedPixelFormat: String { PixelFormat.name(of: encoder.pixelFormat) }
+
+    public func write(_ frame: VideoFrame) throws {
+        let target = encoder.pixelFormat
+        let out = outputFrame.pointer
+        if PixelFormat(target) == frame.format {
+            try allocate(out, width: frame.width, height: frame.height, format: target)
+            FramePlanes.copy(frame.planes, into: out)
+            try send(out, frame: frame)
+        } else {
+            // The encoder wants another layout (e.g. --pix-fmt yuv420p for a 4:2:2 source).
+            try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
+            FramePlanes.copy(frame.planes, into: out)
+            try send(converter.convert(out, to: target), frame: frame)
+        }
+    }
+
+    private func send(_ avFrame: UnsafeMutablePointer<AVFrame>, frame: VideoFrame) throws {
+        let pts = numbersFrames ? Int64(frame.index) : frame.pts
+        avFrame.pointee.pts = pts
+        avFrame.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        if frame.duration > 0 && !numbersFrames { durations[pts] = frame.duration }
+        try encoder.send(avFrame)
+        try drainEncoder()
+    }
+
+    private func allocate(_ frame: UnsafeMutablePointer<AVFrame>, width: Int, height: Int,
+                          format: AVPixelFormat) throws {
+        let f = frame.pointee
+        if f.width == Int32(width) && f.height == Int32(height) && f.format == format.rawValue {
+            // The encoder may still hold a reference to the previous picture.
+            try FFmpeg.check(av_frame_make_writable(frame), "making a frame writable")
+            return
+        }
+        av_frame_unref(frame)
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
+        frame.pointee.format = format.rawValue
+        try FFmpeg.check(av_frame_get_buffer(frame, 0), "allocating a \(width)x\(height) frame")
+    }
+
+    private func drainEncoder() throws {
+        while case .ok = try encoder.receive(into: packet) {
+            let p = packet.pointer
+            if p.pointee.duration == 0, let duration = durations.removeValue(forKey: p.pointee.pts) {
+                p.pointee.duration = duration
+            } else {
+                durations.removeValue(forKey: p.pointee.pts)
+            }
+            try muxer.write(packet, to: videoStreamIndex, from: encoderTimeBase)
+        }
+    }
+
+    /// Drains the encoder, writes the trailer, and renames the temporary file over the output.
+    /// Returns the size of the output in bytes.
+    public func finish() throws -> Int64? {
+        guard state == .open else { return nil }
+        do {
+            try encoder.send(nil)
+            try drainEncoder()
+            try muxer.finish()
+            if FileManager.default.fileExists(atPath: outputPath) {
+                try? FileManager.default.removeItem(atPath: outputPath)
+            }
+            guard rename(temporaryPath, outputPath) == 0 else {
+                throw VSRError.outputUnwritable(path: outputPath, reason: String(cString: strerror(errno)))
+            }
+            state = .finished
+        } catch {
+            abort()
+            throw error
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: outputPath)
+        return (attributes?[.size] as? NSNumber)?.int64Value
+    }
+
+    public func abort() {
+        guard state == .open else { return }
+        state = .aborted
+        muxer.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+
+    // MARK: - Copied streams
+
+    private func copyStreams(from source: MediaFileReader, selection: StreamSelection) throws {
+        let demuxer = source.demuxer
+        let format = muxer.format
+        for index in 0..<demuxer.streamCount where index != demuxer.videoStreamIndex {
+            let input = demuxer.stream(index)
+            let parameters = input.pointee.codecpar!
+            let kind = parameters.pointee.codec_type
+            let isCoverArt = input.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
+            let wanted: Bool
+            switch kind {
+            case AVMEDIA_TYPE_AUDIO: wanted = selection.audio
+            case AVMEDIA_TYPE_SUBTITLE: wanted = selection.subtitles
+            case AVMEDIA_TYPE_VIDEO: wanted = selection.other && isCoverArt
+            default: wanted = selection.other
+            }
+            guard wanted else { continue }
+            let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+            let kindName = av_get_media_type_string(kind).map { String(cString: $0) } ?? "data"
+            guard avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 else {
+                warnings.append("dropped \(kindName) stream #\(index) (\(codecName)): " +
+                                "the \(String(cString: format.pointee.name)) container cannot hold it")
+                continue
+            }
+            let output = muxer.addStream()
+            try FFmpeg.check(avcodec_parameters_copy(output.pointee.codecpar, parameters),
+                             "\(outputPath): copying stream #\(index)")
+            // The input container's codec tag may mean something else in the output container.
+            output.pointee.codecpar.pointee.codec_tag = 0
+            output.pointee.time_base = input.pointee.time_base
+            output.pointee.disposition = input.pointee.disposition
+            output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
+            output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
+            av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0)
+            copiedStreams[index] = output.pointee.index
+        }
+    }
+
+    private func copyContainerMetadata(from input: UnsafeMutablePointer<AVFormatContext>) throws {
+        let output = muxer.context
+        try FFmpeg.check(av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0), "copying metadata")
+        try FFmpeg.check(vsr_copy_chapters(output, input), "copying chapters")
+    }
+
+    private func copy(_ packet: Packet, from input: UnsafeMutablePointer<AVStream>) throws {
+        guard let outputIndex = copiedStreams[input.pointee.index] else { return }
+        try muxer.write(packet, to: outputIndex, from: input.pointee.time_base)
+    }
+}

@@ -1,0 +1,99 @@
+import CFFmpeg
+import Foundation
+import VSRCore
+
+/// Writes packets into a container with libavformat. Streams are added before `writeHeader()`;
+/// `write` may then be called from several threads (video from the encoder, copied streams from
+/// the demuxer): a lock serialises them, and libavformat interleaves by dts.
+final class Muxer: @unchecked Sendable {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    /// Where bytes go (a temporary file until the writer renames it).
+    let path: String
+    private let lock = NSLock()
+    private var headerWritten = false
+    private var closed = false
+
+    /// - Parameters:
+    ///   - path: the file to write.
+    ///   - format: the container, chosen from the final output name by `Muxer.format(for:)`.
+    init(path: String, format: UnsafePointer<AVOutputFormat>, displayPath: String) throws {
+        self.path = path
+        var allocated: UnsafeMutablePointer<AVFormatContext>? = nil
+        try FFmpeg.check(avformat_alloc_output_context2(&allocated, format, nil, path)) {
+            VSRError.outputUnwritable(path: displayPath, reason: $0)
+        }
+        context = allocated!
+        if format.pointee.flags & AVFMT_NOFILE == 0 {
+            do {
+                try FFmpeg.check(avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)) {
+                    VSRError.outputUnwritable(path: displayPath, reason: $0)
+                }
+            } catch {
+                avformat_free_context(context)
+                throw error
+            }
+        }
+    }
+
+    deinit { _ = close() }
+
+    /// The container for an output file name, from its extension.
+    static func format(for path: String) throws -> UnsafePointer<AVOutputFormat> {
+        guard let format = av_guess_format(nil, path, nil) else {
+            throw VSRError.usage("\(path): cannot tell the container from the file name; " +
+                                 "expected an extension such as .mp4, .mkv, .mov, .webm or .y4m")
+        }
+        return format
+    }
+
+    var format: UnsafePointer<AVOutputFormat> { context.pointee.oformat }
+
+    /// Adds a stream; returns it so the caller can fill its parameters.
+    func addStream() -> UnsafeMutablePointer<AVStream> {
+        guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        return stream
+    }
+
+    func stream(_ index: Int32) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[Int(index)]! }
+
+    func writeHeader(displayPath: String) throws {
+        try FFmpeg.check(avformat_write_header(context, nil)) {
+            VSRError.outputUnwritable(path: displayPath, reason: "cannot write the container header: \($0)")
+        }
+        headerWritten = true
+    }
+
+    /// Rescales `packet` from `timeBase` to the stream's time base and writes it, interleaved.
+    func write(_ packet: Packet, to streamIndex: Int32, from timeBase: AVRational) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let p = packet.pointer
+        p.pointee.stream_index = streamIndex
+        av_packet_rescale_ts(p, timeBase, stream(streamIndex).pointee.time_base)
+        p.pointee.pos = -1
+        try FFmpeg.check(av_interleaved_write_frame(context, p), "\(path): writing a packet")
+    }
+
+    /// Writes the trailer and closes the file.
+    func finish() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard headerWritten, !closed else { return }
+        let trailer = av_write_trailer(context)
+        let closing = close()
+        try FFmpeg.check(trailer, "\(path): writing the container trailer")
+        try FFmpeg.check(closing, "\(path): closing the output")
+    }
+
+    /// Closes the file without a trailer (after a failure) and frees the context.
+    /// Returns avio's status: closing flushes buffered bytes, which can fail (disk full).
+    @discardableResult
+    func close() -> Int32 {
+        guard !closed else { return 0 }
+        closed = true
+        var code: Int32 = 0
+        if format.pointee.flags & AVFMT_NOFILE == 0 { code = avio_closep(&context.pointee.pb) }
+        avformat_free_context(context)
+        return code
+    }
+}

@@ -1,0 +1,57 @@
+import CFFmpeg
+import VSRCore
+
+extension PixelFormat {
+    /// The FFmpeg pixel format with the same layout.
+    var avPixelFormat: AVPixelFormat {
+        switch self {
+        case .yuv420p: return AV_PIX_FMT_YUV420P
+        case .yuv422p: return AV_PIX_FMT_YUV422P
+        case .yuv444p: return AV_PIX_FMT_YUV444P
+        case .yuv420p10le: return AV_PIX_FMT_YUV420P10LE
+        case .yuv422p10le: return AV_PIX_FMT_YUV422P10LE
+        case .yuv444p10le: return AV_PIX_FMT_YUV444P10LE
+        case .gray: return AV_PIX_FMT_GRAY8
+        case .gray10le: return AV_PIX_FMT_GRAY10LE
+        }
+    }
+
+    /// The native format for an FFmpeg one, if it is one of them.
+    init?(_ format: AVPixelFormat) {
+        guard let match = PixelFormat.allCases.first(where: { $0.avPixelFormat == format }) else { return nil }
+        self = match
+    }
+
+    /// The native format closest to `format`: same chroma layout where possible (4:2:0, 4:2:2,
+    /// 4:4:4 or gray; semi-planar and packed formats map to their planar twin, RGB to 4:4:4), and
+    /// 10-bit when the source has more than 8 bits per component.
+    static func nearest(to format: AVPixelFormat) -> PixelFormat {
+        if let native = PixelFormat(format) { return native }
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return .yuv420p }
+        let d = descriptor.pointee
+        let depth = Int(d.comp.0.depth) > 8 ? 10 : 8
+        // Palettes hold colours, so they count as RGB here.
+        let isRGB = d.flags & UInt64(AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL) != 0
+        let base: PixelFormat
+        if d.nb_components <= 2 && !isRGB {
+            base = .gray
+        } else if isRGB || (d.log2_chroma_w == 0 && d.log2_chroma_h == 0) {
+            base = .yuv444p
+        } else if d.log2_chroma_h == 0 {
+            base = .yuv422p
+        } else {
+            base = .yuv420p
+        }
+        return base.withBitDepth(depth)
+    }
+
+    /// FFmpeg's name of an FFmpeg pixel format, for messages.
+    static func name(of format: AVPixelFormat) -> String {
+        av_get_pix_fmt_name(format).map { String(cString: $0) } ?? "unknown(\(format.rawValue))"
+    }
+}
+
+extension Rational {
+    init(_ value: AVRational) { self.init(value.num, value.den) }
+    var avRational: AVRational { AVRational(num: num, den: den) }
+}

@@ -1,0 +1,146 @@
+import CFFmpeg
+import VSRCore
+
+/// Encodes frames with libavcodec. Picks the codec, pixel format and options; carries timing,
+/// colour and aspect ratio to the codec. Not thread-safe.
+final class VideoEncoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    let codecName: String
+    /// The pixel format frames must be in when sent.
+    let pixelFormat: AVPixelFormat
+
+    /// - Parameters:
+    ///   - video: the frames to encode (already at the output size).
+    ///   - timeBase: the time base of the pts that will be sent.
+    ///   - muxer: the container, for its default codec and global-header flag.
+    init(video: VideoStreamInfo, timeBase: Rational, muxer: UnsafePointer<AVOutputFormat>,
+         settings: EncoderSettings, outputPath: String) throws {
+        let muxerName = String(cString: muxer.pointee.name)
+        let codec: UnsafePointer<AVCodec>
+        if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName) {
+            guard let found = avcodec_find_encoder_by_name(name) else {
+                throw VSRError.unsupported("unknown encoder '\(name)': this FFmpeg build has no such video encoder")
+            }
+            codec = found
+        } else {
+            guard let found = avcodec_find_encoder(muxer.pointee.video_codec) else {
+                throw VSRError.unsupported("\(outputPath): the \(muxerName) container has no default video encoder; use --codec")
+            }
+            codec = found
+        }
+        codecName = String(cString: codec.pointee.name)
+        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
+            throw VSRError.unsupported("'\(codecName)' is not a video encoder")
+        }
+        guard avformat_query_codec(muxer, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 1 else {
+            throw VSRError.unsupported("\(outputPath): the \(muxerName) container cannot hold \(codecName) video")
+        }
+        pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, codecName: codecName,
+                                                         source: video.format, requested: settings.pixelFormat)
+        try VideoEncoder.checkDimensions(video: video, format: pixelFormat, codecName: codecName)
+
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        context = ctx
+        do {
+            let c = ctx
+            c.pointee.width = Int32(video.width)
+            c.pointee.height = Int32(video.height)
+            c.pointee.pix_fmt = pixelFormat
+            c.pointee.time_base = timeBase.avRational
+            if video.frameRate.num > 0 && video.frameRate.den > 0 { c.pointee.framerate = video.frameRate.avRational }
+            c.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
+            c.pointee.color_primaries = AVColorPrimaries(rawValue: UInt32(video.color.primaries))
+            c.pointee.color_trc = AVColorTransferCharacteristic(rawValue: UInt32(video.color.transfer))
+            c.pointee.colorspace = AVColorSpace(rawValue: UInt32(video.color.matrix))
+            c.pointee.color_range = AVColorRange(rawValue: UInt32(video.color.range.rawValue))
+            c.pointee.chroma_sample_location = AVChromaLocation(rawValue: UInt32(video.color.chromaLocation.rawValue))
+            c.pointee.thread_count = 0
+            if muxer.pointee.flags & AVFMT_GLOBALHEADER != 0 { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            if codecName == "libvpx-vp9" { c.pointee.bit_rate = 0 }
+
+            var options: OpaquePointer? = nil
+            defer { av_dict_free(&options) }
+            for (key, value) in EncoderDefaults.options(forCodec: codecName, settings: settings)
+            where settings.options[key] == nil {
+                av_dict_set(&options, key, value, 0)
+            }
+            for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
+            try FFmpeg.check(avcodec_open2(c, codec, &options)) {
+                VSRError.unsupported("cannot open encoder \(self.codecName) for \(video.width)x\(video.height) " +
+                                     "\(PixelFormat.name(of: self.pixelFormat)): \($0)")
+            }
+            // Options left in the dictionary were not recognised by the encoder.
+            if let unused = av_dict_get(options, "", nil, AV_DICT_IGNORE_SUFFIX) {
+                let key = String(cString: unused.pointee.key)
+                throw VSRError.usage("encoder \(codecName) has no option '\(key)'")
+            }
+        } catch {
+            var owned: UnsafeMutablePointer<AVCodecContext>? = ctx
+            avcodec_free_context(&owned)
+            throw error
+        }
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&ctx)
+    }
+
+    /// Sends a frame, or nil to drain.
+    func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws {
+        try FFmpeg.check(avcodec_send_frame(context, frame), "encoding with \(codecName)")
+    }
+
+    /// Receives the next packet: `.ok`, `.again` (needs more frames) or `.endOfStream`.
+    func receive(into packet: Packet) throws -> FFmpegStatus {
+        packet.unref()
+        return try FFmpeg.status(avcodec_receive_packet(context, packet.pointer)) {
+            VSRError.processing("encoding with \(self.codecName): \($0)")
+        }
+    }
+
+    /// The requested format if the encoder takes it; otherwise the source's native format if the
+    /// encoder takes it; otherwise the encoder's closest supported format.
+    private static func choosePixelFormat(codec: UnsafePointer<AVCodec>, codecName: String, source: PixelFormat,
+                                          requested: String?) throws -> AVPixelFormat {
+        let supported = supportedFormats(codec)
+        if let requested {
+            let format = av_get_pix_fmt(requested)
+            guard format != AV_PIX_FMT_NONE else {
+                throw VSRError.usage("unknown pixel format '\(requested)' for --pix-fmt (e.g. yuv420p, yuv420p10le)")
+            }
+            guard supported.isEmpty || supported.contains(format) else {
+                let names = supported.map { PixelFormat.name(of: $0) }.joined(separator: ", ")
+                throw VSRError.unsupported("encoder \(codecName) does not take pixel format \(requested); it takes: \(names)")
+            }
+            return format
+        }
+        let native = source.avPixelFormat
+        if supported.isEmpty || supported.contains(native) { return native }
+        var list = supported + [AV_PIX_FMT_NONE]
+        return avcodec_find_best_pix_fmt_of_list(&list, native, 0, nil)
+    }
+
+    private static func supportedFormats(_ codec: UnsafePointer<AVCodec>) -> [AVPixelFormat] {
+        guard var cursor = codec.pointee.pix_fmts else { return [] }
+        var formats: [AVPixelFormat] = []
+        while cursor.pointee != AV_PIX_FMT_NONE {
+            formats.append(cursor.pointee)
+            cursor += 1
+        }
+        return formats
+    }
+
+    /// H.264 and HEVC code chroma in whole samples: subsampled formats need even sizes.
+    private static func checkDimensions(video: VideoStreamInfo, format: AVPixelFormat, codecName: String) throws {
+        guard ["libx264", "libx265", "libx264rgb"].contains(codecName),
+              let descriptor = av_pix_fmt_desc_get(format) else { return }
+        let xStep = 1 << Int(descriptor.pointee.log2_chroma_w), yStep = 1 << Int(descriptor.pointee.log2_chroma_h)
+        if video.width % xStep != 0 || video.height % yStep != 0 {
+            throw VSRError.unsupported(
+                "encoder \(codecName) needs a width divisible by \(xStep) and a height divisible by \(yStep) for " +
+                "\(PixelFormat.name(of: format)), but the output is \(video.width)x\(video.height); " +
+                "use another --scale, --pix-fmt yuv444p or --codec ffv1")
+        }
+    }
+}

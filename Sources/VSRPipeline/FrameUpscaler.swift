@@ -1,0 +1,32 @@
+import VSRCore
+
+/// Upscales a whole frame: the luma plane through the `LumaUpscaler` seam (a classical filter now,
+/// an SR network later), each chroma plane through a `PlaneResizer` to the output's chroma size.
+/// Not thread-safe (its parts are not).
+public final class FrameUpscaler {
+    public let luma: LumaUpscaler
+    public let chroma: PlaneResizer
+    public var scale: Int { luma.scale }
+
+    public init(luma: LumaUpscaler, chroma: PlaneResizer) {
+        self.luma = luma
+        self.chroma = chroma
+    }
+
+    /// The frame `scale` times larger, with the same index, timing and format.
+    public func upscale(_ frame: VideoFrame) throws -> VideoFrame {
+        let width = frame.width * scale, height = frame.height * scale
+        var planes = [try luma.upscale(frame.planes[0])]
+        guard planes[0].width == width, planes[0].height == height else {
+            throw VSRError.processing("upscaler \(luma.name) returned \(planes[0].width)x\(planes[0].height), " +
+                                      "expected \(width)x\(height)")
+        }
+        for index in 1..<frame.planes.count {
+            // Chroma sizes round up (odd sizes), so they are not always scale x the input's.
+            let size = frame.format.planeSize(index, width: width, height: height)
+            planes.append(try chroma.resize(frame.planes[index], toWidth: size.width, height: size.height))
+        }
+        return VideoFrame(index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format,
+                          planes: planes)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import VSRCore
+
+/// The `vsr` command. Every error leaves through `main()`, which prints it as one line
+/// `vsr: error: ...` on stderr and exits with the code documented in the README and man page.
+@main
+struct VSR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vsr",
+        abstract: "Upscale video with lightweight super-resolution networks on the CPU.",
+        discussion: """
+            Exit status: 0 success, 1 processing failure, 64 bad command line, 65 input is not \
+            usable media, 66 input missing, 69 codec or format unavailable, 73 output cannot be \
+            created or exists, 130 interrupted (partial output finalized).
+            """,
+        version: VSRVersion.string,
+        subcommands: [UpscaleCommand.self]
+    )
+
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitForParseError(error)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch let error as VSRError {
+            Console.error(error.description)
+            Foundation.exit(error.exitCode)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            exitForParseError(error)
+        }
+    }
+
+    /// Help and version go to stdout with status 0; usage errors become one line plus a hint.
+    private static func exitForParseError(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+        Console.error("\(trimmed) (see 'vsr help')")
+        Foundation.exit(ExitStatus.usage)
+    }
+}
+
+enum VSRVersion {
+    static let string = "0.1.0"
+}
