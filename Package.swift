@@ -10,9 +10,11 @@ let package = Package(
         .library(name: "VSRCore", targets: ["VSRCore"]),
         .library(name: "VSRMedia", targets: ["VSRMedia"]),
         .library(name: "VSRPipeline", targets: ["VSRPipeline"]),
+        .library(name: "VSRInference", targets: ["VSRInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // FFmpeg's C API (libavformat, libavcodec, libswscale, libavutil), found through pkg-config.
@@ -25,6 +27,14 @@ let package = Package(
         .target(name: "VSRCore"),
         // The only module that imports CFFmpeg: demux, decode, encode, mux, swscale.
         .target(name: "VSRMedia", dependencies: ["VSRCore", "CFFmpeg"]),
+        // Tensors, ops (naive reference + optimized kernels), models, weights I/O, metrics. No FFmpeg.
+        // -Ounchecked drops bounds and overflow checks in release builds: the kernels index raw
+        // pointers whose ranges the tests check against the reference ops.
+        .target(
+            name: "VSRInference",
+            dependencies: ["VSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         // Drives frames from a source through upscalers to a sink. Knows protocols, never FFmpeg.
         .target(name: "VSRPipeline", dependencies: ["VSRCore"]),
         .executableTarget(
@@ -34,8 +44,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Kernel speed against the machine's FMA peak (a benchmark, never a timed test).
+        .executableTarget(
+            name: "vsr-kernel-bench",
+            dependencies: ["VSRInference"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         .testTarget(name: "VSRCoreTests", dependencies: ["VSRCore"]),
         .testTarget(name: "VSRMediaTests", dependencies: ["VSRMedia", "VSRCore"]),
+        .testTarget(name: "VSRInferenceTests", dependencies: ["VSRInference", "VSRCore"]),
         .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
         // End-to-end tests drive the built `vsr` binary and check its output with the ffmpeg/ffprobe CLIs.
         .testTarget(name: "vsrTests", dependencies: ["vsr"]),

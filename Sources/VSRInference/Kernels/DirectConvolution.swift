@@ -1,0 +1,210 @@
+import Dispatch
+
+/// Direct convolution for stride-1 "same" convolutions (3x3 padding 1, 1x1 padding 0), with bias,
+/// a piecewise-linear activation and a residual add fused into the store.
+///
+/// The input is copied once into a zero-bordered planar layout (rows padded to whole micro-kernel
+/// blocks plus slack, planes offset off 4 KiB multiples to avoid cache aliasing), so the inner loop
+/// needs no bounds checks: borders read zeros, as PyTorch's zero padding does. Weights are packed per
+/// block of 4 output channels. Threads split the rows.
+enum DirectConvolution {
+    static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+                    threads: Int) -> Tensor {
+        let kernelRows = ConvMicrokernel.rows, kernelPixels = ConvMicrokernel.pixels
+        let block = ConvMicrokernel.outputBlock
+        let height = input.height, width = input.width
+        let rowBlocks = (height + kernelRows - 1) / kernelRows
+        let chunks = (width + kernelPixels - 1) / kernelPixels
+        let rowStride = chunks * kernelPixels + 16
+        var planeStride = (rowBlocks * kernelRows + 2) * rowStride
+        if (planeStride * 4) % 4096 == 0 { planeStride += 16 }
+
+        let workers = max(1, min(threads, rowBlocks))
+        let padded = pad(input, rowStride: rowStride, planeStride: planeStride, rows: rowBlocks * kernelRows + 2,
+                         workers: workers)
+        let packed = layer.packedWeights
+        let taps = tapOffsets(layer, rowStride: rowStride)
+        let outChannels = layer.outChannels
+        // Every element is written by exactly one worker, so the output starts uninitialized.
+        var output = Tensor(channels: outChannels, height: height, width: width,
+                            data: [Float](unsafeUninitializedCapacity: outChannels * height * width) { _, count in
+                                count = outChannels * height * width
+                            })
+        let slopes: [Float]? = activation.negativeSlope(channel: 0) == nil ? nil
+            : (0..<outChannels).map { activation.negativeSlope(channel: $0)! }
+        let coBlocks = (outChannels + block - 1) / block
+
+        padded.withUnsafeBufferPointer { paddedBuffer in
+        packed.withUnsafeBufferPointer { weightBuffer in
+        taps.withUnsafeBufferPointer { tapBuffer in
+        layer.bias.withUnsafeBufferPointer { biasBuffer in
+        output.data.withUnsafeMutableBufferPointer { outBuffer in
+            let residualCopy = residual?.data
+            residualCopy.withUnsafeOptionalBuffer { residualBuffer in
+                let job = ConvJob(
+                    padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
+                    residual: residualBuffer, slopes: slopes, inChannels: layer.inChannels, outChannels: outChannels,
+                    height: height, width: width, rowStride: rowStride, planeStride: planeStride, chunks: chunks,
+                    coBlocks: coBlocks)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let first = rowBlocks * worker / workers, last = rowBlocks * (worker + 1) / workers
+                    job.compute(rowBlocks: first..<last)
+                }
+            }
+        }}}}}
+        if slopes == nil {
+            for c in 0..<outChannels {
+                for i in 0..<output.planeSize {
+                    let index = c * output.planeSize + i
+                    let value = output.data[index] - (residual?.data[index] ?? 0)
+                    output.data[index] = activation.apply(value, channel: c) + (residual?.data[index] ?? 0)
+                }
+            }
+        }
+        return output
+    }
+
+    /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,
+    /// zeros everywhere else. Workers pad whole planes; nothing is written twice.
+    private static func pad(_ input: Tensor, rowStride: Int, planeStride: Int, rows: Int, workers: Int) -> [Float] {
+        let total = input.channels * planeStride + 64
+        return [Float](unsafeUninitializedCapacity: total) { buffer, count in
+            let out = UnsafeMutablePointerBox(buffer.baseAddress!)
+            let channels = input.channels, height = input.height, width = input.width
+            input.data.withUnsafeBufferPointer { source in
+                let from = UnsafePointerBox(source.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for c in (channels * worker / workers)..<(channels * (worker + 1) / workers) {
+                        let plane = out.pointer + c * planeStride
+                        plane.initialize(repeating: 0, count: rowStride)
+                        for y in 0..<height {
+                            let row = plane + (y + 1) * rowStride
+                            row.initialize(to: 0)
+                            (row + 1).initialize(from: from.pointer + (c * height + y) * width, count: width)
+                            (row + 1 + width).initialize(repeating: 0, count: rowStride - width - 1)
+                        }
+                        (plane + (height + 1) * rowStride).initialize(repeating: 0, count: planeStride - (height + 1) * rowStride)
+                    }
+                }
+            }
+            (out.pointer + channels * planeStride).initialize(repeating: 0, count: 64)
+            count = total
+        }
+    }
+
+    /// [coBlock][inChannel][tap][4 output channels], zero for channels past the last.
+    static func packWeights(_ weight: [Float], inChannels: Int, outChannels: Int, kernel: Int) -> [Float] {
+        let block = ConvMicrokernel.outputBlock
+        let taps = kernel * kernel
+        let coBlocks = (outChannels + block - 1) / block
+        var packed = [Float](repeating: 0, count: coBlocks * inChannels * taps * block)
+        for co in 0..<outChannels {
+            for ci in 0..<inChannels {
+                for t in 0..<taps {
+                    let to = ((co / block * inChannels + ci) * taps + t) * block + co % block
+                    packed[to] = weight[(co * inChannels + ci) * taps + t]
+                }
+            }
+        }
+        return packed
+    }
+
+    /// Offset of each tap from the output pixel's own position in the padded layout.
+    private static func tapOffsets(_ layer: Conv2d, rowStride: Int) -> [Int] {
+        var offsets: [Int] = []
+        for ky in 0..<layer.kernel {
+            for kx in 0..<layer.kernel {
+                offsets.append((ky - layer.padding + 1) * rowStride + (kx - layer.padding + 1))
+            }
+        }
+        return offsets
+    }
+}
+
+/// One convolution's pointers and sizes, shared read-only by the worker threads; each worker
+/// writes only its own rows of `output`.
+private struct ConvJob: @unchecked Sendable {
+    let padded: UnsafePointer<Float>
+    let weights: UnsafePointer<Float>
+    let taps: UnsafePointer<Int>
+    let tapCount: Int
+    let bias: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let residual: UnsafePointer<Float>?
+    let slopes: [Float]?
+    let inChannels, outChannels, height, width, rowStride, planeStride, chunks, coBlocks: Int
+
+    func compute(rowBlocks: Range<Int>) {
+        let rows = ConvMicrokernel.rows, pixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
+        let vectors = pixels / 16
+        let result = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: block * rows * vectors)
+        defer { result.deallocate() }
+        let weightsPerBlock = inChannels * tapCount * block
+        for rowBlock in rowBlocks {
+            let y0 = rowBlock * rows
+            for chunk in 0..<chunks {
+                let x0 = chunk * pixels
+                let origin = padded + y0 * rowStride + x0
+                for coBlock in 0..<coBlocks {
+                    ConvMicrokernel.accumulate(input: origin, planeStride: planeStride, rowStride: rowStride,
+                                               taps: taps, tapCount: tapCount, inChannels: inChannels,
+                                               weights: weights + coBlock * weightsPerBlock, result: result)
+                    store(result, coBlock: coBlock, y0: y0, x0: x0)
+                }
+            }
+        }
+    }
+
+    /// Adds bias, applies the activation and the residual, and writes the valid part of the block.
+    @inline(__always)
+    private func store(_ result: UnsafeMutablePointer<SIMD16<Float>>, coBlock: Int, y0: Int, x0: Int) {
+        let rows = ConvMicrokernel.rows, vectors = ConvMicrokernel.pixels / 16, block = ConvMicrokernel.outputBlock
+        for j in 0..<block {
+            let co = coBlock * block + j
+            guard co < outChannels else { return }
+            let bias = SIMD16<Float>(repeating: self.bias[co])
+            let slope = slopes.map { SIMD16<Float>(repeating: $0[co]) }
+            for r in 0..<rows {
+                let y = y0 + r
+                guard y < height else { break }
+                let rowStart = (co * height + y) * width
+                for s in 0..<vectors {
+                    let x = x0 + 16 * s
+                    let valid = min(16, width - x)
+                    guard valid > 0 else { break }
+                    var v = result[(j * rows + r) * vectors + s] + bias
+                    if let slope { v = v.replacing(with: v * slope, where: v .< 0) }
+                    let to = output + rowStart + x
+                    if valid == 16 {
+                        if let residual { v += UnsafeRawPointer(residual + rowStart + x).loadUnaligned(as: SIMD16<Float>.self) }
+                        UnsafeMutableRawPointer(to).storeBytes(of: v, as: SIMD16<Float>.self)
+                    } else {
+                        for lane in 0..<valid { to[lane] = v[lane] + (residual?[rowStart + x + lane] ?? 0) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Calls `body` with a pointer to the array's storage, or nil.
+    func withUnsafeOptionalBuffer<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        switch self {
+        case .some(let array): return array.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: return body(nil)
+        }
+    }
+}
+
+/// Lets worker closures share a pointer whose ranges they split between them.
+struct UnsafeMutablePointerBox<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+struct UnsafePointerBox<T>: @unchecked Sendable {
+    let pointer: UnsafePointer<T>
+    init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
+}

@@ -1,0 +1,39 @@
+/// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
+/// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
+/// stride-1 convolutions) with SIMD kernels and falls back to the reference for the rest.
+public struct KernelSet: Sendable {
+    public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
+
+    public let name: String
+    public let conv: Convolution
+
+    public static let reference = KernelSet(name: "reference") { layer, input, activation, residual, _ in
+        layer.reference(input, activation: activation, residual: residual)
+    }
+
+    public static let optimized = KernelSet(name: "optimized") { layer, input, activation, residual, threads in
+        if layer.stride == 1 && layer.kernel == 3 && layer.padding == 1 {
+            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+        }
+        if layer.stride == 1 && layer.kernel == 1 && layer.padding == 0 {
+            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+        }
+        return layer.reference(input, activation: activation, residual: residual)
+    }
+}
+
+/// Where and how a forward pass runs.
+public struct InferenceContext: Sendable {
+    public var kernels: KernelSet
+    /// Threads for the parallel kernels.
+    public var threads: Int
+
+    public init(kernels: KernelSet = .optimized, threads: Int = InferenceContext.defaultThreads) {
+        self.kernels = kernels
+        self.threads = max(1, threads)
+    }
+
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+import Foundation

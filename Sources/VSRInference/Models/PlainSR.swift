@@ -1,0 +1,70 @@
+/// PlainSR, the deploy form of RepSR/ECBSR-style networks: conv3x3(colors->C) + act, `hidden` x
+/// [conv3x3(C->C) + act], conv3x3(C->colors*s*s), plus the input nearest-upsampled (the input
+/// repeated s*s times per channel before the shuffle), then PixelShuffle(s). Every layer is a
+/// stride-1 3x3 conv, so tiles need a halo of one pixel per conv and tile exactly.
+///
+/// Weight names: `<prefix>body.N.weight/bias` for convs at even N and `<prefix>body.N.weight` for
+/// PReLU slopes at odd N, as an `nn.Sequential` of conv and activation modules stores them.
+public struct PlainSR: SRModel {
+    public let descriptor: ModelDescriptor
+    let convs: [Conv2d]
+    let activations: [Activation]
+
+    /// Builds from a descriptor with `channels`, `hidden` and `act` (prelu, relu or silu).
+    public init(descriptor: ModelDescriptor, weights: WeightConsumer, source: String, prefix: String = "") throws {
+        self.descriptor = descriptor
+        let channels = try descriptor.integer("channels", source: source)
+        let hidden = Int(descriptor.hyperParameters["hidden"] ?? "") ?? -1
+        guard hidden >= 0 else {
+            throw WeightsError.malformed(source: source, reason: "metadata 'hidden' must be a count of hidden layers (0 or more)")
+        }
+        let act = descriptor.hyperParameters["act"] ?? "prelu"
+        guard ["prelu", "relu", "silu"].contains(act) else {
+            throw WeightsError.malformed(source: source, reason: "metadata 'act' is '\(act)', expected prelu, relu or silu")
+        }
+        let colors = descriptor.colors, scale = descriptor.scale
+        var convs: [Conv2d] = [], activations: [Activation] = []
+        let widths = [colors] + [Int](repeating: channels, count: hidden + 1) + [colors * scale * scale]
+        for layer in 0..<(widths.count - 1) {
+            let index = 2 * layer
+            convs.append(weights.conv("\(prefix)body.\(index)", in: widths[layer], out: widths[layer + 1], kernel: 3))
+            guard layer < widths.count - 2 else { break }
+            switch act {
+            case "relu": activations.append(.relu)
+            case "silu": activations.append(.silu)
+            default:
+                let shared = descriptor.hyperParameters["prelu"] == "shared"
+                activations.append(.prelu(weights.take("\(prefix)body.\(index + 1).weight", shape: [shared ? 1 : channels])))
+            }
+        }
+        self.convs = convs
+        self.activations = activations
+    }
+
+    public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
+        let scale = descriptor.scale
+        var x = input
+        for (conv, activation) in zip(convs, activations) { x = conv(x, activation: activation, context: context) }
+        // The skip: channel k of the last conv's output belongs to colour k / s^2 after the shuffle.
+        let repeats = scale * scale, plane = input.planeSize
+        var skipData: [Float] = []
+        skipData.reserveCapacity(input.count * repeats)
+        for k in 0..<(input.channels * repeats) {
+            let colour = k / repeats
+            skipData.append(contentsOf: input.data[(colour * plane)..<((colour + 1) * plane)])
+        }
+        let skip = Tensor(channels: input.channels * repeats, height: input.height, width: input.width, data: skipData)
+        return ReferenceOps.pixelShuffle(convs.last!(x, residual: skip, context: context), factor: scale)
+    }
+
+    public func multiplyAccumulates(height: Int, width: Int) -> Double {
+        convs.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
+    }
+
+    public var parameterCount: Int {
+        convs.reduce(0) { $0 + $1.parameterCount } + activations.reduce(0) {
+            if case .prelu(let slopes) = $1 { return $0 + slopes.count }
+            return $0
+        }
+    }
+}

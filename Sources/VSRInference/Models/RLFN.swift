@@ -1,0 +1,119 @@
+/// RLFN (Kong et al., "Residual Local Feature Network for Efficient Super-Resolution", NTIRE 2022),
+/// following the official code: conv_1, N residual local feature blocks, conv_2 plus a global skip,
+/// and a conv + PixelShuffle upsampler. RLFN (52 channels, 6 blocks), RLFN-S (48, 6) and RLFN_Prune
+/// (46 feature / 48 mid channels, 4 blocks) differ only in these numbers.
+public struct RLFN: SRModel {
+    public let descriptor: ModelDescriptor
+    let head: Conv2d
+    let blocks: [Block]
+    let tail: Conv2d
+    let upsampler: Conv2d
+
+    /// Hyper-parameters of the official variants: (feature channels, mid channels, blocks).
+    public static let variants: [String: (features: Int, mid: Int, blocks: Int)] = [
+        "rlfn": (52, 52, 6), "rlfn-s": (48, 48, 6), "rlfn-prune": (46, 48, 4),
+    ]
+
+    /// Builds from a descriptor with `channels`, `mid_channels`, `blocks` and `esa_channels`.
+    public init(descriptor: ModelDescriptor, weights: WeightConsumer, source: String) throws {
+        self.descriptor = descriptor
+        let features = try descriptor.integer("channels", source: source)
+        let mid = try descriptor.integer("mid_channels", source: source)
+        let count = try descriptor.integer("blocks", source: source)
+        let esa = try descriptor.integer("esa_channels", source: source)
+        let colors = descriptor.colors, scale = descriptor.scale
+        head = weights.conv("conv_1", in: colors, out: features, kernel: 3)
+        blocks = (1...count).map { Block(prefix: "block_\($0)", features: features, mid: mid, esa: esa, weights: weights) }
+        tail = weights.conv("conv_2", in: features, out: features, kernel: 3)
+        upsampler = weights.conv("upsampler.0", in: features, out: colors * scale * scale, kernel: 3)
+    }
+
+    /// The ESA branch's strided conv and 7x7 max-pool need at least 15 pixels each way.
+    public static let minimumInputSize = 15
+
+    public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
+        guard input.height >= RLFN.minimumInputSize, input.width >= RLFN.minimumInputSize else {
+            throw ModelInputError(description: "RLFN needs an input of at least \(RLFN.minimumInputSize)x" +
+                                  "\(RLFN.minimumInputSize) pixels, got \(input.width)x\(input.height)")
+        }
+        let features = head(input, context: context)
+        var x = features
+        for block in blocks { x = block.forward(x, context: context) }
+        let low = tail(x, residual: features, context: context)
+        return ReferenceOps.pixelShuffle(upsampler(low, context: context), factor: descriptor.scale)
+    }
+
+    public func multiplyAccumulates(height: Int, width: Int) -> Double {
+        let whole = [head, tail, upsampler].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
+        return whole + blocks.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
+    }
+
+    public var parameterCount: Int {
+        [head, tail, upsampler].reduce(0) { $0 + $1.parameterCount } + blocks.reduce(0) { $0 + $1.parameterCount }
+    }
+
+    /// RLFB: three 3x3 conv + LeakyReLU(0.05) with a skip, a 1x1 conv, then ESA.
+    struct Block: Sendable {
+        let c1, c2, c3, c5: Conv2d
+        let esa: ESA
+
+        init(prefix: String, features: Int, mid: Int, esa channels: Int, weights: WeightConsumer) {
+            c1 = weights.conv("\(prefix).c1_r", in: features, out: mid, kernel: 3)
+            c2 = weights.conv("\(prefix).c2_r", in: mid, out: mid, kernel: 3)
+            c3 = weights.conv("\(prefix).c3_r", in: mid, out: features, kernel: 3)
+            c5 = weights.conv("\(prefix).c5", in: features, out: features, kernel: 1)
+            esa = ESA(prefix: "\(prefix).esa", features: features, channels: channels, weights: weights)
+        }
+
+        func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
+            let lrelu = Activation.leakyReLU(0.05)
+            var out = c1(x, activation: lrelu, context: context)
+            out = c2(out, activation: lrelu, context: context)
+            out = c3(out, activation: lrelu, residual: x, context: context)
+            return esa.forward(c5(out, context: context), context: context)
+        }
+
+        func multiplyAccumulates(height: Int, width: Int) -> Double {
+            [c1, c2, c3, c5].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) } +
+                esa.multiplyAccumulates(height: height, width: width)
+        }
+
+        var parameterCount: Int { [c1, c2, c3, c5].reduce(0) { $0 + $1.parameterCount } + esa.parameterCount }
+    }
+
+    /// Enhanced spatial attention: x * sigmoid(conv4(upsample(conv3(maxpool(conv2(conv1 x)))) + conv_f(conv1 x))).
+    struct ESA: Sendable {
+        let conv1, convF, conv2, conv3, conv4: Conv2d
+
+        init(prefix: String, features: Int, channels f: Int, weights: WeightConsumer) {
+            conv1 = weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1)
+            convF = weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
+            conv2 = weights.conv("\(prefix).conv2", in: f, out: f, kernel: 3, stride: 2, padding: 0)
+            conv3 = weights.conv("\(prefix).conv3", in: f, out: f, kernel: 3)
+            conv4 = weights.conv("\(prefix).conv4", in: f, out: features, kernel: 1)
+        }
+
+        func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
+            let reduced = conv1(x, context: context)
+            let strided = conv2(reduced, context: context)
+            let pooled = ReferenceOps.maxPool2d(strided, kernel: 7, stride: 3)
+            let context3 = conv3(pooled, context: context)
+            let upsampled = ReferenceOps.resizeBilinear(context3, height: x.height, width: x.width)
+            let sum = convF(reduced, residual: upsampled, context: context)
+            let mask = conv4(sum, activation: .sigmoid, context: context)
+            return ReferenceOps.multiply(x, mask)
+        }
+
+        func multiplyAccumulates(height: Int, width: Int) -> Double {
+            let strided = conv2.outputSize(height: height, width: width)
+            let pooled = ((strided.height - 7) / 3 + 1, (strided.width - 7) / 3 + 1)
+            return conv1.multiplyAccumulates(height: height, width: width) +
+                convF.multiplyAccumulates(height: height, width: width) +
+                conv2.multiplyAccumulates(height: height, width: width) +
+                conv3.multiplyAccumulates(height: max(pooled.0, 0), width: max(pooled.1, 0)) +
+                conv4.multiplyAccumulates(height: height, width: width)
+        }
+
+        var parameterCount: Int { [conv1, convF, conv2, conv3, conv4].reduce(0) { $0 + $1.parameterCount } }
+    }
+}

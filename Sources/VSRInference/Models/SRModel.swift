@@ -1,0 +1,82 @@
+/// A super-resolution network: a tensor in, a tensor `scale` times larger out.
+public protocol SRModel: Sendable {
+    var descriptor: ModelDescriptor { get }
+    /// Runs the network on `input` ([colors, H, W] in the model's input range).
+    func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor
+    /// Multiply-accumulates of one forward pass at an input of `height` x `width`, counted from the graph.
+    func multiplyAccumulates(height: Int, width: Int) -> Double
+    var parameterCount: Int { get }
+}
+
+extension SRModel {
+    /// FLOP of one forward pass (2 per multiply-accumulate, the convention of the RLFN paper's table).
+    public func flops(height: Int, width: Int) -> Double { 2 * multiplyAccumulates(height: height, width: width) }
+}
+
+/// What a model is: its architecture and hyper-parameters, as stored in a weights file's metadata.
+public struct ModelDescriptor: Sendable, Equatable {
+    /// Registry name of the architecture ("rlfn", "plainsr").
+    public var arch: String
+    public var scale: Int
+    /// 1 for luma models, 3 for RGB.
+    public var colors: Int
+    /// The value of white at the input: 1 (0-1 floats) or 255 (0-255 floats).
+    public var inputRange: Float
+    /// Architecture-specific integers (channels, blocks, ...).
+    public var hyperParameters: [String: String]
+
+    public init(arch: String, scale: Int, colors: Int, inputRange: Float, hyperParameters: [String: String] = [:]) {
+        self.arch = arch
+        self.scale = scale
+        self.colors = colors
+        self.inputRange = inputRange
+        self.hyperParameters = hyperParameters
+    }
+
+    /// The descriptor as safetensors `__metadata__` (string to string).
+    public var metadata: [String: String] {
+        var metadata = hyperParameters
+        metadata["arch"] = arch
+        metadata["scale"] = String(scale)
+        metadata["colors"] = String(colors)
+        metadata["input_range"] = inputRange == 1 ? "1" : String(Int(inputRange))
+        return metadata
+    }
+
+    /// Reads a descriptor back from metadata; throws naming the missing or malformed key.
+    public init(metadata: [String: String], source: String) throws {
+        func integer(_ key: String) throws -> Int {
+            guard let text = metadata[key], let value = Int(text), value > 0 else {
+                throw WeightsError.malformed(source: source,
+                    reason: "metadata '\(key)' is \(metadata[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
+            }
+            return value
+        }
+        guard let arch = metadata["arch"] else {
+            throw WeightsError.malformed(source: source, reason: "metadata has no 'arch' (expected e.g. rlfn or plainsr)")
+        }
+        self.arch = arch
+        scale = try integer("scale")
+        colors = try integer("colors")
+        inputRange = Float(try integer("input_range"))
+        guard colors == 1 || colors == 3 else {
+            throw WeightsError.malformed(source: source, reason: "metadata 'colors' is \(colors), expected 1 or 3")
+        }
+        var rest = metadata
+        for key in ["arch", "scale", "colors", "input_range"] { rest[key] = nil }
+        hyperParameters = rest
+    }
+
+    func integer(_ key: String, source: String) throws -> Int {
+        guard let text = hyperParameters[key], let value = Int(text), value > 0 else {
+            throw WeightsError.malformed(source: source,
+                reason: "metadata '\(key)' is \(hyperParameters[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
+        }
+        return value
+    }
+}
+
+/// A model cannot run on this input.
+public struct ModelInputError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+}

@@ -1,0 +1,56 @@
+/// A 2-D convolution layer (PyTorch `nn.Conv2d`, groups 1, zero padding) with its weights.
+public struct Conv2d: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Int
+    /// [out][in][k][k], row-major, as PyTorch stores it.
+    public let weight: [Float]
+    public let bias: [Float]
+    /// The weights in the optimized kernel's layout, packed once.
+    let packedWeights: [Float]
+
+    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+                weight: [Float], bias: [Float]) {
+        precondition(weight.count == outChannels * inChannels * kernel * kernel, "conv weight size mismatch")
+        precondition(bias.count == outChannels, "conv bias size mismatch")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding ?? (kernel - 1) / 2
+        self.weight = weight
+        self.bias = bias
+        packedWeights = DirectConvolution.packWeights(weight, inChannels: inChannels, outChannels: outChannels,
+                                                      kernel: kernel)
+    }
+
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
+    }
+
+    public var parameterCount: Int { weight.count + bias.count }
+
+    /// Multiply-accumulates for an input of `height` x `width`.
+    public func multiplyAccumulates(height: Int, width: Int) -> Double {
+        let out = outputSize(height: height, width: width)
+        return Double(out.height * out.width) * Double(outChannels * inChannels * kernel * kernel)
+    }
+
+    /// `residual + activation(conv(input) + bias)`, through the context's kernels.
+    public func callAsFunction(_ input: Tensor, activation: Activation = .identity, residual: Tensor? = nil,
+                               context: InferenceContext) -> Tensor {
+        precondition(input.channels == inChannels, "conv expects \(inChannels) channels, got \(input.channels)")
+        return context.kernels.conv(self, input, activation, residual, context.threads)
+    }
+
+    /// The reference path: naive convolution, then the epilogue.
+    func reference(_ input: Tensor, activation: Activation, residual: Tensor?) -> Tensor {
+        var out = ReferenceOps.conv2d(input, weight: weight, bias: bias, outChannels: outChannels, kernel: kernel,
+                                      stride: stride, padding: padding)
+        out = ReferenceOps.activate(out, activation)
+        if let residual { out = ReferenceOps.add(out, residual) }
+        return out
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import ZIPFoundation
+
+/// Reads a zip-format PyTorch checkpoint (`torch.save` since 1.6) without Python: the pickled
+/// state_dict in `<folder>/data.pkl`, each tensor's storage in `<folder>/data/<key>`.
+public enum TorchCheckpoint {
+    /// The float32 tensors of the checkpoint's state_dict, by name. Accepts a bare state_dict or
+    /// one under `params_ema`, `params`, `state_dict` or `model`; strips DataParallel's `module.`.
+    public static func read(contentsOf url: URL) throws -> [String: WeightSet.Entry] {
+        let source = url.path
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw WeightsError.malformed(source: source, reason: "not a zip-format PyTorch checkpoint (\(error))")
+        }
+        guard let pickleEntry = archive.first(where: { $0.path.hasSuffix("data.pkl") && $0.type == .file }) else {
+            throw WeightsError.malformed(source: source, reason: "no data.pkl in the archive; expected a torch.save zip file")
+        }
+        let folder = String(pickleEntry.path.dropLast("data.pkl".count))
+        var reader = PickleReader(bytes: try extract(pickleEntry, from: archive, source: source), source: source)
+        let root = try reader.read()
+        guard case .dict(let pairs) = try stateDict(in: root, source: source) else {
+            throw WeightsError.malformed(source: source, reason: "the checkpoint is not a state_dict")
+        }
+        var storages: [String: [UInt8]] = [:]
+        var tensors: [String: WeightSet.Entry] = [:]
+        for (key, value) in pairs {
+            guard case .string(var name) = key else { continue }
+            guard case .tensor(let storage, let offset, let shape, let stride) = value else { continue }
+            if name.hasPrefix("module.") { name.removeFirst("module.".count) }
+            guard case .persistentID(.tuple(let id)) = storage, id.count >= 5, case .global(_, let type) = id[1],
+                  case .string(let storageKey) = id[2] else {
+                throw WeightsError.malformed(source: source, reason: "tensor \(name) has an unrecognised storage")
+            }
+            guard type == "FloatStorage" else {
+                throw WeightsError.malformed(source: source, reason: "tensor \(name) is stored as \(type); only float32 is supported")
+            }
+            if storages[storageKey] == nil {
+                guard let entry = archive["\(folder)data/\(storageKey)"] else {
+                    throw WeightsError.malformed(source: source, reason: "storage \(storageKey) of \(name) is missing from the archive")
+                }
+                storages[storageKey] = try extract(entry, from: archive, source: source)
+            }
+            tensors[name] = try gather(storages[storageKey]!, offset: offset, shape: shape, stride: stride, name: name, source: source)
+        }
+        return tensors
+    }
+
+    private static func stateDict(in root: PickleValue, source: String) throws -> PickleValue {
+        guard case .dict(let pairs) = root else { return root }
+        for wrapper in ["params_ema", "params", "state_dict", "model"] {
+            if let (_, inner) = pairs.first(where: { $0.0 == .string(wrapper) }), case .dict = inner { return inner }
+        }
+        return root
+    }
+
+    private static func extract(_ entry: Entry, from archive: Archive, source: String) throws -> [UInt8] {
+        var data = [UInt8]()
+        data.reserveCapacity(Int(entry.uncompressedSize))
+        do {
+            _ = try archive.extract(entry) { chunk in data.append(contentsOf: chunk) }
+        } catch {
+            throw WeightsError.malformed(source: source, reason: "cannot read \(entry.path) from the archive (\(error))")
+        }
+        return data
+    }
+
+    /// Reads a (possibly strided) float32 view out of a storage.
+    private static func gather(_ storage: [UInt8], offset: Int, shape: [Int], stride: [Int], name: String,
+                               source: String) throws -> WeightSet.Entry {
+        let elements = storage.count / 4
+        let count = shape.reduce(1, *)
+        guard shape.count == stride.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }) else {
+            throw WeightsError.malformed(source: source, reason: "tensor \(name) has inconsistent shape \(shape) and stride \(stride)")
+        }
+        let last = offset + zip(shape, stride).reduce(0) { $0 + max($1.0 - 1, 0) * $1.1 }
+        guard count == 0 || last < elements else {
+            throw WeightsError.malformed(source: source, reason: "tensor \(name) reaches past its storage of \(elements) floats")
+        }
+        var values = [Float](repeating: 0, count: count)
+        storage.withUnsafeBytes { raw in
+            var index = [Int](repeating: 0, count: shape.count)
+            for i in 0..<count {
+                let element = offset + zip(index, stride).reduce(0) { $0 + $1.0 * $1.1 }
+                values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * element, as: UInt32.self)))
+                var axis = shape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < shape[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        return WeightSet.Entry(shape: shape, values: values)
+    }
+}
+
+/// Turns an official RLFN checkpoint into a self-describing weight set.
+public enum CheckpointImporter {
+    public static let architectures = ["rlfn", "rlfn-s", "rlfn-prune", "plainsr"]
+
+    /// The weights of `url` with the metadata that `ModelRegistry` builds `arch` from; the model is
+    /// built once here, so a checkpoint that does not fit fails now with every mismatch listed.
+    public static func importCheckpoint(_ url: URL, arch: String, scale: Int) throws -> WeightSet {
+        let tensors = try TorchCheckpoint.read(contentsOf: url)
+        var metadata: [String: String] = ["scale": String(scale), "source": url.lastPathComponent]
+        switch arch {
+        case "rlfn", "rlfn-s", "rlfn-prune":
+            let variant = RLFN.variants[arch]!
+            let colors = tensors["conv_1.weight"]?.shape[1] ?? 3
+            metadata.merge(["arch": "rlfn", "variant": arch, "colors": String(colors), "input_range": "255",
+                            "channels": String(variant.features), "mid_channels": String(variant.mid),
+                            "blocks": String(variant.blocks), "esa_channels": "16"]) { $1 }
+        case "plainsr":
+            let first = tensors["body.0.weight"]?.shape ?? [0, 1]
+            let convs = tensors.keys.filter { $0.hasPrefix("body.") && $0.hasSuffix(".bias") }.count
+            let slopes = tensors["body.1.weight"]?.shape.first
+            metadata.merge(["arch": "plainsr", "colors": String(first[1]), "input_range": "1", "channels": String(first[0]),
+                            "hidden": String(max(convs - 2, 0)), "act": slopes == nil ? "relu" : "prelu",
+                            "prelu": slopes == 1 ? "shared" : "channel"]) { $1 }
+        default:
+            throw WeightsError.unknownArchitecture(source: url.path, arch: arch)
+        }
+        let weights = WeightSet(tensors: tensors, metadata: metadata)
+        _ = try ModelRegistry.build(weights, source: url.path)
+        return weights
+    }
+}

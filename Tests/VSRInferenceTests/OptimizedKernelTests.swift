@@ -1,0 +1,59 @@
+@testable import VSRInference
+import XCTest
+
+/// Every optimized kernel against the naive reference on random data, odd sizes and channel counts
+/// (the checkasm approach).
+final class OptimizedKernelTests: XCTestCase {
+    private let sizes = [(1, 1), (7, 13), (37, 45)]
+    private let channels = [1, 3, 13, 46, 52]
+
+    func testConv3x3MatchesReference() { check(kernel: 3) }
+    func testConv1x1MatchesReference() { check(kernel: 1) }
+
+    private func check(kernel: Int) {
+        var rng = SeededGenerator(seed: UInt64(kernel))
+        let activations: [Activation] = [.identity, .leakyReLU(0.05), .relu, .sigmoid]
+        var cases = 0
+        for (height, width) in sizes {
+            for inChannels in channels {
+                for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
+                    let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
+                    let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
+                    let activation = activations[cases % activations.count]
+                    let residual = cases % 2 == 0
+                        ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
+                    for threads in [1, 2] {
+                        let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+                        let slow = layer.reference(input, activation: activation, residual: residual)
+                        let error = relativeError(fast, slow)
+                        XCTAssertLessThanOrEqual(error, 1e-4, "\(kernel)x\(kernel) \(inChannels)->\(outChannels) at " +
+                                                 "\(height)x\(width), \(activation), residual \(residual != nil), \(threads) threads")
+                    }
+                    cases += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(cases, 30)
+    }
+
+    func testPReLUPerChannelAndShared() {
+        var rng = SeededGenerator(seed: 7)
+        let input = Tensor.random(channels: 13, height: 7, width: 13, using: &rng)
+        let layer = Conv2d.random(inChannels: 13, outChannels: 13, kernel: 3, using: &rng)
+        for slopes in [(0..<13).map { Float($0) / 20 }, [0.25]] {
+            let fast = DirectConvolution.run(layer, input, activation: .prelu(slopes), residual: nil, threads: 2)
+            let slow = layer.reference(input, activation: .prelu(slopes), residual: nil)
+            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4)
+        }
+    }
+
+    func testKernelSetsDispatchStridedConvolutionsToTheReference() {
+        var rng = SeededGenerator(seed: 9)
+        let input = Tensor.random(channels: 16, height: 37, width: 45, using: &rng)
+        let strided = Conv2d.random(inChannels: 16, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng)
+        let context = InferenceContext(kernels: .optimized, threads: 2)
+        let out = strided(input, context: context)
+        XCTAssertEqual(out.shape, [16, 18, 22])
+        XCTAssertEqual(out, strided.reference(input, activation: .identity, residual: nil))
+    }
+}
