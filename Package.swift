@@ -40,14 +40,14 @@ let package = Package(
         .executableTarget(
             name: "vsr",
             dependencies: [
-                "VSRCore", "VSRMedia", "VSRPipeline",
+                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Kernel speed against the machine's FMA peak (a benchmark, never a timed test).
         .executableTarget(
             name: "vsr-kernel-bench",
-            dependencies: ["VSRInference"],
+            dependencies: ["VSRInference", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .testTarget(name: "VSRCoreTests", dependencies: ["VSRCore"]),

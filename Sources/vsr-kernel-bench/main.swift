@@ -1,32 +1,107 @@
+import ArgumentParser
 import Dispatch
+import Foundation
 import VSRInference
 
-// Prints the FMA peak and the 3x3 convolution kernel's speed at 48 and 52 channels, 1 and 2
-// threads, measured in the same run:  swift run -c release -Xswiftc -target-cpu -Xswiftc native vsr-kernel-bench
+/// Speed of the inference engine against this machine's measured FMA peak, measured in one run.
+/// A benchmark that prints figures, never a timed test. Build it optimized:
+///   swift build -c release -Xswiftc -target-cpu -Xswiftc native --product vsr-kernel-bench
+@main
+struct KernelBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vsr-kernel-bench",
+        abstract: "Time vsr's kernels and models against the machine's FMA peak.",
+        subcommands: [ConvBench.self, ModelBench.self])
+}
+
 func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
 
-var rng = SystemRandomNumberGenerator()
-let (height, width) = (180, 320)
-print("3x3 convolution, \(width)x\(height), fused bias + leaky ReLU; median of 9 runs after warm-up")
-for threads in [1, 2] {
-    let peak = FMAPeak.measure(threads: threads)
-    print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threads, peak))
-    let counts = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-    for channels in counts.isEmpty ? [48, 52] : counts {
-        let input = Tensor(channels: channels, height: height, width: width,
-                           data: (0..<channels * height * width).map { _ in Float.random(in: -1...1, using: &rng) })
-        let layer = Conv2d(inChannels: channels, outChannels: channels, kernel: 3,
-                           weight: (0..<channels * channels * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
-                           bias: [Float](repeating: 0.1, count: channels))
-        let context = InferenceContext(kernels: .optimized, threads: threads)
-        var times: [Double] = []
-        for run in 0..<12 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = layer(input, activation: .leakyReLU(0.05), context: context)
-            if run >= 3 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+func parseList(_ text: String) throws -> [Int] {
+    let values = text.split(separator: ",").compactMap { Int($0) }
+    guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("expected numbers like 1,2, got '\(text)'") }
+    return values
+}
+
+/// Median seconds of `runs` calls after `warmup` unmeasured ones.
+func time(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double] {
+    for _ in 0..<warmup { try body() }
+    return try (0..<runs).map { _ in
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+struct ConvBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conv", abstract: "3x3 convolution kernel vs FMA peak.")
+
+    @Option(help: "Channel counts (in = out).") var channels = "48,52"
+    @Option(help: "Thread counts.") var threads = "1,2"
+    @Option(help: "Frame size WxH.") var size = "320x180"
+    @Option(help: "Measured runs per case.") var runs = 15
+
+    func run() throws {
+        let dims = size.split(separator: "x").compactMap { Int($0) }
+        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
+        var rng = SystemRandomNumberGenerator()
+        print("3x3 convolution at \(dims[0])x\(dims[1]), bias + LeakyReLU fused; median of \(runs) runs")
+        for threadCount in try parseList(threads) {
+            let peak = FMAPeak.measure(threads: threadCount)
+            print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threadCount, peak))
+            for c in try parseList(channels) {
+                let input = Tensor(channels: c, height: dims[1], width: dims[0],
+                                   data: (0..<c * dims[0] * dims[1]).map { _ in Float.random(in: -1...1, using: &rng) })
+                let layer = Conv2d(inChannels: c, outChannels: c, kernel: 3,
+                                   weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
+                                   bias: [Float](repeating: 0.1, count: c))
+                let context = InferenceContext(kernels: .optimized, threads: threadCount)
+                let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: context) })
+                let gflops = 2 * layer.multiplyAccumulates(height: dims[1], width: dims[0]) / seconds / 1e9
+                print(String(format: "  %d->%d channels, %d thread(s): %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
+                             c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
+            }
         }
-        let gflops = 2 * layer.multiplyAccumulates(height: height, width: width) / median(times) / 1e9
-        print(String(format: "  %d->%d channels: %.2f ms, %.1f GFLOP/s, %.0f%% of peak", channels, channels,
-                     median(times) * 1e3, gflops, 100 * gflops / peak))
+    }
+}
+
+struct ModelBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "model", abstract: "A model's forward pass on one frame.")
+
+    @Option(help: "The model (.safetensors).") var weights: String
+    @Option(help: "A raw rgb24 frame of --size (e.g. from ffmpeg -f rawvideo -pix_fmt rgb24); random if absent.") var rgb: String?
+    @Option(help: "Frame size WxH.") var size = "320x180"
+    @Option(help: "Thread counts.") var threads = "1,2"
+    @Option(help: "Measured runs per thread count.") var runs = 9
+
+    func run() throws {
+        let dims = size.split(separator: "x").compactMap { Int($0) }
+        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
+        let (width, height) = (dims[0], dims[1])
+        let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
+        let colors = model.descriptor.colors, range = model.descriptor.inputRange
+        var pixels: [UInt8]
+        if let rgb {
+            pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))
+            guard pixels.count >= width * height * 3 else {
+                throw ValidationError("\(rgb) holds \(pixels.count) bytes, expected \(width * height * 3) for \(size) rgb24")
+            }
+        } else {
+            var rng = SystemRandomNumberGenerator()
+            pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        }
+        let plane = width * height
+        let input = Tensor(channels: colors, height: height, width: width,
+                           data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let flops = model.flops(height: height, width: width)
+        print(String(format: "%@ (%@ x%d) forward on %dx%d: %.2f GFLOP; median of %d runs", weights,
+                     model.descriptor.hyperParameters["variant"] ?? model.descriptor.arch, model.descriptor.scale,
+                     width, height, flops / 1e9, runs))
+        for threadCount in try parseList(threads) {
+            let peak = FMAPeak.measure(threads: threadCount)
+            let context = InferenceContext(kernels: .optimized, threads: threadCount)
+            let seconds = median(try time(runs: runs, warmup: 2) { _ = try model.forward(input, context: context) })
+            print(String(format: "vsr %d thread(s): %.1f ms, %.1f GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s)",
+                         threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak))
+        }
     }
 }

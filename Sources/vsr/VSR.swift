@@ -15,7 +15,7 @@ struct VSR: ParsableCommand {
             created or exists, 130 interrupted (partial output finalized).
             """,
         version: VSRVersion.string,
-        subcommands: [UpscaleCommand.self]
+        subcommands: [UpscaleCommand.self, ImportCommand.self, ModelsCommand.self, EvalCommand.self]
     )
 
     static func main() {

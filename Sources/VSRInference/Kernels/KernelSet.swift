@@ -4,22 +4,31 @@
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
 
+    public typealias Gate = @Sendable (Tensor, Tensor) -> Tensor
+
     public let name: String
     public let conv: Convolution
+    /// `x * sigmoid(gate)`.
+    public let sigmoidGate: Gate
 
-    public static let reference = KernelSet(name: "reference") { layer, input, activation, residual, _ in
-        layer.reference(input, activation: activation, residual: residual)
-    }
+    public static let reference = KernelSet(
+        name: "reference",
+        conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
+        sigmoidGate: { x, gate in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) })
 
-    public static let optimized = KernelSet(name: "optimized") { layer, input, activation, residual, threads in
-        if layer.stride == 1 && layer.kernel == 3 && layer.padding == 1 {
-            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
-        }
-        if layer.stride == 1 && layer.kernel == 1 && layer.padding == 0 {
-            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
-        }
-        return layer.reference(input, activation: activation, residual: residual)
-    }
+    public static let optimized = KernelSet(
+        name: "optimized",
+        conv: { layer, input, activation, residual, threads in
+            let same = layer.kernel == 3 && layer.padding == 1 || layer.kernel == 1 && layer.padding == 0
+            if layer.stride == 1 && same {
+                return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+            }
+            if layer.stride == 2 && layer.kernel == 3 && layer.padding == 0 {
+                return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads)
+            }
+            return layer.reference(input, activation: activation, residual: residual)
+        },
+        sigmoidGate: ElementwiseKernels.sigmoidGate)
 }
 
 /// Where and how a forward pass runs.

@@ -100,8 +100,7 @@ public struct RLFN: SRModel {
             let context3 = conv3(pooled, context: context)
             let upsampled = ReferenceOps.resizeBilinear(context3, height: x.height, width: x.width)
             let sum = convF(reduced, residual: upsampled, context: context)
-            let mask = conv4(sum, activation: .sigmoid, context: context)
-            return ReferenceOps.multiply(x, mask)
+            return context.kernels.sigmoidGate(x, conv4(sum, context: context))
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {

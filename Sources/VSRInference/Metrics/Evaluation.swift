@@ -1,0 +1,59 @@
+import VSRCore
+
+/// Runs a model on a low-resolution image the way the SR literature evaluates it (whole image, no
+/// tiling) and scores it against the high-resolution original with `ImageQuality`.
+public enum Evaluation {
+    /// Y-PSNR and Y-SSIM of `model` on `lowResolution` against `highResolution`, `scale` pixels
+    /// cropped. A high-resolution image up to scale-1 pixels larger than the output is cropped at
+    /// its bottom and right ("modcrop"), as the standard test scripts do.
+    public static func score(_ model: any SRModel, lowResolution: RGBImage, highResolution: RGBImage,
+                             context: InferenceContext) throws -> (psnr: Double, ssim: Double) {
+        let scale = model.descriptor.scale
+        let reference = try modcrop(highResolution, width: lowResolution.width * scale,
+                                    height: lowResolution.height * scale)
+        if model.descriptor.colors == 3 {
+            let output = try model.forward(rgbTensor(lowResolution, range: model.descriptor.inputRange), context: context)
+            return ImageQuality.compare(rgbImage(output, range: model.descriptor.inputRange), to: reference, border: scale)
+        }
+        // Luma models: the Y of the low-resolution image in, the Y of the result scored directly.
+        let lumaIn = ImageQuality.luma(lowResolution).map { Float($0) * model.descriptor.inputRange / 255 }
+        let input = Tensor(channels: 1, height: lowResolution.height, width: lowResolution.width, data: lumaIn)
+        let output = try model.forward(input, context: context)
+        let lumaOut = output.data.map { Double(min(max($0 * 255 / model.descriptor.inputRange, 0), 255)).rounded() }
+        let a = ImageQuality.crop(lumaOut, width: output.width, height: output.height, border: scale)
+        let b = ImageQuality.crop(ImageQuality.luma(reference), width: reference.width, height: reference.height, border: scale)
+        return (ImageQuality.psnr(a.values, b.values), ImageQuality.ssim(a.values, b.values, width: a.width, height: a.height))
+    }
+
+    /// [3, H, W] planar floats with white at `range`.
+    public static func rgbTensor(_ image: RGBImage, range: Float) -> Tensor {
+        let plane = image.width * image.height
+        var data = [Float](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            for c in 0..<3 { data[c * plane + i] = Float(image.pixels[3 * i + c]) * range / 255 }
+        }
+        return Tensor(channels: 3, height: image.height, width: image.width, data: data)
+    }
+
+    /// Back to 8-bit RGB: scaled, clamped to 0-255 and rounded.
+    public static func rgbImage(_ tensor: Tensor, range: Float) -> RGBImage {
+        let plane = tensor.planeSize
+        var pixels = [UInt8](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            for c in 0..<3 { pixels[3 * i + c] = UInt8(min(max(tensor.data[c * plane + i] * 255 / range, 0), 255).rounded()) }
+        }
+        return RGBImage(width: tensor.width, height: tensor.height, pixels: pixels)
+    }
+
+    static func modcrop(_ image: RGBImage, width: Int, height: Int) throws -> RGBImage {
+        if image.width == width && image.height == height { return image }
+        guard image.width >= width, image.height >= height else {
+            throw ModelInputError(description: "the high-resolution image is \(image.width)x\(image.height), " +
+                                  "smaller than the \(width)x\(height) output")
+        }
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(width * height * 3)
+        for y in 0..<height { pixels.append(contentsOf: image.pixels[(y * image.width * 3)..<((y * image.width + width) * 3)]) }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import VSRCore
+import VSRInference
+import VSRMedia
+
+/// `vsr eval --weights M --dataset DIR --scale N`: Y-PSNR / Y-SSIM on a standard test set.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure a model's Y-PSNR and Y-SSIM on a test set (Set5, Set14, B100 layout).",
+        discussion: """
+            The dataset folder holds HR/, LR_bicubic/X2, LR_bicubic/X4 and manifest.csv (columns hr, lr_x2, \
+            lr_x4). Each low-resolution image is upscaled whole (no tiling) and scored against its original \
+            with the SR literature's convention: BT.601 Y (MATLAB rgb2ycbcr coefficients, unrounded), `scale` border pixels \
+            cropped, PSNR on the 0-255 scale, SSIM with an 11x11 Gaussian window (sigma 1.5). Images are \
+            decoded with libavcodec's image decoders.
+            """
+    )
+
+    @Option(help: ArgumentHelp("A model file (.safetensors).", valueName: "file"))
+    var weights: String?
+
+    @Option(help: ArgumentHelp("An installed model, by name (see `vsr models`).", valueName: "name"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("The dataset folder.", valueName: "dir"))
+    var dataset: String
+
+    @Option(help: "The upscaling factor; must match the model's.")
+    var scale: Int
+
+    @Option(help: ArgumentHelp("Write every figure to this JSON file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: "Threads for inference (default: all cores).")
+    var threads: Int = InferenceContext.defaultThreads
+
+    func validate() throws {
+        guard (weights == nil) != (model == nil) else { throw ValidationError("give exactly one of --weights and --model") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let path = weights ?? ModelStore().url(for: model!).path
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw weights != nil ? VSRError.inputNotFound(path: path)
+                : VSRError.usage("no installed model named '\(model!)' (see `vsr models`)")
+        }
+        let network = try translatingErrors {
+            try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path)
+        }
+        guard network.descriptor.scale == scale else {
+            throw VSRError.usage("\(path) is a x\(network.descriptor.scale) model, but --scale is \(scale)")
+        }
+        let items = try DatasetManifest.load(directory: dataset, scale: scale)
+        let context = InferenceContext(kernels: .optimized, threads: threads)
+        var results: [[String: Any]] = []
+        var psnrs: [Double] = [], ssims: [Double] = []
+        for item in items {
+            let lr = try ImageReader.readRGB(path: item.lowResolution)
+            let hr = try ImageReader.readRGB(path: item.highResolution)
+            let score = try translatingErrors {
+                try Evaluation.score(network, lowResolution: lr, highResolution: hr, context: context)
+            }
+            psnrs.append(score.psnr)
+            ssims.append(score.ssim)
+            print(item.name.padding(toLength: 28, withPad: " ", startingAt: 0) +
+                  String(format: " %8.4f dB  %.4f", score.psnr, score.ssim))
+            results.append(["image": item.name, "psnr": score.psnr, "ssim": score.ssim])
+        }
+        let meanPSNR = psnrs.reduce(0, +) / Double(psnrs.count), meanSSIM = ssims.reduce(0, +) / Double(ssims.count)
+        print("mean".padding(toLength: 28, withPad: " ", startingAt: 0) +
+              String(format: " %8.4f dB  %.4f  (%d images, x%d)", meanPSNR, meanSSIM, items.count, scale))
+        if let json {
+            let report: [String: Any] = ["model": path, "dataset": dataset, "scale": scale, "images": results,
+                                         "mean": ["psnr": meanPSNR, "ssim": meanSSIM]]
+            do {
+                try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+                    .write(to: URL(fileURLWithPath: json))
+            } catch {
+                throw VSRError.outputUnwritable(path: json, reason: error.localizedDescription)
+            }
+        }
+    }
+}
+
+/// The image pairs of a dataset folder, from its manifest.csv.
+struct DatasetManifest {
+    struct Item {
+        var name: String
+        var highResolution: String
+        var lowResolution: String
+    }
+
+    static func load(directory: String, scale: Int) throws -> [Item] {
+        let manifest = URL(fileURLWithPath: directory).appendingPathComponent("manifest.csv")
+        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
+            throw VSRError.inputNotFound(path: manifest.path)
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, let hr = header.firstIndex(of: "hr") else {
+            throw VSRError.invalidInput(path: manifest.path, reason: "expected a header row with an 'hr' column")
+        }
+        guard let lr = header.firstIndex(of: "lr_x\(scale)") else {
+            throw VSRError.invalidInput(path: manifest.path, reason: "no 'lr_x\(scale)' column: the dataset has no x\(scale) images")
+        }
+        let items = lines.dropFirst().filter { $0.count > max(hr, lr) }.map { row in
+            Item(name: URL(fileURLWithPath: row[hr]).deletingPathExtension().lastPathComponent,
+                 highResolution: URL(fileURLWithPath: directory).appendingPathComponent(row[hr]).path,
+                 lowResolution: URL(fileURLWithPath: directory).appendingPathComponent(row[lr]).path)
+        }
+        guard !items.isEmpty else { throw VSRError.invalidInput(path: manifest.path, reason: "lists no images") }
+        return items
+    }
+}

@@ -1,0 +1,25 @@
+import VSRCore
+import VSRInference
+
+extension WeightsError {
+    /// The CLI's view of a weights problem: bad files are bad input (65), unknown names are usage errors (64).
+    var asVSRError: VSRError {
+        switch self {
+        case .malformed(let source, _), .mismatch(let source, _):
+            let text = description
+            return .invalidInput(path: source, reason: String(text.dropFirst(source.count + 2)))
+        case .unknownArchitecture: return .usage(description)
+        }
+    }
+}
+
+/// Runs `body`, turning inference-library errors into `VSRError`s with their exit codes.
+func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as WeightsError {
+        throw error.asVSRError
+    } catch let error as ModelInputError {
+        throw VSRError.processing(error.description)
+    }
+}

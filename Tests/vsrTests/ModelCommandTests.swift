@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// `vsr import`, `vsr models` and `vsr eval` through the binary, with the official checkpoints and
+/// test sets in ../shared (skipped visibly when absent).
+final class ModelCommandTests: TemporaryDirectoryTestCase {
+    static let shared = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    private func sharedFile(_ relative: String) throws -> String {
+        let path = ModelCommandTests.shared.appendingPathComponent(relative).path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
+        return path
+    }
+
+    private func vsr(_ arguments: [String], binary: String = Tools.vsr) throws -> CommandResult {
+        setenv("XDG_DATA_HOME", directory.path, 1)
+        defer { unsetenv("XDG_DATA_HOME") }
+        return try Tools.run(binary, arguments)
+    }
+
+    func testImportInstallsAndModelsListsIt() throws {
+        let checkpoint = try sharedFile("models/rlfn-official/rlfn_ntire_x4.pth")
+        let imported = try vsr(["import", checkpoint, "--arch", "rlfn-prune", "--scale", "4"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let installed = directory.appendingPathComponent("vsr/models/rlfn_ntire_x4.safetensors").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: installed))
+        let listing = try vsr(["models"])
+        XCTAssertEqual(listing.status, 0, listing.stderr)
+        let row = try XCTUnwrap(listing.stdoutText.split(separator: "\n").first { $0.hasPrefix("rlfn_ntire_x4 ") })
+        XCTAssertTrue(row.contains("rlfn-prune"), String(row))
+        XCTAssertTrue(listing.stdoutText.contains("bicubic"))
+    }
+
+    func testImportWithTheWrongArchitectureListsTheMismatches() throws {
+        let checkpoint = try sharedFile("models/rlfn-official/rlfn_s_x2.pth")
+        let result = try vsr(["import", checkpoint, "--arch", "rlfn", "--scale", "2", "-o", path("x.safetensors")])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("vsr: error: \(checkpoint): the weights do not fit"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("conv_1.weight has shape [48, 3, 3, 3], expected [52, 3, 3, 3]"), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+    }
+
+    func testImportOfBadFiles() throws {
+        let missing = try vsr(["import", path("none.pth"), "--arch", "rlfn", "--scale", "2"])
+        XCTAssertEqual(missing.status, 66, missing.stderr)
+        let text = path("text.pth")
+        try "not a checkpoint".write(toFile: text, atomically: true, encoding: .utf8)
+        let bad = try vsr(["import", text, "--arch", "rlfn", "--scale", "2"])
+        XCTAssertEqual(bad.status, 65, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("not a zip-format PyTorch checkpoint"), bad.stderr)
+        let arch = try vsr(["import", text, "--arch", "esrgan", "--scale", "2"])
+        XCTAssertEqual(arch.status, 64, arch.stderr)
+    }
+
+    /// The paper's table through `vsr eval`, whole images, against the release binary (a debug
+    /// build would take most of an hour). `make test` builds it and sets VSR_RELEASE_BIN.
+    func testEvalReproducesThePublishedTable() throws {
+        guard let release = ProcessInfo.processInfo.environment["VSR_RELEASE_BIN"] else {
+            throw XCTSkip("SKIPPED: set VSR_RELEASE_BIN to an optimized vsr binary (make test does) to reproduce the RLFN table")
+        }
+        // (checkpoint, arch, scale, [(set, Y-PSNR, Y-SSIM)]) from DESIGN.md: the official code's figures.
+        let table: [(String, String, Int, [(String, Double, Double)])] = [
+            ("rlfn_x4", "rlfn", 4, [("Set5", 32.24, 0.8953), ("Set14", 28.62, 0.7815), ("B100", 27.61, 0.7364)]),
+            ("rlfn_x2", "rlfn", 2, [("Set5", 38.07, 0.9607), ("Set14", 33.73, 0.9193), ("B100", 32.24, 0.9004)]),
+            ("rlfn_s_x4", "rlfn-s", 4, [("Set5", 32.24, 0.8954), ("Set14", 28.63, 0.7817), ("B100", 27.58, 0.7360)]),
+            ("rlfn_s_x2", "rlfn-s", 2, [("Set5", 38.05, 0.9607), ("Set14", 33.63, 0.9174), ("B100", 32.21, 0.8999)]),
+        ]
+        for (name, arch, scale, rows) in table {
+            let checkpoint = try sharedFile("models/rlfn-official/\(name).pth")
+            let imported = try vsr(["import", checkpoint, "--arch", arch, "--scale", "\(scale)"], binary: release)
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+            for (set, psnr, ssim) in rows {
+                let json = path("\(name)-\(set).json")
+                let result = try vsr(["eval", "--model", name, "--dataset", try sharedFile("data/\(set)"),
+                                      "--scale", "\(scale)", "--json", json], binary: release)
+                XCTAssertEqual(result.status, 0, result.stderr)
+                let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+                let mean = try XCTUnwrap(report?["mean"] as? [String: Double])
+                print(String(format: "table: %@ %@ %.4f dB / %.4f (published %.2f / %.4f)", name, set,
+                             mean["psnr"]!, mean["ssim"]!, psnr, ssim))
+                XCTAssertEqual(mean["psnr"]!, psnr, accuracy: 0.01, "\(name) \(set) PSNR")
+                XCTAssertEqual(mean["ssim"]!, ssim, accuracy: 0.0005, "\(name) \(set) SSIM")
+            }
+        }
+    }
+}
