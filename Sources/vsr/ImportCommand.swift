@@ -41,8 +41,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: checkpoint) else { throw VSRError.inputNotFound(path: checkpoint) }
         let url = URL(fileURLWithPath: checkpoint)
-        let weights = try translatingErrors { try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale) }
-        let model = try translatingErrors { try ModelRegistry.build(weights, source: checkpoint) }
+        let (weights, model) = try translatingErrors { try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale) }
         let destination: URL
         if let output {
             destination = URL(fileURLWithPath: output)

@@ -5,9 +5,7 @@ extension WeightsError {
     /// The CLI's view of a weights problem: bad files are bad input (65), unknown names are usage errors (64).
     var asVSRError: VSRError {
         switch self {
-        case .malformed(let source, _), .mismatch(let source, _):
-            let text = description
-            return .invalidInput(path: source, reason: String(text.dropFirst(source.count + 2)))
+        case .malformed, .mismatch: return .invalidInput(path: source, reason: reason)
         case .unknownArchitecture: return .usage(description)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import VSRInference
 import XCTest
 
@@ -51,5 +52,3 @@ final class ElementwiseKernelTests: XCTestCase {
         }
     }
 }
-
-import Foundation

@@ -38,7 +38,7 @@ final class ParityTests: XCTestCase {
         for (name, arch, scale) in checkpoints {
             let (input, expected, _) = try reference(name)
             let url = try SharedData.file("models/rlfn-official/\(name).pth")
-            let weights = try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale)
+            let weights = try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale).weights
             // Through safetensors and back, as `vsr import` stores it.
             let stored = try SafeTensors.read(SafeTensors.encode(weights), source: name)
             let model = try ModelRegistry.build(stored, source: name)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
 /// stride-1 convolutions) with SIMD kernels and falls back to the reference for the rest.
@@ -44,5 +46,3 @@ public struct InferenceContext: Sendable {
 
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
-
-import Foundation

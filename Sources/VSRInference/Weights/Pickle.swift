@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value produced by the pickle subset that PyTorch checkpoints use.
 indirect enum PickleValue: Equatable {
     case none
@@ -211,5 +213,3 @@ struct PickleReader {
         return String(decoding: bytes[position..<end], as: UTF8.self)
     }
 }
-
-import Foundation

@@ -101,9 +101,9 @@ public enum TorchCheckpoint {
 public enum CheckpointImporter {
     public static let architectures = ["rlfn", "rlfn-s", "rlfn-prune", "plainsr"]
 
-    /// The weights of `url` with the metadata that `ModelRegistry` builds `arch` from; the model is
-    /// built once here, so a checkpoint that does not fit fails now with every mismatch listed.
-    public static func importCheckpoint(_ url: URL, arch: String, scale: Int) throws -> WeightSet {
+    /// The weights of `url` with the metadata that `ModelRegistry` builds `arch` from, and the model
+    /// built from them: a checkpoint that does not fit fails here with every mismatch listed.
+    public static func importCheckpoint(_ url: URL, arch: String, scale: Int) throws -> (weights: WeightSet, model: any SRModel) {
         let tensors = try TorchCheckpoint.read(contentsOf: url)
         var metadata: [String: String] = ["scale": String(scale), "source": url.lastPathComponent]
         switch arch {
@@ -124,7 +124,6 @@ public enum CheckpointImporter {
             throw WeightsError.unknownArchitecture(source: url.path, arch: arch)
         }
         let weights = WeightSet(tensors: tensors, metadata: metadata)
-        _ = try ModelRegistry.build(weights, source: url.path)
-        return weights
+        return (weights, try ModelRegistry.build(weights, source: url.path))
     }
 }

@@ -69,13 +69,22 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case mismatch(source: String, problems: [String])
     case unknownArchitecture(source: String, arch: String)
 
-    public var description: String {
+    /// The file the error is about.
+    public var source: String {
         switch self {
-        case .malformed(let source, let reason): return "\(source): \(reason)"
-        case .mismatch(let source, let problems):
-            return "\(source): the weights do not fit the architecture: " + problems.joined(separator: "; ")
-        case .unknownArchitecture(let source, let arch):
-            return "\(source): unknown architecture '\(arch)' (known: \(ModelRegistry.architectures.joined(separator: ", ")))"
+        case .malformed(let source, _), .mismatch(let source, _), .unknownArchitecture(let source, _): return source
         }
     }
+
+    /// What is wrong, without the file name.
+    public var reason: String {
+        switch self {
+        case .malformed(_, let reason): return reason
+        case .mismatch(_, let problems): return "the weights do not fit the architecture: " + problems.joined(separator: "; ")
+        case .unknownArchitecture(_, let arch):
+            return "unknown architecture '\(arch)' (known: \(ModelRegistry.architectures.joined(separator: ", ")))"
+        }
+    }
+
+    public var description: String { "\(source): \(reason)" }
 }
