@@ -14,3 +14,12 @@ public protocol PlaneResizer: AnyObject {
     var name: String { get }
     func resize(_ plane: Plane, toWidth width: Int, height: Int) throws -> Plane
 }
+
+/// Upscales whole frames: implemented by the classical/luma path (`FrameUpscaler`) and by models
+/// that work on RGB. Not thread-safe unless an implementation says so.
+public protocol FrameUpscaling: AnyObject {
+    var scale: Int { get }
+    /// A short description for messages ("bicubic", "rlfn_x2 (RGB, tiles 256+16)").
+    var name: String { get }
+    func upscale(_ frame: VideoFrame) throws -> VideoFrame
+}

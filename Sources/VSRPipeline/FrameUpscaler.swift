@@ -3,10 +3,11 @@ import VSRCore
 /// Upscales a whole frame: the luma plane through the `LumaUpscaler` seam (a classical filter now,
 /// an SR network later), each chroma plane through a `PlaneResizer` to the output's chroma size.
 /// Not thread-safe (its parts are not).
-public final class FrameUpscaler {
+public final class FrameUpscaler: FrameUpscaling {
     public let luma: LumaUpscaler
     public let chroma: PlaneResizer
     public var scale: Int { luma.scale }
+    public var name: String { luma.name }
 
     public init(luma: LumaUpscaler, chroma: PlaneResizer) {
         self.luma = luma

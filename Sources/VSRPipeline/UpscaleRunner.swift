@@ -27,7 +27,7 @@ public struct UpscaleRunner {
         self.cancellation = cancellation
     }
 
-    public func run(source: FrameSource, upscaler: FrameUpscaler, sink: FrameSink,
+    public func run(source: FrameSource, upscaler: FrameUpscaling, sink: FrameSink,
                     progress: ProgressHandler? = nil) throws -> RunSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

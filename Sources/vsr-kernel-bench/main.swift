@@ -11,7 +11,7 @@ struct KernelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsr-kernel-bench",
         abstract: "Time vsr's kernels and models against the machine's FMA peak.",
-        subcommands: [ConvBench.self, ModelBench.self])
+        subcommands: [ConvBench.self, ModelBench.self, TilingCheck.self])
 }
 
 func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
@@ -102,6 +102,41 @@ struct ModelBench: ParsableCommand {
             let seconds = median(try time(runs: runs, warmup: 2) { _ = try model.forward(input, context: context) })
             print(String(format: "vsr %d thread(s): %.1f ms, %.1f GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s)",
                          threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak))
+        }
+    }
+}
+
+/// How far tiled inference is from whole-frame inference for a model, per tile size and halo.
+struct TilingCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tiling", abstract: "PSNR of tiled against whole-frame output.")
+
+    @Option(help: "The model (.safetensors).") var weights: String
+    @Option(help: "A raw rgb24 frame of --size.") var rgb: String
+    @Option(help: "Frame size WxH.") var size: String
+    @Option(help: "Tile sizes.") var tiles = "64,128,256"
+    @Option(help: "Halos.") var halos = "4,8,16"
+
+    func run() throws {
+        let dims = size.split(separator: "x").compactMap { Int($0) }
+        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
+        let (width, height) = (dims[0], dims[1])
+        let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
+        let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))
+        guard pixels.count >= width * height * 3 else { throw ValidationError("\(rgb) is smaller than \(size) rgb24") }
+        let plane = width * height, colors = model.descriptor.colors, range = model.descriptor.inputRange
+        let input = Tensor(channels: colors, height: height, width: width,
+                           data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let context = InferenceContext()
+        let whole = try model.forward(input, context: context)
+        for tile in try parseList(tiles) {
+            for halo in try parseList(halos) {
+                let tiled = try TiledInference(model: model, tileSize: tile, halo: halo).run(input, context: context)
+                var squared = 0.0
+                for i in 0..<whole.count { let d = Double(tiled.data[i] - whole.data[i]) * 255 / Double(range); squared += d * d }
+                let psnr = 10 * log10(255 * 255 / max(squared / Double(whole.count), 1e-20))
+                print(String(format: "tile %d halo %d: PSNR(tiled, whole) %.2f dB, max abs diff %.4f (0-255)", tile, halo,
+                             psnr, tiled.maxAbsDifference(to: whole) * 255 / range))
+            }
         }
     }
 }

@@ -36,9 +36,19 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads for inference (default: all cores).")
     var threads: Int = InferenceContext.defaultThreads
 
+    @Option(help: ArgumentHelp("Run the model in tiles of this size, as `vsr upscale` does (default: whole images).",
+                               valueName: "n"))
+    var tile: Int?
+
+    @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's).", valueName: "n"))
+    var halo: Int?
+
     func validate() throws {
         guard (weights == nil) != (model == nil) else { throw ValidationError("give exactly one of --weights and --model") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let tile, tile < 1 { throw ValidationError("--tile must be at least 1, got \(tile)") }
+        if let halo, halo < 0 { throw ValidationError("--halo must be 0 or more, got \(halo)") }
+        if halo != nil && tile == nil { throw ValidationError("--halo needs --tile") }
     }
 
     func run() throws {
@@ -61,7 +71,8 @@ struct EvalCommand: ParsableCommand {
             let lr = try ImageReader.readRGB(path: item.lowResolution)
             let hr = try ImageReader.readRGB(path: item.highResolution)
             let score = try translatingErrors {
-                try Evaluation.score(network, lowResolution: lr, highResolution: hr, context: context)
+                try Evaluation.score(network, lowResolution: lr, highResolution: hr, context: context,
+                                     tiling: tile.map { ($0, halo ?? network.tileHalo) })
             }
             psnrs.append(score.psnr)
             ssims.append(score.ssim)

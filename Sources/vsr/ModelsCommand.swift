@@ -13,8 +13,8 @@ struct ModelsCommand: ParsableCommand {
     func run() throws {
         let store = ModelStore()
         var rows = [["name", "arch", "scale", "colours", "parameters", "GFLOP/MP", "location"]]
-        for model in ClassicalModel.allCases {
-            rows.append([model.rawValue, "classical", "any", "1", "0", "-", "built in (swscale)"])
+        for name in ModelChoice.classicalNames.keys.sorted() {
+            rows.append([name, "classical", "any", "1", "0", "-", "built in (swscale)"])
         }
         for name in store.names() {
             let url = store.url(for: name)

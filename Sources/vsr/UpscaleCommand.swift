@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VSRCore
+import VSRInference
 import VSRMedia
 import VSRPipeline
 
@@ -25,12 +26,23 @@ struct UpscaleCommand: ParsableCommand {
         "The output file; its extension picks the container (.mp4, .mkv, .mov, .webm, .y4m).", valueName: "file"))
     var output: String
 
-    @Option(help: "Upscaling factor: 2, 3 or 4.")
-    var scale: Int = 2
+    @Option(help: "Upscaling factor: 2, 3 or 4 (default: the model's, or 2).")
+    var scale: Int?
 
-    @Option(help: ArgumentHelp("Luma upscaler: \(ClassicalModel.allValueStrings.joined(separator: ", ")).",
-                               valueName: "name"))
-    var model: ClassicalModel = .bicubic
+    @Option(help: ArgumentHelp("""
+        The upscaler: bicubic, lanczos, or an installed model (see `vsr models`). Default: the \
+        installed model with the most parameters for the scale, or bicubic.
+        """, valueName: "name"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("A model file (.safetensors) to use instead of --model.", valueName: "file"))
+    var weights: String?
+
+    @Option(help: ArgumentHelp("Tile size in input pixels for networks (default 256).", valueName: "n"))
+    var tile: Int = 256
+
+    @Option(help: ArgumentHelp("Threads for networks (default: all cores).", valueName: "n"))
+    var threads: Int = InferenceContext.defaultThreads
 
     @Option(help: ArgumentHelp("Chroma upscaler: \(ResamplingFilter.allCases.map(\.rawValue).joined(separator: ", ")).",
                                valueName: "filter"))
@@ -74,9 +86,12 @@ struct UpscaleCommand: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard (2...4).contains(scale) else {
+        if let scale, !(2...4).contains(scale) {
             throw ValidationError("--scale must be 2, 3 or 4, got \(scale)")
         }
+        if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
+        guard tile >= 16 else { throw ValidationError("--tile must be at least 16, got \(tile)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
     }
@@ -84,6 +99,11 @@ struct UpscaleCommand: ParsableCommand {
     func run() throws {
         MediaLogging.configure(verbose: verbose)
         let reader = try MediaFileReader(path: input)
+        let (choice, note) = try ModelChoice.resolve(model: model, weights: weights, scale: scale, store: ModelStore())
+        if let modelScale = choice.scale, let scale, scale != modelScale {
+            throw VSRError.usage("the model upscales x\(modelScale), but --scale is \(scale)")
+        }
+        let scale = choice.scale ?? self.scale ?? 2
         let outputInfo = reader.streamInfo.scaled(by: scale)
         let writer = try MediaFileWriter(
             path: output, video: outputInfo, source: reader,
@@ -91,9 +111,8 @@ struct UpscaleCommand: ParsableCommand {
             settings: EncoderSettings(codec: codec, crf: crf, preset: preset, pixelFormat: pixFmt),
             overwrite: overwrite)
         writer.warnings.forEach(Console.warning)
-
-        let luma = ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: model.filter), scale: scale)
-        let upscaler = FrameUpscaler(luma: luma, chroma: SwscalePlaneResizer(filter: chromaScaler))
+        if let note { Console.note(note) }
+        let upscaler = makeUpscaler(choice, scale: scale, color: reader.streamInfo.color)
         let cancellation = CancellationFlag()
         let trap = SignalTrap(cancelling: cancellation)
         defer { withExtendedLifetime(trap) {} }
@@ -115,7 +134,7 @@ struct UpscaleCommand: ParsableCommand {
         }
         let info = reader.streamInfo
         var line = "upscaled \(summary.frames) frames \(info.width)x\(info.height) -> " +
-            "\(outputInfo.width)x\(outputInfo.height) (\(model.rawValue), \(writer.codecName) " +
+            "\(outputInfo.width)x\(outputInfo.height) (\(upscaler.name), \(writer.codecName) " +
             "\(writer.encodedPixelFormat)) in " + String(format: "%.2f s (%.1f fps)", summary.seconds,
                                                          summary.framesPerSecond)
         line += "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? "")
@@ -127,14 +146,22 @@ struct UpscaleCommand: ParsableCommand {
     }
 }
 
-/// The classical luma upscalers (SR models join them in the model registry).
-enum ClassicalModel: String, ExpressibleByArgument, CaseIterable {
-    case bicubic, lanczos
-
-    var filter: ResamplingFilter {
-        switch self {
-        case .bicubic: return .bicubic
-        case .lanczos: return .lanczos
+extension UpscaleCommand {
+    /// Luma models and classical filters go through the luma seam with chroma resampled apart;
+    /// RGB models see the whole frame.
+    func makeUpscaler(_ choice: ModelChoice, scale: Int, color: ColorInfo) -> FrameUpscaling {
+        let chroma = SwscalePlaneResizer(filter: chromaScaler)
+        let context = InferenceContext(kernels: .optimized, threads: threads)
+        switch choice {
+        case .classical(let filter):
+            return FrameUpscaler(luma: ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: filter), scale: scale),
+                                 chroma: chroma)
+        case .network(let name, let model) where model.descriptor.colors == 1:
+            return FrameUpscaler(luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, context: context),
+                                 chroma: chroma)
+        case .network(let name, let model):
+            return RGBModelFrameUpscaler(model: model, name: name, tileSize: tile, context: context, resizer: chroma,
+                                         color: color)
         }
     }
 }

@@ -6,19 +6,24 @@ public enum Evaluation {
     /// Y-PSNR and Y-SSIM of `model` on `lowResolution` against `highResolution`, `scale` pixels
     /// cropped. A high-resolution image up to scale-1 pixels larger than the output is cropped at
     /// its bottom and right ("modcrop"), as the standard test scripts do.
+    /// With `tiling`, the model runs tile by tile (as `vsr upscale` does) instead of on the whole image.
     public static func score(_ model: any SRModel, lowResolution: RGBImage, highResolution: RGBImage,
-                             context: InferenceContext) throws -> (psnr: Double, ssim: Double) {
+                             context: InferenceContext, tiling: (tile: Int, halo: Int)? = nil) throws -> (psnr: Double, ssim: Double) {
+        func forward(_ input: Tensor) throws -> Tensor {
+            guard let tiling else { return try model.forward(input, context: context) }
+            return try TiledInference(model: model, tileSize: tiling.tile, halo: tiling.halo).run(input, context: context)
+        }
         let scale = model.descriptor.scale
         let reference = try modcrop(highResolution, width: lowResolution.width * scale,
                                     height: lowResolution.height * scale)
         if model.descriptor.colors == 3 {
-            let output = try model.forward(rgbTensor(lowResolution, range: model.descriptor.inputRange), context: context)
+            let output = try forward(rgbTensor(lowResolution, range: model.descriptor.inputRange))
             return ImageQuality.compare(rgbImage(output, range: model.descriptor.inputRange), to: reference, border: scale)
         }
         // Luma models: the Y of the low-resolution image in, the Y of the result scored directly.
         let lumaIn = ImageQuality.luma(lowResolution).map { Float($0) * model.descriptor.inputRange / 255 }
         let input = Tensor(channels: 1, height: lowResolution.height, width: lowResolution.width, data: lumaIn)
-        let output = try model.forward(input, context: context)
+        let output = try forward(input)
         let lumaOut = output.data.map { Double(min(max($0 * 255 / model.descriptor.inputRange, 0), 255)).rounded() }
         let a = ImageQuality.crop(lumaOut, width: output.width, height: output.height, border: scale)
         let b = ImageQuality.crop(ImageQuality.luma(reference), width: reference.width, height: reference.height, border: scale)

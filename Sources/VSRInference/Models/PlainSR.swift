@@ -57,6 +57,9 @@ public struct PlainSR: SRModel {
         return ReferenceOps.pixelShuffle(convs.last!(x, residual: skip, context: context), factor: scale)
     }
 
+    /// One pixel per 3x3 convolution: tiles with this halo reproduce whole-frame output exactly.
+    public var tileHalo: Int { convs.count }
+
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         convs.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
     }

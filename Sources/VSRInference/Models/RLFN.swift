@@ -43,6 +43,10 @@ public struct RLFN: SRModel {
         return ReferenceOps.pixelShuffle(upsampler(low, context: context), factor: descriptor.scale)
     }
 
+    /// ESA pools over a strided 7x7 window and resizes back, so each output pixel depends on the
+    /// whole tile and no halo makes tiling exact; this one is the measured trade-off (README).
+    public var tileHalo: Int { 16 }
+
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         let whole = [head, tail, upsampler].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
         return whole + blocks.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }

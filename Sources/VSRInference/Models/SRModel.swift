@@ -6,6 +6,9 @@ public protocol SRModel: Sendable {
     /// Multiply-accumulates of one forward pass at an input of `height` x `width`, counted from the graph.
     func multiplyAccumulates(height: Int, width: Int) -> Double
     var parameterCount: Int { get }
+    /// Input pixels each side a tile needs beyond its interior. Exact for plain nets (one per 3x3
+    /// conv); a measured choice for networks whose receptive field spans the frame (RLFN's ESA).
+    var tileHalo: Int { get }
 }
 
 extension SRModel {

@@ -1,0 +1,53 @@
+/// How a frame is cut into tiles for inference. Each tile has an interior (the output it is
+/// responsible for) and a padded region (the interior plus `halo` pixels each way, clamped to the
+/// frame). Interiors partition the frame, so every output pixel comes from exactly one tile and no
+/// seam blending is needed. At frame borders the padded region stops at the frame edge, so the
+/// model sees the same zero padding as in whole-frame inference.
+public struct TilePlan: Sendable, Equatable {
+    public struct Rect: Sendable, Equatable {
+        public var x: Int, y: Int, width: Int, height: Int
+    }
+
+    public struct Tile: Sendable, Equatable {
+        /// The pixels this tile produces (input coordinates).
+        public var interior: Rect
+        /// The pixels the model reads: the interior plus the halo, within the frame.
+        public var padded: Rect
+    }
+
+    public let width: Int
+    public let height: Int
+    public let tileSize: Int
+    public let halo: Int
+    public let tiles: [Tile]
+
+    /// Tiles of at most `tileSize` x `tileSize` interior pixels, spread evenly (so the last tile is
+    /// not a sliver), each padded by `halo`.
+    public init(width: Int, height: Int, tileSize: Int, halo: Int) {
+        precondition(width > 0 && height > 0 && tileSize > 0 && halo >= 0, "invalid tile plan")
+        self.width = width
+        self.height = height
+        self.tileSize = tileSize
+        self.halo = halo
+        let columns = TilePlan.split(width, into: tileSize), rows = TilePlan.split(height, into: tileSize)
+        var tiles: [Tile] = []
+        for (y, h) in rows {
+            for (x, w) in columns {
+                let px = max(0, x - halo), py = max(0, y - halo)
+                let pw = min(width, x + w + halo) - px, ph = min(height, y + h + halo) - py
+                tiles.append(Tile(interior: Rect(x: x, y: y, width: w, height: h),
+                                  padded: Rect(x: px, y: py, width: pw, height: ph)))
+            }
+        }
+        self.tiles = tiles
+    }
+
+    /// (start, length) segments covering 0..<length, as equal as possible, none longer than `size`.
+    static func split(_ length: Int, into size: Int) -> [(Int, Int)] {
+        let count = (length + size - 1) / size
+        return (0..<count).map { i in
+            let start = length * i / count, end = length * (i + 1) / count
+            return (start, end - start)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// Runs a model tile by tile and assembles the output: each tile's padded region goes through the
+/// model, and only the part of the result that belongs to the tile's interior is kept.
+public struct TiledInference: Sendable {
+    public let model: any SRModel
+    public let tileSize: Int
+    public let halo: Int
+
+    public init(model: any SRModel, tileSize: Int, halo: Int) {
+        self.model = model
+        self.tileSize = tileSize
+        self.halo = halo
+    }
+
+    public func run(_ input: Tensor, context: InferenceContext) throws -> Tensor {
+        let scale = model.descriptor.scale
+        let plan = TilePlan(width: input.width, height: input.height, tileSize: tileSize, halo: halo)
+        if plan.tiles.count == 1 { return try model.forward(input, context: context) }
+        var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)
+        for tile in plan.tiles {
+            let patch = input.crop(tile.padded)
+            let result = try model.forward(patch, context: context)
+            // The interior's place inside the padded result, in output pixels.
+            let offsetX = (tile.interior.x - tile.padded.x) * scale, offsetY = (tile.interior.y - tile.padded.y) * scale
+            let rowLength = tile.interior.width * scale
+            for c in 0..<result.channels {
+                for row in 0..<(tile.interior.height * scale) {
+                    let from = (c * result.height + offsetY + row) * result.width + offsetX
+                    let to = (c * output.height + tile.interior.y * scale + row) * output.width + tile.interior.x * scale
+                    output.data.replaceSubrange(to..<(to + rowLength), with: result.data[from..<(from + rowLength)])
+                }
+            }
+        }
+        return output
+    }
+}
+
+extension Tensor {
+    /// The channels of `rect`.
+    public func crop(_ rect: TilePlan.Rect) -> Tensor {
+        var data: [Float] = []
+        data.reserveCapacity(channels * rect.width * rect.height)
+        for c in 0..<channels {
+            for y in rect.y..<(rect.y + rect.height) {
+                let start = (c * height + y) * width + rect.x
+                data.append(contentsOf: self.data[start..<(start + rect.width)])
+            }
+        }
+        return Tensor(channels: channels, height: rect.height, width: rect.width, data: data)
+    }
+}

@@ -1,0 +1,33 @@
+import VSRCore
+
+/// A `LumaUpscaler` backed by a Y-channel model (colours 1). Limited-range video luma is the Y of
+/// the SR literature's convention, so the plane goes in as Y/255 (8-bit) or Y/1020 (10-bit), scaled
+/// to the model's input range, and comes back rounded and clamped to the plane's bit depth.
+public final class ModelLumaUpscaler: LumaUpscaler {
+    private let inference: TiledInference
+    private let context: InferenceContext
+    public let name: String
+    public var scale: Int { inference.model.descriptor.scale }
+
+    public init(model: any SRModel, name: String, tileSize: Int, context: InferenceContext) {
+        precondition(model.descriptor.colors == 1, "ModelLumaUpscaler needs a one-colour model")
+        inference = TiledInference(model: model, tileSize: tileSize, halo: model.tileHalo)
+        self.context = context
+        self.name = name
+    }
+
+    public func upscale(_ luma: Plane) throws -> Plane {
+        let white = Float(255 << (luma.bitDepth - 8)), range = inference.model.descriptor.inputRange
+        var values = [Float](repeating: 0, count: luma.width * luma.height)
+        for y in 0..<luma.height { for x in 0..<luma.width { values[y * luma.width + x] = Float(luma[x, y]) * range / white } }
+        let output = try inference.run(Tensor(channels: 1, height: luma.height, width: luma.width, data: values), context: context)
+        var plane = Plane(width: output.width, height: output.height, bitDepth: luma.bitDepth)
+        let maximum = Float(luma.maxSampleValue)
+        for y in 0..<output.height {
+            for x in 0..<output.width {
+                plane[x, y] = Int(min(max(output.data[y * output.width + x] * white / range, 0), maximum).rounded())
+            }
+        }
+        return plane
+    }
+}

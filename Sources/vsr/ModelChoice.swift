@@ -1,0 +1,51 @@
+import Foundation
+import VSRCore
+import VSRInference
+import VSRMedia
+
+/// Which upscaler `vsr upscale` runs: a classical filter or a network from a weights file.
+enum ModelChoice {
+    case classical(ResamplingFilter)
+    case network(name: String, model: any SRModel)
+
+    static let classicalNames: [String: ResamplingFilter] = ["bicubic": .bicubic, "lanczos": .lanczos]
+
+    /// Resolves `--model` / `--weights`; without either, the best installed model for `scale`
+    /// (the one with the most parameters), or bicubic. Returns a note to show when vsr chose.
+    static func resolve(model: String?, weights: String?, scale: Int?, store: ModelStore) throws -> (ModelChoice, String?) {
+        if let weights {
+            return (.network(name: URL(fileURLWithPath: weights).deletingPathExtension().lastPathComponent,
+                             model: try load(weights)), nil)
+        }
+        if let model {
+            if let filter = classicalNames[model] { return (.classical(filter), nil) }
+            let url = store.url(for: model)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                let installed = store.names()
+                throw VSRError.usage("unknown model '\(model)': expected bicubic, lanczos or an installed model" +
+                                     (installed.isEmpty ? " (none installed; see vsr import)" : " (\(installed.joined(separator: ", ")))"))
+            }
+            return (.network(name: model, model: try load(url.path)), nil)
+        }
+        let wanted = scale ?? 2
+        let candidates = store.names().compactMap { name in
+            (try? load(store.url(for: name).path)).map { (name, $0) }
+        }.filter { $0.1.descriptor.scale == wanted }
+        if let best = candidates.max(by: { $0.1.parameterCount < $1.1.parameterCount }) {
+            return (.network(name: best.0, model: best.1),
+                    "using the installed model \(best.0) for x\(wanted) (--model bicubic for the classical path)")
+        }
+        return (.classical(.bicubic), "no SR model is installed for x\(wanted), so luma uses bicubic " +
+                "(vsr import adds one, e.g. the official RLFN checkpoints)")
+    }
+
+    static func load(_ path: String) throws -> any SRModel {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
+        return try translatingErrors { try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path) }
+    }
+
+    var scale: Int? {
+        if case .network(_, let model) = self { return model.descriptor.scale }
+        return nil
+    }
+}
