@@ -76,6 +76,17 @@ struct UpscaleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many frames.", valueName: "n"))
     var frames: Int?
 
+    @Option(help: ArgumentHelp("Frames each queue between stages holds (memory: about 2 x this x frame size).",
+                               valueName: "n"))
+    var queueDepth: Int = 4
+
+    @Option(help: ArgumentHelp("Frames upscaled at once (default: 1 for networks, which use every core per frame; 2 otherwise).",
+                               valueName: "n"))
+    var workers: Int?
+
+    @Flag(help: "Print time busy and waiting per stage, and the peak memory, at the end.")
+    var stats = false
+
     @Flag(help: "Do not copy audio streams.")
     var noAudio = false
 
@@ -92,6 +103,8 @@ struct UpscaleCommand: ParsableCommand {
         if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
         guard tile >= 16 else { throw ValidationError("--tile must be at least 16, got \(tile)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard queueDepth >= 1 else { throw ValidationError("--queue-depth must be at least 1, got \(queueDepth)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers)") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
     }
@@ -112,18 +125,25 @@ struct UpscaleCommand: ParsableCommand {
             overwrite: overwrite)
         writer.warnings.forEach(Console.warning)
         if let note { Console.note(note) }
-        let upscaler = makeUpscaler(choice, scale: scale, color: reader.streamInfo.color)
+        let color = reader.streamInfo.color
         let cancellation = CancellationFlag()
         let trap = SignalTrap(cancelling: cancellation)
         defer { withExtendedLifetime(trap) {} }
 
         let total = [frames, reader.streamInfo.estimatedFrameCount].compactMap { $0 }.min()
         let reporter = ProgressReporter(mode: progress, total: total)
-        let runner = UpscaleRunner(frameLimit: frames, cancellation: cancellation)
+        var isNetwork = false
+        if case .network = choice { isNetwork = true }
+        let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workers ?? (isNetwork ? 1 : 2), frameLimit: frames,
+                                       cancellation: cancellation)
+        var upscalerName = ""
         let summary: RunSummary
         do {
-            summary = try runner.run(source: reader, upscaler: upscaler, sink: writer,
-                                     progress: reporter.update)
+            summary = try pipeline.run(source: reader, makeUpscaler: {
+                let upscaler = makeUpscaler(choice, scale: scale, color: color)
+                upscalerName = upscaler.name
+                return upscaler
+            }, sink: writer, progress: reporter.update)
         } catch {
             reporter.end()
             throw error
@@ -134,11 +154,12 @@ struct UpscaleCommand: ParsableCommand {
         }
         let info = reader.streamInfo
         var line = "upscaled \(summary.frames) frames \(info.width)x\(info.height) -> " +
-            "\(outputInfo.width)x\(outputInfo.height) (\(upscaler.name), \(writer.codecName) " +
+            "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(writer.codecName) " +
             "\(writer.encodedPixelFormat)) in " + String(format: "%.2f s (%.1f fps)", summary.seconds,
                                                          summary.framesPerSecond)
         line += "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? "")
         Console.note(line)
+        if stats { StatisticsReport.print(summary) }
         if summary.interrupted {
             Console.note("interrupted: kept the \(summary.frames) frames done so far in \(output)")
             throw ExitCode(ExitStatus.interrupted)

@@ -1,12 +1,17 @@
+import Foundation
 import VSRCore
 import VSRPipeline
 
 /// Test doubles: an in-memory source, a recording sink, and nearest-neighbour upscalers.
-final class ArraySource: FrameSource {
+final class ArraySource: FrameSource, @unchecked Sendable {
     let streamInfo: VideoStreamInfo
     private var frames: [VideoFrame]
     var onRead: ((Int) -> Void)?
-    private var reads = 0
+    var failAt: Int?
+    private let lock = NSLock()
+    private var readCount = 0
+    /// How many times `nextFrame` was called (read from other threads in tests).
+    var reads: Int { lock.lock(); defer { lock.unlock() }; return readCount }
 
     init(count: Int, width: Int = 5, height: Int = 3, format: PixelFormat = .yuv420p) {
         streamInfo = VideoStreamInfo(width: width, height: height, format: format, timeBase: Rational(1, 25),
@@ -23,18 +28,29 @@ final class ArraySource: FrameSource {
     }
 
     func nextFrame() throws -> VideoFrame? {
-        reads += 1
-        onRead?(reads)
+        lock.lock()
+        readCount += 1
+        let count = readCount
+        lock.unlock()
+        onRead?(count)
+        if let failAt, count > failAt { throw TestFailure(stage: "source") }
         return frames.popLast()
     }
 }
 
-final class RecordingSink: FrameSink {
+final class RecordingSink: FrameSink, @unchecked Sendable {
     var written: [VideoFrame] = []
     var finished = false
     var aborted = false
+    var failAt: Int?
+    /// When set, each write waits for a signal (a stalled consumer).
+    var gate: DispatchSemaphore?
 
-    func write(_ frame: VideoFrame) throws { written.append(frame) }
+    func write(_ frame: VideoFrame) throws {
+        gate?.wait()
+        if let failAt, written.count >= failAt { throw TestFailure(stage: "sink") }
+        written.append(frame)
+    }
     func finish() throws -> Int64? { finished = true; return 42 }
     func abort() { aborted = true }
 }

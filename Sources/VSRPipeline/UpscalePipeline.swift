@@ -1,0 +1,200 @@
+import Foundation
+import VSRCore
+
+/// What a finished run did.
+public struct RunSummary: Sendable, Equatable {
+    public var frames: Int
+    public var seconds: Double
+    /// True when the run stopped early because it was cancelled; the output was still finalized.
+    public var interrupted: Bool
+    public var outputBytes: Int64?
+    /// Decode, upscale (all workers together) and encode.
+    public var stages: [StageStatistics]
+
+    public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }
+}
+
+/// Progress after each written frame: frames done and seconds since the start.
+public typealias ProgressHandler = (_ frames: Int, _ elapsed: Double) -> Void
+
+/// Decode -> upscale -> encode on their own threads, linked by bounded queues.
+///
+/// - A decode thread pulls from the source into a queue of `queueDepth` frames; it blocks while
+///   the queue is full, so memory stays bounded by the queues, not by the video's length.
+/// - `workers` upscale threads, each with its own upscaler (they are not thread-safe), take frames
+///   from that queue and put results into a second queue of `queueDepth` frames.
+/// - The calling thread restores frame order by index and writes to the sink, so the sink has a
+///   single owner.
+/// - The first error from any stage closes both queues, which unblocks every thread; the run then
+///   aborts the sink (no partial output) and rethrows that error, once. Cancellation stops the
+///   decoder, lets the frames in flight through, and finishes the sink.
+public final class UpscalePipeline {
+    public let queueDepth: Int
+    public let workers: Int
+    public let frameLimit: Int?
+    public let cancellation: CancellationFlag
+
+    public init(queueDepth: Int = 4, workers: Int = 1, frameLimit: Int? = nil, cancellation: CancellationFlag = CancellationFlag()) {
+        precondition(queueDepth >= 1 && workers >= 1, "pipeline needs queues and workers")
+        self.queueDepth = queueDepth
+        self.workers = workers
+        self.frameLimit = frameLimit
+        self.cancellation = cancellation
+    }
+
+    /// Runs to the end of the source, the frame limit, cancellation or the first error.
+    /// - Parameter makeUpscaler: called once per worker, on the calling thread, before anything starts.
+    public func run(source: FrameSource, makeUpscaler: () throws -> FrameUpscaling, sink: FrameSink,
+                    progress: ProgressHandler? = nil) throws -> RunSummary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let upscalers: [FrameUpscaling]
+        do {
+            upscalers = try (0..<workers).map { _ in try makeUpscaler() }
+        } catch {
+            sink.abort()
+            throw error
+        }
+        let decoded = BoundedQueue<VideoFrame>(capacity: queueDepth)
+        let upscaled = BoundedQueue<VideoFrame>(capacity: queueDepth)
+        let failure = FirstError(closing: [decoded.close, upscaled.close])
+        let stats = StatisticsBox()
+        let threads = DispatchGroup()
+
+        let sourceBox = UncheckedBox(source)
+        let limit = frameLimit, cancellation = self.cancellation
+        spawn(threads, name: "vsr.decode") {
+            var clock = StageClock(name: "decode")
+            var count = 0
+            defer { decoded.close(); stats.add(clock.statistics) }
+            do {
+                while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
+                    guard let frame = try sourceBox.value.nextFrame() else { return }
+                    clock.worked()
+                    guard decoded.push(frame) else { return }
+                    clock.waited()
+                    count += 1
+                }
+            } catch {
+                failure.record(error)
+            }
+        }
+        let workersDone = DispatchGroup()
+        for (number, upscaler) in upscalers.enumerated() {
+            let box = UncheckedBox(upscaler)
+            workersDone.enter()
+            spawn(threads, name: "vsr.upscale.\(number)") {
+                var clock = StageClock(name: "upscale")
+                defer { stats.add(clock.statistics); workersDone.leave() }
+                while let frame = decoded.pop() {
+                    clock.waited()
+                    do {
+                        let result = try box.value.upscale(frame)
+                        clock.worked()
+                        guard upscaled.push(result) else { return }
+                        clock.waited()
+                    } catch {
+                        failure.record(error)
+                        return
+                    }
+                }
+            }
+        }
+        workersDone.notify(queue: .global()) { upscaled.close() }
+
+        // The encode stage, on this thread: frames in index order.
+        var clock = StageClock(name: "encode")
+        var pending: [Int: VideoFrame] = [:]
+        var next = 0
+        while let frame = upscaled.pop() {
+            pending[frame.index] = frame
+            clock.waited()
+            while let ready = pending.removeValue(forKey: next) {
+                do {
+                    try sink.write(ready)
+                } catch {
+                    failure.record(error)
+                    break
+                }
+                clock.worked()
+                next += 1
+                progress?(next, elapsed())
+            }
+            if failure.error != nil { break }
+        }
+        decoded.close()
+        upscaled.close()
+        threads.wait()
+        stats.add(clock.statistics)
+        if let error = failure.error {
+            sink.abort()
+            throw error
+        }
+        let bytes: Int64?
+        do {
+            bytes = try sink.finish()
+        } catch {
+            sink.abort()
+            throw error
+        }
+        return RunSummary(frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,
+                          stages: stats.merged(order: ["decode", "upscale", "encode"]))
+    }
+
+    private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        let thread = Thread {
+            body()
+            group.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+}
+
+/// The first error of a run; recording it closes the queues so every stage stops.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    private let closers: [() -> Void]
+
+    init(closing closers: [() -> Void]) { self.closers = closers }
+
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+
+    func record(_ error: Error) {
+        lock.lock()
+        let first = stored == nil
+        if first { stored = error }
+        lock.unlock()
+        if first { closers.forEach { $0() } }
+    }
+}
+
+private final class StatisticsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var all: [StageStatistics] = []
+
+    func add(_ statistics: StageStatistics) { lock.lock(); all.append(statistics); lock.unlock() }
+
+    /// One entry per stage name (workers summed), in `order`.
+    func merged(order: [String]) -> [StageStatistics] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.map { name in
+            all.filter { $0.name == name }.reduce(StageStatistics(name: name)) { total, next in
+                var sum = total
+                sum.busySeconds += next.busySeconds
+                sum.waitingSeconds += next.waitingSeconds
+                sum.items += next.items
+                return sum
+            }
+        }
+    }
+}
+
+/// Hands a non-Sendable stage object to the one thread that uses it from then on.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
