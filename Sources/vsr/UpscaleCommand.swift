@@ -41,8 +41,8 @@ struct UpscaleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Tile size in input pixels for networks (default 256).", valueName: "n"))
     var tile: Int = 256
 
-    @Option(help: ArgumentHelp("Threads for networks (default: all cores).", valueName: "n"))
-    var threads: Int = InferenceContext.defaultThreads
+    @Option(help: ArgumentHelp("Threads per frame for networks (default: cores / workers).", valueName: "n"))
+    var threads: Int?
 
     @Option(help: ArgumentHelp("Chroma upscaler: \(ResamplingFilter.allCases.map(\.rawValue).joined(separator: ", ")).",
                                valueName: "filter"))
@@ -80,8 +80,11 @@ struct UpscaleCommand: ParsableCommand {
                                valueName: "n"))
     var queueDepth: Int = 4
 
-    @Option(help: ArgumentHelp("Frames upscaled at once (default: 1 for networks, which use every core per frame; 2 otherwise).",
-                               valueName: "n"))
+    @Option(help: ArgumentHelp("""
+        Frames upscaled at once (default: one per core for networks, each on one thread, which keeps \
+        every core busy through the serial parts of a frame; 2 for classical filters; cores / --threads \
+        when --threads is given).
+        """, valueName: "n"))
     var workers: Int?
 
     @Flag(help: "Print time busy and waiting per stage, and the peak memory, at the end.")
@@ -102,7 +105,7 @@ struct UpscaleCommand: ParsableCommand {
         }
         if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
         guard tile >= 16 else { throw ValidationError("--tile must be at least 16, got \(tile)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard queueDepth >= 1 else { throw ValidationError("--queue-depth must be at least 1, got \(queueDepth)") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers)") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
@@ -134,13 +137,16 @@ struct UpscaleCommand: ParsableCommand {
         let reporter = ProgressReporter(mode: progress, total: total)
         var isNetwork = false
         if case .network = choice { isNetwork = true }
-        let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workers ?? (isNetwork ? 1 : 2), frameLimit: frames,
+        let cores = InferenceContext.defaultThreads
+        let workerCount = workers ?? (isNetwork ? max(1, cores / (threads ?? 1)) : 2)
+        let threadCount = threads ?? max(1, cores / workerCount)
+        let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workerCount, frameLimit: frames,
                                        cancellation: cancellation)
         var upscalerName = ""
         let summary: RunSummary
         do {
             summary = try pipeline.run(source: reader, makeUpscaler: {
-                let upscaler = makeUpscaler(choice, scale: scale, color: color)
+                let upscaler = makeUpscaler(choice, scale: scale, color: color, threads: threadCount)
                 upscalerName = upscaler.name
                 return upscaler
             }, sink: writer, progress: reporter.update)
@@ -170,7 +176,7 @@ struct UpscaleCommand: ParsableCommand {
 extension UpscaleCommand {
     /// Luma models and classical filters go through the luma seam with chroma resampled apart;
     /// RGB models see the whole frame.
-    func makeUpscaler(_ choice: ModelChoice, scale: Int, color: ColorInfo) -> FrameUpscaling {
+    func makeUpscaler(_ choice: ModelChoice, scale: Int, color: ColorInfo, threads: Int) -> FrameUpscaling {
         let chroma = SwscalePlaneResizer(filter: chromaScaler)
         let context = InferenceContext(kernels: .optimized, threads: threads)
         switch choice {
