@@ -1,4 +1,5 @@
 import Foundation
+import VSRCore
 import VSRPipeline
 
 /// `--stats`: per stage, time busy and waiting; overall frames, fps and peak memory.
@@ -10,6 +11,26 @@ enum StatisticsReport {
         }
         Console.note(String(format: "frames %d  %.2f s  %.2f fps  peak RSS %.1f MB", summary.frames, summary.seconds,
                             summary.framesPerSecond, Double(peakResidentKilobytes()) / 1024))
+    }
+
+    /// `--stats-json`: every figure of `--stats`, plus `details` (input, model, settings).
+    static func write(_ summary: RunSummary, to path: String, details: [String: Any]) throws {
+        var report = details
+        report["frames"] = summary.frames
+        report["seconds"] = summary.seconds
+        report["fps"] = summary.framesPerSecond
+        report["interrupted"] = summary.interrupted
+        report["output_bytes"] = summary.outputBytes.map { Int($0) } ?? NSNull()
+        report["peak_rss_kb"] = peakResidentKilobytes()
+        report["stages"] = summary.stages.map {
+            ["name": $0.name, "busy_seconds": $0.busySeconds, "waiting_seconds": $0.waitingSeconds, "frames": $0.items] as [String: Any]
+        }
+        do {
+            try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+                .write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw VSRError.outputUnwritable(path: path, reason: error.localizedDescription)
+        }
     }
 
     /// The process's peak resident set, from getrusage (kilobytes on Linux).

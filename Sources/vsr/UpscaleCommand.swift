@@ -90,6 +90,9 @@ struct UpscaleCommand: ParsableCommand {
     @Flag(help: "Print time busy and waiting per stage, and the peak memory, at the end.")
     var stats = false
 
+    @Option(help: ArgumentHelp("Write the run's statistics (stages, fps, peak RSS) to this JSON file.", valueName: "file"))
+    var statsJson: String?
+
     @Flag(help: "Do not copy audio streams.")
     var noAudio = false
 
@@ -166,6 +169,12 @@ struct UpscaleCommand: ParsableCommand {
         line += "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? "")
         Console.note(line)
         if stats { StatisticsReport.print(summary) }
+        if let statsJson {
+            try StatisticsReport.write(summary, to: statsJson, details: [
+                "input": input, "output": output, "upscaler": upscalerName, "scale": scale,
+                "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth,
+            ])
+        }
         if summary.interrupted {
             Console.note("interrupted: kept the \(summary.frames) frames done so far in \(output)")
             throw ExitCode(ExitStatus.interrupted)

@@ -53,12 +53,21 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try listing(), ["out-x\(scale).\(ext)"], "temporary files left behind")
     }
 
-    func testFrameLimitStopsEarly() throws {
-        let output = path("first10.mp4")
-        let result = try Tools.vsr(["upscale", Tools.sample(Tools.samples[0]), "-o", output, "--frames", "10",
-                                    "--preset", "ultrafast", "--progress", "none"])
+    func testFrameLimitStopsEarlyAndStatisticsAreWritten() throws {
+        let output = path("first10.mp4"), json = path("stats.json")
+        let result = try Tools.vsr(["upscale", Tools.sample(Tools.samples[0]), "-o", output, "--frames", "10", "--model", "bicubic",
+                                    "--preset", "ultrafast", "--progress", "none", "--stats", "--stats-json", json])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try Probe(output).framePresentationTimes().count, 10)
+        XCTAssertTrue(result.stderr.contains("stage upscale"), result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        XCTAssertEqual(report["frames"] as? Int, 10)
+        XCTAssertEqual(report["upscaler"] as? String, "bicubic")
+        XCTAssertGreaterThan(report["peak_rss_kb"] as? Int ?? 0, 1000)
+        let stages = try XCTUnwrap(report["stages"] as? [[String: Any]])
+        XCTAssertEqual(stages.map { $0["name"] as? String ?? "" }, ["decode", "upscale", "encode"])
+        XCTAssertEqual(stages.map { $0["frames"] as? Int ?? -1 }, [10, 10, 10])
+        XCTAssertEqual(try listing().sorted(), ["first10.mp4", "stats.json"])
     }
 
     func testPixelFormatOverrideAndLosslessCodec() throws {
