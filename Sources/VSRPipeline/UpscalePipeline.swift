@@ -19,12 +19,17 @@ public typealias ProgressHandler = (_ frames: Int, _ elapsed: Double) -> Void
 
 /// Decode -> upscale -> encode on their own threads, linked by bounded queues.
 ///
-/// - A decode thread pulls from the source into a queue of `queueDepth` frames; it blocks while
-///   the queue is full, so memory stays bounded by the queues, not by the video's length.
+/// - A decode thread pulls from the source into a queue of `queueDepth` frames.
 /// - `workers` upscale threads, each with its own upscaler (they are not thread-safe), take frames
-///   from that queue and put results into a second queue of `queueDepth` frames.
+///   from that queue and put results into a second queue.
 /// - The calling thread restores frame order by index and writes to the sink, so the sink has a
 ///   single owner.
+/// - At most `framesInFlight` (2 x queueDepth + workers) frames are between reading and writing:
+///   the decoder takes a ticket per frame and the encoder returns it once the frame is written.
+///   Without tickets, a slow worker would let the others run ahead and the reorder buffer grow
+///   without bound; with them, memory is bounded whatever the video's length or the workers'
+///   speeds, and the second queue (sized to hold every ticket) never blocks a worker, so the
+///   frame the encoder waits for can always arrive.
 /// - The first error from any stage closes both queues, which unblocks every thread; the run then
 ///   aborts the sink (no partial output) and rethrows that error, once. Cancellation stops the
 ///   decoder, lets the frames in flight through, and finishes the sink.
@@ -33,6 +38,9 @@ public final class UpscalePipeline {
     public let workers: Int
     public let frameLimit: Int?
     public let cancellation: CancellationFlag
+
+    /// The most frames between the source and the sink at any time.
+    public var framesInFlight: Int { 2 * queueDepth + workers }
 
     public init(queueDepth: Int = 4, workers: Int = 1, frameLimit: Int? = nil, cancellation: CancellationFlag = CancellationFlag()) {
         precondition(queueDepth >= 1 && workers >= 1, "pipeline needs queues and workers")
@@ -55,9 +63,10 @@ public final class UpscalePipeline {
             sink.abort()
             throw error
         }
+        let tickets = BoundedQueue<Bool>(capacity: framesInFlight)
         let decoded = BoundedQueue<VideoFrame>(capacity: queueDepth)
-        let upscaled = BoundedQueue<VideoFrame>(capacity: queueDepth)
-        let failure = FirstError(closing: [decoded.close, upscaled.close])
+        let upscaled = BoundedQueue<VideoFrame>(capacity: framesInFlight)
+        let failure = FirstError(closing: [tickets.close, decoded.close, upscaled.close])
         let stats = StatisticsBox()
         let threads = DispatchGroup()
 
@@ -69,6 +78,8 @@ public final class UpscalePipeline {
             defer { decoded.close(); stats.add(clock.statistics) }
             do {
                 while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
+                    guard tickets.push(true) else { return }
+                    clock.waited()
                     guard let frame = try sourceBox.value.nextFrame() else { return }
                     clock.worked()
                     guard decoded.push(frame) else { return }
@@ -117,11 +128,13 @@ public final class UpscalePipeline {
                     break
                 }
                 clock.worked()
+                _ = tickets.pop()
                 next += 1
                 progress?(next, elapsed())
             }
             if failure.error != nil { break }
         }
+        tickets.close()
         decoded.close()
         upscaled.close()
         threads.wait()

@@ -76,7 +76,7 @@ struct UpscaleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many frames.", valueName: "n"))
     var frames: Int?
 
-    @Option(help: ArgumentHelp("Frames each queue between stages holds (memory: about 2 x this x frame size).",
+    @Option(help: ArgumentHelp("Frames each queue between stages holds; at most 2 x this + workers frames are in flight.",
                                valueName: "n"))
     var queueDepth: Int = 4
 
@@ -138,11 +138,7 @@ struct UpscaleCommand: ParsableCommand {
 
         let total = [frames, reader.streamInfo.estimatedFrameCount].compactMap { $0 }.min()
         let reporter = ProgressReporter(mode: progress, total: total)
-        var isNetwork = false
-        if case .network = choice { isNetwork = true }
-        let cores = InferenceContext.defaultThreads
-        let workerCount = workers ?? (isNetwork ? max(1, cores / (threads ?? 1)) : 2)
-        let threadCount = threads ?? max(1, cores / workerCount)
+        let (workerCount, threadCount) = parallelism(for: choice)
         let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workerCount, frameLimit: frames,
                                        cancellation: cancellation)
         var upscalerName = ""
@@ -162,12 +158,11 @@ struct UpscaleCommand: ParsableCommand {
             Console.warning("\(input): skipped \(reader.corruptPackets) damaged video packet(s)")
         }
         let info = reader.streamInfo
-        var line = "upscaled \(summary.frames) frames \(info.width)x\(info.height) -> " +
-            "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(writer.codecName) " +
-            "\(writer.encodedPixelFormat)) in " + String(format: "%.2f s (%.1f fps)", summary.seconds,
-                                                         summary.framesPerSecond)
-        line += "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? "")
-        Console.note(line)
+        Console.note("upscaled \(summary.frames) frames \(info.width)x\(info.height) -> " +
+                     "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(writer.codecName) " +
+                     "\(writer.encodedPixelFormat)) in " + String(format: "%.2f s (%.1f fps)", summary.seconds,
+                                                                  summary.framesPerSecond) +
+                     "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? ""))
         if stats { StatisticsReport.print(summary) }
         if let statsJson {
             try StatisticsReport.write(summary, to: statsJson, details: [
@@ -183,6 +178,16 @@ struct UpscaleCommand: ParsableCommand {
 }
 
 extension UpscaleCommand {
+    /// Frames in flight and threads per frame. Networks default to one frame per core on one thread
+    /// each: a frame's serial parts (colour conversion, tile assembly) then never leave a core idle.
+    func parallelism(for choice: ModelChoice) -> (workers: Int, threads: Int) {
+        let cores = InferenceContext.defaultThreads
+        var isNetwork = false
+        if case .network = choice { isNetwork = true }
+        let workerCount = workers ?? (isNetwork ? max(1, cores / (threads ?? 1)) : 2)
+        return (workerCount, threads ?? max(1, cores / workerCount))
+    }
+
     /// Luma models and classical filters go through the luma seam with chroma resampled apart;
     /// RGB models see the whole frame.
     func makeUpscaler(_ choice: ModelChoice, scale: Int, color: ColorInfo, threads: Int) -> FrameUpscaling {

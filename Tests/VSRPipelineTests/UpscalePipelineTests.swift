@@ -36,22 +36,28 @@ final class UpscalePipelineTests: XCTestCase {
         XCTAssertEqual(sink.written.count, 3)
     }
 
-    /// A sink that stalls holds the source back: it reads no more than the queues and workers hold.
+    /// A sink that stalls holds the source back: it reads no more than the frames in flight allow,
+    /// whatever the workers' relative speeds (random delays make them overtake each other).
     func testStalledSinkStopsTheSource() throws {
         let source = ArraySource(count: 1000)
         let sink = RecordingSink()
         sink.gate = DispatchSemaphore(value: 0)
         let pipeline = UpscalePipeline(queueDepth: 3, workers: 2)
+        XCTAssertEqual(pipeline.framesInFlight, 8)
         let done = DispatchSemaphore(value: 0)
         let box = PipelineBox(pipeline: pipeline, source: source, sink: sink)
         Thread { box.run(); done.signal() }.start()
         Thread.sleep(forTimeInterval: 0.5)
-        // In flight at most: 3 decoded + 2 in workers + 3 upscaled + 1 being written, + 1 read and waiting to push.
-        XCTAssertLessThanOrEqual(source.reads, 3 + 2 + 3 + 1 + 1)
+        XCTAssertLessThanOrEqual(source.reads, pipeline.framesInFlight)
         XCTAssertGreaterThan(source.reads, 3)
-        for _ in 0..<1000 { sink.gate!.signal() }
-        XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "the pipeline did not finish")
-        XCTAssertEqual(sink.written.count, 1000)
+        // Let frames through one at a time and check the bound all along.
+        for _ in 0..<200 {
+            sink.gate!.signal()
+            XCTAssertLessThanOrEqual(source.reads, sink.written.count + 1 + pipeline.framesInFlight)
+        }
+        for _ in 200..<1000 { sink.gate!.signal() }
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "the pipeline did not finish")
+        XCTAssertEqual(sink.written.map(\.index), Array(0..<1000))
     }
 
     func testErrorInTheUpscalerStopsEverything() {
@@ -154,6 +160,6 @@ final class PipelineBox: @unchecked Sendable {
         self.sink = sink
     }
     func run() {
-        _ = try? pipeline.run(source: source, makeUpscaler: { DelayedUpscaler(delay: 0...0, failAt: nil) }, sink: sink)
+        _ = try? pipeline.run(source: source, makeUpscaler: { DelayedUpscaler(delay: 0...0.003, failAt: nil) }, sink: sink)
     }
 }
