@@ -16,6 +16,13 @@ struct KernelBench: ParsableCommand {
 
 func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
 
+/// "WxH" as (width, height).
+func parseSize(_ text: String) throws -> (width: Int, height: Int) {
+    let dims = text.split(separator: "x").compactMap { Int($0) }
+    guard dims.count == 2, dims.allSatisfy({ $0 > 0 }) else { throw ValidationError("--size must be WxH, got '\(text)'") }
+    return (dims[0], dims[1])
+}
+
 func parseList(_ text: String) throws -> [Int] {
     let values = text.split(separator: ",").compactMap { Int($0) }
     guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("expected numbers like 1,2, got '\(text)'") }
@@ -41,22 +48,21 @@ struct ConvBench: ParsableCommand {
     @Option(help: "Measured runs per case.") var runs = 15
 
     func run() throws {
-        let dims = size.split(separator: "x").compactMap { Int($0) }
-        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
+        let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
-        print("3x3 convolution at \(dims[0])x\(dims[1]), bias + LeakyReLU fused; median of \(runs) runs")
+        print("3x3 convolution at \(width)x\(height), bias + LeakyReLU fused; median of \(runs) runs")
         for threadCount in try parseList(threads) {
             let peak = FMAPeak.measure(threads: threadCount)
             print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threadCount, peak))
             for c in try parseList(channels) {
-                let input = Tensor(channels: c, height: dims[1], width: dims[0],
-                                   data: (0..<c * dims[0] * dims[1]).map { _ in Float.random(in: -1...1, using: &rng) })
+                let input = Tensor(channels: c, height: height, width: width,
+                                   data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) })
                 let layer = Conv2d(inChannels: c, outChannels: c, kernel: 3,
                                    weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
                                    bias: [Float](repeating: 0.1, count: c))
                 let context = InferenceContext(kernels: .optimized, threads: threadCount)
                 let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: context) })
-                let gflops = 2 * layer.multiplyAccumulates(height: dims[1], width: dims[0]) / seconds / 1e9
+                let gflops = 2 * layer.multiplyAccumulates(height: height, width: width) / seconds / 1e9
                 print(String(format: "  %d->%d channels, %d thread(s): %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
                              c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
             }
@@ -74,9 +80,7 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Measured runs per thread count.") var runs = 9
 
     func run() throws {
-        let dims = size.split(separator: "x").compactMap { Int($0) }
-        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
-        let (width, height) = (dims[0], dims[1])
+        let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let colors = model.descriptor.colors, range = model.descriptor.inputRange
         var pixels: [UInt8]
@@ -117,9 +121,7 @@ struct TilingCheck: ParsableCommand {
     @Option(help: "Halos.") var halos = "4,8,16"
 
     func run() throws {
-        let dims = size.split(separator: "x").compactMap { Int($0) }
-        guard dims.count == 2 else { throw ValidationError("--size must be WxH") }
-        let (width, height) = (dims[0], dims[1])
+        let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))
         guard pixels.count >= width * height * 3 else { throw ValidationError("\(rgb) is smaller than \(size) rgb24") }
