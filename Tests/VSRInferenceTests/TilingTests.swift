@@ -3,12 +3,17 @@ import XCTest
 
 final class TilingTests: XCTestCase {
     func testInteriorsPartitionTheFrame() {
-        for (width, height, tile, halo) in [(37, 45, 16, 3), (1, 1, 16, 5), (321, 181, 64, 8), (100, 7, 37, 0)] {
-            let plan = TilePlan(width: width, height: height, tileSize: tile, halo: halo)
+        let cases = [(37, 45, 16, 3, 1), (1, 1, 16, 5, 1), (321, 181, 64, 8, 1), (100, 7, 37, 0, 1),
+                     (321, 181, 64, 18, 6), (640, 360, 256, 18, 6), (13, 5, 4, 6, 6)]
+        for (width, height, tile, halo, alignment) in cases {
+            let plan = TilePlan(width: width, height: height, tileSize: tile, halo: halo, alignment: alignment)
             var covered = [Int](repeating: 0, count: width * height)
             for t in plan.tiles {
-                XCTAssertLessThanOrEqual(t.interior.width, tile)
-                XCTAssertLessThanOrEqual(t.interior.height, tile)
+                XCTAssertLessThanOrEqual(t.interior.width, tile + alignment)
+                XCTAssertLessThanOrEqual(t.interior.height, tile + alignment)
+                XCTAssertGreaterThan(t.interior.width, 0)
+                XCTAssertEqual(t.interior.x % alignment, 0, "tile origins sit on the grid")
+                XCTAssertEqual(t.interior.y % alignment, 0)
                 XCTAssertGreaterThanOrEqual(t.padded.x, 0)
                 XCTAssertLessThanOrEqual(t.padded.x + t.padded.width, width)
                 XCTAssertEqual(t.padded.x, max(0, t.interior.x - halo))

@@ -44,8 +44,13 @@ public struct RLFN: SRModel {
     }
 
     /// ESA pools over a strided 7x7 window and resizes back, so each output pixel depends on the
-    /// whole tile and no halo makes tiling exact; this one is the measured trade-off (README).
-    public var tileHalo: Int { 16 }
+    /// whole tile and no halo makes tiling exact; this one (a multiple of the 6-pixel grid below)
+    /// is the measured trade-off (README).
+    public var tileHalo: Int { 18 }
+
+    /// ESA's stride-2 conv and stride-3 pool sample a 6-pixel grid; tiles starting on it pool on
+    /// the same grid as the whole frame.
+    public var tileAlignment: Int { 6 }
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         let whole = [head, tail, upsampler].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }

@@ -9,6 +9,12 @@ public protocol SRModel: Sendable {
     /// Input pixels each side a tile needs beyond its interior. Exact for plain nets (one per 3x3
     /// conv); a measured choice for networks whose receptive field spans the frame (RLFN's ESA).
     var tileHalo: Int { get }
+    /// Tile boundaries fall on multiples of this (1: anywhere).
+    var tileAlignment: Int { get }
+}
+
+extension SRModel {
+    public var tileAlignment: Int { 1 }
 }
 
 extension SRModel {

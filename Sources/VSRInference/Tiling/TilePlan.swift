@@ -23,13 +23,16 @@ public struct TilePlan: Sendable, Equatable {
 
     /// Tiles of at most `tileSize` x `tileSize` interior pixels, spread evenly (so the last tile is
     /// not a sliver), each padded by `halo`.
-    public init(width: Int, height: Int, tileSize: Int, halo: Int) {
+    /// With `alignment` > 1, tile boundaries fall on multiples of it (and the halo should be one),
+    /// so every padded region starts on the frame's grid (RLFN's ESA pools on a 6-pixel grid).
+    public init(width: Int, height: Int, tileSize: Int, halo: Int, alignment: Int = 1) {
         precondition(width > 0 && height > 0 && tileSize > 0 && halo >= 0, "invalid tile plan")
         self.width = width
         self.height = height
         self.tileSize = tileSize
         self.halo = halo
-        let columns = TilePlan.split(width, into: tileSize), rows = TilePlan.split(height, into: tileSize)
+        let columns = TilePlan.split(width, into: tileSize, alignment: alignment)
+        let rows = TilePlan.split(height, into: tileSize, alignment: alignment)
         var tiles: [Tile] = []
         for (y, h) in rows {
             for (x, w) in columns {
@@ -43,11 +46,12 @@ public struct TilePlan: Sendable, Equatable {
     }
 
     /// (start, length) segments covering 0..<length, as equal as possible, none longer than `size`.
-    static func split(_ length: Int, into size: Int) -> [(Int, Int)] {
+    static func split(_ length: Int, into size: Int, alignment: Int = 1) -> [(Int, Int)] {
         let count = (length + size - 1) / size
-        return (0..<count).map { i in
-            let start = length * i / count, end = length * (i + 1) / count
-            return (start, end - start)
+        let cuts = (0...count).map { i -> Int in
+            guard i > 0 && i < count else { return i == 0 ? 0 : length }
+            return min(length, (length * i / count + alignment / 2) / alignment * alignment)
         }
+        return (0..<count).compactMap { i in cuts[i + 1] > cuts[i] ? (cuts[i], cuts[i + 1] - cuts[i]) : nil }
     }
 }
