@@ -25,5 +25,4 @@ struct StageClock {
 
     mutating func waited() { statistics.waitingSeconds += lap() }
     mutating func worked() { statistics.busySeconds += lap(); statistics.items += 1 }
-    mutating func start() { _ = lap() }
 }

@@ -11,7 +11,7 @@ enum ModelChoice {
     static let classicalNames: [String: ResamplingFilter] = ["bicubic": .bicubic, "lanczos": .lanczos]
 
     /// Resolves `--model` / `--weights`; without either, the best installed model for `scale`
-    /// (the one with the most parameters), or bicubic. Returns a note to show when vsr chose.
+    /// (the one with the most parameters, from the files' metadata), or bicubic. Returns a note to show when vsr chose.
     static func resolve(model: String?, weights: String?, scale: Int?, store: ModelStore) throws -> (ModelChoice, String?) {
         if let weights {
             return (.network(name: URL(fileURLWithPath: weights).deletingPathExtension().lastPathComponent,
@@ -28,11 +28,15 @@ enum ModelChoice {
             return (.network(name: model, model: try load(url.path)), nil)
         }
         let wanted = scale ?? 2
-        let candidates = store.names().compactMap { name in
-            (try? load(store.url(for: name).path)).map { (name, $0) }
-        }.filter { $0.1.descriptor.scale == wanted }
-        if let best = candidates.max(by: { $0.1.parameterCount < $1.1.parameterCount }) {
-            return (.network(name: best.0, model: best.1),
+        // Chosen from the files' metadata and sizes; only the winner is built (and checked).
+        let candidates = store.names().compactMap { name -> (String, Int)? in
+            guard let weights = try? SafeTensors.read(contentsOf: store.url(for: name)),
+                  let descriptor = try? ModelDescriptor(metadata: weights.metadata, source: name),
+                  descriptor.scale == wanted else { return nil }
+            return (name, weights.tensors.values.reduce(0) { $0 + $1.values.count })
+        }
+        if let best = candidates.max(by: { $0.1 < $1.1 }) {
+            return (.network(name: best.0, model: try load(store.url(for: best.0).path)),
                     "using the installed model \(best.0) for x\(wanted) (--model bicubic for the classical path)")
         }
         return (.classical(.bicubic), "no SR model is installed for x\(wanted), so luma uses bicubic " +
