@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VSRMedia", targets: ["VSRMedia"]),
         .library(name: "VSRPipeline", targets: ["VSRPipeline"]),
         .library(name: "VSRInference", targets: ["VSRInference"]),
+        .library(name: "VSRStreams", targets: ["VSRStreams"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,12 +36,14 @@ let package = Package(
             dependencies: ["VSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // Raw frames through files and pipes: y4m and rawvideo readers and writers. No FFmpeg.
+        .target(name: "VSRStreams", dependencies: ["VSRCore"]),
         // Drives frames from a source through upscalers to a sink. Knows protocols, never FFmpeg.
         .target(name: "VSRPipeline", dependencies: ["VSRCore"]),
         .executableTarget(
             name: "vsr",
             dependencies: [
-                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference",
+                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "VSRCoreTests", dependencies: ["VSRCore"]),
         .testTarget(name: "VSRMediaTests", dependencies: ["VSRMedia", "VSRCore"]),
         .testTarget(name: "VSRInferenceTests", dependencies: ["VSRInference", "VSRCore"]),
+        .testTarget(name: "VSRStreamsTests", dependencies: ["VSRStreams", "VSRCore"]),
         .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
         // End-to-end tests drive the built `vsr` binary and check its output with the ffmpeg/ffprobe CLIs.
         .testTarget(name: "vsrTests", dependencies: ["vsr"]),

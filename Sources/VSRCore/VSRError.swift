@@ -15,6 +15,8 @@ public enum VSRError: Error, Sendable, Equatable, CustomStringConvertible {
     case usage(String)
     /// A failure while decoding, processing, encoding or muxing.
     case processing(String)
+    /// The reader of a pipe went away (EPIPE), e.g. `vsr ... -o - | head -c 1000`.
+    case outputClosed(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum VSRError: Error, Sendable, Equatable, CustomStringConvertible {
         case .outputUnwritable(let path, let reason): return "\(path): cannot write output: \(reason)"
         case .usage(let message): return message
         case .processing(let message): return message
+        case .outputClosed(let name): return "\(name): the reader closed the pipe"
         }
     }
 
@@ -37,6 +40,7 @@ public enum VSRError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupported: return ExitStatus.unavailable
         case .outputExists, .outputUnwritable: return ExitStatus.cannotCreate
         case .processing: return ExitStatus.failure
+        case .outputClosed: return ExitStatus.brokenPipe
         }
     }
 }
@@ -58,4 +62,6 @@ public enum ExitStatus {
     public static let cannotCreate: Int32 = 73
     /// Interrupted by SIGINT or SIGTERM; the partial output was finalized (128 + SIGINT).
     public static let interrupted: Int32 = 130
+    /// The reader of stdout closed the pipe; vsr stops quietly, as a tool killed by SIGPIPE would (128 + 13).
+    public static let brokenPipe: Int32 = 141
 }

@@ -10,6 +10,9 @@ public struct RunSummary: Sendable, Equatable {
     public var outputBytes: Int64?
     /// Decode, upscale (all workers together) and encode.
     public var stages: [StageStatistics]
+    /// Set when the source failed part way (a truncated or damaged input): the frames read before
+    /// the failure were upscaled and written, and the output finished; the caller reports this.
+    public var inputError: VSRError?
 
     public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }
 }
@@ -30,9 +33,11 @@ public typealias ProgressHandler = (_ frames: Int, _ elapsed: Double) -> Void
 ///   without bound; with them, memory is bounded whatever the video's length or the workers'
 ///   speeds, and the second queue (sized to hold every ticket) never blocks a worker, so the
 ///   frame the encoder waits for can always arrive.
-/// - The first error from any stage closes both queues, which unblocks every thread; the run then
-///   aborts the sink (no partial output) and rethrows that error, once. Cancellation stops the
-///   decoder, lets the frames in flight through, and finishes the sink.
+/// - The first error from the upscale or encode stage closes both queues, which unblocks every
+///   thread; the run then aborts the sink (no partial output) and rethrows that error, once.
+/// - An error from the source (damaged or truncated input) ends the input instead: the frames read
+///   before it go through and the sink is finished, and `RunSummary.inputError` carries the error.
+///   Cancellation, likewise, stops the decoder, lets the frames in flight through, and finishes the sink.
 public final class UpscalePipeline {
     public let queueDepth: Int
     public let workers: Int
@@ -70,6 +75,7 @@ public final class UpscalePipeline {
         let stats = StatisticsBox()
         let threads = DispatchGroup()
 
+        let sourceFailure = FirstError(closing: [])
         let sourceBox = UncheckedBox(source)
         let limit = frameLimit, cancellation = self.cancellation
         spawn(threads, name: "vsr.decode") {
@@ -87,7 +93,7 @@ public final class UpscalePipeline {
                     count += 1
                 }
             } catch {
-                failure.record(error)
+                sourceFailure.record(error)
             }
         }
         let workersDone = DispatchGroup()
@@ -150,8 +156,9 @@ public final class UpscalePipeline {
             sink.abort()
             throw error
         }
+        let inputError = sourceFailure.error.map { $0 as? VSRError ?? .processing("reading the input: \($0)") }
         return RunSummary(frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,
-                          stages: stats.merged(order: ["decode", "upscale", "encode"]))
+                          stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError)
     }
 
     private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {

@@ -4,6 +4,7 @@ import VSRCore
 import VSRInference
 import VSRMedia
 import VSRPipeline
+import VSRStreams
 
 /// `vsr upscale INPUT -o OUTPUT`: decode, upscale every frame, encode, and copy the other streams.
 struct UpscaleCommand: ParsableCommand {
@@ -16,15 +17,39 @@ struct UpscaleCommand: ParsableCommand {
             timestamp, and colour tags and the sample aspect ratio are carried over. The output is \
             written to a temporary file beside it and renamed when complete. On SIGINT or SIGTERM \
             the frames done so far are finalized into a playable file and vsr exits with 130.
+
+            Pipes: input - reads y4m (or, with --input-format rawvideo, raw frames) from stdin, and \
+            output - writes y4m (or --output-format rawvideo) to stdout, each frame as soon as it is \
+            done, e.g. ffmpeg -i in.mkv -f yuv4mpegpipe - | vsr upscale - -o - | x264 --demuxer y4m -o out.264 -. \
+            A truncated or damaged input ends the run early: the frames before the damage are written \
+            and vsr exits with 65. When the reader of stdout goes away, vsr stops quietly with 141.
             """
     )
 
-    @Argument(help: ArgumentHelp("The video to upscale (any container and codec FFmpeg decodes).", valueName: "input"))
+    @Argument(help: ArgumentHelp(
+        "The video to upscale (any container and codec FFmpeg decodes), or - for y4m/raw frames on stdin.",
+        valueName: "input"))
     var input: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp(
-        "The output file; its extension picks the container (.mp4, .mkv, .mov, .webm, .y4m).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("""
+        The output file; its extension picks the container (.mp4, .mkv, .mov, .webm; .y4m for y4m; .yuv, \
+        .raw or .rgb for rawvideo), or - for y4m/raw frames on stdout. Raw frames carry no audio or subtitles.
+        """, valueName: "file"))
     var output: String
+
+    @Option(help: ArgumentHelp("Read the input as raw frames: y4m (default for -) or rawvideo (needs --size and --pix-fmt).",
+                               valueName: "format"))
+    var inputFormat: RawInputFormat?
+
+    @Option(help: ArgumentHelp("Frame size of rawvideo input, e.g. 1280x720.", valueName: "WxH"))
+    var size: String?
+
+    @Option(help: ArgumentHelp("Frame rate of rawvideo input, e.g. 30000/1001 (default 25).", valueName: "N/D"))
+    var fps: String?
+
+    @Option(help: ArgumentHelp("Write raw frames: y4m (default for -) or rawvideo (default for .yuv/.raw/.rgb files).",
+                               valueName: "format"))
+    var outputFormat: RawOutputFormat?
 
     @Option(help: "Upscaling factor: 2, 3 or 4 (default: the model's, or 2).")
     var scale: Int?
@@ -62,8 +87,11 @@ struct UpscaleCommand: ParsableCommand {
                                valueName: "name"))
     var preset: String?
 
-    @Option(help: ArgumentHelp("Output pixel format (default: the input's; 10-bit stays 10-bit where the codec allows).",
-                                valueName: "format"))
+    @Option(help: ArgumentHelp("""
+        Output pixel format (default: the input's; 10-bit stays 10-bit where the codec allows). With \
+        --input-format rawvideo it names the input's format instead (\(RawPixelFormat.names.joined(separator: ", "))), \
+        which raw output keeps.
+        """, valueName: "format"))
     var pixFmt: String?
 
     @Flag(name: [.customShort("y"), .long], help: "Replace the output if it exists.")
@@ -117,26 +145,25 @@ struct UpscaleCommand: ParsableCommand {
 
     func run() throws {
         MediaLogging.configure(verbose: verbose)
-        let reader = try MediaFileReader(path: input)
+        // A closed stdout must surface as EPIPE (a quiet exit 141), not kill the process mid-write.
+        signal(SIGPIPE, SIG_IGN)
+        let input = try openInput()
         let (choice, note) = try ModelChoice.resolve(model: model, weights: weights, scale: scale, store: ModelStore())
         if let modelScale = choice.scale, let scale, scale != modelScale {
             throw VSRError.usage("the model upscales x\(modelScale), but --scale is \(scale)")
         }
         let scale = choice.scale ?? self.scale ?? 2
-        let outputInfo = reader.streamInfo.scaled(by: scale)
-        let writer = try MediaFileWriter(
-            path: output, video: outputInfo, source: reader,
-            streams: StreamSelection(audio: !noAudio, subtitles: !noSubtitles),
-            settings: EncoderSettings(codec: codec, crf: crf, preset: preset, pixelFormat: pixFmt),
-            overwrite: overwrite)
-        writer.warnings.forEach(Console.warning)
+        let sourceInfo = input.source.streamInfo
+        let outputInfo = sourceInfo.scaled(by: scale)
+        let output = try openOutput(video: outputInfo, input: input)
+        output.warnings.forEach(Console.warning)
         if let note { Console.note(note) }
-        let color = reader.streamInfo.color
+        let color = sourceInfo.color
         let cancellation = CancellationFlag()
         let trap = SignalTrap(cancelling: cancellation)
         defer { withExtendedLifetime(trap) {} }
 
-        let total = [frames, reader.streamInfo.estimatedFrameCount].compactMap { $0 }.min()
+        let total = [frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min()
         let reporter = ProgressReporter(mode: progress, total: total)
         let (workerCount, threadCount) = parallelism(for: choice)
         let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workerCount, frameLimit: frames,
@@ -144,31 +171,34 @@ struct UpscaleCommand: ParsableCommand {
         var upscalerName = ""
         let summary: RunSummary
         do {
-            summary = try pipeline.run(source: reader, makeUpscaler: {
-                let upscaler = makeUpscaler(choice, scale: scale, color: color, threads: threadCount)
+            summary = try pipeline.run(source: input.source, makeUpscaler: {
+                let upscaler = UpscalerFactory(scale: scale, tile: tile, chromaScaler: chromaScaler, color: color)
+                    .make(choice, threads: threadCount)
                 upscalerName = upscaler.name
                 return upscaler
-            }, sink: writer, progress: reporter.update)
+            }, sink: output.sink, progress: reporter.update)
         } catch {
             reporter.end()
             throw error
         }
         reporter.end()
-        if reader.corruptPackets > 0 {
-            Console.warning("\(input): skipped \(reader.corruptPackets) damaged video packet(s)")
+        if let corrupt = input.media?.corruptPackets, corrupt > 0 {
+            Console.warning("\(self.input): skipped \(corrupt) damaged video packet(s)")
         }
-        let info = reader.streamInfo
-        Console.note("upscaled \(summary.frames) frames \(info.width)x\(info.height) -> " +
-                     "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(writer.codecName) " +
-                     "\(writer.encodedPixelFormat)) in " + String(format: "%.2f s (%.1f fps)", summary.seconds,
-                                                                  summary.framesPerSecond) +
-                     "; wrote \(output)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? ""))
+        Console.note("upscaled \(summary.frames) frames \(sourceInfo.width)x\(sourceInfo.height) -> " +
+                     "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(output.description)) in " +
+                     String(format: "%.2f s (%.1f fps)", summary.seconds, summary.framesPerSecond) +
+                     "; wrote \(output.name)" + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? ""))
         if stats { StatisticsReport.print(summary) }
         if let statsJson {
             try StatisticsReport.write(summary, to: statsJson, details: [
-                "input": input, "output": output, "upscaler": upscalerName, "scale": scale,
+                "input": self.input, "output": self.output, "upscaler": upscalerName, "scale": scale,
                 "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth,
             ])
+        }
+        if let damage = summary.inputError {
+            Console.note("kept the \(summary.frames) frames before the damage in \(output.name)")
+            throw damage
         }
         if summary.interrupted {
             Console.note("interrupted: kept the \(summary.frames) frames done so far in \(output)")
@@ -186,24 +216,6 @@ extension UpscaleCommand {
         if case .network = choice { isNetwork = true }
         let workerCount = workers ?? (isNetwork ? max(1, cores / (threads ?? 1)) : 2)
         return (workerCount, threads ?? max(1, cores / workerCount))
-    }
-
-    /// Luma models and classical filters go through the luma seam with chroma resampled apart;
-    /// RGB models see the whole frame.
-    func makeUpscaler(_ choice: ModelChoice, scale: Int, color: ColorInfo, threads: Int) -> FrameUpscaling {
-        let chroma = SwscalePlaneResizer(filter: chromaScaler)
-        let context = InferenceContext(kernels: .optimized, threads: threads)
-        switch choice {
-        case .classical(let filter):
-            return FrameUpscaler(luma: ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: filter), scale: scale),
-                                 chroma: chroma)
-        case .network(let name, let model) where model.descriptor.colors == 1:
-            return FrameUpscaler(luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, context: context),
-                                 chroma: chroma)
-        case .network(let name, let model):
-            return RGBModelFrameUpscaler(model: model, name: name, tileSize: tile, context: context, resizer: chroma,
-                                         color: color)
-        }
     }
 }
 

@@ -12,7 +12,8 @@ struct VSR: ParsableCommand {
         discussion: """
             Exit status: 0 success, 1 processing failure, 64 bad command line, 65 input is not \
             usable media, 66 input missing, 69 codec or format unavailable, 73 output cannot be \
-            created or exists, 130 interrupted (partial output finalized).
+            created or exists, 130 interrupted (partial output finalized), 141 the reader of stdout \
+            closed the pipe.
             """,
         version: VSRVersion.string,
         subcommands: [UpscaleCommand.self, ImportCommand.self, ModelsCommand.self, EvalCommand.self]
@@ -28,6 +29,9 @@ struct VSR: ParsableCommand {
         do {
             var runnable = command
             try runnable.run()
+        } catch VSRError.outputClosed {
+            // The reader of our stdout is gone (e.g. `| head`): stop quietly, as SIGPIPE would.
+            Foundation.exit(ExitStatus.brokenPipe)
         } catch let error as VSRError {
             Console.error(error.description)
             Foundation.exit(error.exitCode)

@@ -70,14 +70,17 @@ final class UpscalePipelineTests: XCTestCase {
         XCTAssertFalse(sink.finished)
     }
 
-    func testErrorInTheSourceStopsEverything() {
+    func testErrorInTheSourceKeepsTheFramesBeforeIt() throws {
         let source = ArraySource(count: 500)
         source.failAt = 5
         let sink = RecordingSink()
-        XCTAssertThrowsError(try UpscalePipeline().run(source: source, makeUpscaler: { upscaler() }, sink: sink)) { error in
-            XCTAssertEqual(error as? TestFailure, TestFailure(stage: "source"))
-        }
-        XCTAssertTrue(sink.aborted)
+        let summary = try UpscalePipeline(queueDepth: 2, workers: 3).run(source: source, makeUpscaler: { upscaler() }, sink: sink)
+        XCTAssertEqual(summary.inputError, .processing("reading the input: \(TestFailure(stage: "source"))"))
+        XCTAssertEqual(sink.written.map(\.index), Array(0..<5), "the frames read before the damage must be written")
+        XCTAssertEqual(summary.frames, 5)
+        XCTAssertTrue(sink.finished)
+        XCTAssertFalse(sink.aborted)
+        XCTAssertEqual(source.reads, 6, "the source was read again after it failed")
     }
 
     func testErrorInTheSinkStopsEverything() {

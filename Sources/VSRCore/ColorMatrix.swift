@@ -1,5 +1,3 @@
-import VSRCore
-
 /// YCbCr <-> R'G'B' with a stream's matrix and range, as floats with white at 255.
 public struct ColorMatrix: Sendable, Equatable {
     public let kr: Float, kb: Float

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
+import VSRCore
+
+/// Writes to a file descriptor, unbuffered, so that each frame leaves as soon as it is written.
+/// A file output is written under a temporary name beside the target and renamed by `finish()`
+/// (removed by `abort()`), so the final name never holds a partial file.
+public final class ByteOutput {
+    /// The name used in messages: the path, or "stdout".
+    public let name: String
+    private var descriptor: Int32
+    private let temporaryPath: String?
+    private let finalPath: String?
+    public private(set) var bytesWritten: Int64 = 0
+
+    /// Writes to standard output. SIGPIPE must be ignored by the process, so that a closed reader
+    /// surfaces as `VSRError.outputClosed` instead of killing it.
+    public static func standardOutput() -> ByteOutput { ByteOutput(descriptor: STDOUT_FILENO, name: "stdout") }
+
+    private init(descriptor: Int32, name: String) {
+        self.descriptor = descriptor
+        self.name = name
+        temporaryPath = nil
+        finalPath = nil
+    }
+
+    /// Creates `path` (through a temporary file renamed by `finish()`).
+    public init(path: String, overwrite: Bool) throws {
+        if !overwrite, access(path, F_OK) == 0 { throw VSRError.outputExists(path: path) }
+        var template = Array("\(path).vsr-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        fchmod(descriptor, 0o644)
+        self.descriptor = descriptor
+        name = path
+        finalPath = path
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    deinit { abort() }
+
+    /// Writes every byte, retrying short writes and EINTR.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count >= 0 { offset += count; continue }
+            if errno == EINTR { continue }
+            if errno == EPIPE { throw VSRError.outputClosed(name) }
+            throw VSRError.outputUnwritable(path: name, reason: String(cString: strerror(errno)))
+        }
+        bytesWritten += Int64(bytes.count)
+    }
+
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+    /// Completes the output: a file is closed and renamed to its final name.
+    public func finish() throws {
+        guard let temporaryPath, let finalPath, descriptor >= 0 else { return }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0, rename(temporaryPath, finalPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw VSRError.outputUnwritable(path: finalPath, reason: reason)
+        }
+    }
+
+    /// Gives up: a file output's temporary file is removed. Safe to call more than once.
+    public func abort() {
+        guard let temporaryPath, descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+        unlink(temporaryPath)
+    }
+}

@@ -1,0 +1,31 @@
+import VSRCore
+import VSRInference
+import VSRMedia
+import VSRPipeline
+
+/// Builds the frame upscaler for a model choice, the same way for `vsr upscale` and `vsr bench`.
+struct UpscalerFactory {
+    let scale: Int
+    let tile: Int
+    let chromaScaler: ResamplingFilter
+    /// The stream's colour description (RGB models convert with its matrix and range).
+    let color: ColorInfo
+
+    /// Luma models and classical filters go through the luma seam with chroma resampled apart;
+    /// RGB models see the whole frame.
+    func make(_ choice: ModelChoice, threads: Int) -> FrameUpscaling {
+        let chroma = SwscalePlaneResizer(filter: chromaScaler)
+        let context = InferenceContext(kernels: .optimized, threads: threads)
+        switch choice {
+        case .classical(let filter):
+            return FrameUpscaler(luma: ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: filter), scale: scale),
+                                 chroma: chroma)
+        case .network(let name, let model) where model.descriptor.colors == 1:
+            return FrameUpscaler(luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, context: context),
+                                 chroma: chroma)
+        case .network(let name, let model):
+            return RGBModelFrameUpscaler(model: model, name: name, tileSize: tile, context: context, resizer: chroma,
+                                         color: color)
+        }
+    }
+}
