@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 # Release builds are tuned for this CPU (AVX-512/AVX2 where present). Use `make build NATIVE=` for a
 # portable baseline x86-64 binary.
-NATIVE ?= -Xswiftc -target-cpu -Xswiftc native
+NATIVE ?= -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DVSR_TARGET_CPU_NATIVE
 RELEASE_FLAGS := -c release $(NATIVE)
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23

@@ -43,6 +43,9 @@ enum ModelChoice {
                 "(vsr import adds one, e.g. the official RLFN checkpoints)")
     }
 
+    /// Every network `--model` can name: the installed models.
+    static func availableNetworkNames(store: ModelStore) -> [String] { store.names() }
+
     static func load(_ path: String) throws -> any SRModel {
         guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
         return try translatingErrors { try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path) }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What a benchmark ran on and with: CPU, vector features, build configuration and git revision.
+struct MachineInfo {
+    let cpuModel: String
+    /// The vector and FMA features that matter for the kernels, as /proc/cpuinfo names them.
+    let cpuFlags: [String]
+    let cores: Int
+    let configuration: String
+    let targetCPU: String
+    let gitRevision: String
+
+    static let interestingFlags = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_vnni"]
+
+    static func current() -> MachineInfo {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix(name) }
+                .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+        }
+        let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
+        #if DEBUG
+        let configuration = "debug"
+        #else
+        let configuration = "release"
+        #endif
+        // The Makefile's release build passes -target-cpu native together with this define.
+        #if VSR_TARGET_CPU_NATIVE
+        let target = "native (-target-cpu native)"
+        #else
+        let target = "baseline (portable)"
+        #endif
+        return MachineInfo(cpuModel: field("model name") ?? "unknown", cpuFlags: interestingFlags.filter(flags.contains),
+                           cores: ProcessInfo.processInfo.activeProcessorCount, configuration: configuration,
+                           targetCPU: target, gitRevision: gitRevision())
+    }
+
+    /// The revision of the checkout this binary was built from, if it is still there.
+    private static func gitRevision() -> String {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", sources, "describe", "--always", "--dirty", "--abbrev=12"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "unknown" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }
+
+    var json: [String: Any] {
+        ["cpu_model": cpuModel, "cpu_flags": cpuFlags, "cores": cores,
+         "build": ["configuration": configuration, "target_cpu": targetCPU, "git_revision": gitRevision,
+                   "vsr_version": VSRVersion.string]]
+    }
+}
