@@ -8,13 +8,22 @@ RELEASE_FLAGS := -c release $(NATIVE)
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23
 APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config
+# Only for Training/ (training, its tests, evaluate.py): Debian's PyTorch, NumPy and Pillow.
+TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
+TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: setup build test demo man man-check install clean samples
+.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  sudo_cmd=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+setup-training:
+	@if ! dpkg -s $(TRAINING_PACKAGES) >/dev/null 2>&1; then \
+	  sudo_cmd=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(TRAINING_PACKAGES); \
 	fi
 
 build:
@@ -27,7 +36,18 @@ test:
 	swift build $(RELEASE_FLAGS) --product vsr
 	swift build --build-tests
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
+	$(MAKE) test-training
 	$(MAKE) man-check
+
+# The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, and RepSR folding.
+test-training:
+	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
+	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py; \
+	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
+
+# Regenerates the Swift file that embeds Training/models/*.safetensors in the binary.
+embed-models:
+	$(TRAINING_PYTHON) Training/embed_models.py
 
 demo: setup build
 	@mkdir -p out

@@ -21,7 +21,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A model file (.safetensors).", valueName: "file"))
     var weights: String?
 
-    @Option(help: ArgumentHelp("An installed model, by name (see `vsr models`).", valueName: "name"))
+    @Option(help: ArgumentHelp("A shipped or installed model, by name (see `vsr models`).", valueName: "name"))
     var model: String?
 
     @Option(help: ArgumentHelp("The dataset folder.", valueName: "dir"))
@@ -52,13 +52,18 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = weights ?? ModelStore().url(for: model!).path
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw weights != nil ? VSRError.inputNotFound(path: path)
-                : VSRError.usage("no installed model named '\(model!)' (see `vsr models`)")
-        }
-        let network = try translatingErrors {
-            try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path)
+        let network: any SRModel, path: String
+        if let model, let builtIn = try translatingErrors({ try BuiltInModels.model(named: model) }) {
+            (network, path) = (builtIn, model)
+        } else {
+            path = weights ?? ModelStore().url(for: model!).path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw weights != nil ? VSRError.inputNotFound(path: path)
+                    : VSRError.usage("no shipped or installed model named '\(model!)' (see `vsr models`)")
+            }
+            network = try translatingErrors {
+                try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path)
+            }
         }
         guard network.descriptor.scale == scale else {
             throw VSRError.usage("\(path) is a x\(network.descriptor.scale) model, but --scale is \(scale)")

@@ -51,6 +51,9 @@ struct ImportCommand: ParsableCommand {
         } else {
             let store = ModelStore()
             let modelName = name ?? url.deletingPathExtension().lastPathComponent
+            if BuiltInModels.names.contains(modelName) {
+                throw VSRError.usage("'\(modelName)' is the name of a shipped model; choose another with --name")
+            }
             do { destination = try store.install(weights, as: modelName) } catch {
                 throw VSRError.outputUnwritable(path: store.url(for: modelName).path, reason: error.localizedDescription)
             }

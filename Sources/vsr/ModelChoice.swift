@@ -10,8 +10,8 @@ enum ModelChoice {
 
     static let classicalNames: [String: ResamplingFilter] = ["bicubic": .bicubic, "lanczos": .lanczos]
 
-    /// Resolves `--model` / `--weights`; without either, the best installed model for `scale`
-    /// (the one with the most parameters, from the files' metadata), or bicubic. Returns a note to show when vsr chose.
+    /// Resolves `--model` / `--weights`; without either, the shipped model for `scale`
+    /// (repsr-y-x2, repsr-y-x4), or bicubic where none is shipped. Returns a note to show when vsr chose.
     static func resolve(model: String?, weights: String?, scale: Int?, store: ModelStore) throws -> (ModelChoice, String?) {
         if let weights {
             return (.network(name: URL(fileURLWithPath: weights).deletingPathExtension().lastPathComponent,
@@ -19,32 +19,30 @@ enum ModelChoice {
         }
         if let model {
             if let filter = classicalNames[model] { return (.classical(filter), nil) }
+            if let builtIn = try translatingErrors({ try BuiltInModels.model(named: model) }) {
+                return (.network(name: model, model: builtIn), nil)
+            }
             let url = store.url(for: model)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                let installed = store.names()
-                throw VSRError.usage("unknown model '\(model)': expected bicubic, lanczos or an installed model" +
-                                     (installed.isEmpty ? " (none installed; see vsr import)" : " (\(installed.joined(separator: ", ")))"))
+                let known = BuiltInModels.names + store.names()
+                throw VSRError.usage("unknown model '\(model)': expected bicubic, lanczos or a model from `vsr models` (" +
+                                     known.joined(separator: ", ") + ")")
             }
             return (.network(name: model, model: try load(url.path)), nil)
         }
         let wanted = scale ?? 2
-        // Chosen from the files' metadata and sizes; only the winner is built (and checked).
-        let candidates = store.names().compactMap { name -> (String, Int)? in
-            guard let weights = try? SafeTensors.read(contentsOf: store.url(for: name)),
-                  let descriptor = try? ModelDescriptor(metadata: weights.metadata, source: name),
-                  descriptor.scale == wanted else { return nil }
-            return (name, weights.tensors.values.reduce(0) { $0 + $1.values.count })
+        if let name = BuiltInModels.defaultName(scale: wanted),
+           let builtIn = try translatingErrors({ try BuiltInModels.model(named: name) }) {
+            return (.network(name: name, model: builtIn), nil)
         }
-        if let best = candidates.max(by: { $0.1 < $1.1 }) {
-            return (.network(name: best.0, model: try load(store.url(for: best.0).path)),
-                    "using the installed model \(best.0) for x\(wanted) (--model bicubic for the classical path)")
-        }
-        return (.classical(.bicubic), "no SR model is installed for x\(wanted), so luma uses bicubic " +
-                "(vsr import adds one, e.g. the official RLFN checkpoints)")
+        return (.classical(.bicubic), "no model is shipped for x\(wanted), so luma uses bicubic " +
+                "(--model names an installed one; see vsr models)")
     }
 
-    /// Every network `--model` can name: the installed models.
-    static func availableNetworkNames(store: ModelStore) -> [String] { store.names() }
+    /// Every network `--model` can name: the shipped models, then the installed ones.
+    static func availableNetworkNames(store: ModelStore) -> [String] {
+        BuiltInModels.names + store.names().filter { !BuiltInModels.names.contains($0) }
+    }
 
     static func load(_ path: String) throws -> any SRModel {
         guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }

@@ -16,15 +16,23 @@ struct ModelsCommand: ParsableCommand {
         for name in ModelChoice.classicalNames.keys.sorted() {
             rows.append([name, "classical", "any", "1", "0", "-", "built in (swscale)"])
         }
+        func row(_ name: String, _ model: any SRModel, _ location: String) -> [String] {
+            let d = model.descriptor
+            let perMegapixel = model.flops(height: 256, width: 256) / Double(256 * 256 * d.scale * d.scale) * 1e6 / 1e9
+            let arch = d.hyperParameters["variant"] ?? (d.arch == "plainsr" ? "plainsr M\(d.hyperParameters["hidden"] ?? "?")C\(d.hyperParameters["channels"] ?? "?")" : d.arch)
+            return [name, arch, "\(d.scale)", "\(d.colors)", "\(model.parameterCount)", String(format: "%.1f", perMegapixel), location]
+        }
+        for name in BuiltInModels.names {
+            do {
+                if let model = try BuiltInModels.model(named: name) { rows.append(row(name, model, "built in (trained by Training/)")) }
+            } catch {
+                rows.append([name, "unreadable: \(error)", "", "", "", "", "built in"])
+            }
+        }
         for name in store.names() {
             let url = store.url(for: name)
             do {
-                let weights = try SafeTensors.read(contentsOf: url)
-                let model = try ModelRegistry.build(weights, source: url.path)
-                let d = model.descriptor
-                let perMegapixel = model.flops(height: 256, width: 256) / Double(256 * 256 * d.scale * d.scale) * 1e6 / 1e9
-                rows.append([name, d.hyperParameters["variant"] ?? d.arch, "\(d.scale)", "\(d.colors)",
-                             "\(model.parameterCount)", String(format: "%.1f", perMegapixel), url.path])
+                rows.append(row(name, try ModelRegistry.build(SafeTensors.read(contentsOf: url), source: url.path), url.path))
             } catch {
                 rows.append([name, "unreadable: \(error)", "", "", "", "", url.path])
             }

@@ -55,8 +55,8 @@ struct UpscaleCommand: ParsableCommand {
     var scale: Int?
 
     @Option(help: ArgumentHelp("""
-        The upscaler: bicubic, lanczos, or an installed model (see `vsr models`). Default: the \
-        installed model with the most parameters for the scale, or bicubic.
+        The upscaler: bicubic, lanczos, a shipped model (repsr-y-x2, repsr-y-x4) or an installed one \
+        (see `vsr models`). Default: repsr-y-x2, or repsr-y-x4 with --scale 4; bicubic at x3.
         """, valueName: "name"))
     var model: String?
 

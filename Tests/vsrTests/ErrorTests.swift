@@ -21,70 +21,70 @@ final class ErrorTests: TemporaryDirectoryTestCase {
 
     func testMissingInput() throws {
         let missing = path("nope.mp4")
-        try assertFails(["upscale", missing, "-o", path("out.mp4")], status: 66, mentions: [missing, "no such file"])
+        try assertFails(["upscale", "--model", "bicubic", missing, "-o", path("out.mp4")], status: 66, mentions: [missing, "no such file"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testNotAMediaFile() throws {
         let text = path("notes.mp4")
         try "this is not a video\n".write(toFile: text, atomically: true, encoding: .utf8)
-        try assertFails(["upscale", text, "-o", path("out.mp4")], status: 65, mentions: [text, "not a media file"])
+        try assertFails(["upscale", "--model", "bicubic", text, "-o", path("out.mp4")], status: 65, mentions: [text, "not a media file"])
         XCTAssertEqual(try listing(), ["notes.mp4"])
     }
 
     func testEmptyFile() throws {
         let empty = path("empty.mkv")
         FileManager.default.createFile(atPath: empty, contents: Data())
-        try assertFails(["upscale", empty, "-o", path("out.mkv")], status: 65, mentions: [empty])
+        try assertFails(["upscale", "--model", "bicubic", empty, "-o", path("out.mkv")], status: 65, mentions: [empty])
     }
 
     func testNoVideoStream() throws {
         let audio = path("tone.m4a")
         try Tools.ffmpeg(["-f", "lavfi", "-i", "sine=duration=0.3", "-c:a", "aac", audio])
-        try assertFails(["upscale", audio, "-o", path("out.mp4")], status: 65, mentions: [audio, "no video stream"])
+        try assertFails(["upscale", "--model", "bicubic", audio, "-o", path("out.mp4")], status: 65, mentions: [audio, "no video stream"])
         XCTAssertEqual(try listing(), ["tone.m4a"])
     }
 
     func testUnknownCodec() throws {
-        try assertFails(["upscale", sample, "-o", path("out.mp4"), "--codec", "nosuchcodec"], status: 69,
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--codec", "nosuchcodec"], status: 69,
                         mentions: ["nosuchcodec"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testUnknownPixelFormat() throws {
-        try assertFails(["upscale", sample, "-o", path("out.mp4"), "--pix-fmt", "yuv999p"], status: 64,
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "yuv999p"], status: 64,
                         mentions: ["yuv999p"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testPixelFormatTheEncoderRefuses() throws {
-        try assertFails(["upscale", sample, "-o", path("out.mp4"), "--pix-fmt", "rgb24"], status: 69,
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "rgb24"], status: 69,
                         mentions: ["libx264", "rgb24"])
     }
 
     func testOddOutputSizeForH264() throws {
-        try assertFails(["upscale", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3"],
+        try assertFails(["upscale", "--model", "bicubic", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3"],
                         status: 69, mentions: ["963x543", "libx264"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testUnwritableOutputDirectory() throws {
         let output = path("missing-dir/out.mp4")
-        try assertFails(["upscale", sample, "-o", output], status: 73, mentions: [output, "no such directory"])
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", output], status: 73, mentions: [output, "no such directory"])
     }
 
     func testUnknownContainer() throws {
-        try assertFails(["upscale", sample, "-o", path("out.nosuchext")], status: 64, mentions: ["out.nosuchext"])
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.nosuchext")], status: 64, mentions: ["out.nosuchext"])
     }
 
     func testExistingOutputWithoutOverwrite() throws {
         let output = path("exists.mp4")
         try "keep me".write(toFile: output, atomically: true, encoding: .utf8)
-        try assertFails(["upscale", sample, "-o", output], status: 73, mentions: [output, "--overwrite"])
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", output], status: 73, mentions: [output, "--overwrite"])
         XCTAssertEqual(try String(contentsOfFile: output, encoding: .utf8), "keep me")
         XCTAssertEqual(try listing(), ["exists.mp4"])
 
-        let replaced = try Tools.vsr(["upscale", sample, "-o", output, "-y", "--frames", "3", "--preset", "ultrafast"])
+        let replaced = try Tools.vsr(["upscale", "--model", "bicubic", sample, "-o", output, "-y", "--frames", "3", "--preset", "ultrafast"])
         XCTAssertEqual(replaced.status, 0, replaced.stderr)
         XCTAssertEqual(try Probe(output).framePresentationTimes().count, 3)
     }
@@ -92,19 +92,19 @@ final class ErrorTests: TemporaryDirectoryTestCase {
     func testOutputSameAsInput() throws {
         let copy = path("in.mp4")
         try FileManager.default.copyItem(atPath: sample, toPath: copy)
-        try assertFails(["upscale", copy, "-o", copy, "-y"], status: 64, mentions: [copy, "overwrite the input"])
+        try assertFails(["upscale", "--model", "bicubic", copy, "-o", copy, "-y"], status: 64, mentions: [copy, "overwrite the input"])
     }
 
     func testUnknownOption() throws {
-        try assertFails(["upscale", sample, "-o", path("out.mp4"), "--frobnicate"], status: 64, mentions: ["--frobnicate"])
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--frobnicate"], status: 64, mentions: ["--frobnicate"])
     }
 
     func testBadScale() throws {
-        try assertFails(["upscale", sample, "-o", path("out.mp4"), "--scale", "5"], status: 64, mentions: ["--scale"])
+        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--scale", "5"], status: 64, mentions: ["--scale"])
     }
 
     func testMissingOutputOption() throws {
-        try assertFails(["upscale", sample], status: 64, mentions: ["--output"])
+        try assertFails(["upscale", "--model", "bicubic", sample], status: 64, mentions: ["--output"])
     }
 
     func testHelpAndVersionSucceed() throws {

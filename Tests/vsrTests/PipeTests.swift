@@ -27,7 +27,7 @@ final class PipeTests: TemporaryDirectoryTestCase {
             let out = "out-\(format).mkv"
             let run = try shell("""
                 ffmpeg -nostdin -v error -i '\(sample)' -frames:v 6 -pix_fmt \(format) -strict -1 -f yuv4mpegpipe - \
-                | "$VSR" upscale - -o - --progress none \
+                | "$VSR" upscale --model bicubic - -o - --progress none \
                 | ffmpeg -v error -f yuv4mpegpipe -i - -c:v ffv1 \(out)
                 """)
             XCTAssertEqual(run.statuses, [0, 0, 0], "\(format): \(run.stderr)")
@@ -52,17 +52,17 @@ final class PipeTests: TemporaryDirectoryTestCase {
         for (name, pixelFormat) in [(Tools.samples[0], "yuv420p"), ("copy", "yuv422p10le")] {
             let input = name == "copy" ? try losslessCopy(pixelFormat) : Tools.sample(name)
             // File in, FFmpeg's y4m muxer out.
-            let file = try Tools.vsr(["upscale", input, "-o", path("file.y4m"), "--frames", "8", "--progress", "none", "-y"])
+            let file = try Tools.vsr(["upscale", "--model", "bicubic", input, "-o", path("file.y4m"), "--frames", "8", "--progress", "none", "-y"])
             XCTAssertEqual(file.status, 0, file.stderr)
             // ffmpeg -> vsr (stdin) -> vsr's y4m writer on stdout -> file.
             let piped = try shell("""
                 ffmpeg -nostdin -v error -i '\(input)' -frames:v 8 -strict -1 -f yuv4mpegpipe - \
-                | "$VSR" upscale - -o - --progress none > piped.y4m
+                | "$VSR" upscale --model bicubic - -o - --progress none > piped.y4m
                 """)
             XCTAssertEqual(piped.statuses, [0, 0], piped.stderr)
             // File in, stdout out, read by ffmpeg from the pipe.
             let reverse = try shell("""
-                "$VSR" upscale '\(input)' -o - --frames 8 --progress none \
+                "$VSR" upscale --model bicubic '\(input)' -o - --frames 8 --progress none \
                 | ffmpeg -v error -y -f yuv4mpegpipe -i - -c:v rawvideo -f nut reverse.nut
                 """)
             XCTAssertEqual(reverse.statuses, [0, 0], reverse.stderr)
@@ -76,11 +76,11 @@ final class PipeTests: TemporaryDirectoryTestCase {
         let source = try losslessCopy("yuv420p10le")
         let run = try shell("""
             ffmpeg -nostdin -v error -i '\(source)' -frames:v 5 -f rawvideo - \
-            | "$VSR" upscale - --input-format rawvideo --size 320x180 --pix-fmt yuv420p10le --fps 25 \
+            | "$VSR" upscale --model bicubic - --input-format rawvideo --size 320x180 --pix-fmt yuv420p10le --fps 25 \
                 -o out.yuv --progress none
             """)
         XCTAssertEqual(run.statuses, [0, 0], run.stderr)
-        let reference = try Tools.vsr(["upscale", source, "-o", path("ref.y4m"), "--frames", "5", "--progress", "none"])
+        let reference = try Tools.vsr(["upscale", "--model", "bicubic", source, "-o", path("ref.y4m"), "--frames", "5", "--progress", "none"])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let raw = try Data(contentsOf: URL(fileURLWithPath: path("out.yuv")))
         XCTAssertEqual(raw.count, 5 * 640 * 360 * 3, "5 frames of 640x360 yuv420p10le")
@@ -90,7 +90,7 @@ final class PipeTests: TemporaryDirectoryTestCase {
         // rgb24 in, rgb24 out through stdout.
         let rgb = try shell("""
             ffmpeg -nostdin -v error -i '\(sample)' -frames:v 2 -pix_fmt rgb24 -f rawvideo - \
-            | "$VSR" upscale - --input-format rawvideo --size 320x180 --pix-fmt rgb24 -o - --output-format rawvideo --progress none > out.rgb
+            | "$VSR" upscale --model bicubic - --input-format rawvideo --size 320x180 --pix-fmt rgb24 -o - --output-format rawvideo --progress none > out.rgb
             """)
         XCTAssertEqual(rgb.statuses, [0, 0], rgb.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("out.rgb"))).count, 2 * 640 * 360 * 3)
@@ -103,7 +103,7 @@ final class PipeTests: TemporaryDirectoryTestCase {
         let cut = header + 2 * (6 + 86_400) + 6 + 1000
         let run = try shell("""
             head -c \(cut) full.y4m \
-            | "$VSR" upscale - -o out.mkv --progress none
+            | "$VSR" upscale --model bicubic - -o out.mkv --progress none
             """)
         XCTAssertEqual(run.statuses, [0, 65], run.stderr)
         XCTAssertTrue(run.stderr.contains("vsr: error: stdin: frame 3 is truncated: expected 86400 bytes, got 1000"), run.stderr)
@@ -168,7 +168,7 @@ final class PipeTests: TemporaryDirectoryTestCase {
         let firstOut = outHeader + 6 + 345_600
         let run = try shell("""
             ( head -c \(firstIn) two.y4m; sleep 3; date +%s%N > second-sent; tail -c +\(firstIn + 1) two.y4m ) \
-            | "$VSR" upscale - -o - --progress none --queue-depth 1 \
+            | "$VSR" upscale --model bicubic - -o - --progress none --queue-depth 1 \
             | ( head -c \(firstOut) > first.y4m; date +%s%N > first-received; cat > /dev/null )
             """)
         XCTAssertEqual(run.statuses, [0, 0, 0], run.stderr)
@@ -183,7 +183,7 @@ final class PipeTests: TemporaryDirectoryTestCase {
         func peak(frames: Int) throws -> Int {
             let run = try shell("""
                 ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=25 -frames:v \(frames) -f yuv4mpegpipe - \
-                | "$VSR" upscale - -o - --progress none --stats-json stats-\(frames).json | tail -c 16 > /dev/null
+                | "$VSR" upscale --model bicubic - -o - --progress none --stats-json stats-\(frames).json | tail -c 16 > /dev/null
                 """)
             XCTAssertEqual(run.statuses, [0, 0, 0], run.stderr)
             let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("stats-\(frames).json")))) as? [String: Any]

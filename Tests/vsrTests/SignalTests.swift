@@ -14,7 +14,7 @@ final class SignalTests: TemporaryDirectoryTestCase {
         let output = path("partial.mp4")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.vsr)
-        process.arguments = ["upscale", input, "-o", output, "--scale", "4", "--preset", "slow", "--progress", "none"]
+        process.arguments = ["upscale", input, "-o", output, "--scale", "4", "--model", "bicubic", "--preset", "slow", "--progress", "none"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
