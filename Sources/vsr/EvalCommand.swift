@@ -43,12 +43,16 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's).", valueName: "n"))
     var halo: Int?
 
+    @Flag(help: "With --tile, also report PSNR(tiled, whole): how far tiling moves the network's output (0-255 scale).")
+    var tilingFidelity = false
+
     func validate() throws {
         guard (weights == nil) != (model == nil) else { throw ValidationError("give exactly one of --weights and --model") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let tile, tile < 1 { throw ValidationError("--tile must be at least 1, got \(tile)") }
         if let halo, halo < 0 { throw ValidationError("--halo must be 0 or more, got \(halo)") }
         if halo != nil && tile == nil { throw ValidationError("--halo needs --tile") }
+        if tilingFidelity && tile == nil { throw ValidationError("--tiling-fidelity needs --tile") }
     }
 
     func run() throws {
@@ -71,7 +75,7 @@ struct EvalCommand: ParsableCommand {
         let items = try DatasetManifest.load(directory: dataset, scale: scale)
         let context = InferenceContext(kernels: .optimized, threads: threads)
         var results: [[String: Any]] = []
-        var psnrs: [Double] = [], ssims: [Double] = []
+        var psnrs: [Double] = [], ssims: [Double] = [], fidelities: [Double] = []
         for item in items {
             let lr = try ImageReader.readRGB(path: item.lowResolution)
             let hr = try ImageReader.readRGB(path: item.highResolution)
@@ -81,16 +85,28 @@ struct EvalCommand: ParsableCommand {
             }
             psnrs.append(score.psnr)
             ssims.append(score.ssim)
-            print(item.name.padding(toLength: 28, withPad: " ", startingAt: 0) +
-                  String(format: " %8.4f dB  %.4f", score.psnr, score.ssim))
-            results.append(["image": item.name, "psnr": score.psnr, "ssim": score.ssim])
+            var line = item.name.padding(toLength: 28, withPad: " ", startingAt: 0) +
+                String(format: " %8.4f dB  %.4f", score.psnr, score.ssim)
+            var result: [String: Any] = ["image": item.name, "psnr": score.psnr, "ssim": score.ssim]
+            if tilingFidelity, let tile {
+                let fidelity = try translatingErrors {
+                    try Evaluation.tilingFidelity(network, lowResolution: lr, context: context, tile: tile, halo: halo ?? network.tileHalo)
+                }
+                fidelities.append(fidelity)
+                line += String(format: "  PSNR(tiled, whole) %.2f dB", fidelity)
+                result["tiling_fidelity_psnr"] = fidelity.isFinite ? fidelity : 999
+            }
+            print(line)
+            results.append(result)
         }
         let meanPSNR = psnrs.reduce(0, +) / Double(psnrs.count), meanSSIM = ssims.reduce(0, +) / Double(ssims.count)
         print("mean".padding(toLength: 28, withPad: " ", startingAt: 0) +
-              String(format: " %8.4f dB  %.4f  (%d images, x%d)", meanPSNR, meanSSIM, items.count, scale))
+              String(format: " %8.4f dB  %.4f  (%d images, x%d)", meanPSNR, meanSSIM, items.count, scale) +
+              (fidelities.isEmpty ? "" : String(format: "  lowest PSNR(tiled, whole) %.2f dB", fidelities.min()!)))
         if let json {
-            let report: [String: Any] = ["model": path, "dataset": dataset, "scale": scale, "images": results,
+            var report: [String: Any] = ["model": path, "dataset": dataset, "scale": scale, "images": results,
                                          "mean": ["psnr": meanPSNR, "ssim": meanSSIM]]
+            if let lowest = fidelities.min() { report["min_tiling_fidelity_psnr"] = lowest.isFinite ? lowest : 999 }
             do {
                 try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
                     .write(to: URL(fileURLWithPath: json))

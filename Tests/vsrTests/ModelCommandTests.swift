@@ -88,6 +88,18 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
             print(String(format: "tiled: rlfn_x2 %@ %.4f dB (whole images %.4f)", set, tiled["psnr"]!, whole))
             XCTAssertEqual(tiled["psnr"]!, whole, accuracy: 0.02, "rlfn_x2 \(set) tiled vs whole")
         }
+        // PSNR(tiled, whole) of the network's output itself: at least 50 dB on every image, with the
+        // default tile (Set14's large images span several) and with 64-pixel tiles (every image does).
+        for (set, tile) in [("Set14", "256"), ("Set5", "64")] {
+            let json = path("fidelity-\(set)-\(tile).json")
+            let result = try vsr(["eval", "--model", "rlfn_x2", "--dataset", try sharedFile("data/\(set)"), "--scale", "2",
+                                  "--tile", tile, "--tiling-fidelity", "--json", json], binary: release)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+            let lowest = try XCTUnwrap(report?["min_tiling_fidelity_psnr"] as? Double)
+            print(String(format: "tiling fidelity: rlfn_x2 %@ tile %@: lowest PSNR(tiled, whole) %.2f dB", set, tile, lowest))
+            XCTAssertGreaterThanOrEqual(lowest, 50, "\(set) tile \(tile)")
+        }
     }
 
     private var wholeImage: [String: Double] = [:]

@@ -1,3 +1,4 @@
+import Foundation
 import VSRCore
 
 /// Runs a model on a low-resolution image the way the SR literature evaluates it (whole image, no
@@ -28,6 +29,24 @@ public enum Evaluation {
         let a = ImageQuality.crop(lumaOut, width: output.width, height: output.height, border: scale)
         let b = ImageQuality.crop(ImageQuality.luma(reference), width: reference.width, height: reference.height, border: scale)
         return (ImageQuality.psnr(a.values, b.values), ImageQuality.ssim(a.values, b.values, width: a.width, height: a.height))
+    }
+
+    /// How far tiling moves a network's output: the PSNR, on the 0-255 scale, of the tiled output
+    /// against the whole-image output for the same input (unrounded; infinite when they are equal).
+    public static func tilingFidelity(_ model: any SRModel, lowResolution: RGBImage, context: InferenceContext,
+                                      tile: Int, halo: Int) throws -> Double {
+        let range = model.descriptor.inputRange
+        let input = model.descriptor.colors == 3 ? rgbTensor(lowResolution, range: range)
+            : Tensor(channels: 1, height: lowResolution.height, width: lowResolution.width,
+                     data: ImageQuality.luma(lowResolution).map { Float($0) * range / 255 })
+        let whole = try model.forward(input, context: context)
+        let tiled = try TiledInference(model: model, tileSize: tile, halo: halo).run(input, context: context)
+        var squared = 0.0
+        for i in 0..<whole.count {
+            let difference = Double(tiled.data[i] - whole.data[i]) * 255 / Double(range)
+            squared += difference * difference
+        }
+        return squared == 0 ? .infinity : 10 * log10(255 * 255 * Double(whole.count) / squared)
     }
 
     /// [3, H, W] planar floats with white at `range`.
