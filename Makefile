@@ -72,6 +72,8 @@ man-check:
 install: build
 	install -Dm755 .build/release/vsr $(DESTDIR)$(PREFIX)/bin/vsr
 	install -Dm644 man/vsr.1 $(DESTDIR)$(PREFIX)/share/man/man1/vsr.1
+	install -d $(DESTDIR)$(PREFIX)/share/vsr/pipelines
+	install -m644 Pipelines/*.json $(DESTDIR)$(PREFIX)/share/vsr/pipelines/
 
 samples:
 	Samples/make-samples.sh

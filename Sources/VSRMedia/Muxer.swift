@@ -23,14 +23,10 @@ final class Muxer: @unchecked Sendable {
             VSRError.outputUnwritable(path: displayPath, reason: $0)
         }
         context = allocated!
+        // On failure `deinit` (which runs, every stored property being set) frees the context.
         if format.pointee.flags & AVFMT_NOFILE == 0 {
-            do {
-                try FFmpeg.check(avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)) {
-                    VSRError.outputUnwritable(path: displayPath, reason: $0)
-                }
-            } catch {
-                avformat_free_context(context)
-                throw error
+            try FFmpeg.check(avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)) {
+                VSRError.outputUnwritable(path: displayPath, reason: $0)
             }
         }
     }

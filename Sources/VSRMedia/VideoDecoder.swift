@@ -25,11 +25,8 @@ final class VideoDecoder {
             try FFmpeg.check(avcodec_open2(ctx, codec, nil)) {
                 VSRError.invalidInput(path: path, reason: "cannot open the video decoder (\($0))")
             }
-        } catch {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&owned)
-            throw error
         }
+        // No cleanup here on failure: every stored property is set, so `deinit` runs and frees the context.
     }
 
     deinit {

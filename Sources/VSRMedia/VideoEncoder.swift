@@ -74,11 +74,9 @@ final class VideoEncoder {
                 let key = String(cString: unused.pointee.key)
                 throw VSRError.usage("encoder \(codecName) has no option '\(key)'")
             }
-        } catch {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&owned)
-            throw error
         }
+        // No cleanup here on failure: every stored property is set, so a throwing init still runs
+        // `deinit`, which frees the context (freeing it here too was a double free).
     }
 
     deinit {

@@ -63,15 +63,24 @@ struct UpscaleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A model file (.safetensors) to use instead of --model.", valueName: "file"))
     var weights: String?
 
+    @Option(help: ArgumentHelp("""
+        A preset (Pipelines/NAME.json, or NAME from `vsr presets`) that fixes the model, tiling, queues, \
+        threads, chroma scaler and encoder; flags given here override it.
+        """, valueName: "preset"))
+    var pipeline: String?
+
     @Option(help: ArgumentHelp("Tile size in input pixels for networks (default 256).", valueName: "n"))
-    var tile: Int = 256
+    var tile: Int?
+
+    @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's own).", valueName: "n"))
+    var halo: Int?
 
     @Option(help: ArgumentHelp("Threads per frame for networks (default: cores / workers).", valueName: "n"))
     var threads: Int?
 
     @Option(help: ArgumentHelp("Chroma upscaler: \(ResamplingFilter.allCases.map(\.rawValue).joined(separator: ", ")).",
                                valueName: "filter"))
-    var chromaScaler: ResamplingFilter = .lanczos
+    var chromaScaler: ResamplingFilter?
 
     @Option(help: ArgumentHelp("""
         Video encoder (an FFmpeg encoder name). Default: libx264 for .mp4/.mkv/.mov, libvpx-vp9 for \
@@ -106,7 +115,7 @@ struct UpscaleCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Frames each queue between stages holds; at most 2 x this + workers frames are in flight.",
                                valueName: "n"))
-    var queueDepth: Int = 4
+    var queueDepth: Int?
 
     @Option(help: ArgumentHelp("""
         Frames upscaled at once (default: one per core for networks, each on one thread, which keeps \
@@ -130,20 +139,57 @@ struct UpscaleCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Show FFmpeg's own log messages.")
     var verbose = false
 
+    /// Encoder private options from a preset (not a command-line flag).
+    var encoderOptions: [String: String] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case input, output, inputFormat, size, fps, outputFormat, scale, model, weights, pipeline, tile, halo, threads,
+             chromaScaler, codec, crf, preset, pixFmt, overwrite, progress, frames, queueDepth, workers, stats, statsJson,
+             noAudio, noSubtitles, verbose
+    }
+
     func validate() throws {
         if let scale, !(2...4).contains(scale) {
             throw ValidationError("--scale must be 2, 3 or 4, got \(scale)")
         }
         if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
-        guard tile >= 16 else { throw ValidationError("--tile must be at least 16, got \(tile)") }
+        if let tile, tile < 16 { throw ValidationError("--tile must be at least 16, got \(tile)") }
+        if let halo, halo < 0 { throw ValidationError("--halo must be 0 or more, got \(halo)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard queueDepth >= 1 else { throw ValidationError("--queue-depth must be at least 1, got \(queueDepth)") }
+        if let queueDepth, queueDepth < 1 { throw ValidationError("--queue-depth must be at least 1, got \(queueDepth)") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers)") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
     }
 
     func run() throws {
+        var command = self
+        if let pipeline { try command.apply(PipelinePreset.load(path: PresetLibrary.locate(pipeline))) }
+        try command.execute()
+    }
+
+    /// Takes every setting the command line left unset from the preset.
+    mutating func apply(_ preset: PipelinePreset) throws {
+        if model == nil && weights == nil {
+            if let name = try preset.availableModel(store: ModelStore()) { model = name }
+            weights = preset.weights
+        }
+        scale = scale ?? preset.scale
+        tile = tile ?? preset.tile
+        halo = halo ?? preset.halo
+        queueDepth = queueDepth ?? preset.queueDepth
+        workers = workers ?? preset.workers
+        threads = threads ?? preset.threads
+        chromaScaler = chromaScaler ?? preset.chromaScaler
+        codec = codec ?? preset.codec
+        crf = crf ?? preset.crf
+        self.preset = self.preset ?? preset.encoderPreset
+        pixFmt = pixFmt ?? preset.pixelFormat
+        encoderOptions = preset.encoderOptions
+        outputFormat = outputFormat ?? preset.outputFormat
+    }
+
+    func execute() throws {
         MediaLogging.configure(verbose: verbose)
         // A closed stdout must surface as EPIPE (a quiet exit 141), not kill the process mid-write.
         signal(SIGPIPE, SIG_IGN)
@@ -166,13 +212,14 @@ struct UpscaleCommand: ParsableCommand {
         let total = [frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min()
         let reporter = ProgressReporter(mode: progress, total: total)
         let (workerCount, threadCount) = parallelism(for: choice)
-        let pipeline = UpscalePipeline(queueDepth: queueDepth, workers: workerCount, frameLimit: frames,
+        let pipeline = UpscalePipeline(queueDepth: queueDepth ?? 4, workers: workerCount, frameLimit: frames,
                                        cancellation: cancellation)
         var upscalerName = ""
         let summary: RunSummary
         do {
             summary = try pipeline.run(source: input.source, makeUpscaler: {
-                let upscaler = UpscalerFactory(scale: scale, tile: tile, chromaScaler: chromaScaler, color: color)
+                let upscaler = UpscalerFactory(scale: scale, tile: tile ?? 256, halo: halo, chromaScaler: chromaScaler ?? .lanczos,
+                                               color: color)
                     .make(choice, threads: threadCount)
                 upscalerName = upscaler.name
                 return upscaler
@@ -193,7 +240,7 @@ struct UpscaleCommand: ParsableCommand {
         if let statsJson {
             try StatisticsReport.write(summary, to: statsJson, details: [
                 "input": self.input, "output": self.output, "upscaler": upscalerName, "scale": scale,
-                "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth,
+                "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth ?? 4, "pipeline": pipeline ?? NSNull(),
             ])
         }
         if let damage = summary.inputError {

@@ -79,7 +79,7 @@ extension UpscaleCommand {
                 path: output, video: video, source: input.media,
                 streams: StreamSelection(audio: !noAudio, subtitles: !noSubtitles),
                 settings: EncoderSettings(codec: codec, crf: crf, preset: preset,
-                                          pixelFormat: input.rawFormat == nil ? pixFmt : nil),
+                                          pixelFormat: input.rawFormat == nil ? pixFmt : nil, options: encoderOptions),
                 overwrite: overwrite)
             return UpscaleOutput(sink: writer, name: output, description: "\(writer.codecName) \(writer.encodedPixelFormat)",
                                  warnings: writer.warnings)

@@ -7,6 +7,8 @@ import VSRPipeline
 struct UpscalerFactory {
     let scale: Int
     let tile: Int
+    /// Overrides the model's own halo (presets can set it); nil keeps the model's.
+    var halo: Int? = nil
     let chromaScaler: ResamplingFilter
     /// The stream's colour description (RGB models convert with its matrix and range).
     let color: ColorInfo
@@ -21,10 +23,10 @@ struct UpscalerFactory {
             return FrameUpscaler(luma: ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: filter), scale: scale),
                                  chroma: chroma)
         case .network(let name, let model) where model.descriptor.colors == 1:
-            return FrameUpscaler(luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, context: context),
+            return FrameUpscaler(luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, halo: halo, context: context),
                                  chroma: chroma)
         case .network(let name, let model):
-            return RGBModelFrameUpscaler(model: model, name: name, tileSize: tile, context: context, resizer: chroma,
+            return RGBModelFrameUpscaler(model: model, name: name, tileSize: tile, halo: halo, context: context, resizer: chroma,
                                          color: color)
         }
     }

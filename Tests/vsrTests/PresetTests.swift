@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// The shipped presets run on the sample; every kind of bad preset is refused with its key named.
+final class PresetTests: TemporaryDirectoryTestCase {
+    private var binary: String { ProcessInfo.processInfo.environment["VSR_RELEASE_BIN"] ?? Tools.vsr }
+    private var sample: String { Tools.sample(Tools.samples[0]) }
+
+    private func preset(_ name: String) -> String { Tools.packageRoot.appendingPathComponent("Pipelines/\(name).json").path }
+
+    func testEveryShippedPresetRunsOnTheSample() throws {
+        let expectations: [(String, String, Int, String)] = [
+            ("fast-x2", "out.mp4", 640, "h264"), ("balanced-x2", "out.mkv", 640, "h264"),
+            ("quality-x4", "out.mkv", 1280, "h264"), ("archive-x2", "out.mkv", 640, "ffv1"),
+        ]
+        for (name, file, width, codec) in expectations {
+            let output = path("\(name)-\(file)")
+            let run = try Tools.run(binary, ["upscale", sample, "-o", output, "--pipeline", name, "--frames", "2", "--progress", "none"])
+            XCTAssertEqual(run.status, 0, "\(name): \(run.stderr)")
+            let probe = try Probe(output)
+            XCTAssertEqual(probe.videoInt("width"), width, name)
+            XCTAssertEqual(probe.videoString("codec_name"), codec, name)
+        }
+        // The pipe preset: y4m on stdout, read by ffprobe.
+        let pipe = try Tools.run("/bin/bash", ["-c", """
+            ffmpeg -nostdin -v error -i '\(sample)' -frames:v 3 -f yuv4mpegpipe - \
+            | '\(binary)' upscale - -o - --pipeline pipe-y4m-x2 --progress none > '\(path("pipe.y4m"))'
+            """])
+        XCTAssertEqual(pipe.status, 0, pipe.stderr)
+        XCTAssertTrue(pipe.stderr.contains("(repsr-y-x2, y4m yuv420p)"), pipe.stderr)
+        XCTAssertEqual(try Probe(path("pipe.y4m")).videoInt("width"), 640)
+        // A path works as well as a name, and flags override the preset.
+        let overridden = try Tools.run(binary, ["upscale", sample, "-o", path("override.mkv"), "--pipeline", preset("archive-x2"),
+                                                "--model", "bicubic", "--codec", "libx264", "--frames", "2", "--progress", "none"])
+        XCTAssertEqual(overridden.status, 0, overridden.stderr)
+        XCTAssertTrue(overridden.stderr.contains("(bicubic, libx264"), overridden.stderr)
+        XCTAssertEqual(try Probe(path("override.mkv")).videoString("codec_name"), "h264")
+    }
+
+    func testWeightsRelativeToThePreset() throws {
+        let folder = directory.appendingPathComponent("presets")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Tools.packageRoot.appendingPathComponent("Training/models/repsr-y-x2.safetensors"),
+                                         to: folder.appendingPathComponent("mine.safetensors"))
+        try #"{"version": 1, "weights": "mine.safetensors", "encoder": {"codec": "ffv1"}}"#
+            .write(to: folder.appendingPathComponent("mine.json"), atomically: true, encoding: .utf8)
+        let run = try Tools.run(binary, ["upscale", sample, "-o", path("w.mkv"), "--pipeline", folder.appendingPathComponent("mine.json").path,
+                                         "--frames", "1", "--progress", "none"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("(mine, ffv1"), run.stderr)
+    }
+
+    func testBadPresetsNameWhatIsWrong() throws {
+        let cases: [(String, Int32, String)] = [
+            (#"{"version": 1, "tiles": 64}"#, 65, "bad preset: unknown key 'tiles'; expected chroma_scaler, description, encoder"),
+            (#"{"version": 1, "encoder": {"codec": "ffv1", "bitrate": "1M"}}"#, 65, "unknown key 'encoder.bitrate'"),
+            (#"{"version": 2, "model": "repsr-y-x2"}"#, 65, "version 2 is not one this vsr knows (1...1)"),
+            (#"{"model": "repsr-y-x2"}"#, 65, "no 'version'"),
+            (#"{"version": 1, "tile": "big"}"#, 65, "'tile' has the wrong type, expected a whole number"),
+            (#"{"version": 1, "scale": 5}"#, 65, "'scale' is 5, expected 2...4"),
+            (#"{"version": 1, "queue_depth": true}"#, 65, "'queue_depth' has the wrong type"),
+            (#"{"version": 1, "chroma_scaler": "sinc"}"#, 65, "'chroma_scaler' is 'sinc', expected"),
+            (#"{"version": 1, "encoder": {"options": {"tune": 3}}}"#, 65, "'encoder.options.tune' has the wrong type"),
+            (#"{"version": 1, "model": ["nope", "also-nope"]}"#, 64, "none of the preset's models is available (nope, also-nope)"),
+            (#"{"version": 1, "model": "repsr-y-x2", "weights": "x.safetensors"}"#, 65, "give 'model' or 'weights', not both"),
+            ("[1, 2]", 65, "bad preset: not a JSON object"),
+            (#"{"version": 1, "encoder": {"options": {"no-such-option": "1"}}}"#, 64, "encoder libx264 has no option 'no-such-option'"),
+        ]
+        for (index, (json, status, message)) in cases.enumerated() {
+            let file = path("bad\(index).json")
+            try json.write(toFile: file, atomically: true, encoding: .utf8)
+            // --model bicubic keeps the debug build fast; the model-list case must consult the preset's list.
+            let model = json.contains("nope") ? [] : ["--model", "bicubic"]
+            let run = try Tools.vsr(["upscale", sample, "-o", path("out\(index).mkv"), "--pipeline", file, "--frames", "1",
+                                     "--progress", "none"] + model)
+            XCTAssertEqual(run.status, status, "\(json): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(message), "\(json): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").filter { $0.hasPrefix("vsr: error:") }.count, 1, run.stderr)
+        }
+        let unknown = try Tools.vsr(["upscale", sample, "-o", path("x.mkv"), "--pipeline", "nosuchpreset"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("unknown preset 'nosuchpreset': expected a file or one of archive-x2"), unknown.stderr)
+        let missing = try Tools.vsr(["upscale", sample, "-o", path("x.mkv"), "--pipeline", path("missing.json")])
+        XCTAssertEqual(missing.status, 66, missing.stderr)
+    }
+
+    func testPresetsCommandListsTheShippedOnes() throws {
+        let listing = try Tools.vsr(["presets"])
+        XCTAssertEqual(listing.status, 0, listing.stderr)
+        for name in ["fast-x2", "balanced-x2", "quality-x4", "archive-x2", "pipe-y4m-x2"] {
+            XCTAssertTrue(listing.stdoutText.contains(name), listing.stdoutText)
+        }
+    }
+}
