@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "VSRStreamsTests", dependencies: ["VSRStreams", "VSRCore"]),
         .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
         // End-to-end tests drive the built `vsr` binary and check its output with the ffmpeg/ffprobe CLIs.
-        .testTarget(name: "vsrTests", dependencies: ["vsr"]),
+        .testTarget(name: "vsrTests", dependencies: ["vsr"], exclude: ["Snapshots"]),
     ]
 )

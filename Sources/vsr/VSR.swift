@@ -16,7 +16,7 @@ struct VSR: ParsableCommand {
             closed the pipe.
             """,
         version: VSRVersion.string,
-        subcommands: [UpscaleCommand.self, BenchCommand.self, PresetsCommand.self, ImportCommand.self, ModelsCommand.self, EvalCommand.self]
+        subcommands: [UpscaleCommand.self, ProbeCommand.self, BenchCommand.self, PresetsCommand.self, ImportCommand.self, ModelsCommand.self, EvalCommand.self]
     )
 
     static func main() {
