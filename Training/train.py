@@ -77,12 +77,12 @@ def batch(hrs, lrs, scale, size, count, rng):
     """Random LR crops of size x size (and their HR crops), randomly flipped and rotated by 90 degrees."""
     lr_batch = np.empty((count, 1, size, size), np.float32)
     hr_batch = np.empty((count, 1, size * scale, size * scale), np.float32)
+    eligible = [k for k, lr in enumerate(lrs) if lr.shape[0] >= size and lr.shape[1] >= size]
+    if not eligible:
+        sys.exit(f'train.py: no training image has a {size}x{size} low-resolution crop')
     for i in range(count):
-        while True:
-            k = rng.integers(len(lrs))
-            lr, hr = lrs[k], hrs[k]
-            if lr.shape[0] >= size and lr.shape[1] >= size:
-                break
+        k = eligible[rng.integers(len(eligible))]
+        lr, hr = lrs[k], hrs[k]
         y, x = rng.integers(lr.shape[0] - size + 1), rng.integers(lr.shape[1] - size + 1)
         a, b = lr[y:y + size, x:x + size], hr[y * scale:(y + size) * scale, x * scale:(x + size) * scale]
         if rng.random() < 0.5:
@@ -152,6 +152,8 @@ def main():
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * min(i, args.iterations) / args.iterations)) * 0.99 + 0.01)
     finetune_from = int(args.iterations * (1 - args.finetune))
+    # Twice the patch, but no larger than half the images allow (x4 LR images of BSD400 are 120x80).
+    large_patch = min(args.patch * 2, int(np.median([min(lr.shape) for lr in lrs])))
     population_from = int(args.iterations * (1 - args.population_bn))
     log = open(os.path.join(args.out, 'log.jsonl'), 'a')
     start, best = time.time(), -1.0
@@ -159,7 +161,7 @@ def main():
         net.train()
         if iteration > population_from:
             net.set_population_bn()
-        patch = args.patch * 2 if iteration > finetune_from else args.patch
+        patch = large_patch if iteration > finetune_from else args.patch
         count = max(1, args.batch // 4) if iteration > finetune_from else args.batch
         lr, hr = batch(hrs, lrs, args.scale, patch, count, rng)
         loss = F.l1_loss(net(lr.to(args.device)), hr.to(args.device))
