@@ -240,7 +240,7 @@ struct UpscaleCommand: ParsableCommand {
         if let statsJson {
             try StatisticsReport.write(summary, to: statsJson, details: [
                 "input": self.input, "output": self.output, "upscaler": upscalerName, "scale": scale,
-                "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth ?? 4, "pipeline": pipeline ?? NSNull(),
+                "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth ?? 4, "preset": self.pipeline.map { $0 as Any } ?? NSNull(),
             ])
         }
         if let damage = summary.inputError {

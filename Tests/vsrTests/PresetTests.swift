@@ -31,8 +31,11 @@ final class PresetTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try Probe(path("pipe.y4m")).videoInt("width"), 640)
         // A path works as well as a name, and flags override the preset.
         let overridden = try Tools.run(binary, ["upscale", sample, "-o", path("override.mkv"), "--pipeline", preset("archive-x2"),
-                                                "--model", "bicubic", "--codec", "libx264", "--frames", "2", "--progress", "none"])
+                                                "--model", "bicubic", "--codec", "libx264", "--frames", "2", "--progress", "none",
+                                                "--stats-json", path("stats.json")])
         XCTAssertEqual(overridden.status, 0, overridden.stderr)
+        let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("stats.json")))) as? [String: Any]
+        XCTAssertEqual(stats?["preset"] as? String, preset("archive-x2"))
         XCTAssertTrue(overridden.stderr.contains("(bicubic, libx264"), overridden.stderr)
         XCTAssertEqual(try Probe(path("override.mkv")).videoString("codec_name"), "h264")
     }
