@@ -9,27 +9,19 @@ enum BenchPipeline {
     /// them (the default encoder for .mkv) into a temporary file that is removed afterwards.
     static func run(name: String, choice: ModelChoice, input: String, frames: Int, threads: Int, tile: Int,
                     scale: Int, srOnlyFPS: Double) throws -> [String: Any] {
-        let reader = try MediaFileReader(path: input)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vsr-bench-\(UUID().uuidString).mkv").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let writer = try MediaFileWriter(path: output, video: reader.streamInfo.scaled(by: scale), source: nil,
-                                         streams: StreamSelection(audio: false, subtitles: false),
-                                         settings: EncoderSettings(codec: nil, crf: nil, preset: nil, pixelFormat: nil),
-                                         overwrite: true)
-        let factory = UpscalerFactory(scale: scale, tile: tile, chromaScaler: .lanczos, color: reader.streamInfo.color)
-        let summary = try UpscalePipeline(queueDepth: 4, workers: 1, frameLimit: frames)
-            .run(source: reader, makeUpscaler: { factory.make(choice, threads: threads) }, sink: writer)
+        let (summary, encoder, _) = try TrialRun(input: input, choice: choice, scale: scale, tile: tile, threads: threads,
+                                                 frameLimit: frames).run()
         let efficiency = summary.framesPerSecond / srOnlyFPS
         let stages = summary.stages.map { stage in
             String(format: "%@ %.2f s busy / %.2f s waiting", stage.name, stage.busySeconds, stage.waitingSeconds)
         }
         print(String(format: "  %@: %d frames in %.2f s, %.2f fps end to end vs %.2f fps SR only (%.0f%% efficiency); ",
                      name, summary.frames, summary.seconds, summary.framesPerSecond, srOnlyFPS, 100 * efficiency) +
-              stages.joined(separator: ", ") + " (\(writer.codecName))")
+              stages.joined(separator: ", ") + " (\(encoder))")
         return [
             "model": name, "input": input, "frames": summary.frames, "seconds": summary.seconds,
             "fps": summary.framesPerSecond, "sr_only_fps": srOnlyFPS, "efficiency": efficiency, "threads": threads,
-            "workers": 1, "encoder": writer.codecName,
+            "workers": 1, "encoder": encoder,
             "stages": summary.stages.map {
                 ["name": $0.name, "busy_seconds": $0.busySeconds, "waiting_seconds": $0.waitingSeconds, "frames": $0.items]
             },

@@ -107,36 +107,24 @@ struct ProbeCommand: ParsableCommand {
         let (choice, _) = try ModelChoice.resolve(model: command.model, weights: command.weights, scale: command.scale,
                                                    store: ModelStore())
         let factor = choice.scale ?? command.scale ?? 2
-        let reader = try MediaFileReader(path: input)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vsr-probe-\(UUID().uuidString).mkv").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let writer = try MediaFileWriter(
-            path: output, video: reader.streamInfo.scaled(by: factor), source: nil,
-            streams: StreamSelection(audio: false, subtitles: false),
-            settings: EncoderSettings(codec: command.codec, crf: command.crf, preset: command.preset,
-                                      pixelFormat: command.pixFmt, options: command.encoderOptions),
-            overwrite: true)
         let (workers, threads) = command.parallelism(for: choice)
         let cancellation = CancellationFlag()
         let timer = DispatchWorkItem { cancellation.cancel() }
         DispatchQueue.global().asyncAfter(deadline: .now() + benchmarkSeconds, execute: timer)
         defer { timer.cancel() }
-        var name = ""
-        let factory = UpscalerFactory(scale: factor, tile: command.tile ?? 256, halo: command.halo,
-                                      chromaScaler: command.chromaScaler ?? .lanczos, color: reader.streamInfo.color)
-        let summary = try UpscalePipeline(queueDepth: command.queueDepth ?? 4, workers: workers, cancellation: cancellation)
-            .run(source: reader, makeUpscaler: {
-                let upscaler = factory.make(choice, threads: threads)
-                name = upscaler.name
-                return upscaler
-            }, sink: writer)
+        let trial = TrialRun(input: input, choice: choice, scale: factor, tile: command.tile ?? 256, halo: command.halo,
+                             chromaScaler: command.chromaScaler ?? .lanczos,
+                             encoder: EncoderSettings(codec: command.codec, crf: command.crf, preset: command.preset,
+                                                      pixelFormat: command.pixFmt, options: command.encoderOptions),
+                             workers: workers, threads: threads, queueDepth: command.queueDepth ?? 4, cancellation: cancellation)
+        let (summary, encoder, name) = try trial.run()
         guard summary.frames > 0, summary.framesPerSecond > 0 else {
             print("ETA: no frame was done in \(benchmarkSeconds) s; the run will take longer than \(frames) x that")
             return
         }
         let seconds = Double(frames) / summary.framesPerSecond
         print(String(format: "ETA: %@ x%d, encoder %@: %.1f fps over %d frames in a %.1f s benchmark -> about %@ for %d frames",
-                     name, factor, writer.codecName, summary.framesPerSecond, summary.frames,
+                     name, factor, encoder, summary.framesPerSecond, summary.frames,
                      summary.seconds, ProbeCommand.describe(seconds: seconds), frames))
     }
 
