@@ -6,14 +6,16 @@ public final class RawVideoReader: FrameSource {
     public let streamInfo: VideoStreamInfo
     private let input: ByteInput
     private let format: RawPixelFormat
+    private let layout: FrameLayout
     private var nextIndex = 0
 
     public init(input: ByteInput, width: Int, height: Int, format: RawPixelFormat, frameRate: Rational) throws {
-        guard width > 0, height > 0, width <= 16384, height <= 16384, width * height <= Y4MHeader.maxPixels else {
+        guard Y4MHeader.accepts(width: width, height: height) else {
             throw VSRError.usage("--size \(width)x\(height) is out of range: at most \(Y4MHeader.maxPixels) pixels (8192x8192)")
         }
         self.input = input
         self.format = format
+        layout = FrameLayout(format: format.planarFormat, width: width, height: height)
         streamInfo = VideoStreamInfo(
             width: width, height: height, format: format.planarFormat, timeBase: Rational(frameRate.den, frameRate.num),
             frameRate: frameRate, sampleAspectRatio: Rational(1, 1), color: format.impliedColor,
@@ -24,8 +26,7 @@ public final class RawVideoReader: FrameSource {
         let number = nextIndex + 1
         let planes: [Plane]
         switch format {
-        case .planar(let planar):
-            let layout = FrameLayout(format: planar, width: streamInfo.width, height: streamInfo.height)
+        case .planar:
             guard let read = try layout.readPlanes(from: input, frameNumber: number, endAllowed: true) else { return nil }
             planes = read
         case .rgb24:

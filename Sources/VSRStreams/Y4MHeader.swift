@@ -21,6 +21,12 @@ public struct Y4MHeader: Equatable, Sendable {
     /// The largest frame accepted, in pixels (8192 x 8192): refused before anything is allocated.
     public static let maxPixels = 8192 * 8192
 
+    /// True for a frame size the readers accept: each side at most 16384 and at most `maxPixels`
+    /// pixels (sides are checked first, so the product cannot overflow).
+    static func accepts(width: Int, height: Int) -> Bool {
+        width > 0 && height > 0 && width <= 16384 && height <= 16384 && width * height <= maxPixels
+    }
+
     /// The chroma tags understood, and the format each means.
     static let chromaTags: [(tag: String, format: PixelFormat, location: ChromaLocation)] = [
         ("420jpeg", .yuv420p, .center), ("420", .yuv420p, .center), ("420mpeg2", .yuv420p, .left),
@@ -101,7 +107,7 @@ public struct Y4MHeader: Equatable, Sendable {
         }
         guard let width, let height else { throw bad("found no \(width == nil ? "W (width)" : "H (height)") tag") }
         guard let rate else { throw bad("found no F (frame rate) tag") }
-        guard width <= 16384, height <= 16384, width * height <= Self.maxPixels else {
+        guard Self.accepts(width: width, height: height) else {
             throw VSRError.invalidInput(path: source, reason:
                 "frame size \(width)x\(height) is over the limit of \(Self.maxPixels) pixels (8192x8192)")
         }

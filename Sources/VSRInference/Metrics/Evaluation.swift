@@ -17,14 +17,11 @@ public enum Evaluation {
         let scale = model.descriptor.scale
         let reference = try modcrop(highResolution, width: lowResolution.width * scale,
                                     height: lowResolution.height * scale)
+        let output = try forward(modelInput(model, lowResolution))
         if model.descriptor.colors == 3 {
-            let output = try forward(rgbTensor(lowResolution, range: model.descriptor.inputRange))
             return ImageQuality.compare(rgbImage(output, range: model.descriptor.inputRange), to: reference, border: scale)
         }
-        // Luma models: the Y of the low-resolution image in, the Y of the result scored directly.
-        let lumaIn = ImageQuality.luma(lowResolution).map { Float($0) * model.descriptor.inputRange / 255 }
-        let input = Tensor(channels: 1, height: lowResolution.height, width: lowResolution.width, data: lumaIn)
-        let output = try forward(input)
+        // Luma models: the Y of the result scored directly.
         let lumaOut = output.data.map { Double(min(max($0 * 255 / model.descriptor.inputRange, 0), 255)).rounded() }
         let a = ImageQuality.crop(lumaOut, width: output.width, height: output.height, border: scale)
         let b = ImageQuality.crop(ImageQuality.luma(reference), width: reference.width, height: reference.height, border: scale)
@@ -36,9 +33,7 @@ public enum Evaluation {
     public static func tilingFidelity(_ model: any SRModel, lowResolution: RGBImage, context: InferenceContext,
                                       tile: Int, halo: Int) throws -> Double {
         let range = model.descriptor.inputRange
-        let input = model.descriptor.colors == 3 ? rgbTensor(lowResolution, range: range)
-            : Tensor(channels: 1, height: lowResolution.height, width: lowResolution.width,
-                     data: ImageQuality.luma(lowResolution).map { Float($0) * range / 255 })
+        let input = modelInput(model, lowResolution)
         let whole = try model.forward(input, context: context)
         let tiled = try TiledInference(model: model, tileSize: tile, halo: halo).run(input, context: context)
         var squared = 0.0
@@ -47,6 +42,15 @@ public enum Evaluation {
             squared += difference * difference
         }
         return squared == 0 ? .infinity : 10 * log10(255 * 255 * Double(whole.count) / squared)
+    }
+
+    /// What the model sees of an image: RGB for three-colour models, the Y of the literature's
+    /// convention for luma models, scaled to the model's input range.
+    static func modelInput(_ model: any SRModel, _ image: RGBImage) -> Tensor {
+        let range = model.descriptor.inputRange
+        guard model.descriptor.colors == 1 else { return rgbTensor(image, range: range) }
+        return Tensor(channels: 1, height: image.height, width: image.width,
+                      data: ImageQuality.luma(image).map { Float($0) * range / 255 })
     }
 
     /// [3, H, W] planar floats with white at `range`.
