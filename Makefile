@@ -12,7 +12,7 @@ APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-d
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models
+.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models fuzz fuzz-build
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -80,3 +80,26 @@ samples:
 
 clean:
 	rm -rf .build out
+
+# libFuzzer on the readers of untrusted bytes (Fuzz/): each target runs FUZZ_SECONDS (default 600) on a
+# corpus seeded from Fuzz/Seeds, the presets in Pipelines/ and the shipped models. A crash stops the
+# run with the input under Fuzz/.artifacts/TARGET/ (add it to Fuzz/Regressions/TARGET/, which the
+# test suite replays). FUZZ_TARGETS picks some of them.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= y4m safetensors pth preset
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+fuzz-build:
+	swift build --package-path Fuzz $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@for target in $(FUZZ_TARGETS); do \
+	  corpus=Fuzz/.corpus/$$target; mkdir -p $$corpus Fuzz/.artifacts/$$target; \
+	  cp Fuzz/Seeds/$$target/* $$corpus/; \
+	  case $$target in preset) cp Pipelines/*.json $$corpus/;; safetensors) cp Training/models/*.safetensors $$corpus/;; esac; \
+	  echo "fuzz-$$target: $(FUZZ_SECONDS) s"; \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt Fuzz/.build/debug/fuzz-$$target $$corpus -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	    -artifact_prefix=Fuzz/.artifacts/$$target/ -print_final_stats=1 2>Fuzz/.artifacts/$$target/log.txt \
+	    || { tail -40 Fuzz/.artifacts/$$target/log.txt; exit 1; }; \
+	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)" Fuzz/.artifacts/$$target/log.txt; \
+	done

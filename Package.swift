@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VSRPipeline", targets: ["VSRPipeline"]),
         .library(name: "VSRInference", targets: ["VSRInference"]),
         .library(name: "VSRStreams", targets: ["VSRStreams"]),
+        .library(name: "VSRPresets", targets: ["VSRPresets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,12 +39,14 @@ let package = Package(
         ),
         // Raw frames through files and pipes: y4m and rawvideo readers and writers. No FFmpeg.
         .target(name: "VSRStreams", dependencies: ["VSRCore"]),
+        // Pipelines/ presets: strict decoding of the versioned JSON (fuzzed in Fuzz/).
+        .target(name: "VSRPresets", dependencies: ["VSRCore", "VSRMedia", "VSRStreams"]),
         // Drives frames from a source through upscalers to a sink. Knows protocols, never FFmpeg.
         .target(name: "VSRPipeline", dependencies: ["VSRCore"]),
         .executableTarget(
             name: "vsr",
             dependencies: [
-                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams",
+                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams", "VSRPresets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

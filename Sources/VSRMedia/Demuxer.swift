@@ -25,9 +25,16 @@ final class Demuxer {
         guard let ctx = opened else { throw invalid("no context") }
         context = ctx
         do {
-            try FFmpeg.check(avformat_find_stream_info(ctx, nil)) {
+            // The container's own header first, before probing decodes anything, then what probing found.
+            try Demuxer.checkFrameSizes(ctx, path: path)
+            // Probing may decode a frame: the decoders it opens refuse frames over the size limit.
+            var options = [OpaquePointer?](repeating: nil, count: Int(ctx.pointee.nb_streams))
+            for index in options.indices { av_dict_set(&options[index], "max_pixels", "\(FrameSizeLimit.maxPixels)", 0) }
+            defer { for index in options.indices { av_dict_free(&options[index]) } }
+            try FFmpeg.check(avformat_find_stream_info(ctx, &options)) {
                 VSRError.invalidInput(path: path, reason: "cannot read stream information (\($0))")
             }
+            try Demuxer.checkFrameSizes(ctx, path: path)
             let best = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
             guard best >= 0 else {
                 throw VSRError.invalidInput(path: path, reason: "no video stream, expected at least one")
@@ -36,6 +43,18 @@ final class Demuxer {
         } catch {
             avformat_close_input(&opened)
             throw error
+        }
+    }
+
+    /// Refuses a video stream whose header claims a frame over `FrameSizeLimit`.
+    private static func checkFrameSizes(_ ctx: UnsafeMutablePointer<AVFormatContext>, path: String) throws {
+        for index in 0..<Int(ctx.pointee.nb_streams) {
+            let parameters = ctx.pointee.streams[index]!.pointee.codecpar.pointee
+            guard parameters.codec_type == AVMEDIA_TYPE_VIDEO, parameters.width > 0, parameters.height > 0 else { continue }
+            let width = Int(parameters.width), height = Int(parameters.height)
+            guard FrameSizeLimit.accepts(width: width, height: height) else {
+                throw VSRError.invalidInput(path: path, reason: FrameSizeLimit.refusal(width: width, height: height))
+            }
         }
     }
 

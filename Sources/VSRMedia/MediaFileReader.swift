@@ -24,12 +24,28 @@ public final class MediaFileReader: FrameSource {
         self.path = path
         demuxer = try Demuxer(path: path)
         let stream = demuxer.videoStream
+        indexedFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         decoder = try VideoDecoder(stream: stream, path: path)
         streamInfo = try MediaFileReader.describe(stream: stream, demuxer: demuxer, path: path)
     }
 
     /// Number of packets the decoder could not decode (damaged data); decoding continued past them.
     public var corruptPackets: Int { decoder.corruptPackets }
+    /// Video packets read so far.
+    public private(set) var videoPackets = 0
+    /// The video packet count in the container's index (mp4, mov); nil where the container has none.
+    public let indexedFrameCount: Int?
+    /// Frame intervals missing from the timestamps: gaps longer than two frames at the average rate,
+    /// where a demuxer skipped damaged data (Matroska resyncs past a broken cluster without an error).
+    public private(set) var missingFrames = 0
+
+    /// After the last frame: an error when the input ended before the packets its index lists
+    /// (a truncated mp4 or mov). Nil when the input is whole or was not read to its end.
+    public var truncation: VSRError? {
+        guard finished, let indexed = indexedFrameCount, videoPackets < indexed else { return nil }
+        return .invalidInput(path: path, reason: "the input ends after \(videoPackets) of the \(indexed) video packets " +
+                             "its index lists: the file is truncated")
+    }
 
     public func nextFrame() throws -> VideoFrame? {
         while !finished {
@@ -54,6 +70,7 @@ public final class MediaFileReader: FrameSource {
                 return
             }
             if packet.streamIndex == demuxer.videoStreamIndex {
+                videoPackets += 1
                 try decoder.send(packet)
                 return
             }
@@ -66,12 +83,14 @@ public final class MediaFileReader: FrameSource {
         guard Int(f.width) == streamInfo.width, Int(f.height) == streamInfo.height else {
             throw VSRError.invalidInput(path: path, reason: "the video size changes mid-stream from " +
                 "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), " +
-                "which vsr does not support")
+                "which vsr does not support; split the input where the size changes")
         }
         let best = f.best_effort_timestamp
         let pts = best == vsr_nopts_value() ? nextPts : best
+        let nominal = defaultFrameDuration
+        if nextIndex > 0, nominal > 0, pts - nextPts > 2 * nominal { missingFrames += Int((pts - nextPts) / nominal) }
         var duration = f.pkt_duration
-        if duration <= 0 { duration = defaultFrameDuration }
+        if duration <= 0 { duration = nominal }
         nextPts = pts + max(duration, 1)
 
         let source = AVPixelFormat(rawValue: f.format)

@@ -85,7 +85,7 @@ public final class MediaFileWriter: FrameSink {
                     try self.copy(packet, from: inputStream)
                 }
             }
-            try muxer.writeHeader(displayPath: path)
+            try muxer.writeHeader()
         } catch {
             muxer.close()
             try? FileManager.default.removeItem(atPath: temporaryPath)

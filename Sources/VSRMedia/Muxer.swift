@@ -9,6 +9,8 @@ final class Muxer: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVFormatContext>
     /// Where bytes go (a temporary file until the writer renames it).
     let path: String
+    /// The final output path, for messages (`path` is the temporary file renamed at the end).
+    let displayPath: String
     private let lock = NSLock()
     private var headerWritten = false
     private var closed = false
@@ -18,6 +20,7 @@ final class Muxer: @unchecked Sendable {
     ///   - format: the container, chosen from the final output name by `Muxer.format(for:)`.
     init(path: String, format: UnsafePointer<AVOutputFormat>, displayPath: String) throws {
         self.path = path
+        self.displayPath = displayPath
         var allocated: UnsafeMutablePointer<AVFormatContext>? = nil
         try FFmpeg.check(avformat_alloc_output_context2(&allocated, format, nil, path)) {
             VSRError.outputUnwritable(path: displayPath, reason: $0)
@@ -52,7 +55,7 @@ final class Muxer: @unchecked Sendable {
 
     func stream(_ index: Int32) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[Int(index)]! }
 
-    func writeHeader(displayPath: String) throws {
+    func writeHeader() throws {
         try FFmpeg.check(avformat_write_header(context, nil)) {
             VSRError.outputUnwritable(path: displayPath, reason: "cannot write the container header: \($0)")
         }
@@ -67,7 +70,7 @@ final class Muxer: @unchecked Sendable {
         p.pointee.stream_index = streamIndex
         av_packet_rescale_ts(p, timeBase, stream(streamIndex).pointee.time_base)
         p.pointee.pos = -1
-        try FFmpeg.check(av_interleaved_write_frame(context, p), "\(path): writing a packet")
+        try FFmpeg.check(av_interleaved_write_frame(context, p), "\(displayPath): writing a packet")
     }
 
     /// Writes the trailer and closes the file.
@@ -77,8 +80,8 @@ final class Muxer: @unchecked Sendable {
         guard headerWritten, !closed else { return }
         let trailer = av_write_trailer(context)
         let closing = close()
-        try FFmpeg.check(trailer, "\(path): writing the container trailer")
-        try FFmpeg.check(closing, "\(path): closing the output")
+        try FFmpeg.check(trailer, "\(displayPath): writing the container trailer")
+        try FFmpeg.check(closing, "\(displayPath): closing the output")
     }
 
     /// Closes the file without a trailer (after a failure) and frees the context.

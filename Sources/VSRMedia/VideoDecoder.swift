@@ -22,7 +22,11 @@ final class VideoDecoder {
             ctx.pointee.pkt_timebase = stream.pointee.time_base
             ctx.pointee.thread_count = 0  // one per core
             ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
-            try FFmpeg.check(avcodec_open2(ctx, codec, nil)) {
+            // A stream whose frames grow past the limit mid-stream fails to decode instead of allocating.
+            var options: OpaquePointer? = nil
+            av_dict_set(&options, "max_pixels", "\(FrameSizeLimit.maxPixels)", 0)
+            defer { av_dict_free(&options) }
+            try FFmpeg.check(avcodec_open2(ctx, codec, &options)) {
                 VSRError.invalidInput(path: path, reason: "cannot open the video decoder (\($0))")
             }
         }
@@ -45,11 +49,16 @@ final class VideoDecoder {
     }
 
     /// Receives the next decoded frame into `frame`: `.ok`, `.again` (needs input) or `.endOfStream`.
+    /// A frame the decoder could not decode counts as a damaged packet and reads as `.again`: with
+    /// frame threading, damage in a packet is reported here rather than by `send`.
     func receive(into frame: Frame) throws -> FFmpegStatus {
         frame.unref()
-        return try FFmpeg.status(avcodec_receive_frame(context, frame.pointer)) {
-            VSRError.invalidInput(path: self.path, reason: "decode error: \($0)")
+        let code = avcodec_receive_frame(context, frame.pointer)
+        if code == vsr_averror_invaliddata() {
+            corruptPackets += 1
+            return .again
         }
+        return try FFmpeg.status(code) { VSRError.invalidInput(path: self.path, reason: "decode error: \($0)") }
     }
 }
 

@@ -38,6 +38,8 @@ public typealias ProgressHandler = (_ frames: Int, _ elapsed: Double) -> Void
 /// - An error from the source (damaged or truncated input) ends the input instead: the frames read
 ///   before it go through and the sink is finished, and `RunSummary.inputError` carries the error.
 ///   Cancellation, likewise, stops the decoder, lets the frames in flight through, and finishes the sink.
+/// - A run that wrote no frame at all (an empty input, damage or cancellation before the first
+///   frame) aborts the sink instead of finishing it, so no empty output is left; `frames` is 0.
 public final class UpscalePipeline {
     public let queueDepth: Int
     public let workers: Int
@@ -149,12 +151,17 @@ public final class UpscalePipeline {
             sink.abort()
             throw error
         }
-        let bytes: Int64?
-        do {
-            bytes = try sink.finish()
-        } catch {
+        var bytes: Int64? = nil
+        if next == 0 {
+            // Nothing to keep: an empty container would only look like a result.
             sink.abort()
-            throw error
+        } else {
+            do {
+                bytes = try sink.finish()
+            } catch {
+                sink.abort()
+                throw error
+            }
         }
         let inputError = sourceFailure.error.map { $0 as? VSRError ?? .processing("reading the input: \($0)") }
         return RunSummary(frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,

@@ -54,7 +54,8 @@ public final class ByteOutput {
             if count >= 0 { offset += count; continue }
             if errno == EINTR { continue }
             if errno == EPIPE { throw VSRError.outputClosed(name) }
-            throw VSRError.outputUnwritable(path: name, reason: String(cString: strerror(errno)))
+            // A failure part way (a full disk) is a run-time failure (exit 1), not a setup error.
+            throw VSRError.processing("\(name): write failed: \(String(cString: strerror(errno)))")
         }
         bytesWritten += Int64(bytes.count)
     }

@@ -10,8 +10,8 @@ public final class RawVideoReader: FrameSource {
     private var nextIndex = 0
 
     public init(input: ByteInput, width: Int, height: Int, format: RawPixelFormat, frameRate: Rational) throws {
-        guard Y4MHeader.accepts(width: width, height: height) else {
-            throw VSRError.usage("--size \(width)x\(height) is out of range: at most \(Y4MHeader.maxPixels) pixels (8192x8192)")
+        guard FrameSizeLimit.accepts(width: width, height: height) else {
+            throw VSRError.usage("--size \(width)x\(height) is out of range: at most \(FrameSizeLimit.maxPixels) pixels (8192x8192)")
         }
         self.input = input
         self.format = format

@@ -18,15 +18,6 @@ public struct Y4MHeader: Equatable, Sendable {
     public var extensions: [String]
 
     public static let magic = "YUV4MPEG2"
-    /// The largest frame accepted, in pixels (8192 x 8192): refused before anything is allocated.
-    public static let maxPixels = 8192 * 8192
-
-    /// True for a frame size the readers accept: each side at most 16384 and at most `maxPixels`
-    /// pixels (sides are checked first, so the product cannot overflow).
-    static func accepts(width: Int, height: Int) -> Bool {
-        width > 0 && height > 0 && width <= 16384 && height <= 16384 && width * height <= maxPixels
-    }
-
     /// The chroma tags understood, and the format each means.
     static let chromaTags: [(tag: String, format: PixelFormat, location: ChromaLocation)] = [
         ("420jpeg", .yuv420p, .center), ("420", .yuv420p, .center), ("420mpeg2", .yuv420p, .left),
@@ -107,9 +98,8 @@ public struct Y4MHeader: Equatable, Sendable {
         }
         guard let width, let height else { throw bad("found no \(width == nil ? "W (width)" : "H (height)") tag") }
         guard let rate else { throw bad("found no F (frame rate) tag") }
-        guard Self.accepts(width: width, height: height) else {
-            throw VSRError.invalidInput(path: source, reason:
-                "frame size \(width)x\(height) is over the limit of \(Self.maxPixels) pixels (8192x8192)")
+        guard FrameSizeLimit.accepts(width: width, height: height) else {
+            throw VSRError.invalidInput(path: source, reason: FrameSizeLimit.refusal(width: width, height: height))
         }
         self.init(width: width, height: height, frameRate: rate, sampleAspectRatio: aspect, format: chroma.1,
                   chromaLocation: chroma.2, range: range, extensions: extensions)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VSRPresets
 
 /// `vsr presets`: the presets `--pipeline` can name, with what each fixes.
 struct PresetsCommand: ParsableCommand {

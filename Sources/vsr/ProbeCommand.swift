@@ -3,6 +3,7 @@ import Foundation
 import VSRCore
 import VSRInference
 import VSRMedia
+import VSRPresets
 import VSRPipeline
 
 /// `vsr probe INPUT`: what vsr will find in a file, what it will assume, and how long a run will take.

@@ -3,6 +3,7 @@ import Foundation
 import VSRCore
 import VSRInference
 import VSRMedia
+import VSRPresets
 import VSRPipeline
 import VSRStreams
 
@@ -193,6 +194,10 @@ struct UpscaleCommand: ParsableCommand {
         MediaLogging.configure(verbose: verbose)
         // A closed stdout must surface as EPIPE (a quiet exit 141), not kill the process mid-write.
         signal(SIGPIPE, SIG_IGN)
+        // Trapped before any output exists: a signal at any later point finalizes or removes it.
+        let cancellation = CancellationFlag()
+        let trap = SignalTrap(cancelling: cancellation)
+        defer { withExtendedLifetime(trap) {} }
         let input = try openInput()
         let (choice, note) = try ModelChoice.resolve(model: model, weights: weights, scale: scale, store: ModelStore())
         if let modelScale = choice.scale, let scale, scale != modelScale {
@@ -205,9 +210,6 @@ struct UpscaleCommand: ParsableCommand {
         output.warnings.forEach(Console.warning)
         if let note { Console.note(note) }
         let color = sourceInfo.color
-        let cancellation = CancellationFlag()
-        let trap = SignalTrap(cancelling: cancellation)
-        defer { withExtendedLifetime(trap) {} }
 
         let total = [frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min()
         let reporter = ProgressReporter(mode: progress, total: total)
@@ -230,7 +232,22 @@ struct UpscaleCommand: ParsableCommand {
         }
         reporter.end()
         if let corrupt = input.media?.corruptPackets, corrupt > 0 {
-            Console.warning("\(self.input): skipped \(corrupt) damaged video packet(s)")
+            Console.warning("\(input.name): skipped \(corrupt) damaged video packet(s)")
+        }
+        if let missing = input.media?.missingFrames, missing > 0 {
+            Console.warning("\(input.name): the timestamps skip about \(missing) frame(s): damaged data the demuxer passed over")
+        }
+        if summary.frames == 0 {
+            // The pipeline aborted the sink: no output file was left.
+            if summary.interrupted {
+                Console.note("interrupted before the first frame; nothing was written")
+                throw ExitCode(ExitStatus.interrupted)
+            }
+            if let damage = summary.inputError ?? input.media?.truncation {
+                Console.note("no frame could be read; nothing was written")
+                throw damage
+            }
+            throw VSRError.invalidInput(path: input.name, reason: "no video frames in the input; nothing was written")
         }
         Console.note("upscaled \(summary.frames) frames \(sourceInfo.width)x\(sourceInfo.height) -> " +
                      "\(outputInfo.width)x\(outputInfo.height) (\(upscalerName), \(output.description)) in " +
@@ -243,12 +260,12 @@ struct UpscaleCommand: ParsableCommand {
                 "workers": workerCount, "threads": threadCount, "queue_depth": queueDepth ?? 4, "preset": self.pipeline.map { $0 as Any } ?? NSNull(),
             ])
         }
-        if let damage = summary.inputError {
+        if let damage = summary.inputError ?? input.media?.truncation {
             Console.note("kept the \(summary.frames) frames before the damage in \(output.name)")
             throw damage
         }
         if summary.interrupted {
-            Console.note("interrupted: kept the \(summary.frames) frames done so far in \(output)")
+            Console.note("interrupted: kept the \(summary.frames) frames done so far in \(output.name)")
             throw ExitCode(ExitStatus.interrupted)
         }
     }

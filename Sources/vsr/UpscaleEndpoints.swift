@@ -10,9 +10,7 @@ enum RawInputFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// `--output-format`: how stdout or a raw file is written.
-enum RawOutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case y4m, rawvideo
-}
+extension RawOutputFormat: ExpressibleByArgument {}
 
 /// The run's frame source, and the media file behind it when FFmpeg reads it.
 struct UpscaleInput {
@@ -22,6 +20,8 @@ struct UpscaleInput {
     let rawFormat: RawPixelFormat?
     /// X tags of a y4m input, carried to y4m output.
     let y4mExtensions: [String]
+    /// The input in messages: the path, or "stdin".
+    let name: String
 }
 
 /// The run's frame sink, and how to describe it.
@@ -43,7 +43,7 @@ extension UpscaleCommand {
         guard isStdin || inputFormat != nil else {
             if size != nil || fps != nil { throw VSRError.usage("--size and --fps describe rawvideo input; add --input-format rawvideo") }
             let reader = try MediaFileReader(path: input)
-            return UpscaleInput(source: reader, media: reader, rawFormat: nil, y4mExtensions: [])
+            return UpscaleInput(source: reader, media: reader, rawFormat: nil, y4mExtensions: [], name: input)
         }
         if isStdin, isatty(STDIN_FILENO) == 1 {
             throw VSRError.usage("stdin is a terminal; pipe frames in, e.g. ffmpeg -i in.mkv -f yuv4mpegpipe - | vsr upscale - -o out.mkv")
@@ -53,7 +53,7 @@ extension UpscaleCommand {
         case .y4m:
             if size != nil || fps != nil { throw VSRError.usage("--size and --fps are for rawvideo input; y4m carries its own") }
             let reader = try Y4MReader(input: bytes)
-            return UpscaleInput(source: reader, media: nil, rawFormat: nil, y4mExtensions: reader.header.extensions)
+            return UpscaleInput(source: reader, media: nil, rawFormat: nil, y4mExtensions: reader.header.extensions, name: bytes.name)
         case .rawvideo:
             guard let size else { throw VSRError.usage("rawvideo input needs --size WxH") }
             guard let pixFmt else { throw VSRError.usage("rawvideo input needs --pix-fmt (\(RawPixelFormat.names.joined(separator: ", ")))") }
@@ -63,7 +63,7 @@ extension UpscaleCommand {
             let (width, height) = try Self.parseSize(size)
             let rate = try fps.map(Self.parseRate) ?? Rational(25, 1)
             let reader = try RawVideoReader(input: bytes, width: width, height: height, format: format, frameRate: rate)
-            return UpscaleInput(source: reader, media: nil, rawFormat: format, y4mExtensions: [])
+            return UpscaleInput(source: reader, media: nil, rawFormat: format, y4mExtensions: [], name: bytes.name)
         }
     }
 

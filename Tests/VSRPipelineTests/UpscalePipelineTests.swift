@@ -29,6 +29,24 @@ final class UpscalePipelineTests: XCTestCase {
         }
     }
 
+    func testARunWithoutFramesLeavesNoOutput() throws {
+        let sink = RecordingSink()
+        let summary = try UpscalePipeline().run(source: ArraySource(count: 0), makeUpscaler: { upscaler() }, sink: sink)
+        XCTAssertEqual(summary.frames, 0)
+        XCTAssertNil(summary.outputBytes)
+        XCTAssertTrue(sink.aborted, "an empty output is removed")
+        XCTAssertFalse(sink.finished)
+
+        let damaged = ArraySource(count: 5)
+        damaged.failAt = 0
+        let sink2 = RecordingSink()
+        let summary2 = try UpscalePipeline().run(source: damaged, makeUpscaler: { upscaler() }, sink: sink2)
+        XCTAssertEqual(summary2.frames, 0)
+        XCTAssertNotNil(summary2.inputError)
+        XCTAssertTrue(sink2.aborted)
+        XCTAssertFalse(sink2.finished)
+    }
+
     func testFrameLimit() throws {
         let sink = RecordingSink()
         let summary = try UpscalePipeline(frameLimit: 3).run(source: ArraySource(count: 7), makeUpscaler: { upscaler() }, sink: sink)

@@ -7,13 +7,16 @@ public enum TorchCheckpoint {
     /// The float32 tensors of the checkpoint's state_dict, by name. Accepts a bare state_dict or
     /// one under `params_ema`, `params`, `state_dict` or `model`; strips DataParallel's `module.`.
     public static func read(contentsOf url: URL) throws -> [String: WeightSet.Entry] {
-        let source = url.path
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw WeightsError.malformed(source: source, reason: "not a zip-format PyTorch checkpoint (\(error))")
+            throw WeightsError.malformed(source: url.path, reason: "not a zip-format PyTorch checkpoint (\(error))")
         }
+        return try read(archive, source: url.path)
+    }
+
+    private static func read(_ archive: Archive, source: String) throws -> [String: WeightSet.Entry] {
         guard let pickleEntry = archive.first(where: { $0.path.hasSuffix("data.pkl") && $0.type == .file }) else {
             throw WeightsError.malformed(source: source, reason: "no data.pkl in the archive; expected a torch.save zip file")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import VSRCore
-import VSRInference
 import VSRMedia
+import VSRStreams
 
 /// A preset in Pipelines/: versioned JSON that fixes a whole `vsr upscale` run. Command-line flags
 /// override it. Decoding is strict: an unknown key, a value of the wrong type, or a version newer
@@ -15,39 +15,40 @@ import VSRMedia
 /// ```
 /// `model` is a name or a list of names tried in order (the first one available wins); `weights` is
 /// instead a model file, relative to the preset's folder.
-struct PipelinePreset: Equatable {
-    static let supportedVersion = 1
-    static let keys: Set<String> = ["version", "description", "model", "weights", "scale", "tile", "halo", "queue_depth",
+public struct PipelinePreset: Equatable, Sendable {
+    public static let supportedVersion = 1
+    public static let keys: Set<String> = ["version", "description", "model", "weights", "scale", "tile", "halo", "queue_depth",
                                     "workers", "threads", "chroma_scaler", "encoder", "output_format"]
-    static let encoderKeys: Set<String> = ["codec", "crf", "preset", "pix_fmt", "options"]
+    public static let encoderKeys: Set<String> = ["codec", "crf", "preset", "pix_fmt", "options"]
 
-    var path: String
-    var version: Int
-    var description: String
-    var models: [String] = []
+    public var path: String
+    public var version: Int
+    public var description: String
+    public var models: [String] = []
     /// An absolute path, resolved against the preset's folder.
-    var weights: String?
-    var scale: Int?
-    var tile: Int?
-    var halo: Int?
-    var queueDepth: Int?
-    var workers: Int?
-    var threads: Int?
-    var chromaScaler: ResamplingFilter?
-    var codec: String?
-    var crf: Int?
-    var encoderPreset: String?
-    var pixelFormat: String?
-    var encoderOptions: [String: String] = [:]
-    var outputFormat: RawOutputFormat?
+    public var weights: String?
+    public var scale: Int?
+    public var tile: Int?
+    public var halo: Int?
+    public var queueDepth: Int?
+    public var workers: Int?
+    public var threads: Int?
+    public var chromaScaler: ResamplingFilter?
+    public var codec: String?
+    public var crf: Int?
+    public var encoderPreset: String?
+    public var pixelFormat: String?
+    public var encoderOptions: [String: String] = [:]
+    public var outputFormat: RawOutputFormat?
 
     /// Reads and checks a preset file.
-    static func load(path: String) throws -> PipelinePreset {
+    public static func load(path: String) throws -> PipelinePreset {
         guard let data = FileManager.default.contents(atPath: path) else { throw VSRError.inputNotFound(path: path) }
         return try decode(data, path: path)
     }
 
-    static func decode(_ data: Data, path: String) throws -> PipelinePreset {
+    /// Checks a preset's JSON; `path` names it in errors and anchors a relative `weights`.
+    public static func decode(_ data: Data, path: String) throws -> PipelinePreset {
         func bad(_ reason: String) -> VSRError { .invalidInput(path: path, reason: "bad preset: \(reason)") }
         // Unknown keys first (JSONDecoder would skip them), then the version, then typed values.
         guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
@@ -111,16 +112,6 @@ struct PipelinePreset: Equatable {
         preset.pixelFormat = file.encoder?.pix_fmt
         preset.encoderOptions = file.encoder?.options ?? [:]
         return preset
-    }
-
-    /// The first of `models` that is available here: a classical filter, a shipped model or an installed one.
-    func availableModel(store: ModelStore) throws -> String? {
-        guard !models.isEmpty else { return nil }
-        let known = Set(ModelChoice.classicalNames.keys).union(ModelChoice.availableNetworkNames(store: store))
-        guard let name = models.first(where: known.contains) else {
-            throw VSRError.usage("\(path): none of the preset's models is available (\(models.joined(separator: ", "))); see vsr models")
-        }
-        return name
     }
 }
 
