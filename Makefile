@@ -12,7 +12,7 @@ APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-d
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models fuzz fuzz-build
+.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models fuzz fuzz-build sanitize
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -103,3 +103,14 @@ fuzz: fuzz-build
 	    || { tail -40 Fuzz/.artifacts/$$target/log.txt; exit 1; }; \
 	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)" Fuzz/.artifacts/$$target/log.txt; \
 	done
+
+# The whole test suite under a sanitizer (SANITIZER=address or thread): the test bundle and the vsr
+# binaries the end-to-end tests drive (debug, and release as VSR_RELEASE_BIN) are all instrumented.
+# Swift's own crash backtracer is turned off: it would race the sanitizer's report.
+SANITIZER ?= address
+sanitize:
+	swift build $(RELEASE_FLAGS) --sanitize=$(SANITIZER) --scratch-path .build-$(SANITIZER) --product vsr
+	swift build --build-tests --sanitize=$(SANITIZER) --scratch-path .build-$(SANITIZER)
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+	  VSR_RELEASE_BIN=$(CURDIR)/.build-$(SANITIZER)/release/vsr \
+	  swift test --skip-build --sanitize=$(SANITIZER) --scratch-path .build-$(SANITIZER)

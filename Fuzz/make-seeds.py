@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the small valid files that seed the fuzz corpora in Fuzz/Seeds (run once; the output is
-committed). Needs Debian's python3-torch. y4m seeds are made with ffmpeg (see the Makefile's fuzz-seeds)."""
+committed). Needs Debian's python3-torch and the ffmpeg CLI (for the y4m seeds)."""
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -14,6 +15,11 @@ from safetensors_io import write_safetensors  # noqa: E402
 
 torch.manual_seed(0)
 seeds = os.path.join(HERE, 'Seeds')
+# y4m: two frames each, 8 and 10 bits, 4:2:0 to mono, odd sizes (named FORMAT-WxH.y4m).
+for pix_fmt, width, height in [('yuv420p', 16, 16), ('yuv422p', 6, 4), ('gray', 5, 3), ('yuv444p10le', 9, 7)]:
+    subprocess.run(['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=16x16:rate=5', '-vf',
+                    f'scale={width}:{height}', '-frames:v', '2', '-pix_fmt', pix_fmt, '-strict', '-1',
+                    '-f', 'yuv4mpegpipe', '-y', os.path.join(seeds, 'y4m', f'{pix_fmt}-{width}x{height}.y4m')], check=True)
 for scale, channels, hidden in [(2, 4, 0), (3, 2, 1)]:
     net = PlainSR(scale, channels, hidden)
     state = {k: v.detach() for k, v in net.state_dict().items()}

@@ -56,4 +56,62 @@ final class TilingTests: XCTestCase {
             XCTAssertGreaterThan(short.maxAbsDifference(to: whole), 1e-4)
         }
     }
+
+    /// Taps for a window of a resize are the frame's taps, moved into the window.
+    func testWindowedBilinearTapsAreTheFrameTaps() {
+        let frame = BilinearTaps(inputSize: 23, outputSize: 131)
+        let window = BilinearTaps(inputSize: 12, outputSize: 40, frameInputSize: 23, frameOutputSize: 131,
+                                  inputOffset: 5, outputOffset: 60)
+        for d in 0..<40 {
+            XCTAssertEqual(window.index0[d], min(max(frame.index0[60 + d] - 5, 0), 11))
+            XCTAssertEqual(window.index1[d], min(max(frame.index1[60 + d] - 5, 0), 11))
+            XCTAssertEqual(window.weight0[d], frame.weight0[60 + d])
+            XCTAssertEqual(window.weight1[d], frame.weight1[60 + d])
+        }
+        let whole = BilinearTaps(inputSize: 23, outputSize: 131, frameInputSize: 23, frameOutputSize: 131, inputOffset: 0, outputOffset: 0)
+        XCTAssertEqual(whole.index0, frame.index0)
+        XCTAssertEqual(whole.index1, frame.index1)
+    }
+
+    /// One ESA on tiles that start on the 6-pixel grid, with a halo covering its receptive field
+    /// (36 pixels), equals ESA on the whole frame when it samples the frame's grid (the tile's
+    /// FrameRegion); resized on the tile's own grid it does not.
+    func testESAOnTilesMatchesTheWholeFrameOnTheFrameGrid() throws {
+        var rng = SeededGenerator(seed: 5)
+        let features = 13, channels = 8
+        var tensors: [String: WeightSet.Entry] = [:]
+        for (name, input, output, kernel) in [("conv1", features, channels, 1), ("conv_f", channels, channels, 1),
+                                              ("conv2", channels, channels, 3), ("conv3", channels, channels, 3),
+                                              ("conv4", channels, features, 1)] {
+            let conv = Conv2d.random(inChannels: input, outChannels: output, kernel: kernel, using: &rng)
+            tensors["esa.\(name).weight"] = .init(shape: [output, input, kernel, kernel], values: conv.weight)
+            tensors["esa.\(name).bias"] = .init(shape: [output], values: conv.bias)
+        }
+        let consumer = WeightConsumer(WeightSet(tensors: tensors), source: "random")
+        let esa = RLFN.ESA(prefix: "esa", features: features, channels: channels, weights: consumer)
+        try consumer.finish()
+        let frame = Tensor.random(channels: features, height: 95, width: 131, range: -1...1, using: &rng)
+        let context = InferenceContext(kernels: .reference, threads: 1)
+        let whole = esa.forward(frame, context: context)
+        let plan = TilePlan(width: frame.width, height: frame.height, tileSize: 40, halo: 36, alignment: 6)
+        XCTAssertGreaterThan(plan.tiles.count, 6)
+        var worst: (frameGrid: Float, tileGrid: Float) = (0, 0)
+        for tile in plan.tiles {
+            var tileContext = context
+            tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: frame.width, frameHeight: frame.height)
+            let onFrameGrid = esa.forward(frame.crop(tile.padded), context: tileContext)
+            let onTileGrid = esa.forward(frame.crop(tile.padded), context: context)
+            for c in 0..<features {
+                for y in tile.interior.y..<(tile.interior.y + tile.interior.height) {
+                    for x in tile.interior.x..<(tile.interior.x + tile.interior.width) {
+                        let expected = whole[c, y, x]
+                        worst.frameGrid = max(worst.frameGrid, abs(onFrameGrid[c, y - tile.padded.y, x - tile.padded.x] - expected))
+                        worst.tileGrid = max(worst.tileGrid, abs(onTileGrid[c, y - tile.padded.y, x - tile.padded.x] - expected))
+                    }
+                }
+            }
+        }
+        XCTAssertLessThanOrEqual(worst.frameGrid, 1e-5, "on the frame's grid")
+        XCTAssertGreaterThan(worst.tileGrid, 1e-3, "on each tile's own grid the attention map shifts")
+    }
 }

@@ -38,6 +38,9 @@ public struct InferenceContext: Sendable {
     public var kernels: KernelSet
     /// Threads for the parallel kernels.
     public var threads: Int
+    /// Set when the input is a tile of a larger frame: where the tile lies. Layers whose geometry
+    /// spans the frame (RLFN's ESA resize) then sample on the whole frame's grid.
+    public var region: FrameRegion?
 
     public init(kernels: KernelSet = .optimized, threads: Int = InferenceContext.defaultThreads) {
         self.kernels = kernels
@@ -45,4 +48,17 @@ public struct InferenceContext: Sendable {
     }
 
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// A tile's place in its frame, in input pixels.
+public struct FrameRegion: Sendable, Equatable {
+    public var x: Int, y: Int
+    public var frameWidth: Int, frameHeight: Int
+
+    public init(x: Int, y: Int, frameWidth: Int, frameHeight: Int) {
+        self.x = x
+        self.y = y
+        self.frameWidth = frameWidth
+        self.frameHeight = frameHeight
+    }
 }

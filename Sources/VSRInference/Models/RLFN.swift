@@ -107,9 +107,23 @@ public struct RLFN: SRModel {
             let strided = conv2(reduced, context: context)
             let pooled = ReferenceOps.maxPool2d(strided, kernel: 7, stride: 3)
             let context3 = conv3(pooled, context: context)
-            let upsampled = ReferenceOps.resizeBilinear(context3, height: x.height, width: x.width)
+            let upsampled = ReferenceOps.resizeBilinear(context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
+                                                        columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
             let sum = convF(reduced, residual: upsampled, context: context)
             return context.kernels.sigmoidGate(x, conv4(sum, context: context))
+        }
+
+        /// The resize's taps along one axis. In a tile that starts on the 6-pixel grid, the tile's
+        /// pooled cells are the frame's cells from `start / 6` on, so the tile samples them where
+        /// whole-frame inference does; anywhere else the tile is resized on its own.
+        private func taps(pooled: Int, size: Int, axis: KeyPath<FrameRegion, Int>, context: InferenceContext) -> BilinearTaps {
+            guard let region = context.region, region[keyPath: axis] % 6 == 0 else {
+                return BilinearTaps(inputSize: pooled, outputSize: size)
+            }
+            let frameSize = axis == \FrameRegion.x ? region.frameWidth : region.frameHeight
+            let framePooled = ((frameSize - 3) / 2 + 1 - 7) / 3 + 1
+            return BilinearTaps(inputSize: pooled, outputSize: size, frameInputSize: framePooled, frameOutputSize: frameSize,
+                                inputOffset: region[keyPath: axis] / 6, outputOffset: region[keyPath: axis])
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {

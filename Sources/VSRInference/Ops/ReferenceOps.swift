@@ -74,8 +74,13 @@ public enum ReferenceOps {
 
     /// `F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)`.
     public static func resizeBilinear(_ input: Tensor, height: Int, width: Int) -> Tensor {
-        let ys = BilinearTaps(inputSize: input.height, outputSize: height)
-        let xs = BilinearTaps(inputSize: input.width, outputSize: width)
+        resizeBilinear(input, rows: BilinearTaps(inputSize: input.height, outputSize: height),
+                       columns: BilinearTaps(inputSize: input.width, outputSize: width))
+    }
+
+    /// Bilinear resize with precomputed taps (one per output row and column).
+    public static func resizeBilinear(_ input: Tensor, rows ys: BilinearTaps, columns xs: BilinearTaps) -> Tensor {
+        let height = ys.index0.count, width = xs.index0.count
         var out = Tensor(channels: input.channels, height: height, width: width)
         for c in 0..<input.channels {
             for y in 0..<height {
@@ -139,5 +144,19 @@ public struct BilinearTaps: Sendable {
             w1.append(lambda)
         }
         index0 = i0; index1 = i1; weight0 = w0; weight1 = w1
+    }
+
+    /// Taps for a window of a larger resize: output samples `outputOffset ..< outputOffset +
+    /// outputSize` of resizing `frameInputSize` samples to `frameOutputSize`, reading from an input
+    /// that holds samples `inputOffset ..< inputOffset + inputSize` of the frame's input. Taps that
+    /// fall outside the window are clamped to its edge.
+    public init(inputSize: Int, outputSize: Int, frameInputSize: Int, frameOutputSize: Int, inputOffset: Int, outputOffset: Int) {
+        let frame = BilinearTaps(inputSize: frameInputSize, outputSize: frameOutputSize)
+        let window = outputOffset..<(outputOffset + outputSize)
+        func local(_ index: Int) -> Int { min(max(index - inputOffset, 0), inputSize - 1) }
+        index0 = frame.index0[window].map(local)
+        index1 = frame.index1[window].map(local)
+        weight0 = Array(frame.weight0[window])
+        weight1 = Array(frame.weight1[window])
     }
 }

@@ -19,7 +19,9 @@ public struct TiledInference: Sendable {
         var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)
         for tile in plan.tiles {
             let patch = input.crop(tile.padded)
-            let result = try model.forward(patch, context: context)
+            var tileContext = context
+            tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: input.width, frameHeight: input.height)
+            let result = try model.forward(patch, context: tileContext)
             // The interior's place inside the padded result, in output pixels.
             let offsetX = (tile.interior.x - tile.padded.x) * scale, offsetY = (tile.interior.y - tile.padded.y) * scale
             let rowLength = tile.interior.width * scale
