@@ -25,6 +25,9 @@ public struct MediaProbe: Sendable {
     public let frameCount: Int
     /// False when the scan stopped at `packetLimit`; `frameCount` is then the container's estimate.
     public let frameCountIsExact: Bool
+    /// The video packet count in the container's index (mp4, mov); nil where it has none. More than
+    /// an exact `frameCount` means the file is truncated.
+    public let indexedFrameCount: Int?
     /// Distinct frame durations found, in seconds (one for constant frame rate), tick-level jitter merged.
     public let frameDurations: [Double]
     /// progressive, top field first, bottom field first, ... or unknown.
@@ -45,6 +48,7 @@ public struct MediaProbe: Sendable {
         streams = (0..<demuxer.streamCount).map { MediaProbe.describe(demuxer.stream($0), index: Int($0)) }
 
         let stream = demuxer.videoStream
+        indexedFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         var timestamps: [Int64] = []
         let packet = Packet()
         var exact = true

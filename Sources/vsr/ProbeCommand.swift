@@ -55,6 +55,9 @@ struct ProbeCommand: ParsableCommand {
         }
         let rate = info.frameRate.doubleValue.map { String(format: "%.3f fps (%d/%d)", $0, info.frameRate.num, info.frameRate.den) } ?? "unknown"
         print("frames: \(probe.frameCount)" + (probe.frameCountIsExact ? " (counted)" : " (estimated from the duration)"))
+        if probe.frameCountIsExact, let indexed = probe.indexedFrameCount, indexed > probe.frameCount {
+            print("  truncated: the index lists \(indexed) video packets, the file holds \(probe.frameCount)")
+        }
         if probe.isVariableFrameRate {
             let durations = probe.frameDurations.map { String(format: "%.4f", $0) }
             print("frame rate: variable, average \(rate); frame durations \(durations.prefix(6).joined(separator: ", "))" +

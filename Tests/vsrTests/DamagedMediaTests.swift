@@ -45,6 +45,9 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
             XCTAssertGreaterThan(frames, 0)
             XCTAssertLessThan(frames, 50)
             kept.append(frames)
+            let probe = try Tools.run(Tools.vsr, ["probe", cut, "--benchmark-seconds", "0"], timeout: 60)
+            XCTAssertEqual(probe.status, 0, probe.stderr)
+            XCTAssertTrue(probe.stdoutText.contains("  truncated: the index lists 50 video packets, the file holds "), probe.stdoutText)
         }
         XCTAssertEqual(kept, kept.sorted(), "a longer prefix keeps at least as many frames")
         print("truncated mp4: 10/50/90% kept \(kept) of 50 frames")
