@@ -180,6 +180,11 @@ final class PipeTests: TemporaryDirectoryTestCase {
 
     /// 10,000 frames of 64x64 through the pipe: peak RSS after 100 frames and after all 10,000.
     func testEndlessStreamRunsInConstantMemory() throws {
+        if let sanitizer = ProcessInfo.processInfo.environment["VSR_SANITIZER"] {
+            // AddressSanitizer's quarantine keeps freed blocks resident (256 MB by default), so RSS
+            // grows with the run by design; the plain build checks this (make test).
+            throw XCTSkip("SKIPPED under \(sanitizer) sanitizer: its quarantine holds freed memory")
+        }
         func peak(frames: Int) throws -> Int {
             let run = try shell("""
                 ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=25 -frames:v \(frames) -f yuv4mpegpipe - \

@@ -7,6 +7,17 @@ public enum TorchCheckpoint {
     /// The float32 tensors of the checkpoint's state_dict, by name. Accepts a bare state_dict or
     /// one under `params_ema`, `params`, `state_dict` or `model`; strips DataParallel's `module.`.
     public static func read(contentsOf url: URL) throws -> [String: WeightSet.Entry] {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: url)
+        } catch {
+            throw WeightsError.malformed(source: url.path, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+        do {
+            try ZipPreflight.check([UInt8](bytes))
+        } catch {
+            throw WeightsError.malformed(source: url.path, reason: "not a zip-format PyTorch checkpoint (\(error))")
+        }
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
