@@ -19,6 +19,14 @@ enum Tools {
         return here.appendingPathComponent("vsr").path
     }
 
+    /// Under `make sanitize` the test process runs without LeakSanitizer (XCTest and Foundation
+    /// keep objects alive to the end) while every `vsr` it starts is checked for leaks:
+    /// VSR_CHILD_ASAN_OPTIONS becomes ASAN_OPTIONS for the children.
+    static func prepareChildEnvironment() { _ = childEnvironment }
+    private static let childEnvironment: Void = {
+        if let options = ProcessInfo.processInfo.environment["VSR_CHILD_ASAN_OPTIONS"] { setenv("ASAN_OPTIONS", options, 1) }
+    }()
+
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -86,6 +94,7 @@ class TemporaryDirectoryTestCase: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
+        Tools.prepareChildEnvironment()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsr-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
