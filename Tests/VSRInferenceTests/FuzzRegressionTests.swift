@@ -1,5 +1,5 @@
 import Foundation
-import VSRInference
+@testable import VSRInference
 import XCTest
 
 /// The fuzz targets' seeds and every saved crash (Fuzz/Seeds, Fuzz/Regressions), replayed through
@@ -26,6 +26,19 @@ final class FuzzRegressionTests: XCTestCase {
         for file in regressions {
             XCTAssertThrowsError(try TorchCheckpoint.read(contentsOf: file), file.lastPathComponent) { error in
                 XCTAssertTrue("\(error)".contains(file.path), "the error names the file: \(error)")
+            }
+        }
+    }
+
+    /// Pickles that trapped the reader (Fuzz/Regressions/pickle): each is refused with the byte
+    /// position of the problem.
+    func testPickleRegressionsAreRefused() throws {
+        let regressions = try Self.files("Regressions", "pickle")
+        XCTAssertFalse(regressions.isEmpty)
+        for file in regressions {
+            var reader = PickleReader(bytes: [UInt8](try Data(contentsOf: file)), source: file.lastPathComponent)
+            XCTAssertThrowsError(try reader.read(), file.lastPathComponent) { error in
+                XCTAssertTrue("\(error)".contains("at byte"), "\(error)")
             }
         }
     }

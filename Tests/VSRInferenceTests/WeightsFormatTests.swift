@@ -86,6 +86,20 @@ final class PickleReaderTests: XCTestCase {
         }
     }
 
+    /// LONG1 (little-endian two's complement) after other opcodes: found by fuzz-pth, whose input
+    /// made the sign check index the stream instead of the integer's own bytes (a trap).
+    func testLong1IntegersAnywhereInTheStream() throws {
+        let five: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x01]                 // 2^32
+        let negative: [UInt8] = [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]   // -2
+        let p: [UInt8] = [0x80, 0x02, 0x4E, 0x4E, 0x28, 0x8A, 5] + five + [0x8A, 7] + negative + [0x8A, 0, 0x74, 0x2E]
+        var reader = PickleReader(bytes: p, source: "long1")
+        guard case .tuple(let values) = try reader.read() else { return XCTFail("expected a tuple") }
+        XCTAssertEqual(values, [.int(1 << 32), .int(-2), .int(0)])
+        let cut: [UInt8] = [0x80, 0x02, 0x8A, 6, 1, 2]
+        var short = PickleReader(bytes: cut, source: "cut")
+        XCTAssertThrowsError(try short.read()) { XCTAssertTrue("\($0)".contains("unexpected end"), "\($0)") }
+    }
+
     func testTruncatedPickle() {
         var reader = PickleReader(bytes: [0x80, 0x02, 0x58, 9, 0, 0, 0, 0x41], source: "cut.pth")
         XCTAssertThrowsError(try reader.read()) { XCTAssertTrue("\($0)".contains("unexpected end"), "\($0)") }

@@ -90,7 +90,7 @@ struct PickleReader {
             case 0x8A:                                                  // LONG1
                 let count = Int(try byte())
                 guard count <= 8 else { throw fail("integer of \(count) bytes") }
-                let raw = try take(count)
+                let raw = Array(try take(count))  // zero-based: a slice keeps the stream's indices
                 var value = 0
                 for (i, b) in raw.enumerated() { value |= Int(b) << (8 * i) }
                 if count > 0 && count < 8 && raw[count - 1] & 0x80 != 0 { value -= 1 << (8 * count) }
