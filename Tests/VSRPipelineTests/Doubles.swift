@@ -38,21 +38,29 @@ final class ArraySource: FrameSource, @unchecked Sendable {
     }
 }
 
+/// Records what it is given. Tests read it from their own thread while the pipeline writes (the
+/// stalled-sink test), so the state is behind a lock (ThreadSanitizer found the unguarded version).
 final class RecordingSink: FrameSink, @unchecked Sendable {
-    var written: [VideoFrame] = []
-    var finished = false
-    var aborted = false
+    private let lock = NSLock()
+    private var frames: [VideoFrame] = []
+    private var didFinish = false, didAbort = false
     var failAt: Int?
     /// When set, each write waits for a signal (a stalled consumer).
     var gate: DispatchSemaphore?
 
+    var written: [VideoFrame] { lock.withLock { frames } }
+    var finished: Bool { lock.withLock { didFinish } }
+    var aborted: Bool { lock.withLock { didAbort } }
+
     func write(_ frame: VideoFrame) throws {
         gate?.wait()
-        if let failAt, written.count >= failAt { throw TestFailure(stage: "sink") }
-        written.append(frame)
+        try lock.withLock {
+            if let failAt, frames.count >= failAt { throw TestFailure(stage: "sink") }
+            frames.append(frame)
+        }
     }
-    func finish() throws -> Int64? { finished = true; return 42 }
-    func abort() { aborted = true }
+    func finish() throws -> Int64? { lock.withLock { didFinish = true }; return 42 }
+    func abort() { lock.withLock { didAbort = true } }
 }
 
 /// Nearest-neighbour resampling: exact and easy to predict.

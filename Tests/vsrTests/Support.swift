@@ -36,6 +36,9 @@ enum Tools {
 
     static let samples = ["testsrc2-320x180-h264-aac.mp4", "vfr-mandelbrot-256x144.mkv", "odd-321x181-yuv422p10.mkv"]
 
+    /// Under a sanitizer (`make sanitize`) programs run several times slower: timeouts stretch.
+    static let timeoutScale: Double = ProcessInfo.processInfo.environment["VSR_SANITIZER"] == nil ? 1 : 10
+
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 300) throws -> CommandResult {
         let process = Process()
@@ -53,7 +56,7 @@ enum Tools {
         try process.run()
         try out.close()
         let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout * timeoutScale, execute: watchdog)
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
