@@ -44,11 +44,12 @@ public struct MediaProbe: Sendable {
         container = context.iformat.map { String(cString: $0.pointee.long_name ?? $0.pointee.name) } ?? "unknown"
         duration = context.duration > 0 ? Double(context.duration) / Double(AV_TIME_BASE) : nil
         videoStreamIndex = Int(demuxer.videoStreamIndex)
-        video = try MediaFileReader(path: path).streamInfo
+        let reader = try MediaFileReader(path: path)
+        video = reader.streamInfo
+        indexedFrameCount = reader.indexedFrameCount
         streams = (0..<demuxer.streamCount).map { MediaProbe.describe(demuxer.stream($0), index: Int($0)) }
 
         let stream = demuxer.videoStream
-        indexedFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         var timestamps: [Int64] = []
         let packet = Packet()
         var exact = true
