@@ -50,7 +50,7 @@ public struct RLFN: SRModel {
 
     /// ESA's stride-2 conv and stride-3 pool sample a 6-pixel grid; tiles starting on it pool on
     /// the same grid as the whole frame.
-    public var tileAlignment: Int { 6 }
+    public var tileAlignment: Int { ESA.grid }
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         let whole = [head, tail, upsampler].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
@@ -113,22 +113,27 @@ public struct RLFN: SRModel {
             return context.kernels.sigmoidGate(x, conv4(sum, context: context))
         }
 
+        /// Input pixels per pooled cell: the stride-2 conv times the stride-3 pool.
+        static let grid = 6
+
+        /// Pooled cells along an axis of `size` input pixels (3x3 stride-2 conv, no padding, then a
+        /// 7-wide stride-3 pool); meaningful from `RLFN.minimumInputSize` pixels on.
+        static func pooledSize(_ size: Int) -> Int { ((size - 3) / 2 + 1 - 7) / 3 + 1 }
+
         /// The resize's taps along one axis. In a tile that starts on the 6-pixel grid, the tile's
-        /// pooled cells are the frame's cells from `start / 6` on, so the tile samples them where
+        /// pooled cells are the frame's cells from `start / grid` on, so the tile samples them where
         /// whole-frame inference does; anywhere else the tile is resized on its own.
         private func taps(pooled: Int, size: Int, axis: KeyPath<FrameRegion, Int>, context: InferenceContext) -> BilinearTaps {
-            guard let region = context.region, region[keyPath: axis] % 6 == 0 else {
+            guard let region = context.region, region[keyPath: axis] % ESA.grid == 0 else {
                 return BilinearTaps(inputSize: pooled, outputSize: size)
             }
             let frameSize = axis == \FrameRegion.x ? region.frameWidth : region.frameHeight
-            let framePooled = ((frameSize - 3) / 2 + 1 - 7) / 3 + 1
-            return BilinearTaps(inputSize: pooled, outputSize: size, frameInputSize: framePooled, frameOutputSize: frameSize,
-                                inputOffset: region[keyPath: axis] / 6, outputOffset: region[keyPath: axis])
+            return BilinearTaps(inputSize: pooled, outputSize: size, frameInputSize: ESA.pooledSize(frameSize), frameOutputSize: frameSize,
+                                inputOffset: region[keyPath: axis] / ESA.grid, outputOffset: region[keyPath: axis])
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {
-            let strided = conv2.outputSize(height: height, width: width)
-            let pooled = ((strided.height - 7) / 3 + 1, (strided.width - 7) / 3 + 1)
+            let pooled = (ESA.pooledSize(height), ESA.pooledSize(width))
             return conv1.multiplyAccumulates(height: height, width: width) +
                 convF.multiplyAccumulates(height: height, width: width) +
                 conv2.multiplyAccumulates(height: height, width: width) +
