@@ -25,6 +25,8 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
         ),
+        // glibc's mallopt, for MemoryReuse (VSRInference).
+        .systemLibrary(name: "CMalloc"),
         // Value types and the protocols the pipeline is built from. No FFmpeg here.
         .target(name: "VSRCore"),
         // The only module that imports CFFmpeg: demux, decode, encode, mux, swscale.
@@ -34,7 +36,7 @@ let package = Package(
         // pointers whose ranges the tests check against the reference ops.
         .target(
             name: "VSRInference",
-            dependencies: ["VSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["VSRCore", "CMalloc", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Raw frames through files and pipes: y4m and rawvideo readers and writers. No FFmpeg.

@@ -40,7 +40,12 @@ func time(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double
 }
 
 struct ConvBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "conv", abstract: "3x3 convolution kernel vs FMA peak.")
+    static let configuration = CommandConfiguration(
+        commandName: "conv", abstract: "3x3 convolution kernels vs FMA peak: the direct kernel, and Winograd F(2x2, 3x3).",
+        discussion: """
+            The direct kernel's GFLOP/s are arithmetic done; Winograd's are the direct convolution's
+            FLOPs over Winograd's time ("effective"), since it does 2.25 times fewer multiply-adds.
+            """)
 
     @Option(help: "Channel counts (in = out).") var channels = "48,52"
     @Option(help: "Thread counts.") var threads = "1,2"
@@ -48,6 +53,7 @@ struct ConvBench: ParsableCommand {
     @Option(help: "Measured runs per case.") var runs = 15
 
     func run() throws {
+        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
         let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
         print("3x3 convolution at \(width)x\(height), bias + LeakyReLU fused; median of \(runs) runs")
@@ -60,11 +66,15 @@ struct ConvBench: ParsableCommand {
                 let layer = Conv2d(inChannels: c, outChannels: c, kernel: 3,
                                    weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
                                    bias: [Float](repeating: 0.1, count: c))
-                let context = InferenceContext(kernels: .optimized, threads: threadCount)
-                let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: context) })
+                let direct = InferenceContext(kernels: .direct, threads: threadCount)
+                let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: direct) })
                 let gflops = 2 * layer.multiplyAccumulates(height: height, width: width) / seconds / 1e9
-                print(String(format: "  %d->%d channels, %d thread(s): %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
+                print(String(format: "  %d->%d channels, %d thread(s), direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
                              c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
+                let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
+                let winograd = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: optimized) })
+                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.2fx the direct kernel",
+                             c, c, threadCount, winograd * 1e3, gflops * seconds / winograd, seconds / winograd))
             }
         }
     }
@@ -78,8 +88,10 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Frame size WxH.") var size = "320x180"
     @Option(help: "Thread counts.") var threads = "1,2"
     @Option(help: "Measured runs per thread count.") var runs = 9
+    @Option(help: "Kernel sets: optimized (Winograd for wide 3x3 layers), direct, reference.") var kernels = "optimized"
 
     func run() throws {
+        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
         let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let colors = model.descriptor.colors, range = model.descriptor.inputRange
@@ -100,12 +112,22 @@ struct ModelBench: ParsableCommand {
         print(String(format: "%@ (%@ x%d) forward on %dx%d: %.2f GFLOP; median of %d runs", weights,
                      model.descriptor.hyperParameters["variant"] ?? model.descriptor.arch, model.descriptor.scale,
                      width, height, flops / 1e9, runs))
+        let sets = try kernels.split(separator: ",").map { name -> KernelSet in
+            guard let set = [KernelSet.optimized, .direct, .reference].first(where: { $0.name == name }) else {
+                throw ValidationError("--kernels: expected optimized, direct or reference, got '\(name)'")
+            }
+            return set
+        }
         for threadCount in try parseList(threads) {
             let peak = FMAPeak.measure(threads: threadCount)
-            let context = InferenceContext(kernels: .optimized, threads: threadCount)
-            let seconds = median(try time(runs: runs, warmup: 2) { _ = try model.forward(input, context: context) })
-            print(String(format: "vsr %d thread(s): %.1f ms, %.1f GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s)",
-                         threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak))
+            for set in sets {
+                let context = InferenceContext(kernels: set, threads: threadCount)
+                let seconds = median(try time(runs: runs, warmup: 2) { _ = try model.forward(input, context: context) })
+                // The first set keeps the line scripts/compare-rlfn-pytorch.sh reads ("vsr N thread(s): T ms").
+                let label = set.name == sets[0].name ? "vsr" : "vsr-\(set.name)"
+                print(String(format: "%@ %d thread(s): %.1f ms, %.1f GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
+                             label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
+            }
         }
     }
 }
@@ -121,6 +143,7 @@ struct TilingCheck: ParsableCommand {
     @Option(help: "Halos.") var halos = "4,8,16"
 
     func run() throws {
+        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
         let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VSRCore
+import VSRInference
 
 /// The `vsr` command. Every error leaves through `main()`, which prints it as one line
 /// `vsr: error: ...` on stderr and exits with the code documented in the README and man page.
@@ -26,6 +27,8 @@ struct VSR: ParsableCommand {
         } catch {
             exitForParseError(error)
         }
+        // Layers free and allocate buffers of the same sizes frame after frame: keep them (MemoryReuse).
+        MemoryReuse.keepFreedBuffers()
         do {
             var runnable = command
             try runnable.run()

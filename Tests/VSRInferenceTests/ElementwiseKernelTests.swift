@@ -23,9 +23,11 @@ final class ElementwiseKernelTests: XCTestCase {
         for (c, h, w) in [(1, 1, 1), (3, 7, 13), (16, 37, 45)] {
             let x = Tensor.random(channels: c, height: h, width: w, range: -255...255, using: &rng)
             let gate = Tensor.random(channels: c, height: h, width: w, range: -30...30, using: &rng)
-            let fast = KernelSet.optimized.sigmoidGate(x, gate)
-            let slow = KernelSet.reference.sigmoidGate(x, gate)
-            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4)
+            let slow = KernelSet.reference.sigmoidGate(x, gate, 1)
+            for threads in [1, 2, 3] {
+                let fast = KernelSet.optimized.sigmoidGate(x, gate, threads)
+                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(c)x\(h)x\(w), \(threads) threads")
+            }
         }
     }
 

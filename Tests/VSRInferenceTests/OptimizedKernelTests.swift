@@ -36,6 +36,52 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 30)
     }
 
+    /// Winograd F(2x2, 3x3) against the naive convolution, at the odd sizes and channel counts above
+    /// (the layer's weights are transformed for any width here; the kernel set uses it from 32 inputs),
+    /// plus sizes that end mid-tile, mid-vector and past one 64-tile chunk.
+    func testWinogradMatchesReference() {
+        var rng = SeededGenerator(seed: 11)
+        let activations: [Activation] = [.identity, .leakyReLU(0.05), .relu, .prelu([0.25])]
+        var cases = 0
+        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161)] {
+            for inChannels in channels {
+                for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
+                    let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
+                    let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: 3, using: &rng)
+                    let winograd = Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: 3,
+                                          weight: layer.weight, bias: layer.bias, winograd: true)
+                    let activation = activations[cases % activations.count]
+                    let residual = cases % 2 == 0
+                        ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
+                    let slow = layer.reference(input, activation: activation, residual: residual)
+                    for threads in [1, 2] {
+                        let fast = WinogradConvolution.run(winograd, input, activation: activation, residual: residual, threads: threads)
+                        XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "Winograd \(inChannels)->\(outChannels) at " +
+                                                 "\(height)x\(width), \(activation), residual \(residual != nil), \(threads) threads")
+                    }
+                    cases += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(cases, 50)
+    }
+
+    func testKernelSetTakesWinogradForWideLayersOnly() {
+        var rng = SeededGenerator(seed: 12)
+        XCTAssertNotNil(Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
+        XCTAssertNil(Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels - 1, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
+        XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 52, kernel: 1, using: &rng).winogradWeights)
+        XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng).winogradWeights)
+        // A smooth activation goes to the direct kernel, which applies it after the store.
+        let layer = Conv2d.random(inChannels: 48, outChannels: 48, kernel: 3, using: &rng)
+        let input = Tensor.random(channels: 48, height: 9, width: 21, using: &rng)
+        let context = InferenceContext(kernels: .optimized, threads: 2)
+        for activation in [Activation.leakyReLU(0.05), .sigmoid] {
+            XCTAssertLessThanOrEqual(relativeError(layer(input, activation: activation, context: context),
+                                                   layer.reference(input, activation: activation, residual: nil)), 1e-4)
+        }
+    }
+
     func testPReLUPerChannelAndShared() {
         var rng = SeededGenerator(seed: 7)
         let input = Tensor.random(channels: 13, height: 7, width: 13, using: &rng)

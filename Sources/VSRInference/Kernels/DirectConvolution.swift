@@ -10,6 +10,9 @@ import Dispatch
 enum DirectConvolution {
     static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
                     threads: Int) -> Tensor {
+        if layer.kernel == 1 && layer.padding == 0 {
+            return runPointwise(layer, input, activation: activation, residual: residual, threads: threads)
+        }
         let kernelRows = ConvMicrokernel.rows, kernelPixels = ConvMicrokernel.pixels
         let block = ConvMicrokernel.outputBlock
         let height = input.height, width = input.width
@@ -20,8 +23,7 @@ enum DirectConvolution {
         if (planeStride * 4) % 4096 == 0 { planeStride += 16 }
 
         let workers = max(1, min(threads, rowBlocks))
-        let padded = pad(input, rowStride: rowStride, planeStride: planeStride, rows: rowBlocks * kernelRows + 2,
-                         workers: workers)
+        let padded = pad(input, rowStride: rowStride, planeStride: planeStride, workers: workers)
         let packed = layer.packedWeights
         let taps = tapOffsets(layer, rowStride: rowStride)
         let outChannels = layer.outChannels
@@ -45,16 +47,69 @@ enum DirectConvolution {
                     padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
                     residual: slopes == nil ? nil : residualBuffer, slopes: slopes, inChannels: layer.inChannels, outChannels: outChannels,
-                    height: height, width: width, rowStride: rowStride, planeStride: planeStride, chunks: chunks,
+                    height: height, width: width, rowStride: rowStride, planeStride: planeStride,
                     coBlocks: coBlocks)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     let first = rowBlocks * worker / workers, last = rowBlocks * (worker + 1) / workers
-                    job.compute(rowBlocks: first..<last)
+                    job.compute(rowBlocks: first..<last, chunks: 0..<chunks)
                 }
             }
         }}}}}
         if slopes == nil {
             // Smooth activations run after the store, then the residual (which the store left out).
+            ElementwiseKernels.activate(&output, activation)
+            if let residual { output = ReferenceOps.add(output, residual) }
+        }
+        return output
+    }
+
+    /// A 1x1 convolution reads each pixel alone, so it needs no zero border: the micro-kernel runs
+    /// straight on the input's planes, seen as one row of height x width pixels, in whole 64-pixel
+    /// chunks (no copy); the last partial chunk, which would read past the last plane, is summed
+    /// pixel by pixel.
+    private static func runPointwise(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+                                     threads: Int) -> Tensor {
+        let pixels = input.planeSize, chunkPixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
+        let fullChunks = pixels / chunkPixels
+        let outChannels = layer.outChannels, inChannels = layer.inChannels
+        var output = Tensor(channels: outChannels, height: input.height, width: input.width,
+                            data: [Float](unsafeUninitializedCapacity: outChannels * pixels) { _, count in
+                                count = outChannels * pixels
+                            })
+        let slopes: [Float]? = activation.negativeSlope(channel: 0) == nil ? nil
+            : (0..<outChannels).map { activation.negativeSlope(channel: $0)! }
+        let workers = max(1, min(threads, fullChunks))
+        input.data.withUnsafeBufferPointer { inputBuffer in
+        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
+        [0].withUnsafeBufferPointer { tapBuffer in
+        layer.bias.withUnsafeBufferPointer { biasBuffer in
+        output.data.withUnsafeMutableBufferPointer { outBuffer in
+            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                let job = ConvJob(
+                    padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
+                    residual: slopes == nil ? nil : residualBuffer, slopes: slopes, inChannels: inChannels, outChannels: outChannels,
+                    height: 1, width: pixels, rowStride: pixels, planeStride: pixels,
+                    coBlocks: (outChannels + block - 1) / block)
+                if fullChunks > 0 {
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        job.compute(rowBlocks: 0..<1, chunks: (fullChunks * worker / workers)..<(fullChunks * (worker + 1) / workers))
+                    }
+                }
+                for pixel in (fullChunks * chunkPixels)..<pixels {
+                    for co in 0..<outChannels {
+                        var sum = biasBuffer[co]
+                        for ci in 0..<inChannels { sum += layer.weight[co * inChannels + ci] * inputBuffer[ci * pixels + pixel] }
+                        if let slopes {
+                            if sum < 0 { sum *= slopes[co] }
+                            sum += residualBuffer?[co * pixels + pixel] ?? 0
+                        }
+                        outBuffer[co * pixels + pixel] = sum
+                    }
+                }
+            }
+        }}}}}
+        if slopes == nil {
             ElementwiseKernels.activate(&output, activation)
             if let residual { output = ReferenceOps.add(output, residual) }
         }
@@ -83,7 +138,7 @@ enum DirectConvolution {
 
     /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,
     /// zeros everywhere else. Workers pad whole planes; nothing is written twice.
-    private static func pad(_ input: Tensor, rowStride: Int, planeStride: Int, rows: Int, workers: Int) -> [Float] {
+    static func pad(_ input: Tensor, rowStride: Int, planeStride: Int, workers: Int) -> [Float] {
         let total = input.channels * planeStride + 64
         return [Float](unsafeUninitializedCapacity: total) { buffer, count in
             let out = UnsafeMutablePointerBox(buffer.baseAddress!)
@@ -149,9 +204,9 @@ private struct ConvJob: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
     let slopes: [Float]?
-    let inChannels, outChannels, height, width, rowStride, planeStride, chunks, coBlocks: Int
+    let inChannels, outChannels, height, width, rowStride, planeStride, coBlocks: Int
 
-    func compute(rowBlocks: Range<Int>) {
+    func compute(rowBlocks: Range<Int>, chunks: Range<Int>) {
         let rows = ConvMicrokernel.rows, pixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
         let vectors = pixels / 16
         let result = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: block * rows * vectors)
@@ -159,7 +214,7 @@ private struct ConvJob: @unchecked Sendable {
         let weightsPerBlock = inChannels * tapCount * block
         for rowBlock in rowBlocks {
             let y0 = rowBlock * rows
-            for chunk in 0..<chunks {
+            for chunk in chunks {
                 let x0 = chunk * pixels
                 let origin = padded + y0 * rowStride + x0
                 for coBlock in 0..<coBlocks {

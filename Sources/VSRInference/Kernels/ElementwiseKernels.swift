@@ -1,26 +1,35 @@
+import Dispatch
+
 /// Optimized elementwise ops over whole tensors, 16 lanes at a time.
 enum ElementwiseKernels {
-    /// `x * sigmoid(gate)` (the ESA attention), as one pass.
-    static func sigmoidGate(_ x: Tensor, _ gate: Tensor) -> Tensor {
+    /// `x * sigmoid(gate)` (the ESA attention), as one pass into a new tensor, threads splitting it.
+    static func sigmoidGate(_ x: Tensor, _ gate: Tensor, threads: Int) -> Tensor {
         precondition(x.shape == gate.shape, "sigmoid gate: shapes \(x.shape) and \(gate.shape) differ")
-        var out = x
-        out.data.withUnsafeMutableBufferPointer { o in
-            gate.data.withUnsafeBufferPointer { g in
-                let count = o.count, vectorEnd = count / 16 * 16
-                var i = 0
-                while i < vectorEnd {
-                    let xv = UnsafeRawPointer(o.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
-                    let gv = UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
-                    UnsafeMutableRawPointer(o.baseAddress! + i).storeBytes(of: xv * VectorMath.sigmoid(gv), as: SIMD16<Float>.self)
-                    i += 16
+        let count = x.count
+        let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = UnsafeMutablePointerBox(buffer.baseAddress!)
+            x.data.withUnsafeBufferPointer { xs in
+            gate.data.withUnsafeBufferPointer { gs in
+                let xp = UnsafePointerBox(xs.baseAddress!), gp = UnsafePointerBox(gs.baseAddress!)
+                // Whole vectors per worker; the last worker also takes the scalar tail.
+                let vectors = count / 16, workers = max(1, min(threads, vectors))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let first = vectors * worker / workers * 16, last = vectors * (worker + 1) / workers * 16
+                    var i = first
+                    while i < last {
+                        let xv = UnsafeRawPointer(xp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
+                        let gv = UnsafeRawPointer(gp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: xv * VectorMath.sigmoid(gv), as: SIMD16<Float>.self)
+                        i += 16
+                    }
+                    if worker == workers - 1 {
+                        for j in (vectors * 16)..<count { out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0) }
+                    }
                 }
-                while i < count {
-                    o[i] *= Activation.sigmoid.apply(g[i], channel: 0)
-                    i += 1
-                }
-            }
+            }}
+            initialized = count
         }
-        return out
+        return Tensor(channels: x.channels, height: x.height, width: x.width, data: data)
     }
 
     /// Applies a smooth activation (SiLU, sigmoid, tanh) in place, vectorized where it can.

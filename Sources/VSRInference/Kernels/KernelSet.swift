@@ -2,11 +2,13 @@ import Foundation
 
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
-/// stride-1 convolutions) with SIMD kernels and falls back to the reference for the rest.
+/// stride-1 convolutions, ESA's strided 3x3 and gate) with SIMD kernels and falls back to the
+/// reference for the rest; `.direct` is `.optimized` without the Winograd path.
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
 
-    public typealias Gate = @Sendable (Tensor, Tensor) -> Tensor
+    /// `x * sigmoid(gate)` on up to `threads` threads.
+    public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
     public let name: String
     public let conv: Convolution
@@ -16,21 +18,34 @@ public struct KernelSet: Sendable {
     public static let reference = KernelSet(
         name: "reference",
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
-        sigmoidGate: { x, gate in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) })
+        sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) })
 
+    /// The fast kernels: Winograd F(2x2, 3x3) for wide 3x3 layers with a piecewise-linear activation,
+    /// the direct SIMD convolution for the other 3x3 and 1x1 layers.
     public static let optimized = KernelSet(
         name: "optimized",
         conv: { layer, input, activation, residual, threads in
-            let same = layer.kernel == 3 && layer.padding == 1 || layer.kernel == 1 && layer.padding == 0
-            if layer.stride == 1 && same {
-                return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+            if layer.winogradWeights != nil && activation.negativeSlope(channel: 0) != nil {
+                return WinogradConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
             }
-            if layer.stride == 2 && layer.kernel == 3 && layer.padding == 0 {
-                return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads)
-            }
-            return layer.reference(input, activation: activation, residual: residual)
+            return directConvolution(layer, input, activation, residual, threads)
         },
-        sigmoidGate: ElementwiseKernels.sigmoidGate)
+        sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+
+    /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
+    /// baseline, and the kernel whose share of the FMA peak it reports).
+    public static let direct = KernelSet(name: "direct", conv: directConvolution, sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+
+    private static let directConvolution: Convolution = { layer, input, activation, residual, threads in
+        let same = layer.kernel == 3 && layer.padding == 1 || layer.kernel == 1 && layer.padding == 0
+        if layer.stride == 1 && same {
+            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+        }
+        if layer.stride == 2 && layer.kernel == 3 && layer.padding == 0 {
+            return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads)
+        }
+        return layer.reference(input, activation: activation, residual: residual)
+    }
 }
 
 /// Where and how a forward pass runs.

@@ -10,9 +10,20 @@ public struct Conv2d: Sendable {
     public let bias: [Float]
     /// The weights in the optimized kernel's layout, packed once.
     let packedWeights: [Float]
+    /// The Winograd F(2x2, 3x3) transformed weights, for 3x3 stride-1 padding-1 layers wide enough to gain.
+    let winogradWeights: [Float]?
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
                 weight: [Float], bias: [Float]) {
+        let same3x3 = kernel == 3 && stride == 1 && (padding ?? 1) == 1
+        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
+                  weight: weight, bias: bias, winograd: same3x3 && inChannels >= WinogradConvolution.minimumInputChannels)
+    }
+
+    /// `winograd`: also transform the weights for the Winograd kernel (3x3, stride 1, padding 1 only);
+    /// the public initializer does so for layers wide enough to gain.
+    init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+         weight: [Float], bias: [Float], winograd: Bool) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel, "conv weight size mismatch")
         precondition(bias.count == outChannels, "conv bias size mismatch")
         self.inChannels = inChannels
@@ -24,6 +35,8 @@ public struct Conv2d: Sendable {
         self.bias = bias
         packedWeights = DirectConvolution.packWeights(weight, inChannels: inChannels, outChannels: outChannels,
                                                       kernel: kernel)
+        precondition(!winograd || kernel == 3 && stride == 1 && self.padding == 1, "Winograd F(2x2, 3x3) needs a 3x3 stride-1 padding-1 layer")
+        winogradWeights = winograd ? WinogradConvolution.transformWeights(weight, inChannels: inChannels, outChannels: outChannels) : nil
     }
 
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {

@@ -1,0 +1,21 @@
+#if canImport(CMalloc)
+import CMalloc
+#endif
+
+/// Keeps the large buffers a forward pass frees for the next one to reuse.
+///
+/// Every layer allocates its output (12 MB for 52 channels of a 320x180 frame) and frees its input.
+/// glibc serves blocks that large with fresh `mmap`s, or trims them off the heap when freed, so each
+/// layer's output starts as untouched pages: a page fault and a kernel page clear per 4 KiB, about
+/// 5% of an RLFN forward on one thread here, and faults take a process-wide lock on two. Raising
+/// glibc's mmap threshold to its maximum (32 MiB) and its trim threshold keeps those blocks in the
+/// heap for the next layer, at the cost of the process holding on to its high-water mark. A
+/// process-wide setting: executables call this once, at start (vsr, vsr-kernel-bench).
+public enum MemoryReuse {
+    public static func keepFreedBuffers() {
+        #if canImport(CMalloc)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        #endif
+    }
+}
