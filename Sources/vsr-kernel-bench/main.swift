@@ -73,8 +73,9 @@ struct ConvBench: ParsableCommand {
                              c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
                 let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
                 let winograd = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: optimized) })
-                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.2fx the direct kernel",
-                             c, c, threadCount, winograd * 1e3, gflops * seconds / winograd, seconds / winograd))
+                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, %.2fx the direct kernel",
+                             c, c, threadCount, winograd * 1e3, gflops * seconds / winograd, 100 * gflops * seconds / winograd / peak,
+                             seconds / winograd))
             }
         }
     }
@@ -124,8 +125,9 @@ struct ModelBench: ParsableCommand {
                 let context = InferenceContext(kernels: set, threads: threadCount)
                 let seconds = median(try time(runs: runs, warmup: 2) { _ = try model.forward(input, context: context) })
                 // The first set keeps the line scripts/compare-rlfn-pytorch.sh reads ("vsr N thread(s): T ms").
+                // GFLOP/s count direct convolution's FLOPs: "effective" where Winograd layers do fewer.
                 let label = set.name == sets[0].name ? "vsr" : "vsr-\(set.name)"
-                print(String(format: "%@ %d thread(s): %.1f ms, %.1f GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
+                print(String(format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
                              label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
             }
         }

@@ -15,7 +15,8 @@ struct BenchCommand: ParsableCommand {
             For each model, after a warm-up: parameters, GFLOP per frame (counted from the model graph at \
             the frame size, 2 FLOP per multiply-add), median and p90 ms per frame over --frames frames, fps, \
             output megapixels per second, and the achieved GFLOP/s as a share of this machine's fp32 FMA \
-            peak (measured in-process, printed on its own line). A frame is upscaled the way `vsr upscale` \
+            peak (measured in-process, printed on its own line). The GFLOP are those of direct \
+            convolution; layers run by Winograd's algorithm do fewer, so their share can pass 100%. A frame is upscaled the way `vsr upscale` \
             does it (tiles, chroma, colour conversion), by one upscaler with --threads threads. With \
             --input, the whole pipeline (decode, upscale, encode to a temporary file) also runs on that \
             file's frames; with --dataset, a Y-PSNR column is added (as `vsr eval` computes it).

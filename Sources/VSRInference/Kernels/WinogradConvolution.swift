@@ -115,13 +115,16 @@ private struct WinogradJob: @unchecked Sendable {
         let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * positionStride)
         precondition(WinogradJob.productBytes >= block * chunkTiles * MemoryLayout<Float>.size)
         let products = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 16 * WinogradJob.productVectors)
-        // An input row at the image's border, zero-filled where it lies outside.
+        // An input row at the image's border, zero-filled where it lies outside; one channel's
+        // transformed outputs on their way to the rows.
         let border = UnsafeMutablePointer<Float>.allocate(capacity: 34)
         border.initialize(repeating: 0, count: 34)
+        let rows = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 4)
         defer {
             transformedInput.deallocate()
             products.deallocate()
             border.deallocate()
+            rows.deallocate()
         }
         var tapOffset = 0
         for chunk in chunks {
@@ -138,7 +141,7 @@ private struct WinogradJob: @unchecked Sendable {
                         result: products + position * WinogradJob.productVectors)
                 }
                 for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
-                    transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group)
+                    transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group, rows: rows)
                 }
             }
         }
@@ -228,16 +231,20 @@ private struct WinogradJob: @unchecked Sendable {
 
     /// `Aᵀ m A` for one block of 4 output channels over 16 tiles from `firstTile` on.
     @inline(__always)
-    private func transformOutput(_ products: UnsafeMutablePointer<SIMD16<Float>>, coBlock: Int, group: Int, firstTile: Int) {
+    private func transformOutput(_ products: UnsafeMutablePointer<SIMD16<Float>>, coBlock: Int, group: Int, firstTile: Int,
+                                 rows: UnsafeMutablePointer<SIMD16<Float>>) {
         let block = ConvMicrokernel.outputBlock, vectors = WinogradConvolution.chunkTiles / 16
         for j in 0..<min(block, outChannels - coBlock * block) {
-            transformOutput(sums: UnsafeRawPointer(products + j * vectors + group), channel: coBlock * block + j, firstTile: firstTile)
+            transformOutput(sums: UnsafeRawPointer(products + j * vectors + group), channel: coBlock * block + j,
+                            firstTile: firstTile, rows: rows)
         }
     }
 
-    /// `Aᵀ m A` for one output channel over 16 tiles, then bias, activation and residual, and the 2x2
-    /// outputs interleaved back into rows. Position p's 16 sums are at `sums + p * productBytes`.
-    private func transformOutput(sums: UnsafeRawPointer, channel: Int, firstTile: Int) {
+    /// `Aᵀ m A` for one output channel over 16 tiles, then bias and activation; `storeRows` adds the
+    /// residual and interleaves the 2x2 outputs back into rows. Position p's 16 sums are at
+    /// `sums + p * productBytes`.
+    @inline(never)
+    private func transformOutput(sums: UnsafeRawPointer, channel: Int, firstTile: Int, rows: UnsafeMutablePointer<SIMD16<Float>>) {
         let positionBytes = WinogradJob.productBytes
         let bias = SIMD16<Float>(repeating: self.bias[channel]), slope = SIMD16<Float>(repeating: slopes[channel])
         @inline(__always) func m(_ position: Int) -> SIMD16<Float> {
@@ -246,29 +253,32 @@ private struct WinogradJob: @unchecked Sendable {
         // Along y: a = m0 + m1 + m2 and b = m1 - m2 - m3 (rows of the 4x4), then the same along x.
         let a0 = m(0) + m(4) + m(8), a1 = m(1) + m(5) + m(9), a2 = m(2) + m(6) + m(10), a3 = m(3) + m(7) + m(11)
         let b0 = m(4) - m(8) - m(12), b1 = m(5) - m(9) - m(13), b2 = m(6) - m(10) - m(14), b3 = m(7) - m(11) - m(15)
-        var top = (a0 + a1 + a2, a1 - a2 - a3), bottom = (b0 + b1 + b2, b1 - b2 - b3)
-        top.0 += bias; top.1 += bias; bottom.0 += bias; bottom.1 += bias
-        top.0 = top.0.replacing(with: top.0 * slope, where: top.0 .< 0)
-        top.1 = top.1.replacing(with: top.1 * slope, where: top.1 .< 0)
-        bottom.0 = bottom.0.replacing(with: bottom.0 * slope, where: bottom.0 .< 0)
-        bottom.1 = bottom.1.replacing(with: bottom.1 * slope, where: bottom.1 .< 0)
+        @inline(__always) func activated(_ v: SIMD16<Float>) -> SIMD16<Float> {
+            let biased = v + bias
+            return biased.replacing(with: biased * slope, where: biased .< 0)
+        }
+        // Top row's even and odd columns, then the bottom row's.
+        rows[0] = activated(a0 + a1 + a2)
+        rows[1] = activated(a1 - a2 - a3)
+        rows[2] = activated(b0 + b1 + b2)
+        rows[3] = activated(b1 - b2 - b3)
         let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
         if firstColumn + 16 <= tileColumns && 2 * (firstColumn + 16) <= width && 2 * tileRow + 2 <= height {
-            store(even: top.0, odd: top.1, channel: channel, row: 2 * tileRow, column: 2 * firstColumn)
-            store(even: bottom.0, odd: bottom.1, channel: channel, row: 2 * tileRow + 1, column: 2 * firstColumn)
+            storeRow(rows, channel: channel, row: 2 * tileRow, column: 2 * firstColumn)
+            storeRow(rows + 2, channel: channel, row: 2 * tileRow + 1, column: 2 * firstColumn)
         } else {
-            storeAcrossRows(top: interleave(top.0, top.1), bottom: interleave(bottom.0, bottom.1), channel: channel,
-                            firstTile: firstTile)
+            storeAcrossRows(rows, channel: channel, firstTile: firstTile)
         }
     }
 
-    /// 32 output pixels of one row, even and odd columns interleaved, the residual added (in 16-lane
-    /// halves: arithmetic on SIMD32 compiled to a scalar loop here). Not inlined: inlined, LLVM pushed
-    /// the interleave back through the output transform into gathers of the products.
+    /// 32 output pixels of one row from the even (`pair[0]`) and odd (`pair[1]`) columns, the residual
+    /// added (in 16-lane halves: arithmetic on SIMD32 compiled to a scalar loop here). Not inlined,
+    /// and handed its input through memory: where LLVM could see the arithmetic behind the
+    /// interleave, it moved the interleave back onto the loads of the sums and made them gathers.
     @inline(never)
-    private func store(even: SIMD16<Float>, odd: SIMD16<Float>, channel: Int, row: Int, column: Int) {
+    private func storeRow(_ pair: UnsafePointer<SIMD16<Float>>, channel: Int, row: Int, column: Int) {
         let start = (channel * height + row) * width + column
-        let value = interleave(even, odd)
+        let value = interleave(pair[0], pair[1])
         var low = value.lowHalf, high = value.highHalf
         if let residual {
             low += UnsafeRawPointer(residual + start).loadUnaligned(as: SIMD16<Float>.self)
@@ -279,16 +289,17 @@ private struct WinogradJob: @unchecked Sendable {
     }
 
     /// The 2x2 outputs of 16 tiles one tile at a time, for a group that wraps to the next tile row or
-    /// reaches the right or bottom edge (pixels past it are dropped).
+    /// reaches the right or bottom edge (pixels past it are dropped). `rows` as for `storeRow`.
     @inline(never)
-    private func storeAcrossRows(top: SIMD32<Float>, bottom: SIMD32<Float>, channel: Int, firstTile: Int) {
+    private func storeAcrossRows(_ rows: UnsafePointer<SIMD16<Float>>, channel: Int, firstTile: Int) {
+        let values = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
         for lane in 0..<16 where firstTile + lane < tiles {
             let tile = firstTile + lane
             let y = 2 * (tile / tileColumns), x = 2 * (tile % tileColumns)
-            for (dy, values) in [(0, top), (1, bottom)] where y + dy < height {
+            for dy in 0..<2 where y + dy < height {
                 for dx in 0..<2 where x + dx < width {
                     let index = (channel * height + y + dy) * width + x + dx
-                    output[index] = values[2 * lane + dx] + (residual?[index] ?? 0)
+                    output[index] = values[(2 * dy + dx) * 16 + lane] + (residual?[index] ?? 0)
                 }
             }
         }
