@@ -20,6 +20,14 @@ public struct Tensor: Sendable, Equatable {
                   data: [Float](repeating: value, count: channels * height * width))
     }
 
+    /// A tensor whose values are left uninitialized, for kernels that write every element (each by
+    /// exactly one worker) before anyone reads it.
+    static func uninitialized(channels: Int, height: Int, width: Int) -> Tensor {
+        let count = channels * height * width
+        return Tensor(channels: channels, height: height, width: width,
+                      data: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+    }
+
     public var count: Int { data.count }
     public var planeSize: Int { height * width }
     public var shape: [Int] { [channels, height, width] }

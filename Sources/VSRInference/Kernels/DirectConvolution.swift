@@ -27,13 +27,8 @@ enum DirectConvolution {
         let packed = layer.packedWeights
         let taps = tapOffsets(layer, rowStride: rowStride)
         let outChannels = layer.outChannels
-        // Every element is written by exactly one worker, so the output starts uninitialized.
-        var output = Tensor(channels: outChannels, height: height, width: width,
-                            data: [Float](unsafeUninitializedCapacity: outChannels * height * width) { _, count in
-                                count = outChannels * height * width
-                            })
-        let slopes: [Float]? = activation.negativeSlope(channel: 0) == nil ? nil
-            : (0..<outChannels).map { activation.negativeSlope(channel: $0)! }
+        var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
+        let slopes = activation.negativeSlopes(channels: outChannels)
         let coBlocks = (outChannels + block - 1) / block
 
         padded.withUnsafeBufferPointer { paddedBuffer in
@@ -72,12 +67,8 @@ enum DirectConvolution {
         let pixels = input.planeSize, chunkPixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
         let fullChunks = pixels / chunkPixels
         let outChannels = layer.outChannels, inChannels = layer.inChannels
-        var output = Tensor(channels: outChannels, height: input.height, width: input.width,
-                            data: [Float](unsafeUninitializedCapacity: outChannels * pixels) { _, count in
-                                count = outChannels * pixels
-                            })
-        let slopes: [Float]? = activation.negativeSlope(channel: 0) == nil ? nil
-            : (0..<outChannels).map { activation.negativeSlope(channel: $0)! }
+        var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
+        let slopes = activation.negativeSlopes(channels: outChannels)
         let workers = max(1, min(threads, fullChunks))
         input.data.withUnsafeBufferPointer { inputBuffer in
         layer.packedWeights.withUnsafeBufferPointer { weightBuffer in

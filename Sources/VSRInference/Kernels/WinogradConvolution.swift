@@ -54,21 +54,15 @@ enum WinogradConvolution {
         guard let transformed = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
         }
-        let slopes = (0..<layer.outChannels).map { channel -> Float in
-            guard let slope = activation.negativeSlope(channel: channel) else {
-                preconditionFailure("the Winograd path fuses piecewise-linear activations only, got \(activation)")
-            }
-            return slope
+        guard let slopes = activation.negativeSlopes(channels: layer.outChannels) else {
+            preconditionFailure("the Winograd path fuses piecewise-linear activations only, got \(activation)")
         }
         let height = input.height, width = input.width
         let tileRows = (height + 1) / 2, tileColumns = (width + 1) / 2
         let chunks = (tileRows * tileColumns + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
         let outChannels = layer.outChannels
-        var output = Tensor(channels: outChannels, height: height, width: width,
-                            data: [Float](unsafeUninitializedCapacity: outChannels * height * width) { _, count in
-                                count = outChannels * height * width
-                            })
+        var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
         input.data.withUnsafeBufferPointer { inputBuffer in
         transformed.withUnsafeBufferPointer { weightBuffer in
         layer.bias.withUnsafeBufferPointer { biasBuffer in

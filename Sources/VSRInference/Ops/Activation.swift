@@ -26,6 +26,12 @@ public enum Activation: Sendable, Equatable {
         }
     }
 
+    /// Each channel's slope for negative values when the activation is piecewise linear (what the
+    /// convolution kernels fuse into their store); nil for smooth activations.
+    func negativeSlopes(channels: Int) -> [Float]? {
+        negativeSlope(channel: 0) == nil ? nil : (0..<channels).map { negativeSlope(channel: $0)! }
+    }
+
     /// The slope for negative values in `channel` when the activation is piecewise linear
     /// (identity 1, ReLU 0, leaky/PReLU their slope); nil for smooth activations.
     public func negativeSlope(channel: Int) -> Float? {
