@@ -39,10 +39,10 @@ test:
 	$(MAKE) test-training
 	$(MAKE) man-check
 
-# The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, and RepSR folding.
+# The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, RepSR folding, deepening.
 test-training:
 	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
-	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py; \
+	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py; \
 	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
 
 # Regenerates the Swift file that embeds Training/models/*.safetensors in the binary.

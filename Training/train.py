@@ -2,8 +2,9 @@
 
 Recipe (see Training/README.md): L1 loss, Adam, cosine learning-rate decay, BatchNorm on mini-batch
 statistics then on population statistics for the last `--population-bn` fraction (RepSR's fix), an
-optional warm start from a trained model of another scale (every block but the last), and a large-patch
-fine-tune for the last `--finetune` fraction. Runs on the CPU; `--device cuda` where one is at hand.
+optional warm start from a trained model of another scale (every block but the last) or from a
+shallower model of the same scale (`--deepen-from`), and a large-patch fine-tune for the last
+`--finetune` fraction. Runs on the CPU; `--device cuda` where one is at hand.
 
 Example: python3 Training/train.py --scale 2 --channels 16 --hidden 4 --iterations 20000 --out Training/runs/x2
 """
@@ -94,6 +95,37 @@ def batch(hrs, lrs, scale, size, count, rng):
     return torch.from_numpy(lr_batch), torch.from_numpy(hr_batch)
 
 
+def deepen(net, source):
+    """Loads a shallower trained RepSR (same scale and width) into `net`: its first blocks and the last
+    block keep their weights; each inserted block starts as the identity (its expand-and-squeeze paths'
+    1x1 convs zero, so only the clean residual path passes) followed by a PReLU of slope 1, so the deeper
+    network starts out computing exactly what the shallower one did (Net2DeeperNet)."""
+    old_blocks = 1 + max(int(k.split('.')[1]) for k in source if k.startswith('blocks.'))
+    new_blocks = len(net.blocks)
+    if old_blocks > new_blocks:
+        sys.exit(f'train.py: --deepen-from has {old_blocks} blocks, more than the {new_blocks} of this network')
+    inserted = range(old_blocks - 1, new_blocks - 1)
+    own = net.state_dict()
+    for key, value in source.items():
+        parts = key.split('.')
+        if parts[0] == 'blocks' and int(parts[1]) == old_blocks - 1:
+            parts[1] = str(new_blocks - 1)
+        elif parts[0] == 'acts' and int(parts[1]) >= old_blocks - 1:
+            sys.exit('train.py: --deepen-from checkpoint has an unexpected activation ' + key)
+        target = '.'.join(parts)
+        if target not in own or own[target].shape != value.shape:
+            sys.exit(f'train.py: --deepen-from tensor {key} does not fit this network (width or scale differ)')
+        own[target] = value
+    net.load_state_dict(own)
+    with torch.no_grad():
+        for index in inserted:
+            for path in net.blocks[index].paths:
+                path[2].weight.zero_()
+                path[2].bias.zero_()
+            net.acts[index].weight.fill_(1)
+    print(f'deepened: {old_blocks} blocks -> {new_blocks}, identity blocks inserted at {list(inserted)}', flush=True)
+
+
 def export(net, args, path, psnr, seconds, iteration):
     metadata = {
         'arch': 'plainsr', 'scale': str(args.scale), 'colors': '1', 'input_range': '1',
@@ -120,6 +152,8 @@ def main():
     parser.add_argument('--population-bn', type=float, default=0.2, help='final fraction with BN on population statistics')
     parser.add_argument('--lr', type=float, default=1e-3)
     parser.add_argument('--warm-start', help='a checkpoint.pt of another scale: every block but the last is copied')
+    parser.add_argument('--deepen-from', help='a checkpoint.pt of a shallower model of the same scale and width: '
+                        'loaded, with identity blocks inserted before the last block')
     parser.add_argument('--resume', help='a checkpoint.pt of the same model: all weights are loaded, then a new schedule runs')
     parser.add_argument('--threads', type=int, default=os.cpu_count())
     parser.add_argument('--device', default='cpu')
@@ -144,6 +178,8 @@ def main():
         own.update(copied)
         net.load_state_dict(own)
         print(f'warm start: {len(copied)} of {len(own)} tensors from {args.warm_start}', flush=True)
+    if args.deepen_from:
+        deepen(net, torch.load(args.deepen_from, map_location=args.device)['model'])
     if args.resume:
         state = torch.load(args.resume, map_location=args.device)
         net.load_state_dict(state['model'])
