@@ -73,8 +73,9 @@ struct ConvBench: ParsableCommand {
                              c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
                 let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
                 let winograd = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: optimized) })
-                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, %.2fx the direct kernel",
-                             c, c, threadCount, winograd * 1e3, gflops * seconds / winograd, 100 * gflops * seconds / winograd / peak,
+                let effective = gflops * seconds / winograd
+                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, " +
+                             "%.2fx the direct kernel", c, c, threadCount, winograd * 1e3, effective, 100 * effective / peak,
                              seconds / winograd))
             }
         }

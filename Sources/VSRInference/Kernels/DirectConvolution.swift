@@ -79,12 +79,13 @@ enum DirectConvolution {
                 let job = ConvJob(
                     padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopes, inChannels: inChannels, outChannels: outChannels,
-                    height: 1, width: pixels, rowStride: pixels, planeStride: pixels,
+                    residual: slopes == nil ? nil : residualBuffer, slopes: slopes,
+                    inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels, planeStride: pixels,
                     coBlocks: (outChannels + block - 1) / block)
                 if fullChunks > 0 {
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        job.compute(rowBlocks: 0..<1, chunks: (fullChunks * worker / workers)..<(fullChunks * (worker + 1) / workers))
+                        let chunks = (fullChunks * worker / workers)..<(fullChunks * (worker + 1) / workers)
+                        job.compute(rowBlocks: 0..<1, chunks: chunks)
                     }
                 }
                 for pixel in (fullChunks * chunkPixels)..<pixels {

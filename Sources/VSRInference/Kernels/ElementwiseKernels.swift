@@ -19,11 +19,14 @@ enum ElementwiseKernels {
                     while i < last {
                         let xv = UnsafeRawPointer(xp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
                         let gv = UnsafeRawPointer(gp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
-                        UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: xv * VectorMath.sigmoid(gv), as: SIMD16<Float>.self)
+                        let gated = xv * VectorMath.sigmoid(gv)
+                        UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: gated, as: SIMD16<Float>.self)
                         i += 16
                     }
                     if worker == workers - 1 {
-                        for j in (vectors * 16)..<count { out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0) }
+                        for j in (vectors * 16)..<count {
+                            out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0)
+                        }
                     }
                 }
             }}

@@ -34,7 +34,8 @@ public struct KernelSet: Sendable {
 
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
     /// baseline, and the kernel whose share of the FMA peak it reports).
-    public static let direct = KernelSet(name: "direct", conv: directConvolution, sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+    public static let direct = KernelSet(name: "direct", conv: directConvolution,
+                                         sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
 
     private static let directConvolution: Convolution = { layer, input, activation, residual, threads in
         let same = layer.kernel == 3 && layer.padding == 1 || layer.kernel == 1 && layer.padding == 0

@@ -238,7 +238,8 @@ private struct WinogradJob: @unchecked Sendable {
     /// residual and interleaves the 2x2 outputs back into rows. Position p's 16 sums are at
     /// `sums + p * productBytes`.
     @inline(never)
-    private func transformOutput(sums: UnsafeRawPointer, channel: Int, firstTile: Int, rows: UnsafeMutablePointer<SIMD16<Float>>) {
+    private func transformOutput(sums: UnsafeRawPointer, channel: Int, firstTile: Int,
+                                 rows: UnsafeMutablePointer<SIMD16<Float>>) {
         let positionBytes = WinogradJob.productBytes
         let bias = SIMD16<Float>(repeating: self.bias[channel]), slope = SIMD16<Float>(repeating: slopes[channel])
         @inline(__always) func m(_ position: Int) -> SIMD16<Float> {
