@@ -14,6 +14,11 @@ struct KernelBench: ParsableCommand {
         subcommands: [ConvBench.self, ModelBench.self, TilingCheck.self])
 }
 
+/// As `vsr` does at start (MemoryReuse); VSR_NO_MEMORY_REUSE=1 measures without it.
+func keepFreedBuffers() {
+    if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
+}
+
 func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
 
 /// "WxH" as (width, height).
@@ -53,7 +58,7 @@ struct ConvBench: ParsableCommand {
     @Option(help: "Measured runs per case.") var runs = 15
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
+        keepFreedBuffers()
         let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
         print("3x3 convolution at \(width)x\(height), bias + LeakyReLU fused; median of \(runs) runs")
@@ -93,7 +98,7 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Kernel sets: optimized (Winograd for wide 3x3 layers), direct, reference.") var kernels = "optimized"
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
+        keepFreedBuffers()
         let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let colors = model.descriptor.colors, range = model.descriptor.inputRange
@@ -146,7 +151,7 @@ struct TilingCheck: ParsableCommand {
     @Option(help: "Halos.") var halos = "4,8,16"
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
+        keepFreedBuffers()
         let (width, height) = try parseSize(size)
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))

@@ -3,10 +3,11 @@ import Dispatch
 /// Direct convolution for stride-1 "same" convolutions (3x3 padding 1, 1x1 padding 0), with bias,
 /// a piecewise-linear activation and a residual add fused into the store.
 ///
-/// The input is copied once into a zero-bordered planar layout (rows padded to whole micro-kernel
-/// blocks plus slack, planes offset off 4 KiB multiples to avoid cache aliasing), so the inner loop
-/// needs no bounds checks: borders read zeros, as PyTorch's zero padding does. Weights are packed per
-/// block of 4 output channels. Threads split the rows.
+/// For a 3x3 layer the input is copied once into a zero-bordered planar layout (rows padded to whole
+/// micro-kernel blocks plus slack, planes offset off 4 KiB multiples to avoid cache aliasing), so the
+/// inner loop needs no bounds checks: borders read zeros, as PyTorch's zero padding does. A 1x1 layer
+/// reads its input in place (`runPointwise`). Weights are packed per block of 4 output channels.
+/// Threads split the rows (3x3) or the pixel chunks (1x1).
 enum DirectConvolution {
     static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
                     threads: Int) -> Tensor {
@@ -50,12 +51,16 @@ enum DirectConvolution {
                 }
             }
         }}}}}
-        if slopes == nil {
-            // Smooth activations run after the store, then the residual (which the store left out).
-            ElementwiseKernels.activate(&output, activation)
-            if let residual { output = ReferenceOps.add(output, residual) }
-        }
+        finishSmoothActivation(&output, activation, residual: residual)
         return output
+    }
+
+    /// The store fuses piecewise-linear activations and the residual; a smooth activation runs after
+    /// it, then the residual (which the store left out).
+    private static func finishSmoothActivation(_ output: inout Tensor, _ activation: Activation, residual: Tensor?) {
+        guard activation.negativeSlope(channel: 0) == nil else { return }
+        ElementwiseKernels.activate(&output, activation)
+        if let residual { output = ReferenceOps.add(output, residual) }
     }
 
     /// A 1x1 convolution reads each pixel alone, so it needs no zero border: the micro-kernel runs
@@ -101,10 +106,7 @@ enum DirectConvolution {
                 }
             }
         }}}}}
-        if slopes == nil {
-            ElementwiseKernels.activate(&output, activation)
-            if let residual { output = ReferenceOps.add(output, residual) }
-        }
+        finishSmoothActivation(&output, activation, residual: residual)
         return output
     }
 

@@ -98,7 +98,7 @@ private struct WinogradJob: @unchecked Sendable {
     /// Bytes between two positions' products of a block: 4 channels x 64 tiles of Float (1 KiB), plus
     /// one cache line so that the 16 positions do not fall on the same 4 KiB offsets (loads would
     /// wait on unrelated stores).
-    static let productBytes = 1024 + 64
+    static let productBytes = ConvMicrokernel.outputBlock * WinogradConvolution.chunkTiles * MemoryLayout<Float>.size + 64
     static let productVectors = productBytes / 64
 
     func compute(chunks: Range<Int>) {
@@ -107,7 +107,6 @@ private struct WinogradJob: @unchecked Sendable {
         let positionStride = inChannels * chunkTiles
         // The chunk's transformed input, [position][inChannel][tile], and one block's 16 products.
         let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * positionStride)
-        precondition(WinogradJob.productBytes >= block * chunkTiles * MemoryLayout<Float>.size)
         let products = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 16 * WinogradJob.productVectors)
         // An input row at the image's border, zero-filled where it lies outside; one channel's
         // transformed outputs on their way to the rows.
@@ -208,7 +207,7 @@ private struct WinogradJob: @unchecked Sendable {
                     let y = top + r, x = left + c
                     return y >= 0 && y < height && x >= 0 && x < width ? plane[y * width + x] : 0
                 }
-                var h = [Float](repeating: 0, count: 16)
+                var h = SIMD16<Float>()  // the patch transformed along x, row by row (on the stack)
                 for r in 0..<4 {
                     h[r * 4] = d(r, 0) - d(r, 2); h[r * 4 + 1] = d(r, 1) + d(r, 2)
                     h[r * 4 + 2] = d(r, 2) - d(r, 1); h[r * 4 + 3] = d(r, 1) - d(r, 3)
