@@ -37,9 +37,11 @@ final class ElementwiseKernelTests: XCTestCase {
         let layer = Conv2d.random(inChannels: 13, outChannels: 13, kernel: 3, using: &rng)
         let residual = Tensor.random(channels: 13, height: 7, width: 13, using: &rng)
         for activation in [Activation.sigmoid, .silu, .tanh] {
-            let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: 2)
             let slow = layer.reference(input, activation: activation, residual: residual)
-            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(activation)")
+            forEachCPULevel { cpu in
+                let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: 2, cpu: cpu)
+                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): \(activation)")
+            }
         }
     }
 
@@ -48,9 +50,11 @@ final class ElementwiseKernelTests: XCTestCase {
         for (c, h, w) in [(16, 37, 45), (3, 7, 13), (16, 3, 3), (13, 16, 15)] {
             let input = Tensor.random(channels: c, height: h, width: w, using: &rng)
             let layer = Conv2d.random(inChannels: c, outChannels: c, kernel: 3, stride: 2, padding: 0, using: &rng)
-            let fast = DirectConvolution.runStrided(layer, input, activation: .identity, residual: nil, threads: 2)
-            XCTAssertLessThanOrEqual(relativeError(fast, layer.reference(input, activation: .identity, residual: nil)), 1e-4,
-                                     "\(c)x\(h)x\(w)")
+            let slow = layer.reference(input, activation: .identity, residual: nil)
+            forEachCPULevel { cpu in
+                let fast = DirectConvolution.runStrided(layer, input, activation: .identity, residual: nil, threads: 2, cpu: cpu)
+                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): \(c)x\(h)x\(w)")
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
 @testable import VSRInference
 import XCTest
 
-/// Every optimized kernel against the naive reference on random data, odd sizes and channel counts
-/// (the checkasm approach).
+/// Every optimized kernel of every instruction set this CPU runs against the naive reference on random
+/// data, odd sizes and channel counts, at 1 and 2 threads (the checkasm approach). A level the CPU
+/// lacks is skipped with a message naming it (`forEachCPULevel`).
 final class OptimizedKernelTests: XCTestCase {
     private let sizes = [(1, 1), (7, 13), (37, 45)]
     private let channels = [1, 3, 13, 46, 52]
@@ -22,12 +24,15 @@ final class OptimizedKernelTests: XCTestCase {
                     let activation = activations[cases % activations.count]
                     let residual = cases % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
-                    for threads in [1, 2] {
-                        let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
-                        let slow = layer.reference(input, activation: activation, residual: residual)
-                        let error = relativeError(fast, slow)
-                        XCTAssertLessThanOrEqual(error, 1e-4, "\(kernel)x\(kernel) \(inChannels)->\(outChannels) at " +
-                                                 "\(height)x\(width), \(activation), residual \(residual != nil), \(threads) threads")
+                    let slow = layer.reference(input, activation: activation, residual: residual)
+                    forEachCPULevel { cpu in
+                        for threads in [1, 2] {
+                            let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual,
+                                                             threads: threads, cpu: cpu)
+                            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): \(kernel)x\(kernel) " +
+                                                     "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), " +
+                                                     "residual \(residual != nil), \(threads) threads")
+                        }
                     }
                     cases += 1
                 }
@@ -43,7 +48,7 @@ final class OptimizedKernelTests: XCTestCase {
         var rng = SeededGenerator(seed: 11)
         let activations: [Activation] = [.identity, .leakyReLU(0.05), .relu, .prelu([0.25])]
         var cases = 0
-        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161)] {
+        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161), (3, 203)] {
             for inChannels in channels {
                 for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
                     let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
@@ -54,10 +59,14 @@ final class OptimizedKernelTests: XCTestCase {
                     let residual = cases % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
                     let slow = layer.reference(input, activation: activation, residual: residual)
-                    for threads in [1, 2] {
-                        let fast = WinogradConvolution.run(winograd, input, activation: activation, residual: residual, threads: threads)
-                        XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "Winograd \(inChannels)->\(outChannels) at " +
-                                                 "\(height)x\(width), \(activation), residual \(residual != nil), \(threads) threads")
+                    forEachCPULevel { cpu in
+                        for threads in [1, 2] {
+                            let fast = WinogradConvolution.run(winograd, input, activation: activation, residual: residual,
+                                                               threads: threads, cpu: cpu)
+                            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): Winograd " +
+                                                     "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), " +
+                                                     "residual \(residual != nil), \(threads) threads")
+                        }
                     }
                     cases += 1
                 }
@@ -72,6 +81,9 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertNil(Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels - 1, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
         XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 52, kernel: 1, using: &rng).winogradWeights)
         XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng).winogradWeights)
+        let wide = Conv2d.random(inChannels: 48, outChannels: 48, kernel: 3, using: &rng)
+        XCTAssertTrue(ConvolutionChoice.usesWinograd(wide, activation: .leakyReLU(0.05)))
+        XCTAssertFalse(ConvolutionChoice.usesWinograd(wide, activation: .silu))
         // A smooth activation goes to the direct kernel, which applies it after the store.
         let layer = Conv2d.random(inChannels: 48, outChannels: 48, kernel: 3, using: &rng)
         let input = Tensor.random(channels: 48, height: 9, width: 21, using: &rng)
@@ -87,23 +99,82 @@ final class OptimizedKernelTests: XCTestCase {
         let input = Tensor.random(channels: 13, height: 7, width: 13, using: &rng)
         let layer = Conv2d.random(inChannels: 13, outChannels: 13, kernel: 3, using: &rng)
         for slopes in [(0..<13).map { Float($0) / 20 }, [0.25]] {
-            let fast = DirectConvolution.run(layer, input, activation: .prelu(slopes), residual: nil, threads: 2)
             let slow = layer.reference(input, activation: .prelu(slopes), residual: nil)
-            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4)
+            forEachCPULevel { cpu in
+                let fast = DirectConvolution.run(layer, input, activation: .prelu(slopes), residual: nil, threads: 2, cpu: cpu)
+                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level)")
+            }
         }
     }
 
     func testKernelSetDispatchCoversStridedAndOtherConvolutions() {
         var rng = SeededGenerator(seed: 9)
         let input = Tensor.random(channels: 16, height: 37, width: 45, using: &rng)
-        let context = InferenceContext(kernels: .optimized, threads: 2)
         // Stride 2 (RLFN's ESA) takes the optimized path; a 3x3 with padding 0 and stride 1 falls back.
-        for layer in [Conv2d.random(inChannels: 16, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng),
-                      Conv2d.random(inChannels: 16, outChannels: 8, kernel: 3, stride: 1, padding: 0, using: &rng)] {
-            let out = layer(input, context: context)
-            let expected = layer.reference(input, activation: .identity, residual: nil)
-            XCTAssertEqual(out.shape, expected.shape)
-            XCTAssertLessThanOrEqual(relativeError(out, expected), 1e-4, "stride \(layer.stride) padding \(layer.padding)")
+        let strided = Conv2d.random(inChannels: 16, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng)
+        let unpadded = Conv2d.random(inChannels: 16, outChannels: 8, kernel: 3, stride: 1, padding: 0, using: &rng)
+        XCTAssertEqual(ConvolutionChoice.directForm(strided), .stride2Unpadded3x3)
+        XCTAssertNil(ConvolutionChoice.directForm(unpadded))
+        forEachCPULevel { cpu in
+            let context = InferenceContext(kernels: .optimized(cpu: cpu), threads: 2)
+            for layer in [strided, unpadded] {
+                let out = layer(input, context: context)
+                let expected = layer.reference(input, activation: .identity, residual: nil)
+                XCTAssertEqual(out.shape, expected.shape)
+                XCTAssertLessThanOrEqual(relativeError(out, expected), 1e-4,
+                                         "\(cpu.level): stride \(layer.stride) padding \(layer.padding)")
+            }
         }
+    }
+
+    /// The Winograd chunk is a whole number of 16-tile transform groups and of micro-kernel blocks.
+    func testWinogradChunkFitsEveryMicrokernel() {
+        for pixels in [8, 12, 16, 24, 32, 64] {
+            let chunk = WinogradConvolution.chunkTiles(kernelPixels: pixels)
+            XCTAssertEqual(chunk % 16, 0, "\(pixels)")
+            XCTAssertEqual(chunk % pixels, 0, "\(pixels)")
+            XCTAssertGreaterThanOrEqual(chunk, 48, "\(pixels)")
+        }
+    }
+
+    /// `VSR_CPU` names a level; the process runs the CPU's best unless told lower.
+    func testSelectedLevelIsOneTheCPURuns() {
+        XCTAssertLessThanOrEqual(CPULevel.selected, CPULevel.best)
+        XCTAssertEqual(CPUKernels.selected.level, CPULevel.selected)
+        XCTAssertNotNil(CPUKernels.forLevel(.baseline))
+        for level in CPULevel.allCases where level > CPULevel.best { XCTAssertNil(CPUKernels.forLevel(level)) }
+    }
+
+    /// Each level's FMA probe runs and reports a plausible rate (it is a benchmark: no speed is asserted).
+    func testFMAProbeOfEveryLevelRuns() {
+        forEachCPULevel { cpu in
+            let gflops = FMAPeak.measure(threads: 1, seconds: 0.01, kernels: cpu)
+            XCTAssertGreaterThan(gflops, 0.1, "\(cpu.level)")
+        }
+    }
+}
+
+/// Runs `body` with the kernels of every instruction-set level, and says which levels this CPU lacks
+/// (their kernels cannot run here, so they are skipped, visibly).
+func forEachCPULevel(_ body: (CPUKernels) -> Void) {
+    for level in CPULevel.allCases {
+        guard let cpu = CPUKernels.forLevel(level) else {
+            SkippedLevels.report(level)
+            continue
+        }
+        body(cpu)
+    }
+}
+
+/// Prints each skipped level once per test process.
+enum SkippedLevels {
+    nonisolated(unsafe) private static var reported: Set<CPULevel> = []
+    private static let lock = NSLock()
+
+    static func report(_ level: CPULevel) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard reported.insert(level).inserted else { return }
+        print("SKIPPED: \(level) kernels: this CPU (best level \(CPULevel.best)) cannot run them")
     }
 }

@@ -23,11 +23,12 @@ final class ParityTests: XCTestCase {
             weights.metadata = ["arch": "plainsr", "scale": file.metadata["scale"]!, "colors": "1", "input_range": "1",
                                 "channels": file.metadata["channels"]!, "hidden": file.metadata["hidden"]!, "act": "prelu"]
             let model = try ModelRegistry.build(weights, source: name, namePrefix: "weights.")
-            for kernels in [KernelSet.optimized, .reference] {
+            for kernels in [KernelSet.reference] + CPUKernels.available.map({ KernelSet.optimized(cpu: $0) }) {
                 let output = try model.forward(input, context: InferenceContext(kernels: kernels, threads: 2))
                 let error = output.maxAbsDifference(to: expected)
-                print("parity \(name) (\(kernels.name)): max abs error \(error) on the 0-1 scale")
-                XCTAssertLessThanOrEqual(error, 1e-4, "\(name) with \(kernels.name) kernels")
+                let label = kernels.name + (kernels.cpu.map { " \($0.level)" } ?? "")
+                print("parity \(name) (\(label)): max abs error \(error) on the 0-1 scale")
+                XCTAssertLessThanOrEqual(error, 1e-4, "\(name) with \(label) kernels")
             }
         }
     }
@@ -42,10 +43,14 @@ final class ParityTests: XCTestCase {
             // Through safetensors and back, as `vsr import` stores it.
             let stored = try SafeTensors.read(SafeTensors.encode(weights), source: name)
             let model = try ModelRegistry.build(stored, source: name)
-            let output = try model.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))
-            let error = output.maxAbsDifference(to: expected)
-            print("parity \(name): max abs error \(error) on the 0-255 scale")
-            XCTAssertLessThanOrEqual(error, 0.01, name)
+            forEachCPULevel { cpu in
+                do {
+                    let output = try model.forward(input, context: InferenceContext(kernels: .optimized(cpu: cpu), threads: 2))
+                    let error = output.maxAbsDifference(to: expected)
+                    print("parity \(name) (\(cpu.level)): max abs error \(error) on the 0-255 scale")
+                    XCTAssertLessThanOrEqual(error, 0.01, "\(name) with \(cpu.level) kernels")
+                } catch { XCTFail("\(name) with \(cpu.level) kernels: \(error)") }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CVSRKernels
 import Dispatch
 
 /// Direct convolution for stride-1 "same" convolutions (3x3 padding 1, 1x1 padding 0), with bias,
@@ -7,20 +8,20 @@ import Dispatch
 /// micro-kernel blocks plus slack, planes offset off 4 KiB multiples to avoid cache aliasing), so the
 /// inner loop needs no bounds checks: borders read zeros, as PyTorch's zero padding does. A 1x1 layer
 /// reads its input in place (`runPointwise`). Weights are packed per block of 4 output channels.
+/// The micro-kernel is `cpu`'s (one register shape per instruction set, `Sources/CVSRKernels`).
 /// Threads split the rows (3x3) or the pixel chunks (1x1).
 enum DirectConvolution {
     static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                    threads: Int) -> Tensor {
+                    threads: Int, cpu: CPUKernels) -> Tensor {
         if layer.kernel == 1 && layer.padding == 0 {
-            return runPointwise(layer, input, activation: activation, residual: residual, threads: threads)
+            return runPointwise(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
         }
-        let kernelRows = ConvMicrokernel.rows, kernelPixels = ConvMicrokernel.pixels
-        let block = ConvMicrokernel.outputBlock
+        let kernelPixels = cpu.convPixels, block = CPUKernels.outputBlock
         let height = input.height, width = input.width
-        let rowBlocks = (height + kernelRows - 1) / kernelRows
+        let rowBlocks = height
         let chunks = (width + kernelPixels - 1) / kernelPixels
         let rowStride = chunks * kernelPixels + 16
-        var planeStride = (rowBlocks * kernelRows + 2) * rowStride
+        var planeStride = (height + 2) * rowStride
         if (planeStride * 4) % 4096 == 0 { planeStride += 16 }
 
         let workers = max(1, min(threads, rowBlocks))
@@ -37,20 +38,20 @@ enum DirectConvolution {
         taps.withUnsafeBufferPointer { tapBuffer in
         layer.bias.withUnsafeBufferPointer { biasBuffer in
         output.data.withUnsafeMutableBufferPointer { outBuffer in
-            let residualCopy = residual?.data
-            residualCopy.withUnsafeOptionalBuffer { residualBuffer in
+        slopes.withUnsafeOptionalBuffer { slopeBuffer in
+            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                 let job = ConvJob(
-                    padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    cpu: cpu, padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopes, inChannels: layer.inChannels, outChannels: outChannels,
-                    height: height, width: width, rowStride: rowStride, planeStride: planeStride,
+                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
+                    outChannels: outChannels, height: height, width: width, rowStride: rowStride, planeStride: planeStride,
                     coBlocks: coBlocks)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     let first = rowBlocks * worker / workers, last = rowBlocks * (worker + 1) / workers
-                    job.compute(rowBlocks: first..<last, chunks: 0..<chunks)
+                    job.compute(rows: first..<last, chunks: 0..<chunks)
                 }
             }
-        }}}}}
+        }}}}}}
         finishSmoothActivation(&output, activation, residual: residual)
         return output
     }
@@ -68,8 +69,8 @@ enum DirectConvolution {
     /// chunks (no copy); the last partial chunk, which would read past the last plane, is summed
     /// pixel by pixel.
     private static func runPointwise(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                                     threads: Int) -> Tensor {
-        let pixels = input.planeSize, chunkPixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
+                                     threads: Int, cpu: CPUKernels) -> Tensor {
+        let pixels = input.planeSize, chunkPixels = cpu.convPixels, block = CPUKernels.outputBlock
         let fullChunks = pixels / chunkPixels
         let outChannels = layer.outChannels, inChannels = layer.inChannels
         var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
@@ -80,17 +81,18 @@ enum DirectConvolution {
         [0].withUnsafeBufferPointer { tapBuffer in
         layer.bias.withUnsafeBufferPointer { biasBuffer in
         output.data.withUnsafeMutableBufferPointer { outBuffer in
+        slopes.withUnsafeOptionalBuffer { slopeBuffer in
             (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                 let job = ConvJob(
-                    padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    cpu: cpu, padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopes,
+                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer,
                     inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels, planeStride: pixels,
                     coBlocks: (outChannels + block - 1) / block)
                 if fullChunks > 0 {
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
                         let chunks = (fullChunks * worker / workers)..<(fullChunks * (worker + 1) / workers)
-                        job.compute(rowBlocks: 0..<1, chunks: chunks)
+                        job.compute(rows: 0..<1, chunks: chunks)
                     }
                 }
                 for pixel in (fullChunks * chunkPixels)..<pixels {
@@ -105,7 +107,7 @@ enum DirectConvolution {
                     }
                 }
             }
-        }}}}}
+        }}}}}}
         finishSmoothActivation(&output, activation, residual: residual)
         return output
     }
@@ -114,10 +116,10 @@ enum DirectConvolution {
     /// "same" convolution at (2y + 1, 2x + 1), so the fast kernel computes that and every second
     /// pixel is kept. Four times the arithmetic of a direct strided kernel, on a small layer.
     static func runStrided(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                           threads: Int) -> Tensor {
+                           threads: Int, cpu: CPUKernels) -> Tensor {
         let same = Conv2d(inChannels: layer.inChannels, outChannels: layer.outChannels, kernel: 3, stride: 1, padding: 1,
                           weight: layer.weight, bias: layer.bias)
-        let full = run(same, input, activation: .identity, residual: nil, threads: threads)
+        let full = run(same, input, activation: .identity, residual: nil, threads: threads, cpu: cpu)
         let size = layer.outputSize(height: input.height, width: input.width)
         var out = Tensor(channels: layer.outChannels, height: size.height, width: size.width)
         for c in 0..<layer.outChannels {
@@ -160,7 +162,7 @@ enum DirectConvolution {
 
     /// [coBlock][inChannel][tap][4 output channels], zero for channels past the last.
     static func packWeights(_ weight: [Float], inChannels: Int, outChannels: Int, kernel: Int) -> [Float] {
-        let block = ConvMicrokernel.outputBlock
+        let block = CPUKernels.outputBlock
         let taps = kernel * kernel
         let coBlocks = (outChannels + block - 1) / block
         var packed = [Float](repeating: 0, count: coBlocks * inChannels * taps * block)
@@ -190,6 +192,7 @@ enum DirectConvolution {
 /// One convolution's pointers and sizes, shared read-only by the worker threads; each worker
 /// writes only its own rows of `output`.
 private struct ConvJob: @unchecked Sendable {
+    let cpu: CPUKernels
     let padded: UnsafePointer<Float>
     let weights: UnsafePointer<Float>
     let taps: UnsafePointer<Int>
@@ -197,56 +200,33 @@ private struct ConvJob: @unchecked Sendable {
     let bias: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
-    let slopes: [Float]?
+    let slopes: UnsafePointer<Float>?
     let inChannels, outChannels, height, width, rowStride, planeStride, coBlocks: Int
 
-    func compute(rowBlocks: Range<Int>, chunks: Range<Int>) {
-        let rows = ConvMicrokernel.rows, pixels = ConvMicrokernel.pixels, block = ConvMicrokernel.outputBlock
-        let vectors = pixels / 16
-        let result = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: block * rows * vectors)
-        defer { result.deallocate() }
+    /// Every block of `rows` x `chunks` x output-channel blocks, through the micro-kernel, which also
+    /// fuses the bias, the activation and the residual into its store.
+    func compute(rows: Range<Int>, chunks: Range<Int>) {
+        let pixels = cpu.convPixels, block = CPUKernels.outputBlock
         let weightsPerBlock = inChannels * tapCount * block
-        for rowBlock in rowBlocks {
-            let y0 = rowBlock * rows
+        let plane = height * width
+        var args = vsr_conv_args(
+            input: nil, plane_stride: planeStride, taps: taps, tap_count: Int32(tapCount), in_channels: Int32(inChannels),
+            weights: nil, bias: nil, slopes: nil, residual: nil, output: nil, output_stride: plane, channels: 0, pixels: 0,
+            prefetch: Int32(2 * pixels))
+        for y in rows {
             for chunk in chunks {
                 let x0 = chunk * pixels
-                let origin = padded + y0 * rowStride + x0
+                args.input = padded + y * rowStride + x0
+                args.pixels = Int32(min(pixels, width - x0))
                 for coBlock in 0..<coBlocks {
-                    ConvMicrokernel.accumulate(input: origin, planeStride: planeStride, rowStride: rowStride,
-                                               taps: taps, tapCount: tapCount, inChannels: inChannels,
-                                               weights: weights + coBlock * weightsPerBlock, result: result)
-                    store(result, coBlock: coBlock, y0: y0, x0: x0)
-                }
-            }
-        }
-    }
-
-    /// Adds bias, applies the activation and the residual, and writes the valid part of the block.
-    @inline(__always)
-    private func store(_ result: UnsafeMutablePointer<SIMD16<Float>>, coBlock: Int, y0: Int, x0: Int) {
-        let rows = ConvMicrokernel.rows, vectors = ConvMicrokernel.pixels / 16, block = ConvMicrokernel.outputBlock
-        for j in 0..<block {
-            let co = coBlock * block + j
-            guard co < outChannels else { return }
-            let bias = SIMD16<Float>(repeating: self.bias[co])
-            let slope = slopes.map { SIMD16<Float>(repeating: $0[co]) }
-            for r in 0..<rows {
-                let y = y0 + r
-                guard y < height else { break }
-                let rowStart = (co * height + y) * width
-                for s in 0..<vectors {
-                    let x = x0 + 16 * s
-                    let valid = min(16, width - x)
-                    guard valid > 0 else { break }
-                    var v = result[(j * rows + r) * vectors + s] + bias
-                    if let slope { v = v.replacing(with: v * slope, where: v .< 0) }
-                    let to = output + rowStart + x
-                    if valid == 16 {
-                        if let residual { v += UnsafeRawPointer(residual + rowStart + x).loadUnaligned(as: SIMD16<Float>.self) }
-                        UnsafeMutableRawPointer(to).storeBytes(of: v, as: SIMD16<Float>.self)
-                    } else {
-                        for lane in 0..<valid { to[lane] = v[lane] + (residual?[rowStart + x + lane] ?? 0) }
-                    }
+                    let co = coBlock * block, start = (co * height + y) * width + x0
+                    args.weights = weights + coBlock * weightsPerBlock
+                    args.bias = bias + co
+                    args.slopes = slopes.map { $0 + co }
+                    args.residual = residual.map { $0 + start }
+                    args.output = output + start
+                    args.channels = Int32(min(block, outChannels - co))
+                    cpu.convBlock(&args)
                 }
             }
         }

@@ -3,7 +3,8 @@ import Foundation
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
 /// stride-1 convolutions, ESA's strided 3x3 and gate) with SIMD kernels and falls back to the
-/// reference for the rest; `.direct` is `.optimized` without the Winograd path.
+/// reference for the rest; `.direct` is `.optimized` without the Winograd path. The convolutions'
+/// micro-kernel is the instruction set's (`CPUKernels`): the CPU's best, or `VSR_CPU`'s.
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
 
@@ -11,41 +12,56 @@ public struct KernelSet: Sendable {
     public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
     public let name: String
+    /// The instruction set of the convolution micro-kernels; nil for the reference set.
+    public let cpu: CPUKernels?
     public let conv: Convolution
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
 
     public static let reference = KernelSet(
-        name: "reference",
+        name: "reference", cpu: nil,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) })
 
-    /// The fast kernels: Winograd F(2x2, 3x3) for wide 3x3 layers with a piecewise-linear activation,
-    /// the direct SIMD convolution for the other 3x3 and 1x1 layers.
-    public static let optimized = KernelSet(
-        name: "optimized",
-        conv: { layer, input, activation, residual, threads in
-            if layer.winogradWeights != nil && activation.negativeSlope(channel: 0) != nil {
-                return WinogradConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
-            }
-            return directConvolution(layer, input, activation, residual, threads)
-        },
-        sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+    /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
+    public static let optimized = optimized(cpu: .selected)
+
+    /// The fast kernels without Winograd, on this CPU's instruction set.
+    public static let direct = direct(cpu: .selected)
+
+    /// The fast kernels: Winograd F(2x2, 3x3) where `ConvolutionChoice` says so, the direct SIMD
+    /// convolution for the other 3x3 and 1x1 layers, on `cpu`'s micro-kernel.
+    public static func optimized(cpu: CPUKernels) -> KernelSet {
+        KernelSet(
+            name: "optimized", cpu: cpu,
+            conv: { layer, input, activation, residual, threads in
+                if ConvolutionChoice.usesWinograd(layer, activation: activation) {
+                    return WinogradConvolution.run(layer, input, activation: activation, residual: residual, threads: threads,
+                                                   cpu: cpu)
+                }
+                return directConvolution(layer, input, activation, residual, threads, cpu)
+            },
+            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+    }
 
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
     /// baseline, and the kernel whose share of the FMA peak it reports).
-    public static let direct = KernelSet(name: "direct", conv: directConvolution,
-                                         sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+    public static func direct(cpu: CPUKernels) -> KernelSet {
+        KernelSet(name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
+                  sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+    }
 
-    private static let directConvolution: Convolution = { layer, input, activation, residual, threads in
-        let same = layer.kernel == 3 && layer.padding == 1 || layer.kernel == 1 && layer.padding == 0
-        if layer.stride == 1 && same {
-            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads)
+    private static func directConvolution(_ layer: Conv2d, _ input: Tensor, _ activation: Activation, _ residual: Tensor?,
+                                          _ threads: Int, _ cpu: CPUKernels) -> Tensor {
+        switch ConvolutionChoice.directForm(layer) {
+        case .sameStride1:
+            return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
+        case .stride2Unpadded3x3:
+            return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads,
+                                                cpu: cpu)
+        case nil:
+            return layer.reference(input, activation: activation, residual: residual)
         }
-        if layer.stride == 2 && layer.kernel == 3 && layer.padding == 0 {
-            return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads)
-        }
-        return layer.reference(input, activation: activation, residual: residual)
     }
 }
 

@@ -1,3 +1,4 @@
+import CVSRKernels
 import Dispatch
 
 /// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray,
@@ -8,27 +9,32 @@ import Dispatch
 /// transformed (`Bᵀ d B`, additions only), multiplied elementwise by the transformed filter
 /// (`G g Gᵀ`, once per layer), summed over input channels, and transformed back (`Aᵀ m A`). The sum
 /// over input channels is 16 small matrix products, one per position of the 4x4 transform, run by
-/// the direct convolution's micro-kernel as 1x1 convolutions over 64 tiles at a time. That is 16
+/// the direct convolution's micro-kernel as 1x1 convolutions over a chunk of tiles. That is 16
 /// multiply-adds per tile and channel pair where the direct form needs 36: 2.25 times fewer, for
 /// transforms whose cost grows with the channel count, not its square, which is why only layers
 /// with at least `minimumInputChannels` inputs take this path. F(2x2, 3x3)'s transforms hold only
 /// 0, 1 and 1/2, so its rounding error stays at the level of the direct sum (the tests hold it to
 /// the same 1e-4 relative bound).
 ///
-/// Work is cut into chunks of 64 tiles; a chunk's transformed input (16 x inChannels x 64 floats,
-/// 213 KB at 52 channels) stays in the core's L2 cache while every output channel block uses it.
-/// Threads split the chunks.
+/// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (16 x
+/// inChannels x 64 floats, 213 KB at 52 channels) stays in the core's L2 cache while every output
+/// channel block uses it. Threads split the chunks.
 enum WinogradConvolution {
     /// Below this many input channels the transforms cost more than the products they save.
     static let minimumInputChannels = 32
 
-    /// Tiles per chunk: the micro-kernel's pixel count.
-    static let chunkTiles = ConvMicrokernel.pixels
+    /// Tiles per chunk: a multiple of the transforms' 16-tile groups and of the micro-kernel's pixel
+    /// count (64 with AVX-512's 64-pixel kernel, 48 with AVX2's 24 and SSE2's 12), at least 48.
+    static func chunkTiles(kernelPixels: Int) -> Int {
+        var common = 16
+        while common % kernelPixels != 0 { common += 16 }
+        return common * ((48 + common - 1) / common)
+    }
 
     /// `G g Gᵀ` for every filter, packed [position][coBlock][inChannel][4 output channels] (zero past
     /// the last channel), so that each position is a 1x1 convolution in the micro-kernel's layout.
     static func transformWeights(_ weight: [Float], inChannels: Int, outChannels: Int) -> [Float] {
-        let block = ConvMicrokernel.outputBlock
+        let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
         let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
         var packed = [Float](repeating: 0, count: 16 * coBlocks * inChannels * block)
@@ -50,7 +56,7 @@ enum WinogradConvolution {
     }
 
     static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                    threads: Int) -> Tensor {
+                    threads: Int, cpu: CPUKernels) -> Tensor {
         guard let transformed = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
         }
@@ -59,6 +65,7 @@ enum WinogradConvolution {
         }
         let height = input.height, width = input.width
         let tileRows = (height + 1) / 2, tileColumns = (width + 1) / 2
+        let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
         let chunks = (tileRows * tileColumns + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
         let outChannels = layer.outChannels
@@ -70,7 +77,7 @@ enum WinogradConvolution {
         output.data.withUnsafeMutableBufferPointer { outBuffer in
             (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                 let job = WinogradJob(
-                    input: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
+                    cpu: cpu, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
                     tileColumns: tileColumns, tiles: tileRows * tileColumns)
@@ -84,9 +91,11 @@ enum WinogradConvolution {
 }
 
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
-/// numbered row by row and cut into chunks of 64 (a chunk may span tile rows, so no tile is computed
-/// for nothing but in the last chunk); each worker writes only its own tiles' pixels.
+/// numbered row by row and cut into chunks of `chunkTiles` (a chunk may span tile rows, so no tile is
+/// computed for nothing but in the last chunk); each worker writes only its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
+    let cpu: CPUKernels
+    let chunkTiles: Int
     let input: UnsafePointer<Float>
     let weights: UnsafePointer<Float>
     let bias: UnsafePointer<Float>
@@ -95,108 +104,83 @@ private struct WinogradJob: @unchecked Sendable {
     let residual: UnsafePointer<Float>?
     let inChannels, outChannels, height, width, tileColumns, tiles: Int
 
-    /// Bytes between two positions' products of a block: 4 channels x 64 tiles of Float (1 KiB), plus
-    /// one cache line so that the 16 positions do not fall on the same 4 KiB offsets (loads would
-    /// wait on unrelated stores).
-    static let productBytes = ConvMicrokernel.outputBlock * WinogradConvolution.chunkTiles * MemoryLayout<Float>.size + 64
-    static let productVectors = productBytes / 64
+    /// Bytes between two positions' products of a block: 4 channels x `chunkTiles` tiles of Float (1 KiB
+    /// at 64 tiles), plus one cache line so that the 16 positions do not fall on the same 4 KiB offsets
+    /// (loads would wait on unrelated stores).
+    var productBytes: Int { CPUKernels.outputBlock * chunkTiles * MemoryLayout<Float>.size + 64 }
 
     func compute(chunks: Range<Int>) {
-        let chunkTiles = WinogradConvolution.chunkTiles, block = ConvMicrokernel.outputBlock
+        let block = CPUKernels.outputBlock, kernelPixels = cpu.convPixels
         let coBlocks = (outChannels + block - 1) / block
-        let positionStride = inChannels * chunkTiles
-        // The chunk's transformed input, [position][inChannel][tile], and one block's 16 products.
+        let positionStride = inChannels * chunkTiles, productFloats = productBytes / 4
+        // The chunk's transformed input, [position][inChannel][tile], and one block's 16 products
+        // [position][channel][tile].
         let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * positionStride)
-        let products = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 16 * WinogradJob.productVectors)
-        // An input row at the image's border, zero-filled where it lies outside; one channel's
-        // transformed outputs on their way to the rows.
-        let border = UnsafeMutablePointer<Float>.allocate(capacity: 34)
-        border.initialize(repeating: 0, count: 34)
-        let rows = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 4)
+        let productMemory = UnsafeMutableRawPointer.allocate(byteCount: 16 * productBytes, alignment: 64)
+        let products = productMemory.bindMemory(to: Float.self, capacity: 16 * productFloats)
+        // One channel's two output rows for 16 tiles that do not lie in one tile row.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+        let tapOffset = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        tapOffset.initialize(to: 0)
         defer {
             transformedInput.deallocate()
-            products.deallocate()
-            border.deallocate()
-            rows.deallocate()
+            productMemory.deallocate()
+            scratch.deallocate()
+            tapOffset.deallocate()
         }
-        var tapOffset = 0
+        // Raw sums: no bias, activation or residual (the output transform applies them); no prefetch
+        // (a chunk's transformed input is small and was just written).
+        var args = vsr_conv_args(
+            input: nil, plane_stride: chunkTiles, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
+            weights: nil, bias: nil, slopes: nil, residual: nil, output: nil, output_stride: chunkTiles,
+            channels: Int32(block), pixels: Int32(kernelPixels), prefetch: 0)
         for chunk in chunks {
             let firstTile = chunk * chunkTiles
             for group in 0..<(chunkTiles / 16) {
-                transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group, border: border)
+                transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
             }
             for coBlock in 0..<coBlocks {
                 for position in 0..<16 {
-                    ConvMicrokernel.accumulate(
-                        input: transformedInput + position * positionStride, planeStride: chunkTiles, rowStride: 0,
-                        taps: &tapOffset, tapCount: 1, inChannels: inChannels,
-                        weights: weights + (position * coBlocks + coBlock) * inChannels * block,
-                        result: products + position * WinogradJob.productVectors)
+                    args.weights = weights + (position * coBlocks + coBlock) * inChannels * block
+                    for first in stride(from: 0, to: chunkTiles, by: kernelPixels) {
+                        args.input = UnsafePointer(transformedInput + position * positionStride + first)
+                        args.output = products + position * productFloats + first
+                        cpu.convBlock(&args)
+                    }
                 }
                 for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
-                    transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group, rows: rows)
+                    transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group, scratch: scratch)
                 }
             }
         }
     }
 
     /// `Bᵀ d B` for the 4x4 input patches of 16 tiles from `firstTile` on, in every input channel,
-    /// written at `out[position][channel][0..<16]` (rows of 64 tiles). Tile t of a tile row reads
-    /// input columns 2t - 1 ..< 2t + 3 of rows 2 * tileRow - 1 ..< 2 * tileRow + 3; outside the image
-    /// they are zero (PyTorch's padding), which a row at the border gets from a zero-filled copy.
+    /// written at `out[position][channel][0..<16]` (rows of `chunkTiles` tiles). Tile t of a tile row
+    /// reads input columns 2t - 1 ..< 2t + 3 of rows 2 * tileRow - 1 ..< 2 * tileRow + 3; outside the
+    /// image they are zero (PyTorch's padding). The instruction set's C transform does a group within
+    /// one tile row.
     @inline(__always)
-    private func transformInput(firstTile: Int, into out: UnsafeMutablePointer<Float>, border: UnsafeMutablePointer<Float>) {
+    private func transformInput(firstTile: Int, into out: UnsafeMutablePointer<Float>) {
         let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
         guard firstColumn + 16 <= tileColumns else {
             return transformInputAcrossRows(firstTile: firstTile, into: out)
         }
-        let positionStride = inChannels * WinogradConvolution.chunkTiles, planeSize = height * width
-        let left = 2 * firstColumn - 1, top = 2 * tileRow - 1
-        // The 16 patches span input columns left ..< left + 34 (two 32-float loads, 2 floats apart).
-        let inside = left >= 0 && left + 34 <= width
-        for channel in 0..<inChannels {
-            let plane = input + channel * planeSize
-            // Row r of the 16 patches, transformed along x: (d0 - d2, d1 + d2, d2 - d1, d1 - d3), where
-            // dj is column 2t - 1 + j of tile t: even and odd columns of two 32-float loads.
-            @inline(__always) func row(_ r: Int) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-                let y = top + r
-                let pointer: UnsafeRawPointer
-                if inside && y >= 0 && y < height {
-                    pointer = UnsafeRawPointer(plane + y * width + left)
-                } else {
-                    let inRows = y >= 0 && y < height
-                    for k in 0..<34 {
-                        let x = left + k
-                        border[k] = inRows && x >= 0 && x < width ? plane[y * width + x] : 0
-                    }
-                    pointer = UnsafeRawPointer(border)
-                }
-                let left = pointer.loadUnaligned(as: SIMD32<Float>.self)
-                let right = pointer.loadUnaligned(fromByteOffset: 8, as: SIMD32<Float>.self)
-                let d0 = left.evenHalf, d1 = left.oddHalf, d2 = right.evenHalf, d3 = right.oddHalf
-                return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
-            }
-            let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-            let base = out + channel * WinogradConvolution.chunkTiles
-            @inline(__always) func store(_ position: Int, _ value: SIMD16<Float>) {
-                UnsafeMutableRawPointer(base + position * positionStride).storeBytes(of: value, as: SIMD16<Float>.self)
-            }
-            // Then along y: (r0 - r2, r1 + r2, r2 - r1, r1 - r3), column by column.
-            store(0, r0.0 - r2.0); store(1, r0.1 - r2.1); store(2, r0.2 - r2.2); store(3, r0.3 - r2.3)
-            store(4, r1.0 + r2.0); store(5, r1.1 + r2.1); store(6, r1.2 + r2.2); store(7, r1.3 + r2.3)
-            store(8, r2.0 - r1.0); store(9, r2.1 - r1.1); store(10, r2.2 - r1.2); store(11, r2.3 - r1.3)
-            store(12, r1.0 - r3.0); store(13, r1.1 - r3.1); store(14, r1.2 - r3.2); store(15, r1.3 - r3.3)
-        }
+        var args = vsr_winograd_input_args(
+            input: input, plane_size: height * width, width: Int32(width), height: Int32(height),
+            top: Int32(2 * tileRow - 1), left: Int32(2 * firstColumn - 1), in_channels: Int32(inChannels),
+            out: out, channel_stride: chunkTiles, position_stride: inChannels * chunkTiles)
+        cpu.winogradInput(&args)
     }
 
     /// The same for a group that wraps to the next tile row or runs past the last tile (zeros there),
     /// one tile at a time.
     private func transformInputAcrossRows(firstTile: Int, into out: UnsafeMutablePointer<Float>) {
-        let positionStride = inChannels * WinogradConvolution.chunkTiles, planeSize = height * width
+        let positionStride = inChannels * chunkTiles, planeSize = height * width
         for lane in 0..<16 {
             let tile = firstTile + lane
             for channel in 0..<inChannels {
-                let base = out + channel * WinogradConvolution.chunkTiles + lane
+                let base = out + channel * chunkTiles + lane
                 guard tile < tiles else {
                     for position in 0..<16 { base[position * positionStride] = 0 }
                     continue
@@ -224,86 +208,52 @@ private struct WinogradJob: @unchecked Sendable {
 
     /// `Aᵀ m A` for one block of 4 output channels over 16 tiles from `firstTile` on.
     @inline(__always)
-    private func transformOutput(_ products: UnsafeMutablePointer<SIMD16<Float>>, coBlock: Int, group: Int, firstTile: Int,
-                                 rows: UnsafeMutablePointer<SIMD16<Float>>) {
-        let block = ConvMicrokernel.outputBlock, vectors = WinogradConvolution.chunkTiles / 16
+    private func transformOutput(_ products: UnsafeMutablePointer<Float>, coBlock: Int, group: Int, firstTile: Int,
+                                 scratch: UnsafeMutablePointer<Float>) {
+        let block = CPUKernels.outputBlock
         for j in 0..<min(block, outChannels - coBlock * block) {
-            transformOutput(sums: UnsafeRawPointer(products + j * vectors + group), channel: coBlock * block + j,
-                            firstTile: firstTile, rows: rows)
+            transformOutput(sums: products + j * chunkTiles + 16 * group, channel: coBlock * block + j,
+                            firstTile: firstTile, scratch: scratch)
         }
     }
 
-    /// `Aᵀ m A` for one output channel over 16 tiles, then bias and activation; `storeRows` adds the
-    /// residual and interleaves the 2x2 outputs back into rows. Position p's 16 sums are at
-    /// `sums + p * productBytes`.
-    @inline(never)
-    private func transformOutput(sums: UnsafeRawPointer, channel: Int, firstTile: Int,
-                                 rows: UnsafeMutablePointer<SIMD16<Float>>) {
-        let positionBytes = WinogradJob.productBytes
-        let bias = SIMD16<Float>(repeating: self.bias[channel]), slope = SIMD16<Float>(repeating: slopes[channel])
-        @inline(__always) func m(_ position: Int) -> SIMD16<Float> {
-            sums.load(fromByteOffset: position * positionBytes, as: SIMD16<Float>.self)
-        }
-        // Along y: a = m0 + m1 + m2 and b = m1 - m2 - m3 (rows of the 4x4), then the same along x.
-        let a0 = m(0) + m(4) + m(8), a1 = m(1) + m(5) + m(9), a2 = m(2) + m(6) + m(10), a3 = m(3) + m(7) + m(11)
-        let b0 = m(4) - m(8) - m(12), b1 = m(5) - m(9) - m(13), b2 = m(6) - m(10) - m(14), b3 = m(7) - m(11) - m(15)
-        @inline(__always) func activated(_ v: SIMD16<Float>) -> SIMD16<Float> {
-            let biased = v + bias
-            return biased.replacing(with: biased * slope, where: biased .< 0)
-        }
-        // Top row's even and odd columns, then the bottom row's.
-        rows[0] = activated(a0 + a1 + a2)
-        rows[1] = activated(a1 - a2 - a3)
-        rows[2] = activated(b0 + b1 + b2)
-        rows[3] = activated(b1 - b2 - b3)
+    /// `Aᵀ m A` for one output channel over 16 tiles, then bias, activation and residual, by the
+    /// instruction set's C transform: straight into the output rows when the 16 tiles lie in one
+    /// tile row and inside the image, else into `scratch` (2 rows of 32) and from there tile by tile.
+    /// Position p's 16 sums are at `sums + p * productBytes / 4`.
+    private func transformOutput(sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
+                                 scratch: UnsafeMutablePointer<Float>) {
         let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
+        var args = vsr_winograd_output_args(
+            sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+            out0: scratch, out1: scratch + 32, residual0: nil, residual1: nil)
         if firstColumn + 16 <= tileColumns && 2 * (firstColumn + 16) <= width && 2 * tileRow + 2 <= height {
-            storeRow(rows, channel: channel, row: 2 * tileRow, column: 2 * firstColumn)
-            storeRow(rows + 2, channel: channel, row: 2 * tileRow + 1, column: 2 * firstColumn)
+            let top = (channel * height + 2 * tileRow) * width + 2 * firstColumn
+            args.out0 = output + top
+            args.out1 = output + top + width
+            args.residual0 = residual.map { $0 + top }
+            args.residual1 = residual.map { $0 + top + width }
+            cpu.winogradOutput(&args)
         } else {
-            storeAcrossRows(rows, channel: channel, firstTile: firstTile)
+            cpu.winogradOutput(&args)
+            storeAcrossRows(scratch, channel: channel, firstTile: firstTile)
         }
-    }
-
-    /// 32 output pixels of one row from the even (`pair[0]`) and odd (`pair[1]`) columns, the residual
-    /// added (in 16-lane halves: arithmetic on SIMD32 compiled to a scalar loop here). Not inlined,
-    /// and handed its input through memory: where LLVM could see the arithmetic behind the
-    /// interleave, it moved the interleave back onto the loads of the sums and made them gathers.
-    @inline(never)
-    private func storeRow(_ pair: UnsafePointer<SIMD16<Float>>, channel: Int, row: Int, column: Int) {
-        let start = (channel * height + row) * width + column
-        let value = interleave(pair[0], pair[1])
-        var low = value.lowHalf, high = value.highHalf
-        if let residual {
-            low += UnsafeRawPointer(residual + start).loadUnaligned(as: SIMD16<Float>.self)
-            high += UnsafeRawPointer(residual + start + 16).loadUnaligned(as: SIMD16<Float>.self)
-        }
-        UnsafeMutableRawPointer(output + start).storeBytes(of: low, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(output + start + 16).storeBytes(of: high, as: SIMD16<Float>.self)
     }
 
     /// The 2x2 outputs of 16 tiles one tile at a time, for a group that wraps to the next tile row or
-    /// reaches the right or bottom edge (pixels past it are dropped). `rows` as for `storeRow`.
+    /// reaches the right or bottom edge (pixels past it are dropped); the residual added here.
+    /// `values` holds the top and bottom rows of the 16 tiles, 32 pixels each.
     @inline(never)
-    private func storeAcrossRows(_ rows: UnsafePointer<SIMD16<Float>>, channel: Int, firstTile: Int) {
-        let values = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
+    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
         for lane in 0..<16 where firstTile + lane < tiles {
             let tile = firstTile + lane
             let y = 2 * (tile / tileColumns), x = 2 * (tile % tileColumns)
             for dy in 0..<2 where y + dy < height {
                 for dx in 0..<2 where x + dx < width {
                     let index = (channel * height + y + dy) * width + x + dx
-                    output[index] = values[(2 * dy + dx) * 16 + lane] + (residual?[index] ?? 0)
+                    output[index] = values[dy * 32 + 2 * lane + dx] + (residual?[index] ?? 0)
                 }
             }
         }
     }
-}
-
-/// (a0, b0, a1, b1, ...): deinterleaving (`evenHalf`, `oddHalf`) is a rotation of the 5 index bits of
-/// 32 lanes, so four of them are its inverse; LLVM folds them into two permutes.
-@inline(__always)
-func interleave(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD32<Float> {
-    @inline(__always) func deinterleave(_ v: SIMD32<Float>) -> SIMD32<Float> { SIMD32(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
-    return deinterleave(deinterleave(deinterleave(deinterleave(SIMD32(lowHalf: a, highHalf: b)))))
 }

@@ -1,0 +1,132 @@
+// The per-ISA kernels of vsr's inference engine, and the CPU detection that picks them.
+//
+// Swift has no per-function target attributes, so the few loops that must use a wider register
+// file than the binary's baseline (x86-64: SSE2) live here, each compiled for its ISA with
+// __attribute__((target(...))), as dav1d, x264 and FFmpeg do. The rest of vsr is compiled for the
+// baseline, so one binary runs on every x86-64 CPU and takes the widest kernels the CPU has.
+#ifndef VSR_KERNELS_H
+#define VSR_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels, in order: a level implies every level below it.
+typedef enum vsr_cpu_level {
+    VSR_CPU_BASELINE = 0,  ///< x86-64 (SSE2), or the portable C on other architectures
+    VSR_CPU_AVX2 = 1,      ///< AVX2 + FMA (x86-64-v3), with the OS saving YMM state
+    VSR_CPU_AVX512 = 2,    ///< AVX-512 F/BW/DQ/VL (x86-64-v4), with the OS saving ZMM state
+} vsr_cpu_level;
+
+/// What cpuid and xgetbv report, once per process.
+typedef struct vsr_cpu_features {
+    int avx2_fma;      ///< AVX2 and FMA usable (OS saves YMM)
+    int avx512;        ///< AVX-512 F, BW, DQ and VL usable (OS saves ZMM and opmask)
+    int avx512_vnni;   ///< recorded for later int8 work; no kernel uses it yet
+    int avx512_bf16;   ///< recorded for later bf16 work; no kernel uses it yet
+    int avx_vnni;      ///< recorded for later int8 work; no kernel uses it yet
+} vsr_cpu_features;
+
+/// The CPU's features (cpuid + xgetbv; all zero off x86-64).
+vsr_cpu_features vsr_cpu_detect(void);
+
+/// The highest level this CPU runs.
+vsr_cpu_level vsr_cpu_best_level(void);
+
+/// One block of a convolution: `VSR_CONV_BLOCK` output channels x the kernel's pixel count, summed
+/// over every input channel and tap, then the epilogue: bias, a piecewise-linear activation (negative
+/// inputs times the channel's slope) and a residual, each optional.
+typedef struct vsr_conv_args {
+    const float *input;          ///< the block's first pixel; taps are offsets from it
+    ptrdiff_t plane_stride;      ///< floats between two input channels
+    const ptrdiff_t *taps;       ///< offset of each tap from a pixel, in floats
+    int tap_count;
+    int in_channels;
+    const float *weights;        ///< [in_channels][tap_count][VSR_CONV_BLOCK]
+    const float *bias;           ///< the block's channels' biases, or NULL
+    const float *slopes;         ///< the block's channels' negative slopes, or NULL (no activation)
+    const float *residual;       ///< added last, laid out as `output`, or NULL
+    float *output;               ///< the block's first output pixel
+    ptrdiff_t output_stride;     ///< floats between two output channels
+    int channels;                ///< output channels to write, 1...VSR_CONV_BLOCK
+    int pixels;                  ///< pixels to write, 1...the kernel's pixel count
+    int prefetch;                ///< how far ahead (floats) to prefetch the taps' rows; 0: not at all
+} vsr_conv_args;
+
+/// Output channels per block, the same for every ISA (so the packed weights are shared).
+#define VSR_CONV_BLOCK 4
+
+typedef void (*vsr_conv_block_fn)(const vsr_conv_args *args);
+
+/// Winograd F(2x2, 3x3)'s input transform `Bᵀ d B` for 16 tiles of one tile row, in every input
+/// channel: tile t's 4x4 patch is input rows top..top+3, columns left + 2t..left + 2t + 3 (zero
+/// outside the image). Position p of channel c, tile t goes to `out[p * position_stride + c *
+/// channel_stride + t]`.
+typedef struct vsr_winograd_input_args {
+    const float *input;          ///< channel 0's plane
+    ptrdiff_t plane_size;        ///< floats per channel plane (height x width)
+    int width, height;
+    int top, left;               ///< the first tile's patch origin (-1 at the image's top or left edge)
+    int in_channels;
+    float *out;
+    ptrdiff_t channel_stride, position_stride;
+} vsr_winograd_input_args;
+
+/// Winograd's output transform `Aᵀ m A` for one output channel over 16 tiles, then bias, the
+/// piecewise-linear activation and the residual: 2 output rows of 32 pixels.
+typedef struct vsr_winograd_output_args {
+    const float *sums;           ///< position p's 16 sums at `sums + p * position_stride`
+    ptrdiff_t position_stride;
+    float bias, slope;
+    float *out0, *out1;          ///< the tiles' top and bottom output rows
+    const float *residual0, *residual1;  ///< the residual's rows, or NULL
+} vsr_winograd_output_args;
+
+typedef void (*vsr_winograd_input_fn)(const vsr_winograd_input_args *args);
+typedef void (*vsr_winograd_output_fn)(const vsr_winograd_output_args *args);
+
+/// Runs `iterations` rounds of independent FMA chains (as many as the ISA's register file holds
+/// while covering the FMA latency on two pipes) and returns a value that depends on all of them.
+typedef float (*vsr_fma_probe_fn)(long iterations);
+
+/// One ISA's kernels.
+typedef struct vsr_kernel_table {
+    const char *name;            ///< "baseline", "avx2", "avx512"
+    vsr_cpu_level level;
+    int conv_pixels;             ///< pixels per convolution block (a multiple of the vector width)
+    vsr_conv_block_fn conv_block;
+    vsr_fma_probe_fn fma_probe;
+    int fma_probe_flops;         ///< FLOP per probe iteration (2 per FMA lane; mul + add counts 2)
+    vsr_winograd_input_fn winograd_input;
+    vsr_winograd_output_fn winograd_output;
+    const char *conv_shape;      ///< the micro-kernel's register shape, for the benchmark's report
+} vsr_kernel_table;
+
+/// The table for `level`, or NULL when this build has none (an x86-64 level on another
+/// architecture). It does not check that the CPU runs it: see `vsr_cpu_best_level`.
+const vsr_kernel_table *vsr_kernel_table_for(vsr_cpu_level level);
+
+// The Winograd transforms of each level (winograd.c).
+void vsr_winograd_input_baseline(const vsr_winograd_input_args *args);
+void vsr_winograd_output_baseline(const vsr_winograd_output_args *args);
+#if defined(__x86_64__)
+void vsr_winograd_input_avx2(const vsr_winograd_input_args *args);
+void vsr_winograd_output_avx2(const vsr_winograd_output_args *args);
+void vsr_winograd_input_avx512(const vsr_winograd_input_args *args);
+void vsr_winograd_output_avx512(const vsr_winograd_output_args *args);
+#endif
+
+// The tables, generated by scripts/generate-conv-microkernel.py (conv_<name>.c).
+extern const vsr_kernel_table vsr_kernels_baseline;
+#if defined(__x86_64__)
+extern const vsr_kernel_table vsr_kernels_avx2;
+extern const vsr_kernel_table vsr_kernels_avx512;
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,75 @@
+// Winograd F(2x2, 3x3) input and output transforms for 16 tiles, written once with clang's vector
+// extensions and compiled once per instruction set by winograd.c (which defines WINOGRAD_NAME and
+// WINOGRAD_TARGET before including this file): a 16-float vector is four xmm registers on SSE2, two
+// ymm on AVX2 and one zmm on AVX-512. (Plain loops over the 16 tiles were unrolled to scalar code.)
+#define WINOGRAD_CAT2(a, b) a##_##b
+#define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
+
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
+    float border[34 + 30];
+    const ptrdiff_t ps = a->position_stride;
+    const int inside_x = a->left >= 0 && a->left + 34 <= a->width;
+    for (int c = 0; c < a->in_channels; c++) {
+        const float *plane = a->input + c * a->plane_size;
+        vsr_f32x16 h[4][4];
+        for (int r = 0; r < 4; r++) {
+            const int y = a->top + r;
+            const float *row;
+            if (inside_x && y >= 0 && y < a->height) {
+                row = plane + (ptrdiff_t)y * a->width + a->left;
+            } else {
+                // Outside the image the patches read zeros (PyTorch's zero padding).
+                for (int k = 0; k < 34; k++) {
+                    const int x = a->left + k;
+                    border[k] = y >= 0 && y < a->height && x >= 0 && x < a->width ? plane[(ptrdiff_t)y * a->width + x] : 0.0f;
+                }
+                row = border;
+            }
+            // Along x: (d0 - d2, d1 + d2, d2 - d1, d1 - d3) where dj is column 2t - 1 + j of tile t:
+            // the even and odd columns of two 32-float loads, 2 floats apart.
+            const vsr_f32x32 left = *(const vsr_f32x32u *)row, right = *(const vsr_f32x32u *)(row + 2);
+            const vsr_f32x16 d0 = VSR_EVEN(left), d1 = VSR_ODD(left), d2 = VSR_EVEN(right), d3 = VSR_ODD(right);
+            h[r][0] = d0 - d2;
+            h[r][1] = d1 + d2;
+            h[r][2] = d2 - d1;
+            h[r][3] = d1 - d3;
+        }
+        // Then along y: (r0 - r2, r1 + r2, r2 - r1, r1 - r3), into positions 4i + j.
+        float *out = a->out + c * a->channel_stride;
+        for (int j = 0; j < 4; j++) {
+            *(vsr_f32x16u *)(out + j * ps) = h[0][j] - h[2][j];
+            *(vsr_f32x16u *)(out + (4 + j) * ps) = h[1][j] + h[2][j];
+            *(vsr_f32x16u *)(out + (8 + j) * ps) = h[2][j] - h[1][j];
+            *(vsr_f32x16u *)(out + (12 + j) * ps) = h[1][j] - h[3][j];
+        }
+    }
+}
+
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd_output, WINOGRAD_NAME)(const vsr_winograd_output_args *a) {
+    const float *s = a->sums;
+    const ptrdiff_t ps = a->position_stride;
+#define M(p) (*(const vsr_f32x16u *)(s + (p) * ps))
+    // Along y: a = m0 + m1 + m2 and b = m1 - m2 - m3 (rows of the 4x4), then the same along x.
+    const vsr_f32x16 a0 = M(0) + M(4) + M(8), a1 = M(1) + M(5) + M(9), a2 = M(2) + M(6) + M(10), a3 = M(3) + M(7) + M(11);
+    const vsr_f32x16 b0 = M(4) - M(8) - M(12), b1 = M(5) - M(9) - M(13), b2 = M(6) - M(10) - M(14), b3 = M(7) - M(11) - M(15);
+#undef M
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
+    vsr_f32x16 v[4] = {a0 + a1 + a2 + bias, a1 - a2 - a3 + bias, b0 + b1 + b2 + bias, b1 - b2 - b3 + bias};
+    for (int i = 0; i < 4; i++) {
+        // Negative values times the slope, as a bit select (C has no vector ternary).
+        const vsr_i32x16 negative = v[i] < zero;
+        v[i] = (vsr_f32x16)((negative & (vsr_i32x16)(v[i] * slope)) | (~negative & (vsr_i32x16)v[i]));
+    }
+    vsr_f32x32 top = VSR_INTERLEAVE(v[0], v[1]), bottom = VSR_INTERLEAVE(v[2], v[3]);
+    if (a->residual0) {
+        top += *(const vsr_f32x32u *)a->residual0;
+        bottom += *(const vsr_f32x32u *)a->residual1;
+    }
+    *(vsr_f32x32u *)a->out0 = top;
+    *(vsr_f32x32u *)a->out1 = bottom;
+}
+
+#undef WINOGRAD_CAT
+#undef WINOGRAD_CAT2
