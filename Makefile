@@ -1,10 +1,9 @@
 # vsr: build, test and demo on Debian. `make demo` from a fresh clone sets up, builds and upscales a sample.
 SHELL := /bin/bash
 PREFIX ?= /usr/local
-# Release builds are tuned for this CPU (AVX-512/AVX2 where present). Use `make build NATIVE=` for a
-# portable baseline x86-64 binary.
-NATIVE ?= -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DVSR_TARGET_CPU_NATIVE
-RELEASE_FLAGS := -c release $(NATIVE)
+# One portable x86-64 release binary: the kernels' instruction set (SSE2, AVX2+FMA or AVX-512) is
+# chosen at run time from cpuid (Sources/CVSRKernels), so the build machine's CPU does not matter.
+RELEASE_FLAGS := -c release
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23
 APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config

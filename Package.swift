@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds of the numeric modules are tuned for the host CPU in the Makefile
-/// (`-Xswiftc -target-cpu -Xswiftc native`); the package itself stays portable.
+/// One portable build: Swift code targets baseline x86-64, and the few kernels that need AVX2 or
+/// AVX-512 live in CVSRKernels, each with its own target attribute, chosen at run time from cpuid.
 let package = Package(
     name: "vsr",
     products: [

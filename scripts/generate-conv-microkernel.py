@@ -37,14 +37,18 @@ ISAS = [
          zero="_mm256_setzero_ps()", load="_mm256_loadu_ps({p})", store="_mm256_storeu_ps({p}, {v})",
          bcast="_mm256_broadcast_ss({p})", add="_mm256_add_ps({a}, {b})",
          fma="_mm256_fmadd_ps({a}, {b}, {c})",
-         negative="{v} = _mm256_blendv_ps({v}, _mm256_mul_ps({v}, {s}), _mm256_cmp_ps({v}, zero, _CMP_LT_OQ));"),
+         negative="{v} = _mm256_blendv_ps({v}, _mm256_mul_ps({v}, {s}), _mm256_cmp_ps({v}, zero, _CMP_LT_OQ));",
+         mask_type="__m256i", mask="_mm256_cmpgt_epi32(_mm256_set1_epi32({n}), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))",
+         mask_load="_mm256_maskload_ps({p}, {m})", mask_store="_mm256_maskstore_ps({p}, {m}, {v})"),
     dict(name="avx512", level="VSR_CPU_AVX512", target="avx512f,avx512bw,avx512dq,avx512vl,avx2,fma", guard="__x86_64__",
          header="<immintrin.h>", vec="__m512", lanes=16, vectors=4, probe_chains=24,
          shape="4 channels x 4 vectors of 16 (AVX-512F)",
          zero="_mm512_setzero_ps()", load="_mm512_loadu_ps({p})", store="_mm512_storeu_ps({p}, {v})",
          bcast="_mm512_set1_ps(*({p}))", add="_mm512_add_ps({a}, {b})",
          fma="_mm512_fmadd_ps({a}, {b}, {c})",
-         negative="{v} = _mm512_mask_mul_ps({v}, _mm512_cmp_ps_mask({v}, zero, _CMP_LT_OQ), {v}, {s});"),
+         negative="{v} = _mm512_mask_mul_ps({v}, _mm512_cmp_ps_mask({v}, zero, _CMP_LT_OQ), {v}, {s});",
+         mask_type="__mmask16", mask="(__mmask16)(({n}) >= 16 ? 0xffff : ({n}) <= 0 ? 0 : (1u << ({n})) - 1)",
+         mask_load="_mm512_maskz_loadu_ps({m}, {p})", mask_store="_mm512_mask_storeu_ps({p}, {m}, {v})"),
 ]
 
 # The portable kernel for architectures other than x86-64 (plain C the compiler vectorizes).
@@ -65,10 +69,10 @@ def x86_file(isa):
     w(f"#include {isa['header']}")
     w("")
     w(f"static inline __attribute__((always_inline)) {attr}")
-    w(f"void conv_block_{isa['name']}(const vsr_conv_args *args, const int tap_count) {{")
+    w(f"void conv_block_{isa['name']}(const vsr_conv_args *args, const int tap_count, const float *plane, const float *wp,")
+    w("                          const int co, const int x0, const int valid, const int channels) {")
     for j in range(BLOCK):
         w(f"    {isa['vec']} " + ", ".join(f"a{j}{k} = {isa['zero']}" for k in range(V)) + ";")
-    w("    const float *wp = args->weights, *plane = args->input;")
     w("    const ptrdiff_t *taps = args->taps;")
     w("    for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {")
     w("        // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher")
@@ -95,18 +99,24 @@ def x86_file(isa):
             w("            " + " ".join(f"a{j}{k} = {fn('fma', a=f'v{k}', b='w', c=f'a{j}{k}')};" for k in range(V)))
     w("        }")
     w("    }")
+    w("    // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as")
+    w("    // they are, a block's last pixels " + ("under a mask." if isa.get("mask") else "through a stack copy."))
     w(f"    const {isa['vec']} zero = {isa['zero']};")
-    w(f"    const int full = args->pixels == {P};")
-    w(f"    float partial[{P}] __attribute__((aligned(64)));")
+    w(f"    const int full = valid == {P};")
+    if isa.get("mask"):
+        for k in range(V):
+            w(f"    const {isa['mask_type']} m{k} = {isa['mask'].format(n=f'valid - {k * L}')};")
+    else:
+        w(f"    float partial[{P}] __attribute__((aligned(64)));")
     for j in range(BLOCK):
-        guard = "" if j == 0 else f"if (args->channels > {j}) "
+        guard = "" if j == 0 else f"if (channels > {j}) "
         w(f"    {guard}{{")
-        w(f"        float *out = args->output + {j} * args->output_stride;")
-        w(f"        const float *residual = args->residual ? args->residual + {j} * args->output_stride : NULL;")
-        w(f"        const {isa['vec']} bias = args->bias ? {fn('bcast', p=f'args->bias + {j}')} : zero;")
+        w(f"        float *out = args->output + (co + {j}) * args->output_stride + x0;")
+        w(f"        const float *residual = args->residual ? args->residual + (co + {j}) * args->residual_stride + x0 : NULL;")
+        w(f"        const {isa['vec']} bias = args->bias ? {fn('bcast', p=f'args->bias + co + {j}')} : zero;")
         w(f"        {isa['vec']} " + ", ".join(f"r{k} = {fn('add', a=f'a{j}{k}', b='bias')}" for k in range(V)) + ";")
         w("        if (args->slopes) {")
-        w(f"            const {isa['vec']} slope = {fn('bcast', p=f'args->slopes + {j}')};")
+        w(f"            const {isa['vec']} slope = {fn('bcast', p=f'args->slopes + co + {j}')};")
         for k in range(V):
             w(f"            {fn('negative', v=f'r{k}', s='slope')}")
         w("        }")
@@ -118,19 +128,40 @@ def x86_file(isa):
         for k in range(V):
             w(f"            {fn('store', p=f'out + {k * L}', v=f'r{k}')};")
         w("        } else {")
-        for k in range(V):
-            w(f"            {fn('store', p=f'partial + {k * L}', v=f'r{k}')};")
-        w("            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);")
+        if isa.get("mask"):
+            w("            if (residual) {")
+            for k in range(V):
+                w(f"                r{k} = {fn('add', a=f'r{k}', b=isa['mask_load'].format(p=f'residual + {k * L}', m=f'm{k}'))};")
+            w("            }")
+            for k in range(V):
+                w(f"            {isa['mask_store'].format(p=f'out + {k * L}', m=f'm{k}', v=f'r{k}')};")
+        else:
+            for k in range(V):
+                w(f"            {fn('store', p=f'partial + {k * L}', v=f'r{k}')};")
+            w("            for (int x = 0; x < valid; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);")
         w("        }")
         w("    }")
     w("}")
     w("")
+    w(f"static inline __attribute__((always_inline)) {attr}")
+    w(f"void conv_row_{isa['name']}(const vsr_conv_args *args, const int tap_count) {{")
+    w(f"    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * {BLOCK};")
+    w(f"    for (int x0 = 0; x0 < args->pixels; x0 += {P}) {{")
+    w(f"        const int valid = args->pixels - x0 < {P} ? args->pixels - x0 : {P};")
+    w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
+    w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")
+    w(f"            conv_block_{isa['name']}(args, tap_count, args->input + x0, args->weights + co / {BLOCK} * block_weights,")
+    w("                                  co, x0, valid, channels);")
+    w("        }")
+    w("    }")
+    w("}")
+    w("")
     w(f"{attr}")
-    w(f"void vsr_conv_block_{isa['name']}(const vsr_conv_args *args) {{")
+    w(f"void vsr_conv_row_{isa['name']}(const vsr_conv_args *args) {{")
     w("    // The common tap counts as constants, so that the tap loop unrolls.")
-    w(f"    if (args->tap_count == 9) conv_block_{isa['name']}(args, 9);")
-    w(f"    else if (args->tap_count == 1) conv_block_{isa['name']}(args, 1);")
-    w(f"    else conv_block_{isa['name']}(args, args->tap_count);")
+    w(f"    if (args->tap_count == 9) conv_row_{isa['name']}(args, 9);")
+    w(f"    else if (args->tap_count == 1) conv_row_{isa['name']}(args, 1);")
+    w(f"    else conv_row_{isa['name']}(args, args->tap_count);")
     w("}")
     w("")
     C = isa["probe_chains"]
@@ -154,7 +185,7 @@ def x86_file(isa):
     w("}")
     w("")
     w(f"const vsr_kernel_table vsr_kernels_{isa['name']} = {{")
-    w(f'    "{isa["name"]}", {isa["level"]}, {P}, vsr_conv_block_{isa["name"]}, vsr_fma_probe_{isa["name"]}, {C * L * 2},')
+    w(f'    "{isa["name"]}", {isa["level"]}, {P}, vsr_conv_row_{isa["name"]}, vsr_fma_probe_{isa["name"]}, {C * L * 2},')
     w(f'    vsr_winograd_input_{isa["name"]}, vsr_winograd_output_{isa["name"]},')
     w(f'    "{isa["shape"]}"')
     w("};")
@@ -192,9 +223,9 @@ def portable_body():
     P = PORTABLE_PIXELS
     return f"""
 // Portable C for other architectures: {BLOCK} channels x {P} pixels, vectorized by the compiler.
-void vsr_conv_block_baseline(const vsr_conv_args *args) {{
+static void conv_block_baseline(const vsr_conv_args *args, const float *plane, const float *wp, int co, int x0, int valid,
+                                int channels) {{
     float acc[{BLOCK}][{P}] = {{{{0}}}};
-    const float *wp = args->weights, *plane = args->input;
     for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {{
         for (int t = 0; t < args->tap_count; t++, wp += {BLOCK}) {{
             const float *p = plane + args->taps[t];
@@ -202,13 +233,24 @@ void vsr_conv_block_baseline(const vsr_conv_args *args) {{
                 for (int x = 0; x < {P}; x++) acc[j][x] += p[x] * wp[j];
         }}
     }}
-    for (int j = 0; j < args->channels; j++) {{
-        float *out = args->output + j * args->output_stride;
-        const float *residual = args->residual ? args->residual + j * args->output_stride : NULL;
-        for (int x = 0; x < args->pixels; x++) {{
-            float v = acc[j][x] + (args->bias ? args->bias[j] : 0.0f);
-            if (args->slopes && v < 0) v *= args->slopes[j];
+    for (int j = 0; j < channels; j++) {{
+        float *out = args->output + (co + j) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + j) * args->residual_stride + x0 : NULL;
+        for (int x = 0; x < valid; x++) {{
+            float v = acc[j][x] + (args->bias ? args->bias[co + j] : 0.0f);
+            if (args->slopes && v < 0) v *= args->slopes[co + j];
             out[x] = v + (residual ? residual[x] : 0.0f);
+        }}
+    }}
+}}
+
+void vsr_conv_row_baseline(const vsr_conv_args *args) {{
+    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * args->tap_count * {BLOCK};
+    for (int x0 = 0; x0 < args->pixels; x0 += {P}) {{
+        const int valid = args->pixels - x0 < {P} ? args->pixels - x0 : {P};
+        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{
+            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};
+            conv_block_baseline(args, args->input + x0, args->weights + co / {BLOCK} * block_weights, co, x0, valid, channels);
         }}
     }}
 }}
@@ -224,7 +266,7 @@ float vsr_fma_probe_baseline(long iterations) {{
 }}
 
 const vsr_kernel_table vsr_kernels_baseline = {{
-    "baseline", VSR_CPU_BASELINE, {P}, vsr_conv_block_baseline, vsr_fma_probe_baseline, 16 * 2,
+    "baseline", VSR_CPU_BASELINE, {P}, vsr_conv_row_baseline, vsr_fma_probe_baseline, 16 * 2,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     "{BLOCK} channels x {P} pixels (portable C)"
 }};""".split("\n")

@@ -5,12 +5,12 @@
 #include <immintrin.h>
 
 static inline __attribute__((always_inline)) __attribute__((target("avx2,fma")))
-void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
+void conv_block_avx2(const vsr_conv_args *args, const int tap_count, const float *plane, const float *wp,
+                          const int co, const int x0, const int valid, const int channels) {
     __m256 a00 = _mm256_setzero_ps(), a01 = _mm256_setzero_ps(), a02 = _mm256_setzero_ps();
     __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps(), a12 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps(), a22 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps(), a32 = _mm256_setzero_ps();
-    const float *wp = args->weights, *plane = args->input;
     const ptrdiff_t *taps = args->taps;
     for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
@@ -65,16 +65,20 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
                 : "memory");
         }
     }
+    // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
+    // they are, a block's last pixels under a mask.
     const __m256 zero = _mm256_setzero_ps();
-    const int full = args->pixels == 24;
-    float partial[24] __attribute__((aligned(64)));
+    const int full = valid == 24;
+    const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(valid - 0), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(valid - 8), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i m2 = _mm256_cmpgt_epi32(_mm256_set1_epi32(valid - 16), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     {
-        float *out = args->output + 0 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 0 * args->output_stride : NULL;
-        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + 0) : zero;
+        float *out = args->output + (co + 0) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 0) * args->residual_stride + x0 : NULL;
+        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + co + 0) : zero;
         __m256 r0 = _mm256_add_ps(a00, bias), r1 = _mm256_add_ps(a01, bias), r2 = _mm256_add_ps(a02, bias);
         if (args->slopes) {
-            const __m256 slope = _mm256_broadcast_ss(args->slopes + 0);
+            const __m256 slope = _mm256_broadcast_ss(args->slopes + co + 0);
             r0 = _mm256_blendv_ps(r0, _mm256_mul_ps(r0, slope), _mm256_cmp_ps(r0, zero, _CMP_LT_OQ));
             r1 = _mm256_blendv_ps(r1, _mm256_mul_ps(r1, slope), _mm256_cmp_ps(r1, zero, _CMP_LT_OQ));
             r2 = _mm256_blendv_ps(r2, _mm256_mul_ps(r2, slope), _mm256_cmp_ps(r2, zero, _CMP_LT_OQ));
@@ -89,19 +93,23 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
             _mm256_storeu_ps(out + 8, r1);
             _mm256_storeu_ps(out + 16, r2);
         } else {
-            _mm256_storeu_ps(partial + 0, r0);
-            _mm256_storeu_ps(partial + 8, r1);
-            _mm256_storeu_ps(partial + 16, r2);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm256_add_ps(r0, _mm256_maskload_ps(residual + 0, m0));
+                r1 = _mm256_add_ps(r1, _mm256_maskload_ps(residual + 8, m1));
+                r2 = _mm256_add_ps(r2, _mm256_maskload_ps(residual + 16, m2));
+            }
+            _mm256_maskstore_ps(out + 0, m0, r0);
+            _mm256_maskstore_ps(out + 8, m1, r1);
+            _mm256_maskstore_ps(out + 16, m2, r2);
         }
     }
-    if (args->channels > 1) {
-        float *out = args->output + 1 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 1 * args->output_stride : NULL;
-        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + 1) : zero;
+    if (channels > 1) {
+        float *out = args->output + (co + 1) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 1) * args->residual_stride + x0 : NULL;
+        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + co + 1) : zero;
         __m256 r0 = _mm256_add_ps(a10, bias), r1 = _mm256_add_ps(a11, bias), r2 = _mm256_add_ps(a12, bias);
         if (args->slopes) {
-            const __m256 slope = _mm256_broadcast_ss(args->slopes + 1);
+            const __m256 slope = _mm256_broadcast_ss(args->slopes + co + 1);
             r0 = _mm256_blendv_ps(r0, _mm256_mul_ps(r0, slope), _mm256_cmp_ps(r0, zero, _CMP_LT_OQ));
             r1 = _mm256_blendv_ps(r1, _mm256_mul_ps(r1, slope), _mm256_cmp_ps(r1, zero, _CMP_LT_OQ));
             r2 = _mm256_blendv_ps(r2, _mm256_mul_ps(r2, slope), _mm256_cmp_ps(r2, zero, _CMP_LT_OQ));
@@ -116,19 +124,23 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
             _mm256_storeu_ps(out + 8, r1);
             _mm256_storeu_ps(out + 16, r2);
         } else {
-            _mm256_storeu_ps(partial + 0, r0);
-            _mm256_storeu_ps(partial + 8, r1);
-            _mm256_storeu_ps(partial + 16, r2);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm256_add_ps(r0, _mm256_maskload_ps(residual + 0, m0));
+                r1 = _mm256_add_ps(r1, _mm256_maskload_ps(residual + 8, m1));
+                r2 = _mm256_add_ps(r2, _mm256_maskload_ps(residual + 16, m2));
+            }
+            _mm256_maskstore_ps(out + 0, m0, r0);
+            _mm256_maskstore_ps(out + 8, m1, r1);
+            _mm256_maskstore_ps(out + 16, m2, r2);
         }
     }
-    if (args->channels > 2) {
-        float *out = args->output + 2 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 2 * args->output_stride : NULL;
-        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + 2) : zero;
+    if (channels > 2) {
+        float *out = args->output + (co + 2) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 2) * args->residual_stride + x0 : NULL;
+        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + co + 2) : zero;
         __m256 r0 = _mm256_add_ps(a20, bias), r1 = _mm256_add_ps(a21, bias), r2 = _mm256_add_ps(a22, bias);
         if (args->slopes) {
-            const __m256 slope = _mm256_broadcast_ss(args->slopes + 2);
+            const __m256 slope = _mm256_broadcast_ss(args->slopes + co + 2);
             r0 = _mm256_blendv_ps(r0, _mm256_mul_ps(r0, slope), _mm256_cmp_ps(r0, zero, _CMP_LT_OQ));
             r1 = _mm256_blendv_ps(r1, _mm256_mul_ps(r1, slope), _mm256_cmp_ps(r1, zero, _CMP_LT_OQ));
             r2 = _mm256_blendv_ps(r2, _mm256_mul_ps(r2, slope), _mm256_cmp_ps(r2, zero, _CMP_LT_OQ));
@@ -143,19 +155,23 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
             _mm256_storeu_ps(out + 8, r1);
             _mm256_storeu_ps(out + 16, r2);
         } else {
-            _mm256_storeu_ps(partial + 0, r0);
-            _mm256_storeu_ps(partial + 8, r1);
-            _mm256_storeu_ps(partial + 16, r2);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm256_add_ps(r0, _mm256_maskload_ps(residual + 0, m0));
+                r1 = _mm256_add_ps(r1, _mm256_maskload_ps(residual + 8, m1));
+                r2 = _mm256_add_ps(r2, _mm256_maskload_ps(residual + 16, m2));
+            }
+            _mm256_maskstore_ps(out + 0, m0, r0);
+            _mm256_maskstore_ps(out + 8, m1, r1);
+            _mm256_maskstore_ps(out + 16, m2, r2);
         }
     }
-    if (args->channels > 3) {
-        float *out = args->output + 3 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 3 * args->output_stride : NULL;
-        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + 3) : zero;
+    if (channels > 3) {
+        float *out = args->output + (co + 3) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 3) * args->residual_stride + x0 : NULL;
+        const __m256 bias = args->bias ? _mm256_broadcast_ss(args->bias + co + 3) : zero;
         __m256 r0 = _mm256_add_ps(a30, bias), r1 = _mm256_add_ps(a31, bias), r2 = _mm256_add_ps(a32, bias);
         if (args->slopes) {
-            const __m256 slope = _mm256_broadcast_ss(args->slopes + 3);
+            const __m256 slope = _mm256_broadcast_ss(args->slopes + co + 3);
             r0 = _mm256_blendv_ps(r0, _mm256_mul_ps(r0, slope), _mm256_cmp_ps(r0, zero, _CMP_LT_OQ));
             r1 = _mm256_blendv_ps(r1, _mm256_mul_ps(r1, slope), _mm256_cmp_ps(r1, zero, _CMP_LT_OQ));
             r2 = _mm256_blendv_ps(r2, _mm256_mul_ps(r2, slope), _mm256_cmp_ps(r2, zero, _CMP_LT_OQ));
@@ -170,20 +186,37 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count) {
             _mm256_storeu_ps(out + 8, r1);
             _mm256_storeu_ps(out + 16, r2);
         } else {
-            _mm256_storeu_ps(partial + 0, r0);
-            _mm256_storeu_ps(partial + 8, r1);
-            _mm256_storeu_ps(partial + 16, r2);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm256_add_ps(r0, _mm256_maskload_ps(residual + 0, m0));
+                r1 = _mm256_add_ps(r1, _mm256_maskload_ps(residual + 8, m1));
+                r2 = _mm256_add_ps(r2, _mm256_maskload_ps(residual + 16, m2));
+            }
+            _mm256_maskstore_ps(out + 0, m0, r0);
+            _mm256_maskstore_ps(out + 8, m1, r1);
+            _mm256_maskstore_ps(out + 16, m2, r2);
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) __attribute__((target("avx2,fma")))
+void conv_row_avx2(const vsr_conv_args *args, const int tap_count) {
+    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * 4;
+    for (int x0 = 0; x0 < args->pixels; x0 += 24) {
+        const int valid = args->pixels - x0 < 24 ? args->pixels - x0 : 24;
+        for (int co = 0; co < args->out_channels; co += 4) {
+            const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
+            conv_block_avx2(args, tap_count, args->input + x0, args->weights + co / 4 * block_weights,
+                                  co, x0, valid, channels);
         }
     }
 }
 
 __attribute__((target("avx2,fma")))
-void vsr_conv_block_avx2(const vsr_conv_args *args) {
+void vsr_conv_row_avx2(const vsr_conv_args *args) {
     // The common tap counts as constants, so that the tap loop unrolls.
-    if (args->tap_count == 9) conv_block_avx2(args, 9);
-    else if (args->tap_count == 1) conv_block_avx2(args, 1);
-    else conv_block_avx2(args, args->tap_count);
+    if (args->tap_count == 9) conv_row_avx2(args, 9);
+    else if (args->tap_count == 1) conv_row_avx2(args, 1);
+    else conv_row_avx2(args, args->tap_count);
 }
 
 __attribute__((target("avx2,fma")))
@@ -204,7 +237,7 @@ float vsr_fma_probe_avx2(long iterations) {
 }
 
 const vsr_kernel_table vsr_kernels_avx2 = {
-    "avx2", VSR_CPU_AVX2, 24, vsr_conv_block_avx2, vsr_fma_probe_avx2, 192,
+    "avx2", VSR_CPU_AVX2, 24, vsr_conv_row_avx2, vsr_fma_probe_avx2, 192,
     vsr_winograd_input_avx2, vsr_winograd_output_avx2,
     "4 channels x 3 vectors of 8 (AVX2 + FMA)"
 };

@@ -5,12 +5,12 @@
 #include <immintrin.h>
 
 static inline __attribute__((always_inline)) __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
-void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
+void conv_block_avx512(const vsr_conv_args *args, const int tap_count, const float *plane, const float *wp,
+                          const int co, const int x0, const int valid, const int channels) {
     __m512 a00 = _mm512_setzero_ps(), a01 = _mm512_setzero_ps(), a02 = _mm512_setzero_ps(), a03 = _mm512_setzero_ps();
     __m512 a10 = _mm512_setzero_ps(), a11 = _mm512_setzero_ps(), a12 = _mm512_setzero_ps(), a13 = _mm512_setzero_ps();
     __m512 a20 = _mm512_setzero_ps(), a21 = _mm512_setzero_ps(), a22 = _mm512_setzero_ps(), a23 = _mm512_setzero_ps();
     __m512 a30 = _mm512_setzero_ps(), a31 = _mm512_setzero_ps(), a32 = _mm512_setzero_ps(), a33 = _mm512_setzero_ps();
-    const float *wp = args->weights, *plane = args->input;
     const ptrdiff_t *taps = args->taps;
     for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
@@ -39,16 +39,21 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
             a30 = _mm512_fmadd_ps(v0, w, a30); a31 = _mm512_fmadd_ps(v1, w, a31); a32 = _mm512_fmadd_ps(v2, w, a32); a33 = _mm512_fmadd_ps(v3, w, a33);
         }
     }
+    // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
+    // they are, a block's last pixels under a mask.
     const __m512 zero = _mm512_setzero_ps();
-    const int full = args->pixels == 64;
-    float partial[64] __attribute__((aligned(64)));
+    const int full = valid == 64;
+    const __mmask16 m0 = (__mmask16)((valid - 0) >= 16 ? 0xffff : (valid - 0) <= 0 ? 0 : (1u << (valid - 0)) - 1);
+    const __mmask16 m1 = (__mmask16)((valid - 16) >= 16 ? 0xffff : (valid - 16) <= 0 ? 0 : (1u << (valid - 16)) - 1);
+    const __mmask16 m2 = (__mmask16)((valid - 32) >= 16 ? 0xffff : (valid - 32) <= 0 ? 0 : (1u << (valid - 32)) - 1);
+    const __mmask16 m3 = (__mmask16)((valid - 48) >= 16 ? 0xffff : (valid - 48) <= 0 ? 0 : (1u << (valid - 48)) - 1);
     {
-        float *out = args->output + 0 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 0 * args->output_stride : NULL;
-        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + 0)) : zero;
+        float *out = args->output + (co + 0) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 0) * args->residual_stride + x0 : NULL;
+        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + co + 0)) : zero;
         __m512 r0 = _mm512_add_ps(a00, bias), r1 = _mm512_add_ps(a01, bias), r2 = _mm512_add_ps(a02, bias), r3 = _mm512_add_ps(a03, bias);
         if (args->slopes) {
-            const __m512 slope = _mm512_set1_ps(*(args->slopes + 0));
+            const __m512 slope = _mm512_set1_ps(*(args->slopes + co + 0));
             r0 = _mm512_mask_mul_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LT_OQ), r0, slope);
             r1 = _mm512_mask_mul_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LT_OQ), r1, slope);
             r2 = _mm512_mask_mul_ps(r2, _mm512_cmp_ps_mask(r2, zero, _CMP_LT_OQ), r2, slope);
@@ -66,20 +71,25 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
             _mm512_storeu_ps(out + 32, r2);
             _mm512_storeu_ps(out + 48, r3);
         } else {
-            _mm512_storeu_ps(partial + 0, r0);
-            _mm512_storeu_ps(partial + 16, r1);
-            _mm512_storeu_ps(partial + 32, r2);
-            _mm512_storeu_ps(partial + 48, r3);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(m0, residual + 0));
+                r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(m1, residual + 16));
+                r2 = _mm512_add_ps(r2, _mm512_maskz_loadu_ps(m2, residual + 32));
+                r3 = _mm512_add_ps(r3, _mm512_maskz_loadu_ps(m3, residual + 48));
+            }
+            _mm512_mask_storeu_ps(out + 0, m0, r0);
+            _mm512_mask_storeu_ps(out + 16, m1, r1);
+            _mm512_mask_storeu_ps(out + 32, m2, r2);
+            _mm512_mask_storeu_ps(out + 48, m3, r3);
         }
     }
-    if (args->channels > 1) {
-        float *out = args->output + 1 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 1 * args->output_stride : NULL;
-        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + 1)) : zero;
+    if (channels > 1) {
+        float *out = args->output + (co + 1) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 1) * args->residual_stride + x0 : NULL;
+        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + co + 1)) : zero;
         __m512 r0 = _mm512_add_ps(a10, bias), r1 = _mm512_add_ps(a11, bias), r2 = _mm512_add_ps(a12, bias), r3 = _mm512_add_ps(a13, bias);
         if (args->slopes) {
-            const __m512 slope = _mm512_set1_ps(*(args->slopes + 1));
+            const __m512 slope = _mm512_set1_ps(*(args->slopes + co + 1));
             r0 = _mm512_mask_mul_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LT_OQ), r0, slope);
             r1 = _mm512_mask_mul_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LT_OQ), r1, slope);
             r2 = _mm512_mask_mul_ps(r2, _mm512_cmp_ps_mask(r2, zero, _CMP_LT_OQ), r2, slope);
@@ -97,20 +107,25 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
             _mm512_storeu_ps(out + 32, r2);
             _mm512_storeu_ps(out + 48, r3);
         } else {
-            _mm512_storeu_ps(partial + 0, r0);
-            _mm512_storeu_ps(partial + 16, r1);
-            _mm512_storeu_ps(partial + 32, r2);
-            _mm512_storeu_ps(partial + 48, r3);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(m0, residual + 0));
+                r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(m1, residual + 16));
+                r2 = _mm512_add_ps(r2, _mm512_maskz_loadu_ps(m2, residual + 32));
+                r3 = _mm512_add_ps(r3, _mm512_maskz_loadu_ps(m3, residual + 48));
+            }
+            _mm512_mask_storeu_ps(out + 0, m0, r0);
+            _mm512_mask_storeu_ps(out + 16, m1, r1);
+            _mm512_mask_storeu_ps(out + 32, m2, r2);
+            _mm512_mask_storeu_ps(out + 48, m3, r3);
         }
     }
-    if (args->channels > 2) {
-        float *out = args->output + 2 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 2 * args->output_stride : NULL;
-        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + 2)) : zero;
+    if (channels > 2) {
+        float *out = args->output + (co + 2) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 2) * args->residual_stride + x0 : NULL;
+        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + co + 2)) : zero;
         __m512 r0 = _mm512_add_ps(a20, bias), r1 = _mm512_add_ps(a21, bias), r2 = _mm512_add_ps(a22, bias), r3 = _mm512_add_ps(a23, bias);
         if (args->slopes) {
-            const __m512 slope = _mm512_set1_ps(*(args->slopes + 2));
+            const __m512 slope = _mm512_set1_ps(*(args->slopes + co + 2));
             r0 = _mm512_mask_mul_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LT_OQ), r0, slope);
             r1 = _mm512_mask_mul_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LT_OQ), r1, slope);
             r2 = _mm512_mask_mul_ps(r2, _mm512_cmp_ps_mask(r2, zero, _CMP_LT_OQ), r2, slope);
@@ -128,20 +143,25 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
             _mm512_storeu_ps(out + 32, r2);
             _mm512_storeu_ps(out + 48, r3);
         } else {
-            _mm512_storeu_ps(partial + 0, r0);
-            _mm512_storeu_ps(partial + 16, r1);
-            _mm512_storeu_ps(partial + 32, r2);
-            _mm512_storeu_ps(partial + 48, r3);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(m0, residual + 0));
+                r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(m1, residual + 16));
+                r2 = _mm512_add_ps(r2, _mm512_maskz_loadu_ps(m2, residual + 32));
+                r3 = _mm512_add_ps(r3, _mm512_maskz_loadu_ps(m3, residual + 48));
+            }
+            _mm512_mask_storeu_ps(out + 0, m0, r0);
+            _mm512_mask_storeu_ps(out + 16, m1, r1);
+            _mm512_mask_storeu_ps(out + 32, m2, r2);
+            _mm512_mask_storeu_ps(out + 48, m3, r3);
         }
     }
-    if (args->channels > 3) {
-        float *out = args->output + 3 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 3 * args->output_stride : NULL;
-        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + 3)) : zero;
+    if (channels > 3) {
+        float *out = args->output + (co + 3) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 3) * args->residual_stride + x0 : NULL;
+        const __m512 bias = args->bias ? _mm512_set1_ps(*(args->bias + co + 3)) : zero;
         __m512 r0 = _mm512_add_ps(a30, bias), r1 = _mm512_add_ps(a31, bias), r2 = _mm512_add_ps(a32, bias), r3 = _mm512_add_ps(a33, bias);
         if (args->slopes) {
-            const __m512 slope = _mm512_set1_ps(*(args->slopes + 3));
+            const __m512 slope = _mm512_set1_ps(*(args->slopes + co + 3));
             r0 = _mm512_mask_mul_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LT_OQ), r0, slope);
             r1 = _mm512_mask_mul_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LT_OQ), r1, slope);
             r2 = _mm512_mask_mul_ps(r2, _mm512_cmp_ps_mask(r2, zero, _CMP_LT_OQ), r2, slope);
@@ -159,21 +179,39 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count) {
             _mm512_storeu_ps(out + 32, r2);
             _mm512_storeu_ps(out + 48, r3);
         } else {
-            _mm512_storeu_ps(partial + 0, r0);
-            _mm512_storeu_ps(partial + 16, r1);
-            _mm512_storeu_ps(partial + 32, r2);
-            _mm512_storeu_ps(partial + 48, r3);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            if (residual) {
+                r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(m0, residual + 0));
+                r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(m1, residual + 16));
+                r2 = _mm512_add_ps(r2, _mm512_maskz_loadu_ps(m2, residual + 32));
+                r3 = _mm512_add_ps(r3, _mm512_maskz_loadu_ps(m3, residual + 48));
+            }
+            _mm512_mask_storeu_ps(out + 0, m0, r0);
+            _mm512_mask_storeu_ps(out + 16, m1, r1);
+            _mm512_mask_storeu_ps(out + 32, m2, r2);
+            _mm512_mask_storeu_ps(out + 48, m3, r3);
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
+void conv_row_avx512(const vsr_conv_args *args, const int tap_count) {
+    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * 4;
+    for (int x0 = 0; x0 < args->pixels; x0 += 64) {
+        const int valid = args->pixels - x0 < 64 ? args->pixels - x0 : 64;
+        for (int co = 0; co < args->out_channels; co += 4) {
+            const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
+            conv_block_avx512(args, tap_count, args->input + x0, args->weights + co / 4 * block_weights,
+                                  co, x0, valid, channels);
         }
     }
 }
 
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
-void vsr_conv_block_avx512(const vsr_conv_args *args) {
+void vsr_conv_row_avx512(const vsr_conv_args *args) {
     // The common tap counts as constants, so that the tap loop unrolls.
-    if (args->tap_count == 9) conv_block_avx512(args, 9);
-    else if (args->tap_count == 1) conv_block_avx512(args, 1);
-    else conv_block_avx512(args, args->tap_count);
+    if (args->tap_count == 9) conv_row_avx512(args, 9);
+    else if (args->tap_count == 1) conv_row_avx512(args, 1);
+    else conv_row_avx512(args, args->tap_count);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
@@ -197,7 +235,7 @@ float vsr_fma_probe_avx512(long iterations) {
 }
 
 const vsr_kernel_table vsr_kernels_avx512 = {
-    "avx512", VSR_CPU_AVX512, 64, vsr_conv_block_avx512, vsr_fma_probe_avx512, 768,
+    "avx512", VSR_CPU_AVX512, 64, vsr_conv_row_avx512, vsr_fma_probe_avx512, 768,
     vsr_winograd_input_avx512, vsr_winograd_output_avx512,
     "4 channels x 4 vectors of 16 (AVX-512F)"
 };

@@ -5,12 +5,12 @@
 #include <emmintrin.h>
 
 static inline __attribute__((always_inline)) 
-void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
+void conv_block_baseline(const vsr_conv_args *args, const int tap_count, const float *plane, const float *wp,
+                          const int co, const int x0, const int valid, const int channels) {
     __m128 a00 = _mm_setzero_ps(), a01 = _mm_setzero_ps();
     __m128 a10 = _mm_setzero_ps(), a11 = _mm_setzero_ps();
     __m128 a20 = _mm_setzero_ps(), a21 = _mm_setzero_ps();
     __m128 a30 = _mm_setzero_ps(), a31 = _mm_setzero_ps();
-    const float *wp = args->weights, *plane = args->input;
     const ptrdiff_t *taps = args->taps;
     for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
@@ -39,16 +39,18 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
             a30 = _mm_add_ps(a30, _mm_mul_ps(v0, w)); a31 = _mm_add_ps(a31, _mm_mul_ps(v1, w));
         }
     }
+    // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
+    // they are, a block's last pixels through a stack copy.
     const __m128 zero = _mm_setzero_ps();
-    const int full = args->pixels == 8;
+    const int full = valid == 8;
     float partial[8] __attribute__((aligned(64)));
     {
-        float *out = args->output + 0 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 0 * args->output_stride : NULL;
-        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + 0)) : zero;
+        float *out = args->output + (co + 0) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 0) * args->residual_stride + x0 : NULL;
+        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + co + 0)) : zero;
         __m128 r0 = _mm_add_ps(a00, bias), r1 = _mm_add_ps(a01, bias);
         if (args->slopes) {
-            const __m128 slope = _mm_set1_ps(*(args->slopes + 0));
+            const __m128 slope = _mm_set1_ps(*(args->slopes + co + 0));
             { const __m128 m = _mm_cmplt_ps(r0, zero); r0 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r0, slope)), _mm_andnot_ps(m, r0)); }
             { const __m128 m = _mm_cmplt_ps(r1, zero); r1 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r1, slope)), _mm_andnot_ps(m, r1)); }
         }
@@ -62,16 +64,16 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
         } else {
             _mm_storeu_ps(partial + 0, r0);
             _mm_storeu_ps(partial + 4, r1);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            for (int x = 0; x < valid; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
         }
     }
-    if (args->channels > 1) {
-        float *out = args->output + 1 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 1 * args->output_stride : NULL;
-        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + 1)) : zero;
+    if (channels > 1) {
+        float *out = args->output + (co + 1) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 1) * args->residual_stride + x0 : NULL;
+        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + co + 1)) : zero;
         __m128 r0 = _mm_add_ps(a10, bias), r1 = _mm_add_ps(a11, bias);
         if (args->slopes) {
-            const __m128 slope = _mm_set1_ps(*(args->slopes + 1));
+            const __m128 slope = _mm_set1_ps(*(args->slopes + co + 1));
             { const __m128 m = _mm_cmplt_ps(r0, zero); r0 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r0, slope)), _mm_andnot_ps(m, r0)); }
             { const __m128 m = _mm_cmplt_ps(r1, zero); r1 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r1, slope)), _mm_andnot_ps(m, r1)); }
         }
@@ -85,16 +87,16 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
         } else {
             _mm_storeu_ps(partial + 0, r0);
             _mm_storeu_ps(partial + 4, r1);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            for (int x = 0; x < valid; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
         }
     }
-    if (args->channels > 2) {
-        float *out = args->output + 2 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 2 * args->output_stride : NULL;
-        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + 2)) : zero;
+    if (channels > 2) {
+        float *out = args->output + (co + 2) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 2) * args->residual_stride + x0 : NULL;
+        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + co + 2)) : zero;
         __m128 r0 = _mm_add_ps(a20, bias), r1 = _mm_add_ps(a21, bias);
         if (args->slopes) {
-            const __m128 slope = _mm_set1_ps(*(args->slopes + 2));
+            const __m128 slope = _mm_set1_ps(*(args->slopes + co + 2));
             { const __m128 m = _mm_cmplt_ps(r0, zero); r0 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r0, slope)), _mm_andnot_ps(m, r0)); }
             { const __m128 m = _mm_cmplt_ps(r1, zero); r1 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r1, slope)), _mm_andnot_ps(m, r1)); }
         }
@@ -108,16 +110,16 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
         } else {
             _mm_storeu_ps(partial + 0, r0);
             _mm_storeu_ps(partial + 4, r1);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            for (int x = 0; x < valid; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
         }
     }
-    if (args->channels > 3) {
-        float *out = args->output + 3 * args->output_stride;
-        const float *residual = args->residual ? args->residual + 3 * args->output_stride : NULL;
-        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + 3)) : zero;
+    if (channels > 3) {
+        float *out = args->output + (co + 3) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + 3) * args->residual_stride + x0 : NULL;
+        const __m128 bias = args->bias ? _mm_set1_ps(*(args->bias + co + 3)) : zero;
         __m128 r0 = _mm_add_ps(a30, bias), r1 = _mm_add_ps(a31, bias);
         if (args->slopes) {
-            const __m128 slope = _mm_set1_ps(*(args->slopes + 3));
+            const __m128 slope = _mm_set1_ps(*(args->slopes + co + 3));
             { const __m128 m = _mm_cmplt_ps(r0, zero); r0 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r0, slope)), _mm_andnot_ps(m, r0)); }
             { const __m128 m = _mm_cmplt_ps(r1, zero); r1 = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps(r1, slope)), _mm_andnot_ps(m, r1)); }
         }
@@ -131,17 +133,30 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count) {
         } else {
             _mm_storeu_ps(partial + 0, r0);
             _mm_storeu_ps(partial + 4, r1);
-            for (int x = 0; x < args->pixels; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+            for (int x = 0; x < valid; x++) out[x] = partial[x] + (residual ? residual[x] : 0.0f);
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) 
+void conv_row_baseline(const vsr_conv_args *args, const int tap_count) {
+    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * 4;
+    for (int x0 = 0; x0 < args->pixels; x0 += 8) {
+        const int valid = args->pixels - x0 < 8 ? args->pixels - x0 : 8;
+        for (int co = 0; co < args->out_channels; co += 4) {
+            const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
+            conv_block_baseline(args, tap_count, args->input + x0, args->weights + co / 4 * block_weights,
+                                  co, x0, valid, channels);
         }
     }
 }
 
 
-void vsr_conv_block_baseline(const vsr_conv_args *args) {
+void vsr_conv_row_baseline(const vsr_conv_args *args) {
     // The common tap counts as constants, so that the tap loop unrolls.
-    if (args->tap_count == 9) conv_block_baseline(args, 9);
-    else if (args->tap_count == 1) conv_block_baseline(args, 1);
-    else conv_block_baseline(args, args->tap_count);
+    if (args->tap_count == 9) conv_row_baseline(args, 9);
+    else if (args->tap_count == 1) conv_row_baseline(args, 1);
+    else conv_row_baseline(args, args->tap_count);
 }
 
 
@@ -162,16 +177,16 @@ float vsr_fma_probe_baseline(long iterations) {
 }
 
 const vsr_kernel_table vsr_kernels_baseline = {
-    "baseline", VSR_CPU_BASELINE, 8, vsr_conv_block_baseline, vsr_fma_probe_baseline, 96,
+    "baseline", VSR_CPU_BASELINE, 8, vsr_conv_row_baseline, vsr_fma_probe_baseline, 96,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     "4 channels x 2 vectors of 4 (SSE2, mul + add)"
 };
 #else
 
 // Portable C for other architectures: 4 channels x 16 pixels, vectorized by the compiler.
-void vsr_conv_block_baseline(const vsr_conv_args *args) {
+static void conv_block_baseline(const vsr_conv_args *args, const float *plane, const float *wp, int co, int x0, int valid,
+                                int channels) {
     float acc[4][16] = {{0}};
-    const float *wp = args->weights, *plane = args->input;
     for (int c = 0; c < args->in_channels; c++, plane += args->plane_stride) {
         for (int t = 0; t < args->tap_count; t++, wp += 4) {
             const float *p = plane + args->taps[t];
@@ -179,13 +194,24 @@ void vsr_conv_block_baseline(const vsr_conv_args *args) {
                 for (int x = 0; x < 16; x++) acc[j][x] += p[x] * wp[j];
         }
     }
-    for (int j = 0; j < args->channels; j++) {
-        float *out = args->output + j * args->output_stride;
-        const float *residual = args->residual ? args->residual + j * args->output_stride : NULL;
-        for (int x = 0; x < args->pixels; x++) {
-            float v = acc[j][x] + (args->bias ? args->bias[j] : 0.0f);
-            if (args->slopes && v < 0) v *= args->slopes[j];
+    for (int j = 0; j < channels; j++) {
+        float *out = args->output + (co + j) * args->output_stride + x0;
+        const float *residual = args->residual ? args->residual + (co + j) * args->residual_stride + x0 : NULL;
+        for (int x = 0; x < valid; x++) {
+            float v = acc[j][x] + (args->bias ? args->bias[co + j] : 0.0f);
+            if (args->slopes && v < 0) v *= args->slopes[co + j];
             out[x] = v + (residual ? residual[x] : 0.0f);
+        }
+    }
+}
+
+void vsr_conv_row_baseline(const vsr_conv_args *args) {
+    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * args->tap_count * 4;
+    for (int x0 = 0; x0 < args->pixels; x0 += 16) {
+        const int valid = args->pixels - x0 < 16 ? args->pixels - x0 : 16;
+        for (int co = 0; co < args->out_channels; co += 4) {
+            const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
+            conv_block_baseline(args, args->input + x0, args->weights + co / 4 * block_weights, co, x0, valid, channels);
         }
     }
 }
@@ -201,7 +227,7 @@ float vsr_fma_probe_baseline(long iterations) {
 }
 
 const vsr_kernel_table vsr_kernels_baseline = {
-    "baseline", VSR_CPU_BASELINE, 16, vsr_conv_block_baseline, vsr_fma_probe_baseline, 16 * 2,
+    "baseline", VSR_CPU_BASELINE, 16, vsr_conv_row_baseline, vsr_fma_probe_baseline, 16 * 2,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     "4 channels x 16 pixels (portable C)"
 };

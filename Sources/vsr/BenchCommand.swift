@@ -75,10 +75,12 @@ struct BenchCommand: ParsableCommand {
         let frame = try benchFrame()
         print("vsr bench: \(machine.cpuModel), \(machine.cores) cores [\(machine.cpuFlags.joined(separator: " "))], " +
               "\(machine.configuration) build, target \(machine.targetCPU), \(machine.gitRevision)")
+        print(machine.kernelsLine)
         var peaks: [Int: Double] = [:]
         for count in threadList {
             peaks[count] = FMAPeak.measure(threads: count)
-            print(String(format: "fp32 FMA peak, %d thread(s): %.1f GFLOP/s (in-process microbenchmark, same build)", count, peaks[count]!))
+            print(String(format: "fp32 FMA peak, %d thread(s): %.1f GFLOP/s (in-process probe: independent %@ FMA chains)",
+                         count, peaks[count]!, CPUKernels.selected.level.name))
         }
         print("input frame \(frame.width)x\(frame.height) \(frame.format.rawValue), \(frames) frames timed after 2 warm-up frames\n")
 

@@ -1,4 +1,5 @@
 import Foundation
+import VSRInference
 
 /// What a benchmark ran on and with: CPU, vector features, build configuration and git revision.
 struct MachineInfo {
@@ -24,12 +25,8 @@ struct MachineInfo {
         #else
         let configuration = "release"
         #endif
-        // The Makefile's release build passes -target-cpu native together with this define.
-        #if VSR_TARGET_CPU_NATIVE
-        let target = "native (-target-cpu native)"
-        #else
-        let target = "baseline (portable)"
-        #endif
+        // One portable x86-64 build; the kernels' instruction set is chosen at run time (`kernels`).
+        let target = "portable (kernels chosen at run time)"
         return MachineInfo(cpuModel: field("model name") ?? "unknown", cpuFlags: interestingFlags.filter(flags.contains),
                            cores: ProcessInfo.processInfo.activeProcessorCount, configuration: configuration,
                            targetCPU: target, gitRevision: gitRevision())
@@ -51,9 +48,23 @@ struct MachineInfo {
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
     }
 
+    /// The kernels this process runs, in one line: the level, why (VSR_CPU or the CPU's best), and
+    /// the micro-kernel's shape.
+    var kernelsLine: String {
+        let kernels = CPUKernels.selected
+        let forced = ProcessInfo.processInfo.environment["VSR_CPU"].map { ", VSR_CPU=\($0)" } ?? ""
+        let features = CPUFeatures.detected.names
+        return "kernels: \(kernels.level) (CPU's best \(CPULevel.best)\(forced); CPU features: " +
+            "\(features.isEmpty ? "none beyond x86-64" : features.joined(separator: " "))), convolution micro-kernel " +
+            "\(kernels.convShape)"
+    }
+
     var json: [String: Any] {
         ["cpu_model": cpuModel, "cpu_flags": cpuFlags, "cores": cores,
          "build": ["configuration": configuration, "target_cpu": targetCPU, "git_revision": gitRevision,
-                   "vsr_version": VSRVersion.string]]
+                   "vsr_version": VSRVersion.string],
+         "kernels": ["level": CPUKernels.selected.level.name, "best_level": CPULevel.best.name,
+                     "forced_by_env": ProcessInfo.processInfo.environment["VSR_CPU"] ?? NSNull(),
+                     "conv_microkernel": CPUKernels.selected.convShape, "features": CPUFeatures.detected.names] as [String: Any]]
     }
 }

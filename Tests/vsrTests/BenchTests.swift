@@ -20,6 +20,10 @@ final class BenchTests: TemporaryDirectoryTestCase {
         XCTAssertNotNil(machine["cores"] as? Int)
         let build = try XCTUnwrap(machine["build"] as? [String: Any])
         for key in ["configuration", "target_cpu", "git_revision", "vsr_version"] { XCTAssertNotNil(build[key] as? String, key) }
+        let kernels = try XCTUnwrap(machine["kernels"] as? [String: Any])
+        XCTAssertTrue(["baseline", "avx2", "avx512"].contains(kernels["level"] as? String ?? ""), "\(kernels)")
+        XCTAssertNotNil(kernels["conv_microkernel"] as? String)
+        XCTAssertTrue(result.stdoutText.contains("kernels: \(kernels["level"]!)"), result.stdoutText)
         let peaks = try XCTUnwrap(report["fma_peak_gflops"] as? [String: Double])
         XCTAssertEqual(Set(peaks.keys), ["1", "2"])
         XCTAssertTrue(peaks.values.allSatisfy { $0 > 0 })
@@ -51,6 +55,15 @@ final class BenchTests: TemporaryDirectoryTestCase {
             let fps = try XCTUnwrap(run["fps"] as? Double), srOnly = try XCTUnwrap(run["sr_only_fps"] as? Double)
             XCTAssertEqual(try XCTUnwrap(run["efficiency"] as? Double), fps / srOnly, accuracy: 1e-9)
         }
+    }
+
+    /// VSR_CPU caps the kernels' level: baseline runs everywhere, and the bench says which ran.
+    func testForcedBaselineKernels() throws {
+        let result = try Tools.vsr(["bench", "--models", "repsr-y-x2", "--size", "64x36", "--frames", "1", "--threads", "1"],
+                                   environment: ["VSR_CPU": "baseline"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdoutText.contains("kernels: baseline ("), result.stdoutText)
+        XCTAssertTrue(result.stdoutText.contains("VSR_CPU=baseline"), result.stdoutText)
     }
 
     func testBadOptions() throws {

@@ -40,10 +40,15 @@ enum Tools {
     static let timeoutScale: Double = ProcessInfo.processInfo.environment["VSR_SANITIZER"] == nil ? 1 : 10
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 300) throws -> CommandResult {
+    /// `environment` adds to (or overrides) this process's environment.
+    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 300,
+                    environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // stdout goes to a file and stderr to a pipe read here, so neither can fill up and block.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("vsr-test-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -64,7 +69,9 @@ enum Tools {
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func vsr(_ arguments: [String]) throws -> CommandResult { try run(vsr, arguments) }
+    static func vsr(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try run(vsr, arguments, environment: environment)
+    }
 
     static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {

@@ -36,30 +36,34 @@ vsr_cpu_features vsr_cpu_detect(void);
 /// The highest level this CPU runs.
 vsr_cpu_level vsr_cpu_best_level(void);
 
-/// One block of a convolution: `VSR_CONV_BLOCK` output channels x the kernel's pixel count, summed
-/// over every input channel and tap, then the epilogue: bias, a piecewise-linear activation (negative
-/// inputs times the channel's slope) and a residual, each optional.
+/// One row segment of a convolution: every output channel x `pixels` pixels, in blocks of
+/// `VSR_CONV_BLOCK` output channels x the kernel's pixel count, each summed over every input channel
+/// and tap with the accumulators in registers, then the epilogue: bias, a piecewise-linear activation
+/// (negative values times the channel's slope) and a residual, each optional. The last block along
+/// x may be partial (only `pixels` are written); the input is read for whole blocks (plus the taps'
+/// reach), so the caller provides that much readable memory.
 typedef struct vsr_conv_args {
-    const float *input;          ///< the block's first pixel; taps are offsets from it
+    const float *input;          ///< the segment's first pixel; taps are offsets from a pixel
     ptrdiff_t plane_stride;      ///< floats between two input channels
     const ptrdiff_t *taps;       ///< offset of each tap from a pixel, in floats
     int tap_count;
     int in_channels;
-    const float *weights;        ///< [in_channels][tap_count][VSR_CONV_BLOCK]
-    const float *bias;           ///< the block's channels' biases, or NULL
-    const float *slopes;         ///< the block's channels' negative slopes, or NULL (no activation)
-    const float *residual;       ///< added last, laid out as `output`, or NULL
-    float *output;               ///< the block's first output pixel
+    const float *weights;        ///< [out block][in_channels][tap_count][VSR_CONV_BLOCK]
+    const float *bias;           ///< per output channel, or NULL
+    const float *slopes;         ///< per output channel negative slopes, or NULL (no activation)
+    const float *residual;       ///< added last, channel c's segment at `residual + c * residual_stride`; or NULL
+    ptrdiff_t residual_stride;
+    float *output;               ///< channel 0's first output pixel of the segment
     ptrdiff_t output_stride;     ///< floats between two output channels
-    int channels;                ///< output channels to write, 1...VSR_CONV_BLOCK
-    int pixels;                  ///< pixels to write, 1...the kernel's pixel count
+    int out_channels;
+    int pixels;                  ///< pixels in the segment
     int prefetch;                ///< how far ahead (floats) to prefetch the taps' rows; 0: not at all
 } vsr_conv_args;
 
 /// Output channels per block, the same for every ISA (so the packed weights are shared).
 #define VSR_CONV_BLOCK 4
 
-typedef void (*vsr_conv_block_fn)(const vsr_conv_args *args);
+typedef void (*vsr_conv_row_fn)(const vsr_conv_args *args);
 
 /// Winograd F(2x2, 3x3)'s input transform `Bᵀ d B` for 16 tiles of one tile row, in every input
 /// channel: tile t's 4x4 patch is input rows top..top+3, columns left + 2t..left + 2t + 3 (zero
@@ -97,7 +101,7 @@ typedef struct vsr_kernel_table {
     const char *name;            ///< "baseline", "avx2", "avx512"
     vsr_cpu_level level;
     int conv_pixels;             ///< pixels per convolution block (a multiple of the vector width)
-    vsr_conv_block_fn conv_block;
+    vsr_conv_row_fn conv_row;
     vsr_fma_probe_fn fma_probe;
     int fma_probe_flops;         ///< FLOP per probe iteration (2 per FMA lane; mul + add counts 2)
     vsr_winograd_input_fn winograd_input;

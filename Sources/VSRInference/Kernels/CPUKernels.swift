@@ -68,7 +68,8 @@ public struct CPUKernels: Sendable {
     public let convPixels: Int
     /// The micro-kernel's register shape, in words.
     public let convShape: String
-    let convBlock: @convention(c) (UnsafePointer<vsr_conv_args>?) -> Void
+    /// One row segment of a convolution (`vsr_conv_args`).
+    let convRow: @convention(c) (UnsafePointer<vsr_conv_args>?) -> Void
     let fmaProbe: @convention(c) (Int) -> Float
     let fmaProbeFlops: Int
     let winogradInput: @convention(c) (UnsafePointer<vsr_winograd_input_args>?) -> Void
@@ -81,7 +82,7 @@ public struct CPUKernels: Sendable {
     public static func forLevel(_ level: CPULevel) -> CPUKernels? {
         guard level <= CPULevel.best, let table = vsr_kernel_table_for(level.cLevel)?.pointee else { return nil }
         return CPUKernels(level: level, convPixels: Int(table.conv_pixels), convShape: String(cString: table.conv_shape),
-                          convBlock: table.conv_block, fmaProbe: table.fma_probe, fmaProbeFlops: Int(table.fma_probe_flops),
+                          convRow: table.conv_row, fmaProbe: table.fma_probe, fmaProbeFlops: Int(table.fma_probe_flops),
                           winogradInput: table.winograd_input, winogradOutput: table.winograd_output)
     }
 

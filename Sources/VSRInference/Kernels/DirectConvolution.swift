@@ -16,22 +16,20 @@ enum DirectConvolution {
         if layer.kernel == 1 && layer.padding == 0 {
             return runPointwise(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
         }
-        let kernelPixels = cpu.convPixels, block = CPUKernels.outputBlock
+        let kernelPixels = cpu.convPixels
         let height = input.height, width = input.width
-        let rowBlocks = height
         let chunks = (width + kernelPixels - 1) / kernelPixels
         let rowStride = chunks * kernelPixels + 16
         var planeStride = (height + 2) * rowStride
         if (planeStride * 4) % 4096 == 0 { planeStride += 16 }
 
-        let workers = max(1, min(threads, rowBlocks))
+        let workers = max(1, min(threads, height))
         let padded = pad(input, rowStride: rowStride, planeStride: planeStride, workers: workers)
         let packed = layer.packedWeights
         let taps = tapOffsets(layer, rowStride: rowStride)
         let outChannels = layer.outChannels
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
         let slopes = activation.negativeSlopes(channels: outChannels)
-        let coBlocks = (outChannels + block - 1) / block
 
         padded.withUnsafeBufferPointer { paddedBuffer in
         packed.withUnsafeBufferPointer { weightBuffer in
@@ -44,11 +42,9 @@ enum DirectConvolution {
                     cpu: cpu, padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
                     residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
-                    outChannels: outChannels, height: height, width: width, rowStride: rowStride, planeStride: planeStride,
-                    coBlocks: coBlocks)
+                    outChannels: outChannels, height: height, width: width, rowStride: rowStride, planeStride: planeStride)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let first = rowBlocks * worker / workers, last = rowBlocks * (worker + 1) / workers
-                    job.compute(rows: first..<last, chunks: 0..<chunks)
+                    job.compute(rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
                 }
             }
         }}}}}}
@@ -70,7 +66,7 @@ enum DirectConvolution {
     /// pixel by pixel.
     private static func runPointwise(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
                                      threads: Int, cpu: CPUKernels) -> Tensor {
-        let pixels = input.planeSize, chunkPixels = cpu.convPixels, block = CPUKernels.outputBlock
+        let pixels = input.planeSize, chunkPixels = cpu.convPixels
         let fullChunks = pixels / chunkPixels
         let outChannels = layer.outChannels, inChannels = layer.inChannels
         var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
@@ -87,12 +83,11 @@ enum DirectConvolution {
                     cpu: cpu, padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
                     residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer,
-                    inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels, planeStride: pixels,
-                    coBlocks: (outChannels + block - 1) / block)
+                    inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels, planeStride: pixels)
                 if fullChunks > 0 {
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let chunks = (fullChunks * worker / workers)..<(fullChunks * (worker + 1) / workers)
-                        job.compute(rows: 0..<1, chunks: chunks)
+                        let first = fullChunks * worker / workers * chunkPixels, last = fullChunks * (worker + 1) / workers * chunkPixels
+                        job.compute(rows: 0..<1, pixels: first..<last)
                     }
                 }
                 for pixel in (fullChunks * chunkPixels)..<pixels {
@@ -190,7 +185,7 @@ enum DirectConvolution {
 }
 
 /// One convolution's pointers and sizes, shared read-only by the worker threads; each worker
-/// writes only its own rows of `output`.
+/// writes only its own rows (3x3) or pixel ranges (1x1) of `output`.
 private struct ConvJob: @unchecked Sendable {
     let cpu: CPUKernels
     let padded: UnsafePointer<Float>
@@ -201,34 +196,23 @@ private struct ConvJob: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
     let slopes: UnsafePointer<Float>?
-    let inChannels, outChannels, height, width, rowStride, planeStride, coBlocks: Int
+    let inChannels, outChannels, height, width, rowStride, planeStride: Int
 
-    /// Every block of `rows` x `chunks` x output-channel blocks, through the micro-kernel, which also
-    /// fuses the bias, the activation and the residual into its store.
-    func compute(rows: Range<Int>, chunks: Range<Int>) {
-        let pixels = cpu.convPixels, block = CPUKernels.outputBlock
-        let weightsPerBlock = inChannels * tapCount * block
+    /// Pixels `pixels` of every row in `rows`, all output channels, through the micro-kernel, which
+    /// also fuses the bias, the activation and the residual into its store.
+    func compute(rows: Range<Int>, pixels: Range<Int>) {
         let plane = height * width
         var args = vsr_conv_args(
             input: nil, plane_stride: planeStride, taps: taps, tap_count: Int32(tapCount), in_channels: Int32(inChannels),
-            weights: nil, bias: nil, slopes: nil, residual: nil, output: nil, output_stride: plane, channels: 0, pixels: 0,
-            prefetch: Int32(2 * pixels))
+            weights: weights, bias: bias, slopes: slopes, residual: nil, residual_stride: plane, output: nil,
+            output_stride: plane, out_channels: Int32(outChannels), pixels: Int32(pixels.count),
+            prefetch: Int32(2 * cpu.convPixels))
         for y in rows {
-            for chunk in chunks {
-                let x0 = chunk * pixels
-                args.input = padded + y * rowStride + x0
-                args.pixels = Int32(min(pixels, width - x0))
-                for coBlock in 0..<coBlocks {
-                    let co = coBlock * block, start = (co * height + y) * width + x0
-                    args.weights = weights + coBlock * weightsPerBlock
-                    args.bias = bias + co
-                    args.slopes = slopes.map { $0 + co }
-                    args.residual = residual.map { $0 + start }
-                    args.output = output + start
-                    args.channels = Int32(min(block, outChannels - co))
-                    cpu.convBlock(&args)
-                }
-            }
+            let start = y * width + pixels.lowerBound
+            args.input = padded + y * rowStride + pixels.lowerBound
+            args.residual = residual.map { $0 + start }
+            args.output = output + start
+            cpu.convRow(&args)
         }
     }
 }

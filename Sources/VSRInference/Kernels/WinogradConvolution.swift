@@ -110,7 +110,7 @@ private struct WinogradJob: @unchecked Sendable {
     var productBytes: Int { CPUKernels.outputBlock * chunkTiles * MemoryLayout<Float>.size + 64 }
 
     func compute(chunks: Range<Int>) {
-        let block = CPUKernels.outputBlock, kernelPixels = cpu.convPixels
+        let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
         let positionStride = inChannels * chunkTiles, productFloats = productBytes / 4
         // The chunk's transformed input, [position][inChannel][tile], and one block's 16 products
@@ -132,8 +132,8 @@ private struct WinogradJob: @unchecked Sendable {
         // (a chunk's transformed input is small and was just written).
         var args = vsr_conv_args(
             input: nil, plane_stride: chunkTiles, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
-            weights: nil, bias: nil, slopes: nil, residual: nil, output: nil, output_stride: chunkTiles,
-            channels: Int32(block), pixels: Int32(kernelPixels), prefetch: 0)
+            weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
+            out_channels: Int32(block), pixels: Int32(chunkTiles), prefetch: 0)
         for chunk in chunks {
             let firstTile = chunk * chunkTiles
             for group in 0..<(chunkTiles / 16) {
@@ -142,11 +142,9 @@ private struct WinogradJob: @unchecked Sendable {
             for coBlock in 0..<coBlocks {
                 for position in 0..<16 {
                     args.weights = weights + (position * coBlocks + coBlock) * inChannels * block
-                    for first in stride(from: 0, to: chunkTiles, by: kernelPixels) {
-                        args.input = UnsafePointer(transformedInput + position * positionStride + first)
-                        args.output = products + position * productFloats + first
-                        cpu.convBlock(&args)
-                    }
+                    args.input = UnsafePointer(transformedInput + position * positionStride)
+                    args.output = products + position * productFloats
+                    cpu.convRow(&args)
                 }
                 for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
                     transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group, scratch: scratch)

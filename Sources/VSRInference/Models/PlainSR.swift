@@ -43,6 +43,8 @@ public struct PlainSR: SRModel {
 
     public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
         let scale = descriptor.scale
+        // The optimized kernels run the whole chain row by row (its activations stay in cache).
+        if let chain = streamingChain(context.kernels) { return chain.run(input, threads: context.threads) }
         var x = input
         for (conv, activation) in zip(convs, activations) { x = conv(x, activation: activation, context: context) }
         // The skip: channel k of the last conv's output belongs to colour k / s^2 after the shuffle.
@@ -56,6 +58,12 @@ public struct PlainSR: SRModel {
         let skip = Tensor(channels: input.channels * repeats, height: input.height, width: input.width, data: skipData)
         return ReferenceOps.pixelShuffle(convs.last!(x, residual: skip, context: context), factor: scale)
     }
+
+    private func streamingChain(_ kernels: KernelSet) -> StreamingConvolutionChain? {
+        kernels.cpu.flatMap { StreamingConvolutionChain(layers: convs, activations: activations, scale: descriptor.scale, cpu: $0) }
+    }
+
+    public func streamsRows(with kernels: KernelSet) -> Bool { streamingChain(kernels) != nil }
 
     /// One pixel per 3x3 convolution: tiles with this halo reproduce whole-frame output exactly.
     public var tileHalo: Int { convs.count }

@@ -11,10 +11,14 @@ public protocol SRModel: Sendable {
     var tileHalo: Int { get }
     /// Tile boundaries fall on multiples of this (1: anywhere).
     var tileAlignment: Int { get }
+    /// Whether a forward pass with `kernels` streams the frame row by row (its memory grows with the
+    /// width only): such a model is tiled in full-height strips, which needs no halo rows.
+    func streamsRows(with kernels: KernelSet) -> Bool
 }
 
 extension SRModel {
     public var tileAlignment: Int { 1 }
+    public func streamsRows(with kernels: KernelSet) -> Bool { false }
 }
 
 extension SRModel {

@@ -21,18 +21,19 @@ public struct TilePlan: Sendable, Equatable {
     public let halo: Int
     public let tiles: [Tile]
 
-    /// Tiles of at most `tileSize` x `tileSize` interior pixels, spread evenly (so the last tile is
-    /// not a sliver), each padded by `halo`.
+    /// Tiles of at most `tileSize` x `tileHeight` (default `tileSize`) interior pixels, spread evenly
+    /// (so the last tile is not a sliver), each padded by `halo`.
     /// With `alignment` > 1, tile boundaries fall on multiples of it (and the halo should be one),
     /// so every padded region starts on the frame's grid (RLFN's ESA pools on a 6-pixel grid).
-    public init(width: Int, height: Int, tileSize: Int, halo: Int, alignment: Int = 1) {
-        precondition(width > 0 && height > 0 && tileSize > 0 && halo >= 0, "invalid tile plan")
+    public init(width: Int, height: Int, tileSize: Int, tileHeight: Int? = nil, halo: Int, alignment: Int = 1) {
+        let tileHeight = tileHeight ?? tileSize
+        precondition(width > 0 && height > 0 && tileSize > 0 && tileHeight > 0 && halo >= 0, "invalid tile plan")
         self.width = width
         self.height = height
         self.tileSize = tileSize
         self.halo = halo
         let columns = TilePlan.split(width, into: tileSize, alignment: alignment)
-        let rows = TilePlan.split(height, into: tileSize, alignment: alignment)
+        let rows = TilePlan.split(height, into: tileHeight, alignment: alignment)
         var tiles: [Tile] = []
         for (y, h) in rows {
             for (x, w) in columns {

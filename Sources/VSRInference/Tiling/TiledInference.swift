@@ -1,5 +1,7 @@
 /// Runs a model tile by tile and assembles the output: each tile's padded region goes through the
-/// model, and only the part of the result that belongs to the tile's interior is kept.
+/// model, and only the part of the result that belongs to the tile's interior is kept. A model that
+/// streams rows (`SRModel.streamsRows`) runs in full-height strips `tileSize` wide: its memory does
+/// not grow with the height, and strips need no halo rows.
 public struct TiledInference: Sendable {
     public let model: any SRModel
     public let tileSize: Int
@@ -13,7 +15,8 @@ public struct TiledInference: Sendable {
 
     public func run(_ input: Tensor, context: InferenceContext) throws -> Tensor {
         let scale = model.descriptor.scale
-        let plan = TilePlan(width: input.width, height: input.height, tileSize: tileSize, halo: halo,
+        let tileHeight = model.streamsRows(with: context.kernels) ? input.height : tileSize
+        let plan = TilePlan(width: input.width, height: input.height, tileSize: tileSize, tileHeight: tileHeight, halo: halo,
                             alignment: model.tileAlignment)
         if plan.tiles.count == 1 { return try model.forward(input, context: context) }
         var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)

@@ -19,16 +19,10 @@ public final class ModelLumaUpscaler: LumaUpscaler {
 
     public func upscale(_ luma: Plane) throws -> Plane {
         let white = Float(255 << (luma.bitDepth - 8)), range = inference.model.descriptor.inputRange
-        var values = [Float](repeating: 0, count: luma.width * luma.height)
-        for y in 0..<luma.height { for x in 0..<luma.width { values[y * luma.width + x] = Float(luma[x, y]) * range / white } }
-        let output = try inference.run(Tensor(channels: 1, height: luma.height, width: luma.width, data: values), context: context)
-        var plane = Plane(width: output.width, height: output.height, bitDepth: luma.bitDepth)
-        let maximum = Float(luma.maxSampleValue)
-        for y in 0..<output.height {
-            for x in 0..<output.width {
-                plane[x, y] = Int(min(max(output.data[y * output.width + x] * white / range, 0), maximum).rounded())
-            }
-        }
-        return plane
+        let input = Tensor(channels: 1, height: luma.height, width: luma.width,
+                           data: PlaneConversion.floats(luma, scale: range / white))
+        let output = try inference.run(input, context: context)
+        return PlaneConversion.plane(output.data, width: output.width, height: output.height, bitDepth: luma.bitDepth,
+                                     scale: white / range)
     }
 }

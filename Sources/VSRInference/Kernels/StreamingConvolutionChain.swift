@@ -1,0 +1,205 @@
+import CVSRKernels
+import Dispatch
+
+/// A plain network's whole forward pass (a chain of 3x3 "same" convolutions with piecewise-linear
+/// activations, the input added to every output channel of its colour, then the pixel shuffle) run
+/// row by row, as line-buffered image pipelines do, instead of layer by layer.
+///
+/// Layer by layer, every activation is a full-frame tensor (16 channels x 270 x 270 floats is 4.7 MB
+/// for a 256 tile) that goes out to L3 or memory and is read back, with a zero-bordered copy made
+/// for each layer. Here each layer keeps only the three rows its successor's 3x3 window reads, in a
+/// ring with a zero column each side, so a whole network's working set (about 59 KB per 16-channel
+/// layer at a 272-pixel row with AVX2) stays in L2. The row above the frame is a slot not yet
+/// written, and the slot of the row below it is cleared before the last row reads it.
+/// The taps of each output row point at the ring slots that hold the rows it reads, so nothing is
+/// copied between layers. The last layer adds the skip in its store (the input row, read with a
+/// channel stride of 0 for one-colour models) and its rows go straight into the shuffled output.
+///
+/// Threads take bands of output rows; each band recomputes the few rows of the earlier layers that
+/// its first and last rows depend on (one row per remaining layer at each band edge).
+struct StreamingConvolutionChain {
+    let layers: [Conv2d]
+    /// Per layer, each output channel's negative slope (the last layer: none).
+    let slopes: [[Float]?]
+    let scale: Int
+    let cpu: CPUKernels
+
+    /// Nil when a layer is not a 3x3 stride-1 padding-1 convolution or an activation is smooth.
+    init?(layers: [Conv2d], activations: [Activation], scale: Int, cpu: CPUKernels) {
+        guard !layers.isEmpty, activations.count == layers.count - 1,
+              layers.allSatisfy({ $0.kernel == 3 && $0.stride == 1 && $0.padding == 1 }),
+              activations.allSatisfy({ $0.negativeSlope(channel: 0) != nil }) else { return nil }
+        self.layers = layers
+        slopes = zip(layers, activations).map { $1.negativeSlopes(channels: $0.outChannels) } + [nil]
+        self.scale = scale
+        self.cpu = cpu
+    }
+
+    /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
+    func run(_ input: Tensor, threads: Int) -> Tensor {
+        let height = input.height, width = input.width, colors = input.channels
+        precondition(layers.first!.inChannels == colors && layers.last!.outChannels == colors * scale * scale)
+        var output = Tensor.uninitialized(channels: colors, height: height * scale, width: width * scale)
+        let bands = max(1, min(threads, height / 8))
+        let source = PaddedRows(input, kernelPixels: cpu.convPixels)
+        output.data.withUnsafeMutableBufferPointer { outBuffer in
+            let out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
+            source.storage.withUnsafeBufferPointer { sourceBuffer in
+                let from = UnsafePointerBox(sourceBuffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    let rows = (height * band / bands)..<(height * (band + 1) / bands)
+                    BandRun(chain: self, source: source, sourceData: from.pointer, output: out.pointer,
+                            height: height, width: width, colors: colors).run(rows: rows)
+                }
+            }
+        }
+        return output
+    }
+}
+
+/// The input with one zero row above and below and one zero column left, rows padded for the
+/// micro-kernel's whole-block reads: the ring layout with every row present.
+private struct PaddedRows {
+    let storage: [Float]
+    let rowStride: Int, planeStride: Int
+
+    init(_ input: Tensor, kernelPixels: Int) {
+        let rowStride = PaddedRows.rowStride(width: input.width, kernelPixels: kernelPixels), planeStride = (input.height + 2) * rowStride
+        self.rowStride = rowStride
+        self.planeStride = planeStride
+        var storage = [Float](repeating: 0, count: input.channels * planeStride + 64)
+        storage.withUnsafeMutableBufferPointer { to in
+            input.data.withUnsafeBufferPointer { from in
+                for c in 0..<input.channels {
+                    for y in 0..<input.height {
+                        (to.baseAddress! + c * planeStride + (y + 1) * rowStride + 1)
+                            .update(from: from.baseAddress! + (c * input.height + y) * input.width, count: input.width)
+                    }
+                }
+            }
+        }
+        self.storage = storage
+    }
+
+    /// Room for the micro-kernel's whole-block reads from column 0 (whole blocks of `kernelPixels`
+    /// covering the width, plus the taps' reach of 2), rounded to cache lines.
+    static func rowStride(width: Int, kernelPixels: Int) -> Int {
+        ((width + kernelPixels - 1) / kernelPixels * kernelPixels + 2 + 15) / 16 * 16
+    }
+}
+
+/// One thread's band of output rows: its own rings, filled on demand from the last layer back.
+private struct BandRun {
+    let chain: StreamingConvolutionChain
+    let source: PaddedRows
+    let sourceData: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let height, width, colors: Int
+
+    func run(rows: Range<Int>) {
+        let layers = chain.layers, count = layers.count, scale = chain.scale
+        let rowStride = source.rowStride
+        // Layer l's ring: 3 row slots per channel, plus one cache line so that the channels' rows do
+        // not fall on the same L1 sets (a 4 KiB multiple apart, the 16 channels x 3 rows a block reads
+        // would share a few sets and evict each other); the last layer writes a dense row per channel.
+        let ringPlane = 3 * rowStride + 16
+        let rings = (0..<(count - 1)).map { l -> UnsafeMutablePointer<Float> in
+            let size = layers[l].outChannels * ringPlane + 64
+            let ring = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            ring.initialize(repeating: 0, count: size)
+            return ring
+        }
+        let lastChannels = layers[count - 1].outChannels
+        let lastRow = UnsafeMutablePointer<Float>.allocate(capacity: lastChannels * width)
+        let lastSkip = UnsafeMutablePointer<Float>.allocate(capacity: colors > 1 ? lastChannels * width : 0)
+        let taps = UnsafeMutablePointer<Int>.allocate(capacity: 9)
+        defer {
+            rings.forEach { $0.deallocate() }
+            lastRow.deallocate()
+            lastSkip.deallocate()
+            taps.deallocate()
+        }
+        // The rows each layer computes: the band, widened by one row per later layer, inside the frame.
+        let firstRow = (0..<count).map { max(0, rows.lowerBound - (count - 1 - $0)) }
+        let endRow = (0..<count).map { min(height, rows.upperBound + (count - 1 - $0)) }
+        var next = firstRow
+
+        /// Where row y of layer l's output starts (column -1, the zero column); l = -1 is the input.
+        /// Row -1 is slot 2, still zero when row 0 of the next layer reads it.
+        func rowOffset(_ l: Int, _ y: Int) -> Int {
+            if l < 0 { return (y + 1) * rowStride }
+            return (y + 3) % 3 * rowStride
+        }
+
+        func compute(_ l: Int, _ y: Int) {
+            let layer = layers[l]
+            if l > 0 && y == height - 1 {
+                // Row `height` of the layer below reads as zeros: clear its slot (row height - 3 there
+                // was last read by this layer's row height - 2).
+                let ring = rings[l - 1], slot = rowOffset(l - 1, height)
+                for c in 0..<layers[l - 1].outChannels { (ring + c * ringPlane + slot).update(repeating: 0, count: rowStride) }
+            }
+            for k in 0..<9 { taps[k] = rowOffset(l - 1, y - 1 + k / 3) + k % 3 }
+            let input = l == 0 ? sourceData : UnsafePointer(rings[l - 1])
+            let inputPlane = l == 0 ? source.planeStride : ringPlane
+            let last = l == count - 1
+            let skip = sourceData + rowOffset(-1, y) + 1
+            layer.packedWeights.withUnsafeBufferPointer { weights in
+            layer.bias.withUnsafeBufferPointer { bias in
+                chain.slopes[l].withUnsafeOptionalBuffer { slopes in
+                    // The skip: output channel k adds input colour k / s^2: the input row itself, read with a
+                    // channel stride of 0, for one colour; copied per channel for more.
+                    var residual = skip, residualStride = 0
+                    if last && colors > 1 {
+                        let perColour = scale * scale
+                        for k in 0..<layer.outChannels {
+                            (lastSkip + k * width).update(from: skip + k / perColour * source.planeStride, count: width)
+                        }
+                        residual = UnsafePointer(lastSkip)
+                        residualStride = width
+                    }
+                    var args = vsr_conv_args(
+                        input: input, plane_stride: inputPlane, taps: taps, tap_count: 9, in_channels: Int32(layer.inChannels),
+                        weights: weights.baseAddress!, bias: bias.baseAddress!, slopes: slopes,
+                        residual: last ? residual : nil, residual_stride: residualStride,
+                        output: last ? lastRow : rings[l] + rowOffset(l, y) + 1,
+                        output_stride: last ? width : ringPlane, out_channels: Int32(layer.outChannels),
+                        pixels: Int32(width), prefetch: Int32(2 * chain.cpu.convPixels))
+                    chain.cpu.convRow(&args)
+                }
+            }}
+            if last { shuffle(y) }
+        }
+
+        /// Pixel shuffle of the last layer's row y into output rows s*y ..< s*y + s.
+        func shuffle(_ y: Int) {
+            let outWidth = width * scale, outHeight = height * scale
+            for colour in 0..<colors {
+                for dy in 0..<scale {
+                    let to = output + (colour * outHeight + y * scale + dy) * outWidth
+                    for dx in 0..<scale {
+                        let from = lastRow + ((colour * scale + dy) * scale + dx) * width
+                        var x = 0, o = dx
+                        while x < width {
+                            to[o] = from[x]
+                            x += 1
+                            o += scale
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Computes layer l's rows up to y (and, first, the rows of earlier layers they read).
+        func ensure(_ l: Int, _ y: Int) {
+            while next[l] <= y && next[l] < endRow[l] {
+                let row = next[l]
+                if l > 0 { ensure(l - 1, min(row + 1, height - 1)) }
+                compute(l, row)
+                next[l] += 1
+            }
+        }
+
+        for y in rows { ensure(count - 1, y) }
+    }
+}
