@@ -10,8 +10,24 @@ void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_ar
     float border[34 + 30];
     const ptrdiff_t ps = a->position_stride;
     const int inside_x = a->left >= 0 && a->left + 34 <= a->width;
+    // The columns of the 34 that lie inside the image (all of them away from the left and right edges).
+    const int first = a->left < 0 ? -a->left : 0;
+    const int end = a->left + 34 > a->width ? a->width - a->left : 34;
     for (int c = 0; c < a->in_channels; c++) {
         const float *plane = a->input + c * a->plane_size;
+        // The rows of the channel after next, ahead of time: 4 rows x 34 floats per channel are more
+        // streams than the hardware prefetcher follows, and the loads would wait on memory.
+        if (c + 2 < a->in_channels) {
+            for (int r = 0; r < 4; r++) {
+                const int y = a->top + r;
+                if (y >= 0 && y < a->height) {
+                    const float *ahead = plane + 2 * a->plane_size + (ptrdiff_t)y * a->width + a->left + first;
+                    __builtin_prefetch(ahead);
+                    __builtin_prefetch(ahead + 16);
+                    __builtin_prefetch(ahead + 32);
+                }
+            }
+        }
         vsr_f32x16 h[4][4];
         for (int r = 0; r < 4; r++) {
             const int y = a->top + r;
@@ -20,9 +36,10 @@ void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_ar
                 row = plane + (ptrdiff_t)y * a->width + a->left;
             } else {
                 // Outside the image the patches read zeros (PyTorch's zero padding).
-                for (int k = 0; k < 34; k++) {
-                    const int x = a->left + k;
-                    border[k] = y >= 0 && y < a->height && x >= 0 && x < a->width ? plane[(ptrdiff_t)y * a->width + x] : 0.0f;
+                __builtin_memset(border, 0, sizeof border);
+                if (y >= 0 && y < a->height && end > first) {
+                    __builtin_memcpy(border + first, plane + (ptrdiff_t)y * a->width + a->left + first,
+                                     (size_t)(end - first) * sizeof(float));
                 }
                 row = border;
             }

@@ -103,6 +103,8 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Thread counts.") var threads = "1,2"
     @Option(help: "Measured runs per thread count.") var runs = 9
     @Option(help: "Kernel sets: optimized (Winograd for wide 3x3 layers), direct, reference.") var kernels = "optimized"
+    @Option(help: "Write the first kernel set's output (float32, CHW, the model's range) here, for parity checks.")
+    var output: String?
 
     func run() throws {
         keepFreedBuffers()
@@ -132,6 +134,10 @@ struct ModelBench: ParsableCommand {
                 throw ValidationError("--kernels: expected optimized, direct or reference, got '\(name)'")
             }
             return set
+        }
+        if let output {
+            let result = try model.forward(input, context: InferenceContext(kernels: sets[0], threads: 1))
+            try result.data.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: output))
         }
         for threadCount in try parseList(threads) {
             let peak = FMAPeak.measure(threads: threadCount)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# vsr's forward pass against PyTorch (Debian's python3-torch, channels_last) and ONNX Runtime (from
+# PyPI, in a venv this script makes under .build/) on the same frame, the same weights and the same
+# thread counts, one case after the other in one run, each a median; prints the ratios. The peers'
+# graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
+# within 1e-3 of white before anything is timed (scripts/peers_timing.py).
+#   scripts/compare-peers.sh [--quick]
+# Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
+# ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
+# THREADS (default 1,2) and RUNS (default 9) override.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+threads=${THREADS:-1,2}
+runs=${RUNS:-$([ $quick = 1 ] && echo 5 || echo 9)}
+venv=.build/peers-venv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+swift build -c release --product vsr-kernel-bench >/dev/null
+swift build -c release --product vsr >/dev/null
+if ! "$venv/bin/python" -c "import onnxruntime, torch" 2>/dev/null; then
+  echo "setting up $venv (onnxruntime from PyPI; torch and numpy from Debian's python3-torch)"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  # numpy < 2: Debian's torch 1.13 is built against numpy 1.x.
+  "$venv/bin/pip" install -q onnxruntime "numpy<2"
+fi
+
+models=../shared/models/rlfn-official
+.build/release/vsr import "$models/rlfn_x2.pth" --arch rlfn --scale 2 -o "$tmp/rlfn_x2.safetensors" >/dev/null 2>&1
+.build/release/vsr import "$models/rlfn_s_x2.pth" --arch rlfn-s --scale 2 -o "$tmp/rlfn_s_x2.safetensors" >/dev/null 2>&1
+
+cases=("Training/models/repsr-y-x2.safetensors 320x180" "$tmp/rlfn_x2.safetensors 320x180" "$tmp/rlfn_s_x2.safetensors 320x180")
+if [ $quick = 0 ]; then
+  cases+=("Training/models/repsr-y-x2.safetensors 640x360" "Training/models/repsr-y-x2.safetensors 960x540"
+          "$tmp/rlfn_x2.safetensors 960x540" "$tmp/rlfn_s_x2.safetensors 960x540")
+fi
+
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
+     "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"
+summary=()
+for case in "${cases[@]}"; do
+  read -r weights size <<<"$case"
+  name=$(basename "$weights" .safetensors)
+  # The frame: the bundled sample's first frame, scaled to the size (the same bytes for every engine).
+  ffmpeg -v error -nostdin -y -i Samples/testsrc2-320x180-h264-aac.mp4 -frames:v 1 -vf "scale=${size/x/:}:flags=bicubic" \
+    -f rawvideo -pix_fmt rgb24 "$tmp/frame.rgb"
+  echo
+  echo "== $name at $size"
+  .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
+    --runs "$runs" --output "$tmp/vsr.f32" | tee "$tmp/vsr.txt"
+  "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \
+    --vsr-output "$tmp/vsr.f32" --threads "$threads" --runs "$runs" | tee "$tmp/peers.txt"
+  for t in ${threads//,/ }; do
+    v=$(awk -v t="$t" '$1 == "vsr" && $2 == t {print $4}' "$tmp/vsr.txt")
+    p=$(awk -v t="$t" '$1 == "pytorch" && $2 == t {print $4}' "$tmp/peers.txt")
+    o=$(awk -v t="$t" '$1 == "onnxruntime" && $2 == t {print $4}' "$tmp/peers.txt")
+    summary+=("$(awk -v n="$name" -v s="$size" -v t="$t" -v v="$v" -v p="$p" -v o="$o" \
+      'BEGIN {printf "%-12s %-8s %d  %8.1f  %8.1f  %8.1f  %5.2fx  %5.2fx", n, s, t, v, p, o, p / v, o / v}')")
+  done
+done
+echo
+echo "model        size     threads  vsr ms  PyTorch ms  ORT ms  vs PyTorch  vs ORT"
+printf '%s\n' "${summary[@]}"
