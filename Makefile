@@ -11,7 +11,7 @@ APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-d
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: setup setup-training build test test-training demo man man-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
+.PHONY: setup setup-training build test test-training demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -37,6 +37,11 @@ test:
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
 	$(MAKE) test-training
 	$(MAKE) man-check
+	$(MAKE) kernels-check
+
+# The per-ISA micro-kernels in Sources/CVSRKernels are generated: fail if they differ from the generator.
+kernels-check:
+	@/usr/bin/python3 scripts/generate-conv-microkernel.py --check && echo "micro-kernels: up to date"
 
 # The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, RepSR folding, deepening.
 test-training:

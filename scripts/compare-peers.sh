@@ -5,6 +5,7 @@
 # graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
 # within 1e-3 of white before anything is timed (scripts/peers_timing.py).
 #   scripts/compare-peers.sh [--quick]
+# vsr is also timed in tiles of 256, as vsr upscale runs the models.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
 # THREADS (default 1,2) and RUNS (default 9) override.
@@ -49,17 +50,20 @@ for case in "${cases[@]}"; do
   echo
   echo "== $name at $size"
   .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
-    --runs "$runs" --output "$tmp/vsr.f32" | tee "$tmp/vsr.txt"
+    --runs "$runs" --output "$tmp/vsr.f32" --tile 256 | tee "$tmp/vsr.txt"
   "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \
     --vsr-output "$tmp/vsr.f32" --threads "$threads" --runs "$runs" | tee "$tmp/peers.txt"
   for t in ${threads//,/ }; do
     v=$(awk -v t="$t" '$1 == "vsr" && $2 == t {print $4}' "$tmp/vsr.txt")
+    vt=$(awk -v t="$t" '$1 == "vsr-tiled" && $2 == t {print $4}' "$tmp/vsr.txt")
     p=$(awk -v t="$t" '$1 == "pytorch" && $2 == t {print $4}' "$tmp/peers.txt")
     o=$(awk -v t="$t" '$1 == "onnxruntime" && $2 == t {print $4}' "$tmp/peers.txt")
-    summary+=("$(awk -v n="$name" -v s="$size" -v t="$t" -v v="$v" -v p="$p" -v o="$o" \
-      'BEGIN {printf "%-12s %-8s %d  %8.1f  %8.1f  %8.1f  %5.2fx  %5.2fx", n, s, t, v, p, o, p / v, o / v}')")
+    summary+=("$(awk -v n="$name" -v s="$size" -v t="$t" -v v="$v" -v vt="$vt" -v p="$p" -v o="$o" \
+      'BEGIN {printf "%-12s %-8s %7d  %9.1f  %9.1f  %10.1f  %8.1f  %9.2fx  %6.2fx", n, s, t, v, vt, p, o, p / v, o / v}')")
   done
 done
 echo
-echo "model        size     threads  vsr ms  PyTorch ms  ORT ms  vs PyTorch  vs ORT"
+echo "vsr: whole frame (the peers' computation); vsr tiled: tiles of 256 with the model's halo, as vsr upscale runs it"
+echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures."
+echo "model        size     threads  vsr ms  vsr tiled  PyTorch ms    ORT ms  vs PyTorch  vs ORT"
 printf '%s\n' "${summary[@]}"

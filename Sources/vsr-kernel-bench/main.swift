@@ -133,6 +133,8 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Kernel sets: optimized (Winograd for wide 3x3 layers), direct, reference.") var kernels = "optimized"
     @Option(help: "Write the first kernel set's output (float32, CHW, the model's range) here, for parity checks.")
     var output: String?
+    @Option(help: "Also time the forward pass in tiles of this size with the model's halo, as vsr upscale runs it (0: no).")
+    var tile = 0
 
     func run() throws {
         keepFreedBuffers()
@@ -177,6 +179,13 @@ struct ModelBench: ParsableCommand {
                 let label = set.name == sets[0].name ? "vsr" : "vsr-\(set.name)"
                 print(String(format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
                              label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
+                if tile > 0 {
+                    // GFLOP/s of the frame's graph: the halos' extra pixels are work done, not counted.
+                    let tiled = TiledInference(model: model, tileSize: tile, halo: model.tileHalo)
+                    let tiledSeconds = median(try time(runs: runs, warmup: 1) { _ = try tiled.run(input, context: context) })
+                    print(String(format: "%@-tiled %d thread(s): %.1f ms in tiles of %d (halo %d), %.1f GFLOP/s of the frame's graph",
+                                 label, threadCount, tiledSeconds * 1e3, tile, model.tileHalo, flops / tiledSeconds / 1e9))
+                }
             }
         }
     }

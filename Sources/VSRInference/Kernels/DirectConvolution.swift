@@ -107,24 +107,63 @@ enum DirectConvolution {
         return output
     }
 
-    /// A 3x3 stride-2 convolution without padding (RLFN's ESA): output (y, x) is the stride-1
-    /// "same" convolution at (2y + 1, 2x + 1), so the fast kernel computes that and every second
-    /// pixel is kept. Four times the arithmetic of a direct strided kernel, on a small layer.
+    /// A 3x3 stride-2 convolution without padding (RLFN's ESA) on the micro-kernel. One pass splits
+    /// each input row into its even and its odd columns, so that output pixel x reads columns x and
+    /// x + 1 of the even half and x of the odd half: contiguous across x, as the micro-kernel loads
+    /// them. Output row y reads input rows 2y ..< 2y + 3 through the taps.
     static func runStrided(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
                            threads: Int, cpu: CPUKernels) -> Tensor {
-        let same = Conv2d(inChannels: layer.inChannels, outChannels: layer.outChannels, kernel: 3, stride: 1, padding: 1,
-                          weight: layer.weight, bias: layer.bias)
-        let full = run(same, input, activation: .identity, residual: nil, threads: threads, cpu: cpu)
         let size = layer.outputSize(height: input.height, width: input.width)
-        var out = Tensor(channels: layer.outChannels, height: size.height, width: size.width)
-        for c in 0..<layer.outChannels {
-            for y in 0..<size.height {
-                for x in 0..<size.width { out[c, y, x] = full[c, 2 * y + 1, 2 * x + 1] }
+        guard size.height > 0 && size.width > 0 else { return layer.reference(input, activation: activation, residual: residual) }
+        let channels = input.channels, height = input.height, width = input.width
+        let span = (size.width + cpu.convPixels - 1) / cpu.convPixels * cpu.convPixels  // whole blocks along x
+        let oddOffset = (span + 1 + 15) / 16 * 16                                       // even half: columns 0...span
+        let rowStride = oddOffset + (span + 15) / 16 * 16 + 16
+        let planeStride = height * rowStride + ((height * rowStride * 4) % 4096 == 0 ? 16 : 0)
+        let workers = max(1, min(threads, channels))
+        let total = channels * planeStride + 64
+        let split = [Float](unsafeUninitializedCapacity: total) { buffer, count in
+            buffer.initialize(repeating: 0)
+            let out = UnsafeMutablePointerBox(buffer.baseAddress!)
+            input.data.withUnsafeBufferPointer { source in
+                let from = UnsafePointerBox(source.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for c in (channels * worker / workers)..<(channels * (worker + 1) / workers) {
+                        for y in 0..<height {
+                            let row = out.pointer + c * planeStride + y * rowStride, pixels = from.pointer + (c * height + y) * width
+                            for x in 0..<width { row[(x & 1) * oddOffset + x >> 1] = pixels[x] }
+                        }
+                    }
+                }
             }
+            count = total
         }
-        out = ReferenceOps.activate(out, activation)
-        if let residual { out = ReferenceOps.add(out, residual) }
-        return out
+        let taps = (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] }
+        let outChannels = layer.outChannels
+        var output = Tensor.uninitialized(channels: outChannels, height: size.height, width: size.width)
+        let slopes = activation.negativeSlopes(channels: outChannels)
+        split.withUnsafeBufferPointer { splitBuffer in
+        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
+        taps.withUnsafeBufferPointer { tapBuffer in
+        layer.bias.withUnsafeBufferPointer { biasBuffer in
+        output.data.withUnsafeMutableBufferPointer { outBuffer in
+        slopes.withUnsafeOptionalBuffer { slopeBuffer in
+            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                // Output row y starts at input row 2y: the job's row stride is two input rows.
+                let job = ConvJob(
+                    cpu: cpu, padded: splitBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    tapCount: 9, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
+                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: channels,
+                    outChannels: outChannels, height: size.height, width: size.width, rowStride: 2 * rowStride,
+                    planeStride: planeStride)
+                let rows = size.height, workers = max(1, min(threads, rows))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    job.compute(rows: (rows * worker / workers)..<(rows * (worker + 1) / workers), pixels: 0..<size.width)
+                }
+            }
+        }}}}}}
+        finishSmoothActivation(&output, activation, residual: residual)
+        return output
     }
 
     /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,
