@@ -64,6 +64,10 @@ final class BenchTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdoutText.contains("kernels: baseline ("), result.stdoutText)
         XCTAssertTrue(result.stdoutText.contains("VSR_CPU=baseline"), result.stdoutText)
+        let unknown = try Tools.vsr(["bench", "--models", "bicubic", "--size", "64x36", "--frames", "1", "--threads", "1"],
+                                    environment: ["VSR_CPU": "avx9"])
+        XCTAssertEqual(unknown.status, 0, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("VSR_CPU=avx9 is not baseline, avx2 or avx512"), unknown.stderr)
     }
 
     func testBadOptions() throws {
