@@ -5,7 +5,7 @@ This is an implementation independent of vsr's Swift engine: the Swift test
 `ShippedModelTests` checks that `vsr eval` reproduces the Set5 figure recorded here.
 Run: /usr/bin/python3 Training/evaluate.py Training/models/repsr-y-x2.safetensors [...]
 Writes Training/models/quality.json."""
-import csv, json, math, os, struct, sys
+import csv, json, math, os, sys
 import numpy as np
 import torch
 from PIL import Image
@@ -13,20 +13,15 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from matlab_resize import imresize
 from repsr import PlainSR
+import safetensors_io
 from train import DATA, luma
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def read_safetensors(path):
-    blob = open(path, 'rb').read()
-    size = struct.unpack('<Q', blob[:8])[0]
-    header = json.loads(blob[8:8 + size])
-    metadata = header.pop('__metadata__', {})
-    base = 8 + size
-    tensors = {name: torch.from_numpy(np.frombuffer(blob[base + e['data_offsets'][0]:base + e['data_offsets'][1]], '<f4')
-                                      .reshape(e['shape']).copy()) for name, e in header.items()}
-    return tensors, metadata
+    tensors, metadata = safetensors_io.read_safetensors(path)
+    return {name: torch.from_numpy(array) for name, array in tensors.items()}, metadata
 
 
 def psnr(out_y, hr_y, scale):

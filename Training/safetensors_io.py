@@ -1,6 +1,18 @@
-"""Minimal safetensors writer (little-endian F32 only), so training needs no extra package."""
+"""Minimal safetensors reader and writer (little-endian F32 only), so training needs no extra package."""
 import json, struct
 import numpy as np
+
+
+def read_safetensors(path):
+    """(tensors as float32 NumPy arrays by name, metadata)."""
+    blob = open(path, 'rb').read()
+    size = struct.unpack('<Q', blob[:8])[0]
+    header = json.loads(blob[8:8 + size])
+    metadata = header.pop('__metadata__', {})
+    base = 8 + size
+    tensors = {name: np.frombuffer(blob[base + e['data_offsets'][0]:base + e['data_offsets'][1]], '<f4')
+               .reshape(e['shape']).copy() for name, e in header.items()}
+    return tensors, metadata
 
 
 def write_safetensors(path, tensors, metadata):

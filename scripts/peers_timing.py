@@ -7,10 +7,8 @@ Prints one line per peer and thread count: "<peer> <threads> thread(s): <median>
   peers_timing.py --weights M.safetensors --rgb frame.rgb --size WxH --vsr-output out.f32 --threads 1,2 --runs 9"""
 import argparse
 import warnings
-import json
 import os
 import statistics
-import struct
 import sys
 import tempfile
 import time
@@ -20,16 +18,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Training"))
+import safetensors_io  # noqa: E402  (the project's one safetensors reader)
+
 
 def read_safetensors(path):
-    blob = open(path, "rb").read()
-    size = struct.unpack("<Q", blob[:8])[0]
-    header = json.loads(blob[8:8 + size])
-    metadata = header.pop("__metadata__", {})
-    base = 8 + size
-    tensors = {name: torch.from_numpy(np.frombuffer(blob[base + e["data_offsets"][0]:base + e["data_offsets"][1]], "<f4")
-                                      .reshape(e["shape"]).copy()) for name, e in header.items()}
-    return tensors, metadata
+    tensors, metadata = safetensors_io.read_safetensors(path)
+    return {name: torch.from_numpy(array) for name, array in tensors.items()}, metadata
 
 
 class PlainSR(nn.Module):

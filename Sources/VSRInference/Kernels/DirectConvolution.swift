@@ -25,21 +25,30 @@ enum DirectConvolution {
 
         let workers = max(1, min(threads, height))
         let padded = pad(input, rowStride: rowStride, planeStride: planeStride, workers: workers)
-        let packed = layer.packedWeights
-        let taps = tapOffsets(layer, rowStride: rowStride)
-        let outChannels = layer.outChannels
+        return rows(layer, source: padded, taps: tapOffsets(layer, rowStride: rowStride), rowStride: rowStride,
+                    planeStride: planeStride, height: height, width: width, activation: activation, residual: residual,
+                    threads: threads, cpu: cpu)
+    }
+
+    /// Output rows 0..<height of `layer` from `source`, where output row y's taps are offsets from
+    /// `source + y * rowStride` (channel c `planeStride` further), through the micro-kernel; threads
+    /// split the rows. The layouts of `source` (zero-bordered for 3x3 "same", column-split for
+    /// stride 2) are the callers'.
+    private static func rows(_ layer: Conv2d, source: [Float], taps: [Int], rowStride: Int, planeStride: Int,
+                             height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
+                             cpu: CPUKernels) -> Tensor {
+        let outChannels = layer.outChannels, workers = max(1, min(threads, height))
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
         let slopes = activation.negativeSlopes(channels: outChannels)
-
-        padded.withUnsafeBufferPointer { paddedBuffer in
-        packed.withUnsafeBufferPointer { weightBuffer in
+        source.withUnsafeBufferPointer { sourceBuffer in
+        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
         taps.withUnsafeBufferPointer { tapBuffer in
         layer.bias.withUnsafeBufferPointer { biasBuffer in
         output.data.withUnsafeMutableBufferPointer { outBuffer in
         slopes.withUnsafeOptionalBuffer { slopeBuffer in
             (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                 let job = ConvJob(
-                    cpu: cpu, padded: paddedBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
+                    cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
                     tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
                     residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
                     outChannels: outChannels, height: height, width: width, rowStride: rowStride, planeStride: planeStride)
@@ -138,32 +147,10 @@ enum DirectConvolution {
             }
             count = total
         }
-        let taps = (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] }
-        let outChannels = layer.outChannels
-        var output = Tensor.uninitialized(channels: outChannels, height: size.height, width: size.width)
-        let slopes = activation.negativeSlopes(channels: outChannels)
-        split.withUnsafeBufferPointer { splitBuffer in
-        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
-        taps.withUnsafeBufferPointer { tapBuffer in
-        layer.bias.withUnsafeBufferPointer { biasBuffer in
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-        slopes.withUnsafeOptionalBuffer { slopeBuffer in
-            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                // Output row y starts at input row 2y: the job's row stride is two input rows.
-                let job = ConvJob(
-                    cpu: cpu, padded: splitBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
-                    tapCount: 9, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: channels,
-                    outChannels: outChannels, height: size.height, width: size.width, rowStride: 2 * rowStride,
-                    planeStride: planeStride)
-                let rows = size.height, workers = max(1, min(threads, rows))
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    job.compute(rows: (rows * worker / workers)..<(rows * (worker + 1) / workers), pixels: 0..<size.width)
-                }
-            }
-        }}}}}}
-        finishSmoothActivation(&output, activation, residual: residual)
-        return output
+        // Output row y starts at input row 2y: the rows' stride is two input rows.
+        return rows(layer, source: split, taps: (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] },
+                    rowStride: 2 * rowStride, planeStride: planeStride, height: size.height, width: size.width,
+                    activation: activation, residual: residual, threads: threads, cpu: cpu)
     }
 
     /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,
