@@ -7,7 +7,7 @@
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
-    float border[34 + 30];
+    float border[34];  // one row's 34 columns: loads of 32 at offsets 0 and 2
     const ptrdiff_t ps = a->position_stride;
     const int inside_x = a->left >= 0 && a->left + 34 <= a->width;
     // The columns of the 34 that lie inside the image (all of them away from the left and right edges).

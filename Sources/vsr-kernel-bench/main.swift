@@ -19,12 +19,6 @@ func keepFreedBuffers() {
     if ProcessInfo.processInfo.environment["VSR_NO_MEMORY_REUSE"] == nil { MemoryReuse.keepFreedBuffers() }
 }
 
-/// Which instruction set's kernels run (the CPU's best, or a lower one named by VSR_CPU).
-func printKernels() {
-    let kernels = CPUKernels.selected
-    print("kernels: \(kernels.level) (CPU's best \(CPULevel.best)), convolution micro-kernel \(kernels.convShape)")
-}
-
 func median(_ values: [Double]) -> Double { let s = values.sorted(); return s[s.count / 2] }
 
 /// "WxH" as (width, height).
@@ -67,7 +61,7 @@ struct ConvBench: ParsableCommand {
         keepFreedBuffers()
         let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
-        printKernels()
+        print(CPUKernels.summary)
         print("3x3 convolution at \(width)x\(height), bias + LeakyReLU fused; median of \(runs) runs")
         for threadCount in try parseList(threads) {
             let peak = FMAPeak.measure(threads: threadCount)
@@ -155,7 +149,7 @@ struct ModelBench: ParsableCommand {
         let input = Tensor(channels: colors, height: height, width: width,
                            data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
         let flops = model.flops(height: height, width: width)
-        printKernels()
+        print(CPUKernels.summary)
         print(String(format: "%@ (%@ x%d) forward on %dx%d: %.2f GFLOP; median of %d runs", weights,
                      model.descriptor.hyperParameters["variant"] ?? model.descriptor.arch, model.descriptor.scale,
                      width, height, flops / 1e9, runs))

@@ -75,7 +75,7 @@ struct BenchCommand: ParsableCommand {
         let frame = try benchFrame()
         print("vsr bench: \(machine.cpuModel), \(machine.cores) cores [\(machine.cpuFlags.joined(separator: " "))], " +
               "\(machine.configuration) build, target \(machine.targetCPU), \(machine.gitRevision)")
-        print(machine.kernelsLine)
+        print(CPUKernels.summary)
         var peaks: [Int: Double] = [:]
         for count in threadList {
             peaks[count] = FMAPeak.measure(threads: count)

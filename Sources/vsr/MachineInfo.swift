@@ -48,23 +48,12 @@ struct MachineInfo {
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
     }
 
-    /// The kernels this process runs, in one line: the level, why (VSR_CPU or the CPU's best), and
-    /// the micro-kernel's shape.
-    var kernelsLine: String {
-        let kernels = CPUKernels.selected
-        let forced = ProcessInfo.processInfo.environment["VSR_CPU"].map { ", VSR_CPU=\($0)" } ?? ""
-        let features = CPUFeatures.detected.names
-        return "kernels: \(kernels.level) (CPU's best \(CPULevel.best)\(forced); CPU features: " +
-            "\(features.isEmpty ? "none beyond x86-64" : features.joined(separator: " "))), convolution micro-kernel " +
-            "\(kernels.convShape)"
-    }
-
     var json: [String: Any] {
         ["cpu_model": cpuModel, "cpu_flags": cpuFlags, "cores": cores,
          "build": ["configuration": configuration, "target_cpu": targetCPU, "git_revision": gitRevision,
                    "vsr_version": VSRVersion.string],
          "kernels": ["level": CPUKernels.selected.level.name, "best_level": CPULevel.best.name,
-                     "forced_by_env": ProcessInfo.processInfo.environment["VSR_CPU"] ?? NSNull(),
+                     "forced_by_env": CPULevel.forcedName ?? NSNull(),
                      "conv_microkernel": CPUKernels.selected.convShape, "features": CPUFeatures.detected.names] as [String: Any]]
     }
 }

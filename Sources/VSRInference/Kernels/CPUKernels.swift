@@ -29,10 +29,13 @@ public enum CPULevel: Int, CaseIterable, Comparable, Sendable, CustomStringConve
     /// The highest level this CPU runs (cpuid and xgetbv, once).
     public static let best: CPULevel = CPULevel(rawValue: Int(vsr_cpu_best_level().rawValue)) ?? .baseline
 
+    /// `VSR_CPU` as the process found it (nil when unset or empty).
+    public static let forcedName: String? = ProcessInfo.processInfo.environment["VSR_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+
     /// The level the process runs: the CPU's best, or a lower one named by `VSR_CPU`
     /// (baseline|avx2|avx512; a level above the CPU's is capped at the CPU's).
     public static let selected: CPULevel = {
-        guard let forced = ProcessInfo.processInfo.environment["VSR_CPU"], !forced.isEmpty else { return best }
+        guard let forced = forcedName else { return best }
         guard let level = CPULevel.allCases.first(where: { $0.name == forced.lowercased() }) else {
             FileHandle.standardError.write(Data("vsr: warning: VSR_CPU=\(forced) is not baseline, avx2 or avx512; using \(best)\n".utf8))
             return best
@@ -88,6 +91,16 @@ public struct CPUKernels: Sendable {
 
     /// The kernels the process runs (`CPULevel.selected`).
     public static let selected: CPUKernels = forLevel(CPULevel.selected) ?? forLevel(.baseline)!
+
+    /// The selected kernels in one line, for benchmarks: the level, why (the CPU's best or `VSR_CPU`),
+    /// the CPU's features and the micro-kernel's shape.
+    public static var summary: String {
+        let forced = CPULevel.forcedName.map { ", VSR_CPU=\($0)" } ?? ""
+        let features = CPUFeatures.detected.names
+        return "kernels: \(selected.level) (CPU's best \(CPULevel.best)\(forced); CPU features: " +
+            "\(features.isEmpty ? "none beyond x86-64" : features.joined(separator: " "))), convolution micro-kernel " +
+            selected.convShape
+    }
 
     /// Every level this CPU and build run, lowest first.
     public static var available: [CPUKernels] { CPULevel.allCases.compactMap(forLevel) }
