@@ -11,7 +11,7 @@ APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-d
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: setup setup-training build test test-training demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
+.PHONY: format format-check setup setup-training build build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -25,19 +25,59 @@ setup-training:
 	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(TRAINING_PACKAGES); \
 	fi
 
-build:
+build: build-info
 	swift build $(RELEASE_FLAGS) --product vsr
 	@echo "built .build/release/vsr"
 
+# Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
+# it only when it changes, so an unchanged tree rebuilds nothing.
+build-info:
+	@mkdir -p .build; line="#define VSR_BUILD_REVISION \"$$(git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)\""; \
+	if [ "$$(cat .build/vsr-revision.h 2>/dev/null)" != "$$line" ]; then \
+	  echo "$$line" > .build/vsr-revision.h; touch Sources/CBuildInfo/build_info.c; fi
+
 # The unit and end-to-end tests run on the debug build; the heavy model checks (the RLFN table on
 # whole datasets) drive the optimized binary named by VSR_RELEASE_BIN.
-test:
+# `make test` is everything: it needs ../shared (datasets, checkpoints, references, media) and fails
+# without it rather than skipping the checks that use it.
+test: shared-check build-info
 	swift build $(RELEASE_FLAGS) --product vsr
 	swift build --build-tests
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
 	$(MAKE) test-training
-	$(MAKE) man-check
-	$(MAKE) kernels-check
+	$(MAKE) check-generated
+
+# The libraries' unit tests (every test class outside the end-to-end vsrTests) and one smoke run of the
+# debug binary on the bundled sample: a few minutes, for the edit-build-test loop. Not a substitute for
+# `make test`: the end-to-end, model-parity and damaged-media tests run only there.
+QUICK_TESTS := VSRCoreTests|VSRStreamsTests|VSRPipelineTests|VSRRunTests|VSRMediaTests|VSRInferenceTests
+test-quick:
+	swift build --build-tests
+	swift test --skip-build --filter '$(QUICK_TESTS)'
+	@out=$$(mktemp -d) && .build/debug/vsr upscale Samples/testsrc2-320x180-h264-aac.mp4 -o $$out/smoke.mkv --frames 5 --progress none \
+	  && ffprobe -v error -count_frames -select_streams v -show_entries stream=width,height,nb_read_frames -of csv=p=0 $$out/smoke.mkv \
+	  | grep -qx '640,360,5' && echo "smoke run: 5 frames 640x360" && rm -rf $$out
+
+# swift-format with the repository's .swift-format on every Swift file but the generated ones.
+SWIFT_SOURCES = $$(git ls-files '*.swift' | grep -v EmbeddedModelData.swift)
+format:
+	swift format -i $(SWIFT_SOURCES)
+
+format-check:
+	@out=$$(swift format lint $(SWIFT_SOURCES) 2>&1); if [ -n "$$out" ]; then echo "$$out" | head -20; \
+	  echo "swift-format: the files above are not formatted; run make format"; exit 1; else echo "swift-format: clean"; fi
+
+shared-check:
+	@for part in data models reference media; do \
+	  [ -d ../shared/$$part ] || { echo "make test needs ../shared/$$part beside the checkout (see README: Building and testing); it is missing" >&2; exit 1; }; \
+	done
+
+# Every generated file against its generator (the man page, the per-ISA micro-kernels, the embedded
+# models), and the formatting of the Swift sources.
+check-generated: man-check kernels-check models-check format-check
+
+models-check:
+	@$(TRAINING_PYTHON) Training/embed_models.py --check
 
 # The per-ISA micro-kernels in Sources/CVSRKernels are generated: fail if they differ from the generator.
 kernels-check:
@@ -46,8 +86,16 @@ kernels-check:
 # The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, RepSR folding, deepening.
 test-training:
 	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
-	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py; \
+	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py \
+	    && $(TRAINING_PYTHON) Training/test_resume.py; \
 	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
+
+# Continues a training recipe (Training/recipes.json) for HOURS of wall time on one core, niced; run it
+# again to go on. The run folder Training/checkpoints/MODEL is committed so that any session can resume.
+MODEL ?= x2-default
+HOURS ?= 1
+train:
+	nice -n 19 $(TRAINING_PYTHON) Training/recipe.py $(MODEL) --hours $(HOURS)
 
 # Regenerates the Swift file that embeds Training/models/*.safetensors in the binary.
 embed-models:
@@ -82,8 +130,10 @@ install: build
 samples:
 	Samples/make-samples.sh
 
+# Build folders (including the sanitizer and fuzzer ones), demo output, fuzzing scratch, the training
+# data cache. Keeps Training/checkpoints (committed training state).
 clean:
-	rm -rf .build out
+	rm -rf .build .build-* out Fuzz/.build Fuzz/.corpus Fuzz/.artifacts Training/.cache
 
 # libFuzzer on the readers of untrusted bytes (Fuzz/): each target runs FUZZ_SECONDS (default 600) on a
 # corpus seeded from Fuzz/Seeds, the presets in Pipelines/ and the shipped models. A crash stops the
@@ -126,7 +176,9 @@ sanitize:
 	  VSR_SANITIZER=$(SANITIZER) VSR_RELEASE_BIN=$(CURDIR)/.build-$(SANITIZER)/release/vsr \
 	  swift test --skip-build --sanitize=$(SANITIZER) --scratch-path .build-$(SANITIZER)
 
-# CI's sanitizer step: the pipeline's unit tests (threads, queues, cancellation) under ThreadSanitizer.
+# CI's sanitizer step: the pipeline's unit tests (threads, queues, cancellation) and one end-to-end
+# upscale with audio and subtitles copied (scripts/tsan-upscale.sh), under ThreadSanitizer.
 sanitize-pipeline:
 	swift build --build-tests --sanitize=thread --scratch-path .build-thread
 	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build-thread --filter VSRPipelineTests
+	scripts/tsan-upscale.sh .build-thread/debug/vsr

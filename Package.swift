@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VSRInference", targets: ["VSRInference"]),
         .library(name: "VSRStreams", targets: ["VSRStreams"]),
         .library(name: "VSRPresets", targets: ["VSRPresets"]),
+        .library(name: "VSRRun", targets: ["VSRRun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,8 @@ let package = Package(
         // Each kernel carries its own __attribute__((target(...))); the target itself is built for
         // the baseline, like the rest of the package.
         .target(name: "CVSRKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+        // The git revision `make build` recorded, for `vsr bench` and `vsr --version`.
+        .target(name: "CBuildInfo"),
         // Value types and the protocols the pipeline is built from. No FFmpeg here.
         .target(name: "VSRCore"),
         // The only module that imports CFFmpeg: demux, decode, encode, mux, swscale.
@@ -50,10 +53,19 @@ let package = Package(
         .target(name: "VSRPresets", dependencies: ["VSRCore", "VSRMedia", "VSRStreams"]),
         // Drives frames from a source through upscalers to a sink. Knows protocols, never FFmpeg.
         .target(name: "VSRPipeline", dependencies: ["VSRCore"]),
+        // Where a run is put together: settings (flags + recipe), the model catalog, inputs and
+        // outputs by name, the job and its outcome, the exit statuses. The CLI is a thin layer on it.
+        .target(
+            name: "VSRRun",
+            dependencies: [
+                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams", "VSRPresets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "vsr",
             dependencies: [
-                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams", "VSRPresets",
+                "VSRCore", "VSRMedia", "VSRPipeline", "VSRInference", "VSRStreams", "VSRPresets", "VSRRun", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +80,7 @@ let package = Package(
         .testTarget(name: "VSRInferenceTests", dependencies: ["VSRInference", "VSRCore"]),
         .testTarget(name: "VSRStreamsTests", dependencies: ["VSRStreams", "VSRCore"]),
         .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
+        .testTarget(name: "VSRRunTests", dependencies: ["VSRRun", "VSRCore", "VSRInference", "VSRPresets"]),
         // End-to-end tests drive the built `vsr` binary and check its output with the ffmpeg/ffprobe CLIs.
         .testTarget(name: "vsrTests", dependencies: ["vsr"], exclude: ["Snapshots"]),
     ]

@@ -11,11 +11,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzDriver"),
-        .executableTarget(name: "fuzz-y4m", dependencies: ["FuzzDriver", .product(name: "VSRStreams", package: "vsr"), .product(name: "VSRCore", package: "vsr")]),
+        .executableTarget(
+            name: "fuzz-y4m",
+            dependencies: ["FuzzDriver", .product(name: "VSRStreams", package: "vsr"), .product(name: "VSRCore", package: "vsr")]),
         .executableTarget(name: "fuzz-safetensors", dependencies: ["FuzzDriver", .product(name: "VSRInference", package: "vsr")]),
         .executableTarget(
             name: "fuzz-pth",
-            dependencies: ["FuzzDriver", .product(name: "VSRInference", package: "vsr"), .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "FuzzDriver", .product(name: "VSRInference", package: "vsr"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .executableTarget(name: "fuzz-preset", dependencies: ["FuzzDriver", .product(name: "VSRPresets", package: "vsr")]),
     ]

@@ -9,8 +9,10 @@ public struct ColorInfo: Sendable, Equatable, Codable {
     public var range: ColorRange
     public var chromaLocation: ChromaLocation
 
-    public init(primaries: Int32 = 2, transfer: Int32 = 2, matrix: Int32 = 2,
-                range: ColorRange = .unspecified, chromaLocation: ChromaLocation = .unspecified) {
+    public init(
+        primaries: Int32 = 2, transfer: Int32 = 2, matrix: Int32 = 2,
+        range: ColorRange = .unspecified, chromaLocation: ChromaLocation = .unspecified
+    ) {
         self.primaries = primaries
         self.transfer = transfer
         self.matrix = matrix

@@ -7,9 +7,9 @@ public struct ColorMatrix: Sendable, Equatable {
     /// The stream's matrix; untagged streams get BT.709 from 720 lines up and BT.601 below (FFmpeg's rule).
     public init(color: ColorInfo, height: Int, bitDepth: Int) {
         switch color.matrix {
-        case 1: (kr, kb) = (0.2126, 0.0722)                          // BT.709
-        case 9, 10: (kr, kb) = (0.2627, 0.0593)                      // BT.2020
-        case 5, 6: (kr, kb) = (0.299, 0.114)                         // BT.601
+        case 1: (kr, kb) = (0.2126, 0.0722)  // BT.709
+        case 9, 10: (kr, kb) = (0.2627, 0.0593)  // BT.2020
+        case 5, 6: (kr, kb) = (0.299, 0.114)  // BT.601
         default: (kr, kb) = height >= 720 ? (0.2126, 0.0722) : (0.299, 0.114)
         }
         fullRange = color.range == .full

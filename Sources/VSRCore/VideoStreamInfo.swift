@@ -16,9 +16,11 @@ public struct VideoStreamInfo: Sendable, Equatable {
     /// Name of the source format before conversion to `format` (e.g. "rgb24"), for messages.
     public var sourceFormatName: String
 
-    public init(width: Int, height: Int, format: PixelFormat, timeBase: Rational, frameRate: Rational,
-                sampleAspectRatio: Rational, color: ColorInfo, estimatedFrameCount: Int?,
-                sourceFormatName: String) {
+    public init(
+        width: Int, height: Int, format: PixelFormat, timeBase: Rational, frameRate: Rational,
+        sampleAspectRatio: Rational, color: ColorInfo, estimatedFrameCount: Int?,
+        sourceFormatName: String
+    ) {
         self.width = width
         self.height = height
         self.format = format

@@ -7,8 +7,9 @@ public struct Tensor: Sendable, Equatable {
     public var data: [Float]
 
     public init(channels: Int, height: Int, width: Int, data: [Float]) {
-        precondition(data.count == channels * height * width,
-                     "tensor data has \(data.count) values, expected \(channels)x\(height)x\(width)")
+        precondition(
+            data.count == channels * height * width,
+            "tensor data has \(data.count) values, expected \(channels)x\(height)x\(width)")
         self.channels = channels
         self.height = height
         self.width = width
@@ -16,16 +17,18 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public init(channels: Int, height: Int, width: Int, repeating value: Float = 0) {
-        self.init(channels: channels, height: height, width: width,
-                  data: [Float](repeating: value, count: channels * height * width))
+        self.init(
+            channels: channels, height: height, width: width,
+            data: [Float](repeating: value, count: channels * height * width))
     }
 
     /// A tensor whose values are left uninitialized, for kernels that write every element (each by
     /// exactly one worker) before anyone reads it.
     static func uninitialized(channels: Int, height: Int, width: Int) -> Tensor {
         let count = channels * height * width
-        return Tensor(channels: channels, height: height, width: width,
-                      data: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+        return Tensor(
+            channels: channels, height: height, width: width,
+            data: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
     }
 
     public var count: Int { data.count }

@@ -11,8 +11,10 @@ public struct EncoderSettings: Sendable, Equatable {
     /// Further encoder private options, `name=value`, passed as they are.
     public var options: [String: String]
 
-    public init(codec: String? = nil, crf: Int? = nil, preset: String? = nil, pixelFormat: String? = nil,
-                options: [String: String] = [:]) {
+    public init(
+        codec: String? = nil, crf: Int? = nil, preset: String? = nil, pixelFormat: String? = nil,
+        options: [String: String] = [:]
+    ) {
         self.codec = codec
         self.crf = crf
         self.preset = preset

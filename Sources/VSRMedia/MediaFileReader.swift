@@ -1,9 +1,9 @@
 import CFFmpeg
 import VSRCore
 
-/// A `FrameSource` over a media file: demuxes, decodes the main video stream, and hands each
-/// packet of the other streams to `passthrough` (the writer copies them without re-encoding).
-/// Not thread-safe.
+/// A `FrameSource` over a media file: demuxes, decodes the main video stream, and moves each packet
+/// of the streams a `MediaFileWriter` copies into `copiedPackets`, from which the writer takes them on
+/// its own thread. Not thread-safe otherwise.
 public final class MediaFileReader: FrameSource {
     public let path: String
     public let streamInfo: VideoStreamInfo
@@ -16,8 +16,8 @@ public final class MediaFileReader: FrameSource {
     private var finished = false
     private var nextIndex = 0
     private var nextPts: Int64 = 0
-    /// Receives every packet that is not from the decoded video stream, in file order.
-    var passthrough: ((Packet, UnsafeMutablePointer<AVStream>) throws -> Void)?
+    /// Packets of the other streams, in file order, for the writer that copies them.
+    let copiedPackets = CopiedPackets()
 
     /// Opens `path`; throws `VSRError.inputNotFound` or `.invalidInput` naming the file.
     public init(path: String) throws {
@@ -43,8 +43,9 @@ public final class MediaFileReader: FrameSource {
     /// (a truncated mp4 or mov). Nil when the input is whole or was not read to its end.
     public var truncation: VSRError? {
         guard finished, let indexed = indexedFrameCount, videoPackets < indexed else { return nil }
-        return .invalidInput(path: path, reason: "the input ends after \(videoPackets) of the \(indexed) video packets " +
-                             "its index lists: the file is truncated")
+        return .invalidInput(
+            path: path,
+            reason: "the input ends after \(videoPackets) of the \(indexed) video packets " + "its index lists: the file is truncated")
     }
 
     public func nextFrame() throws -> VideoFrame? {
@@ -74,16 +75,18 @@ public final class MediaFileReader: FrameSource {
                 try decoder.send(packet)
                 return
             }
-            try passthrough?(packet, demuxer.stream(packet.streamIndex))
+            copiedPackets.put(packet)
         }
     }
 
     private func makeFrame(_ frame: UnsafeMutablePointer<AVFrame>) throws -> VideoFrame {
         let f = frame.pointee
         guard Int(f.width) == streamInfo.width, Int(f.height) == streamInfo.height else {
-            throw VSRError.invalidInput(path: path, reason: "the video size changes mid-stream from " +
-                "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), " +
-                "which vsr does not support; split the input where the size changes")
+            throw VSRError.invalidInput(
+                path: path,
+                reason: "the video size changes mid-stream from "
+                    + "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), "
+                    + "which vsr does not support; split the input where the size changes")
         }
         let best = f.best_effort_timestamp
         let pts = best == vsr_nopts_value() ? nextPts : best
@@ -124,8 +127,10 @@ public final class MediaFileReader: FrameSource {
         }
     }
 
-    private static func describe(stream: UnsafeMutablePointer<AVStream>, demuxer: Demuxer,
-                                 path: String) throws -> VideoStreamInfo {
+    private static func describe(
+        stream: UnsafeMutablePointer<AVStream>, demuxer: Demuxer,
+        path: String
+    ) throws -> VideoStreamInfo {
         let p = stream.pointee.codecpar.pointee
         guard p.width > 0, p.height > 0 else {
             throw VSRError.invalidInput(path: path, reason: "the video stream has no size (\(p.width)x\(p.height))")

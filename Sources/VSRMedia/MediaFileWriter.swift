@@ -6,8 +6,9 @@ import VSRCore
 /// chapters and metadata copied from a `MediaFileReader`.
 ///
 /// Bytes go to a temporary file beside the output, renamed over the output by `finish()`, so a
-/// failed run never leaves a half-written file under the requested name. Not thread-safe, except
-/// that copied packets may arrive from the reader's thread (the muxer serialises them).
+/// failed run never leaves a half-written file under the requested name. Not thread-safe: every call,
+/// and the muxing of the copied streams' packets (taken from the reader's `copiedPackets` before each
+/// frame and at the end), happens on the caller's thread.
 public final class MediaFileWriter: FrameSink {
     public let outputPath: String
     private let temporaryPath: String
@@ -20,8 +21,10 @@ public final class MediaFileWriter: FrameSink {
     private let converter = PixelConverter()
     private let outputFrame = Frame()
     private let packet = Packet()
-    /// Input stream index -> output stream index for copied streams.
-    private var copiedStreams: [Int32: Int32] = [:]
+    /// Input stream index -> output stream index and input time base, for copied streams.
+    private var copiedStreams: [Int32: (output: Int32, timeBase: AVRational)] = [:]
+    /// Where the copied streams' packets wait; nil without a source.
+    private var copiedPackets: CopiedPackets?
     /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
     private var durations: [Int64: Int64] = [:]
     private var state: State = .open
@@ -33,10 +36,12 @@ public final class MediaFileWriter: FrameSink {
     /// Creates the output (after checking it may be written) and writes the container header.
     /// - Parameters:
     ///   - video: the frames that will be written (already at the output size).
-    ///   - source: the reader whose other streams, chapters and metadata are copied; its
-    ///     `passthrough` is connected to this writer.
-    public init(path: String, video: VideoStreamInfo, source: MediaFileReader?, streams: StreamSelection,
-                settings: EncoderSettings, overwrite: Bool) throws {
+    ///   - source: the reader whose other streams, chapters and metadata are copied; it keeps the
+    ///     packets of the copied streams for this writer from now on.
+    public init(
+        path: String, video: VideoStreamInfo, source: MediaFileReader?, streams: StreamSelection,
+        settings: EncoderSettings, overwrite: Bool
+    ) throws {
         outputPath = path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -69,21 +74,22 @@ public final class MediaFileWriter: FrameSink {
             } else {
                 encoderTimeBase = video.timeBase.avRational
             }
-            encoder = try VideoEncoder(video: video, timeBase: Rational(encoderTimeBase), muxer: format,
-                                       settings: settings, outputPath: path)
+            encoder = try VideoEncoder(
+                video: video, timeBase: Rational(encoderTimeBase), muxer: format,
+                settings: settings, outputPath: path)
             let stream = muxer.addStream()
             videoStreamIndex = stream.pointee.index
-            try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
-                             "\(path): video stream parameters")
+            try FFmpeg.check(
+                avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
+                "\(path): video stream parameters")
             stream.pointee.time_base = encoderTimeBase
             stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
             if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
             if let source {
                 try copyStreams(from: source, selection: streams)
                 try copyContainerMetadata(from: source.demuxer.context)
-                source.passthrough = { [unowned self] packet, inputStream in
-                    try self.copy(packet, from: inputStream)
-                }
+                source.copiedPackets.keep(streams: Set(copiedStreams.keys))
+                copiedPackets = source.copiedPackets
             }
             try muxer.writeHeader()
         } catch {
@@ -103,6 +109,7 @@ public final class MediaFileWriter: FrameSink {
     public var encodedPixelFormat: String { PixelFormat.name(of: encoder.pixelFormat) }
 
     public func write(_ frame: VideoFrame) throws {
+        try writeCopiedPackets()
         let target = encoder.pixelFormat
         let out = outputFrame.pointer
         if PixelFormat(target) == frame.format {
@@ -126,8 +133,10 @@ public final class MediaFileWriter: FrameSink {
         try drainEncoder()
     }
 
-    private func allocate(_ frame: UnsafeMutablePointer<AVFrame>, width: Int, height: Int,
-                          format: AVPixelFormat) throws {
+    private func allocate(
+        _ frame: UnsafeMutablePointer<AVFrame>, width: Int, height: Int,
+        format: AVPixelFormat
+    ) throws {
         let f = frame.pointee
         if f.width == Int32(width) && f.height == Int32(height) && f.format == format.rawValue {
             // The encoder may still hold a reference to the previous picture.
@@ -158,6 +167,7 @@ public final class MediaFileWriter: FrameSink {
     public func finish() throws -> Int64? {
         guard state == .open else { return nil }
         do {
+            try writeCopiedPackets()
             try encoder.send(nil)
             try drainEncoder()
             try muxer.finish()
@@ -204,13 +214,15 @@ public final class MediaFileWriter: FrameSink {
             let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
             let kindName = av_get_media_type_string(kind).map { String(cString: $0) } ?? "data"
             guard avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 else {
-                warnings.append("dropped \(kindName) stream #\(index) (\(codecName)): " +
-                                "the \(String(cString: format.pointee.name)) container cannot hold it")
+                warnings.append(
+                    "dropped \(kindName) stream #\(index) (\(codecName)): "
+                        + "the \(String(cString: format.pointee.name)) container cannot hold it")
                 continue
             }
             let output = muxer.addStream()
-            try FFmpeg.check(avcodec_parameters_copy(output.pointee.codecpar, parameters),
-                             "\(outputPath): copying stream #\(index)")
+            try FFmpeg.check(
+                avcodec_parameters_copy(output.pointee.codecpar, parameters),
+                "\(outputPath): copying stream #\(index)")
             // The input container's codec tag may mean something else in the output container.
             output.pointee.codecpar.pointee.codec_tag = 0
             output.pointee.time_base = input.pointee.time_base
@@ -218,7 +230,7 @@ public final class MediaFileWriter: FrameSink {
             output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
             output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
             av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0)
-            copiedStreams[index] = output.pointee.index
+            copiedStreams[index] = (output.pointee.index, input.pointee.time_base)
         }
     }
 
@@ -228,8 +240,13 @@ public final class MediaFileWriter: FrameSink {
         try FFmpeg.check(vsr_copy_chapters(output, input), "copying chapters")
     }
 
-    private func copy(_ packet: Packet, from input: UnsafeMutablePointer<AVStream>) throws {
-        guard let outputIndex = copiedStreams[input.pointee.index] else { return }
-        try muxer.write(packet, to: outputIndex, from: input.pointee.time_base)
+    /// Muxes the copied streams' packets the reader has read so far (libavformat interleaves them
+    /// with the video by dts).
+    private func writeCopiedPackets() throws {
+        guard let copiedPackets else { return }
+        for packet in copiedPackets.takeAll() {
+            guard let stream = copiedStreams[packet.streamIndex] else { continue }
+            try muxer.write(packet, to: stream.output, from: stream.timeBase)
+        }
     }
 }

@@ -107,9 +107,11 @@ public struct MediaProbe: Sendable {
         func name(_ code: Int32, _ lookup: (Int32) -> UnsafePointer<CChar>?) -> String? {
             code == 2 ? nil : lookup(code).map { String(cString: $0) }
         }
-        return (name(color.primaries) { av_color_primaries_name(AVColorPrimaries(rawValue: UInt32($0))) },
-                name(color.transfer) { av_color_transfer_name(AVColorTransferCharacteristic(rawValue: UInt32($0))) },
-                name(color.matrix) { av_color_space_name(AVColorSpace(rawValue: UInt32($0))) },
-                color.range == .unspecified ? nil : (color.range == .full ? "full (pc)" : "limited (tv)"))
+        return (
+            name(color.primaries) { av_color_primaries_name(AVColorPrimaries(rawValue: UInt32($0))) },
+            name(color.transfer) { av_color_transfer_name(AVColorTransferCharacteristic(rawValue: UInt32($0))) },
+            name(color.matrix) { av_color_space_name(AVColorSpace(rawValue: UInt32($0))) },
+            color.range == .unspecified ? nil : (color.range == .full ? "full (pc)" : "limited (tv)")
+        )
     }
 }

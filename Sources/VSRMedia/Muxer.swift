@@ -2,9 +2,10 @@ import CFFmpeg
 import Foundation
 import VSRCore
 
-/// Writes packets into a container with libavformat. Streams are added before `writeHeader()`;
-/// `write` may then be called from several threads (video from the encoder, copied streams from
-/// the demuxer): a lock serialises them, and libavformat interleaves by dts.
+/// Writes packets into a container with libavformat. Streams are added before `writeHeader()`; the
+/// writer then calls `write` on its own thread for the video and the copied streams alike, and
+/// libavformat interleaves them by dts. The lock keeps a `close()` from another thread (an abort)
+/// from racing a write.
 final class Muxer: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVFormatContext>
     /// Where bytes go (a temporary file until the writer renames it).
@@ -39,8 +40,8 @@ final class Muxer: @unchecked Sendable {
     /// The container for an output file name, from its extension.
     static func format(for path: String) throws -> UnsafePointer<AVOutputFormat> {
         guard let format = av_guess_format(nil, path, nil) else {
-            throw VSRError.usage("\(path): cannot tell the container from the file name; " +
-                                 "expected an extension such as .mp4, .mkv, .mov, .webm or .y4m")
+            throw VSRError.usage(
+                "\(path): cannot tell the container from the file name; " + "expected an extension such as .mp4, .mkv, .mov, .webm or .y4m")
         }
         return format
     }

@@ -13,22 +13,26 @@ final class PixelConverter {
     /// Converts `source` to `format` at the same size; returns a frame owned by this converter and
     /// valid until the next call. For RGB sources `matrix` picks the YUV coefficients
     /// (`SWS_CS_ITU709` or `SWS_CS_ITU601`), producing limited-range YUV.
-    func convert(_ source: UnsafePointer<AVFrame>, to format: AVPixelFormat,
-                 matrix: Int32 = SWS_CS_ITU601) throws -> UnsafeMutablePointer<AVFrame> {
+    func convert(
+        _ source: UnsafePointer<AVFrame>, to format: AVPixelFormat,
+        matrix: Int32 = SWS_CS_ITU601
+    ) throws -> UnsafeMutablePointer<AVFrame> {
         let s = source.pointee
         let width = s.width, height = s.height
         let sourceFormat = AVPixelFormat(rawValue: s.format)
         let newKey = [width, height, s.format, format.rawValue, matrix]
         if newKey != key {
             sws_freeContext(context)
-            context = sws_getContext(width, height, sourceFormat, width, height, format,
-                                     SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nil, nil, nil)
+            context = sws_getContext(
+                width, height, sourceFormat, width, height, format,
+                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nil, nil, nil)
             guard context != nil else {
                 key = []
                 throw VSRError.unsupported("cannot convert \(PixelFormat.name(of: sourceFormat)) to \(PixelFormat.name(of: format))")
             }
             if let descriptor = av_pix_fmt_desc_get(sourceFormat),
-               descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 {
+                descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
+            {
                 let coefficients = sws_getCoefficients(matrix)
                 sws_setColorspaceDetails(context, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
             }
@@ -44,8 +48,9 @@ final class PixelConverter {
         } else {
             try FFmpeg.check(av_frame_make_writable(out), "making a frame writable")
         }
-        try FFmpeg.check(sws_scale_frame(context, out, source),
-                         "converting \(PixelFormat.name(of: sourceFormat)) to \(PixelFormat.name(of: format))")
+        try FFmpeg.check(
+            sws_scale_frame(context, out, source),
+            "converting \(PixelFormat.name(of: sourceFormat)) to \(PixelFormat.name(of: format))")
         return out
     }
 }

@@ -37,8 +37,9 @@ public final class SwscalePlaneResizer: PlaneResizer {
             throw VSRError.unsupported("planes of \(plane.bitDepth) bits cannot be resized; expected 8 or 10")
         }
         // sws_getCachedContext returns the same context while the geometry is unchanged.
-        context = sws_getCachedContext(context, Int32(plane.width), Int32(plane.height), format,
-                                       Int32(width), Int32(height), format, filter.swsFlags, nil, nil, nil)
+        context = sws_getCachedContext(
+            context, Int32(plane.width), Int32(plane.height), format,
+            Int32(width), Int32(height), format, filter.swsFlags, nil, nil, nil)
         guard let context else {
             throw VSRError.unsupported("swscale cannot resize \(plane.width)x\(plane.height) to \(width)x\(height)")
         }

@@ -61,4 +61,3 @@ final class VideoDecoder {
         return try FFmpeg.status(code) { VSRError.invalidInput(path: self.path, reason: "decode error: \($0)") }
     }
 }
-

@@ -13,8 +13,10 @@ final class VideoEncoder {
     ///   - video: the frames to encode (already at the output size).
     ///   - timeBase: the time base of the pts that will be sent.
     ///   - muxer: the container, for its default codec and global-header flag.
-    init(video: VideoStreamInfo, timeBase: Rational, muxer: UnsafePointer<AVOutputFormat>,
-         settings: EncoderSettings, outputPath: String) throws {
+    init(
+        video: VideoStreamInfo, timeBase: Rational, muxer: UnsafePointer<AVOutputFormat>,
+        settings: EncoderSettings, outputPath: String
+    ) throws {
         let muxerName = String(cString: muxer.pointee.name)
         let codec: UnsafePointer<AVCodec>
         if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName) {
@@ -35,8 +37,9 @@ final class VideoEncoder {
         guard avformat_query_codec(muxer, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 1 else {
             throw VSRError.unsupported("\(outputPath): the \(muxerName) container cannot hold \(codecName) video")
         }
-        pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, codecName: codecName,
-                                                         source: video.format, requested: settings.pixelFormat)
+        pixelFormat = try VideoEncoder.choosePixelFormat(
+            codec: codec, codecName: codecName,
+            source: video.format, requested: settings.pixelFormat)
         try VideoEncoder.checkDimensions(video: video, format: pixelFormat, codecName: codecName)
 
         guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
@@ -66,8 +69,9 @@ final class VideoEncoder {
             }
             for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
             try FFmpeg.check(avcodec_open2(c, codec, &options)) {
-                VSRError.unsupported("cannot open encoder \(self.codecName) for \(video.width)x\(video.height) " +
-                                     "\(PixelFormat.name(of: self.pixelFormat)): \($0)")
+                VSRError.unsupported(
+                    "cannot open encoder \(self.codecName) for \(video.width)x\(video.height) "
+                        + "\(PixelFormat.name(of: self.pixelFormat)): \($0)")
             }
             // Options left in the dictionary were not recognised by the encoder.
             if let unused = av_dict_get(options, "", nil, AV_DICT_IGNORE_SUFFIX) {
@@ -99,8 +103,10 @@ final class VideoEncoder {
 
     /// The requested format if the encoder takes it; otherwise the source's native format if the
     /// encoder takes it; otherwise the encoder's closest supported format.
-    private static func choosePixelFormat(codec: UnsafePointer<AVCodec>, codecName: String, source: PixelFormat,
-                                          requested: String?) throws -> AVPixelFormat {
+    private static func choosePixelFormat(
+        codec: UnsafePointer<AVCodec>, codecName: String, source: PixelFormat,
+        requested: String?
+    ) throws -> AVPixelFormat {
         let supported = supportedFormats(codec)
         if let requested {
             let format = av_get_pix_fmt(requested)
@@ -132,13 +138,14 @@ final class VideoEncoder {
     /// H.264 and HEVC code chroma in whole samples: subsampled formats need even sizes.
     private static func checkDimensions(video: VideoStreamInfo, format: AVPixelFormat, codecName: String) throws {
         guard ["libx264", "libx265", "libx264rgb"].contains(codecName),
-              let descriptor = av_pix_fmt_desc_get(format) else { return }
+            let descriptor = av_pix_fmt_desc_get(format)
+        else { return }
         let xStep = 1 << Int(descriptor.pointee.log2_chroma_w), yStep = 1 << Int(descriptor.pointee.log2_chroma_h)
         if video.width % xStep != 0 || video.height % yStep != 0 {
             throw VSRError.unsupported(
-                "encoder \(codecName) needs a width divisible by \(xStep) and a height divisible by \(yStep) for " +
-                "\(PixelFormat.name(of: format)), but the output is \(video.width)x\(video.height); " +
-                "use another --scale, --pix-fmt yuv444p or --codec ffv1")
+                "encoder \(codecName) needs a width divisible by \(xStep) and a height divisible by \(yStep) for "
+                    + "\(PixelFormat.name(of: format)), but the output is \(video.width)x\(video.height); "
+                    + "use another --scale, --pix-fmt yuv444p or --codec ffv1")
         }
     }
 }

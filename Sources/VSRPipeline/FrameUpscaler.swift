@@ -19,15 +19,16 @@ public final class FrameUpscaler: FrameUpscaling {
         let width = frame.width * scale, height = frame.height * scale
         var planes = [try luma.upscale(frame.planes[0])]
         guard planes[0].width == width, planes[0].height == height else {
-            throw VSRError.processing("upscaler \(luma.name) returned \(planes[0].width)x\(planes[0].height), " +
-                                      "expected \(width)x\(height)")
+            throw VSRError.processing(
+                "upscaler \(luma.name) returned \(planes[0].width)x\(planes[0].height), " + "expected \(width)x\(height)")
         }
         for index in 1..<frame.planes.count {
             // Chroma sizes round up (odd sizes), so they are not always scale x the input's.
             let size = frame.format.planeSize(index, width: width, height: height)
             planes.append(try chroma.resize(frame.planes[index], toWidth: size.width, height: size.height))
         }
-        return VideoFrame(index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format,
-                          planes: planes)
+        return VideoFrame(
+            index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format,
+            planes: planes)
     }
 }

@@ -59,8 +59,10 @@ public final class UpscalePipeline {
 
     /// Runs to the end of the source, the frame limit, cancellation or the first error.
     /// - Parameter makeUpscaler: called once per worker, on the calling thread, before anything starts.
-    public func run(source: FrameSource, makeUpscaler: () throws -> FrameUpscaling, sink: FrameSink,
-                    progress: ProgressHandler? = nil) throws -> RunSummary {
+    public func run(
+        source: FrameSource, makeUpscaler: () throws -> FrameUpscaling, sink: FrameSink,
+        progress: ProgressHandler? = nil
+    ) throws -> RunSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let upscalers: [FrameUpscaling]
@@ -164,8 +166,9 @@ public final class UpscalePipeline {
             }
         }
         let inputError = sourceFailure.error.map { $0 as? VSRError ?? .processing("reading the input: \($0)") }
-        return RunSummary(frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,
-                          stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError)
+        return RunSummary(
+            frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,
+            stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError)
     }
 
     private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {

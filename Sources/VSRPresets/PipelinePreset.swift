@@ -17,8 +17,10 @@ import VSRStreams
 /// instead a model file, relative to the preset's folder.
 public struct PipelinePreset: Equatable, Sendable {
     public static let supportedVersion = 1
-    public static let keys: Set<String> = ["version", "description", "model", "weights", "scale", "tile", "halo", "queue_depth",
-                                    "workers", "threads", "chroma_scaler", "encoder", "output_format"]
+    public static let keys: Set<String> = [
+        "version", "description", "model", "weights", "scale", "tile", "halo", "queue_depth",
+        "workers", "threads", "chroma_scaler", "encoder", "output_format",
+    ]
     public static let encoderKeys: Set<String> = ["codec", "crf", "preset", "pix_fmt", "options"]
 
     public var path: String
@@ -58,7 +60,8 @@ public struct PipelinePreset: Equatable, Sendable {
             throw bad("unknown key '\(unknown)'; expected \(keys.sorted().joined(separator: ", "))")
         }
         if let encoder = json["encoder"] as? [String: Any],
-           let unknown = encoder.keys.sorted().first(where: { !encoderKeys.contains($0) }) {
+            let unknown = encoder.keys.sorted().first(where: { !encoderKeys.contains($0) })
+        {
             throw bad("unknown key 'encoder.\(unknown)'; expected \(encoderKeys.sorted().joined(separator: ", "))")
         }
         let file: PresetFile
@@ -82,7 +85,9 @@ public struct PipelinePreset: Equatable, Sendable {
         preset.models = file.model?.names ?? []
         if let weights = file.weights {
             guard preset.models.isEmpty else { throw bad("give 'model' or 'weights', not both") }
-            preset.weights = weights.hasPrefix("/") ? weights
+            preset.weights =
+                weights.hasPrefix("/")
+                ? weights
                 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(weights).path
         }
         func checked(_ key: String, _ value: Int?, _ range: ClosedRange<Int>) throws -> Int? {

@@ -1,3 +1,5 @@
+import VSRCore
+
 #if canImport(Glibc)
 import Glibc
 private let systemRead = Glibc.read
@@ -5,7 +7,6 @@ private let systemRead = Glibc.read
 import Darwin
 private let systemRead = Darwin.read
 #endif
-import VSRCore
 
 /// Reads a file descriptor (a file, a pipe, stdin) through a buffer, with the two operations raw
 /// video formats need: a header line, and exactly N bytes. Owned by one reader at a time.

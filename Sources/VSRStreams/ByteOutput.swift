@@ -1,3 +1,5 @@
+import VSRCore
+
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
@@ -5,7 +7,6 @@ private let systemWrite = Glibc.write
 import Darwin
 private let systemWrite = Darwin.write
 #endif
-import VSRCore
 
 /// Writes to a file descriptor, unbuffered, so that each frame leaves as soon as it is written.
 /// A file output is written under a temporary name beside the target and renamed by `finish()`

@@ -27,8 +27,10 @@ struct FrameLayout {
             received += count
             if count < plane.bytes.count {
                 if received == 0 && endAllowed { return nil }
-                throw VSRError.invalidInput(path: input.name, reason:
-                    "frame \(number) is truncated: expected \(frameBytes) bytes, got \(received)")
+                throw VSRError.invalidInput(
+                    path: input.name,
+                    reason:
+                        "frame \(number) is truncated: expected \(frameBytes) bytes, got \(received)")
             }
             planes.append(plane)
         }

@@ -34,8 +34,10 @@ public final class RawVideoReader: FrameSource {
             let count = try rgb.withUnsafeMutableBytes { try input.read(into: $0) }
             if count == 0 { return nil }
             guard count == rgb.count else {
-                throw VSRError.invalidInput(path: input.name, reason:
-                    "frame \(number) is truncated: expected \(rgb.count) bytes, got \(count)")
+                throw VSRError.invalidInput(
+                    path: input.name,
+                    reason:
+                        "frame \(number) is truncated: expected \(rgb.count) bytes, got \(count)")
             }
             planes = RawPixelFormat.planes(fromRGB: rgb, width: streamInfo.width, height: streamInfo.height)
         }

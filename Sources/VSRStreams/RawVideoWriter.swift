@@ -13,7 +13,8 @@ public final class RawVideoWriter: FrameSink {
 
     public func write(_ frame: VideoFrame) throws {
         guard frame.format == format.planarFormat else {
-            throw VSRError.processing("\(output.name): frame \(frame.index + 1) is \(frame.format.rawValue), expected \(format.planarFormat.rawValue)")
+            throw VSRError.processing(
+                "\(output.name): frame \(frame.index + 1) is \(frame.format.rawValue), expected \(format.planarFormat.rawValue)")
         }
         switch format {
         case .planar: try FrameLayout(format: frame.format, width: frame.width, height: frame.height).write(frame.planes, to: output)

@@ -26,9 +26,11 @@ public struct Y4MHeader: Equatable, Sendable {
         ("444p10", .yuv444p10le, .unspecified), ("mono10", .gray10le, .unspecified),
     ]
 
-    public init(width: Int, height: Int, frameRate: Rational, sampleAspectRatio: Rational, format: PixelFormat,
-                chromaLocation: ChromaLocation = .unspecified, range: ColorRange = .unspecified,
-                extensions: [String] = []) {
+    public init(
+        width: Int, height: Int, frameRate: Rational, sampleAspectRatio: Rational, format: PixelFormat,
+        chromaLocation: ChromaLocation = .unspecified, range: ColorRange = .unspecified,
+        extensions: [String] = []
+    ) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
@@ -55,9 +57,11 @@ public struct Y4MHeader: Equatable, Sendable {
         for field in fields {
             let value = String(field.dropFirst())
             switch field.first! {
-            case "W": width = Int(value)
+            case "W":
+                width = Int(value)
                 guard let w = width, w > 0 else { throw bad("found W'\(value)', expected a positive width") }
-            case "H": height = Int(value)
+            case "H":
+                height = Int(value)
                 guard let h = height, h > 0 else { throw bad("found H'\(value)', expected a positive height") }
             case "F":
                 guard let r = Self.ratio(value), r.num > 0, r.den > 0 else {
@@ -73,8 +77,10 @@ public struct Y4MHeader: Equatable, Sendable {
                 switch value {
                 case "p", "?": break
                 case "t", "b", "m":
-                    throw VSRError.invalidInput(path: source, reason:
-                        "interlaced y4m (I\(value)) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+                    throw VSRError.invalidInput(
+                        path: source,
+                        reason:
+                            "interlaced y4m (I\(value)) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
                 default: throw bad("found I'\(value)', expected Ip (progressive)")
                 }
             case "C":
@@ -101,8 +107,9 @@ public struct Y4MHeader: Equatable, Sendable {
         guard FrameSizeLimit.accepts(width: width, height: height) else {
             throw VSRError.invalidInput(path: source, reason: FrameSizeLimit.refusal(width: width, height: height))
         }
-        self.init(width: width, height: height, frameRate: rate, sampleAspectRatio: aspect, format: chroma.1,
-                  chromaLocation: chroma.2, range: range, extensions: extensions)
+        self.init(
+            width: width, height: height, frameRate: rate, sampleAspectRatio: aspect, format: chroma.1,
+            chromaLocation: chroma.2, range: range, extensions: extensions)
     }
 
     /// The header line, newline included.
@@ -119,10 +126,13 @@ public struct Y4MHeader: Equatable, Sendable {
         case .yuv444p10le: tag = "444p10"
         case .gray10le: tag = "mono10"
         }
-        let aspect = sampleAspectRatio.num > 0 && sampleAspectRatio.den > 0
+        let aspect =
+            sampleAspectRatio.num > 0 && sampleAspectRatio.den > 0
             ? "\(sampleAspectRatio.num):\(sampleAspectRatio.den)" : "0:0"
-        var fields = [Self.magic, "W\(width)", "H\(height)", "F\(frameRate.num):\(frameRate.den)",
-                      "Ip", "A\(aspect)", "C\(tag)", "XYSCSS=\(tag.uppercased())"]
+        var fields = [
+            Self.magic, "W\(width)", "H\(height)", "F\(frameRate.num):\(frameRate.den)",
+            "Ip", "A\(aspect)", "C\(tag)", "XYSCSS=\(tag.uppercased())",
+        ]
         if range == .full { fields.append("XCOLORRANGE=FULL") } else if range == .limited { fields.append("XCOLORRANGE=LIMITED") }
         fields += extensions.map { "X" + $0 }
         return fields.joined(separator: " ") + "\n"

@@ -30,8 +30,10 @@ public final class Y4MReader: FrameSource {
         guard let line = try input.readLine(limit: 4096) else { return nil }
         guard line.starts(with: Array("FRAME".utf8)), line.count == 5 || line[5] == 0x20 else {
             let found = String(decoding: line.prefix(16), as: UTF8.self)
-            throw VSRError.invalidInput(path: input.name, reason:
-                "frame \(number): found '\(found)', expected a 'FRAME' line (is the stream's size or format wrong?)")
+            throw VSRError.invalidInput(
+                path: input.name,
+                reason:
+                    "frame \(number): found '\(found)', expected a 'FRAME' line (is the stream's size or format wrong?)")
         }
         guard let planes = try layout.readPlanes(from: input, frameNumber: number, endAllowed: false) else { return nil }
         defer { nextIndex += 1 }

@@ -12,17 +12,19 @@ public final class Y4MWriter: FrameSink {
         self.output = output
         layout = FrameLayout(format: stream.format, width: stream.width, height: stream.height)
         let rate = stream.frameRate.num > 0 && stream.frameRate.den > 0 ? stream.frameRate : Rational(25, 1)
-        let header = Y4MHeader(width: stream.width, height: stream.height, frameRate: rate,
-                               sampleAspectRatio: stream.sampleAspectRatio, format: stream.format,
-                               chromaLocation: stream.color.chromaLocation, range: stream.color.range,
-                               extensions: extensions)
+        let header = Y4MHeader(
+            width: stream.width, height: stream.height, frameRate: rate,
+            sampleAspectRatio: stream.sampleAspectRatio, format: stream.format,
+            chromaLocation: stream.color.chromaLocation, range: stream.color.range,
+            extensions: extensions)
         try output.write(Array(header.line.utf8))
     }
 
     public func write(_ frame: VideoFrame) throws {
         guard frame.format == layout.format, frame.width == layout.width, frame.height == layout.height else {
-            throw VSRError.processing("\(output.name): frame \(frame.index + 1) is \(frame.width)x\(frame.height) " +
-                                      "\(frame.format.rawValue), expected \(layout.width)x\(layout.height) \(layout.format.rawValue)")
+            throw VSRError.processing(
+                "\(output.name): frame \(frame.index + 1) is \(frame.width)x\(frame.height) "
+                    + "\(frame.format.rawValue), expected \(layout.width)x\(layout.height) \(layout.format.rawValue)")
         }
         try output.write(Self.frameLine)
         try layout.write(frame.planes, to: output)

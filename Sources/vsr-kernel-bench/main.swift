@@ -67,31 +67,40 @@ struct ConvBench: ParsableCommand {
             let peak = FMAPeak.measure(threads: threadCount)
             print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threadCount, peak))
             for c in try parseList(channels) {
-                let input = Tensor(channels: c, height: height, width: width,
-                                   data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) })
-                let layer = Conv2d(inChannels: c, outChannels: c, kernel: 3,
-                                   weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
-                                   bias: [Float](repeating: 0.1, count: c))
+                let input = Tensor(
+                    channels: c, height: height, width: width,
+                    data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) })
+                let layer = Conv2d(
+                    inChannels: c, outChannels: c, kernel: 3,
+                    weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
+                    bias: [Float](repeating: 0.1, count: c))
                 let direct = InferenceContext(kernels: .direct, threads: threadCount)
                 let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: direct) })
                 let gflops = 2 * layer.multiplyAccumulates(height: height, width: width) / seconds / 1e9
-                print(String(format: "  %d->%d channels, %d thread(s), direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
-                             c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
+                print(
+                    String(
+                        format: "  %d->%d channels, %d thread(s), direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
+                        c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
                 let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
                 let winograd = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: optimized) })
                 let effective = gflops * seconds / winograd
-                print(String(format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, " +
-                             "%.2fx the direct kernel", c, c, threadCount, winograd * 1e3, effective, 100 * effective / peak,
-                             seconds / winograd))
+                print(
+                    String(
+                        format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, "
+                            + "%.2fx the direct kernel", c, c, threadCount, winograd * 1e3, effective, 100 * effective / peak,
+                        seconds / winograd))
                 // The same kernel as plain nets run it: a chain of layers streamed row by row.
                 let chain = try randomPlainSR(channels: c, hidden: 6, using: &rng)
-                let image = Tensor(channels: 1, height: height, width: width,
-                                   data: (0..<width * height).map { _ in Float.random(in: 0...1, using: &rng) })
+                let image = Tensor(
+                    channels: 1, height: height, width: width,
+                    data: (0..<width * height).map { _ in Float.random(in: 0...1, using: &rng) })
                 let streamed = median(try time(runs: runs, warmup: 2) { _ = try chain.forward(image, context: optimized) })
                 let chainFlops = chain.flops(height: height, width: width) / streamed / 1e9
-                print(String(format: "  %d channels, %d thread(s), direct kernel streamed through a plain net (1->%d, 6 x %d->%d, " +
-                             "%d->16, x4 shuffle, row by row): %.2f ms, %.1f GFLOP/s, %.0f%% of peak", c, threadCount, c, c, c, c,
-                             streamed * 1e3, chainFlops, 100 * chainFlops / peak))
+                print(
+                    String(
+                        format: "  %d channels, %d thread(s), direct kernel streamed through a plain net (1->%d, 6 x %d->%d, "
+                            + "%d->16, x4 shuffle, row by row): %.2f ms, %.1f GFLOP/s, %.0f%% of peak", c, threadCount, c, c, c, c,
+                        streamed * 1e3, chainFlops, 100 * chainFlops / peak))
             }
         }
     }
@@ -104,15 +113,18 @@ func randomPlainSR(channels: Int, hidden: Int, using rng: inout SystemRandomNumb
     for layer in 0..<(widths.count - 1) {
         let (cin, cout) = (widths[layer], widths[layer + 1])
         let bound = 1 / Float(cin * 9).squareRoot()
-        tensors["body.\(2 * layer).weight"] = .init(shape: [cout, cin, 3, 3],
-                                                    values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
+        tensors["body.\(2 * layer).weight"] = .init(
+            shape: [cout, cin, 3, 3],
+            values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
         tensors["body.\(2 * layer).bias"] = .init(shape: [cout], values: [Float](repeating: 0.01, count: cout))
         if layer < widths.count - 2 {
             tensors["body.\(2 * layer + 1).weight"] = .init(shape: [channels], values: [Float](repeating: 0.1, count: channels))
         }
     }
-    let metadata = ["arch": "plainsr", "scale": "4", "colors": "1", "input_range": "1", "channels": "\(channels)",
-                    "hidden": "\(hidden)", "act": "prelu"]
+    let metadata = [
+        "arch": "plainsr", "scale": "4", "colors": "1", "input_range": "1", "channels": "\(channels)",
+        "hidden": "\(hidden)", "act": "prelu",
+    ]
     return try ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random plain net")
 }
 
@@ -146,13 +158,16 @@ struct ModelBench: ParsableCommand {
             pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
         }
         let plane = width * height
-        let input = Tensor(channels: colors, height: height, width: width,
-                           data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let input = Tensor(
+            channels: colors, height: height, width: width,
+            data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
         let flops = model.flops(height: height, width: width)
         print(CPUKernels.summary)
-        print(String(format: "%@ (%@ x%d) forward on %dx%d: %.2f GFLOP; median of %d runs", weights,
-                     model.descriptor.hyperParameters["variant"] ?? model.descriptor.arch, model.descriptor.scale,
-                     width, height, flops / 1e9, runs))
+        print(
+            String(
+                format: "%@ (%@ x%d) forward on %dx%d: %.2f GFLOP; median of %d runs", weights,
+                model.descriptor.hyperParameters["variant"] ?? model.descriptor.arch, model.descriptor.scale,
+                width, height, flops / 1e9, runs))
         let sets = try kernels.split(separator: ",").map { name -> KernelSet in
             guard let set = [KernelSet.optimized, .direct, .reference].first(where: { $0.name == name }) else {
                 throw ValidationError("--kernels: expected optimized, direct or reference, got '\(name)'")
@@ -171,14 +186,18 @@ struct ModelBench: ParsableCommand {
                 // The first set keeps the line scripts/compare-rlfn-pytorch.sh reads ("vsr N thread(s): T ms").
                 // GFLOP/s count direct convolution's FLOPs: "effective" where Winograd layers do fewer.
                 let label = set.name == sets[0].name ? "vsr" : "vsr-\(set.name)"
-                print(String(format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
-                             label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
+                print(
+                    String(
+                        format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
+                        label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
                 if tile > 0 {
                     // GFLOP/s of the frame's graph: the halos' extra pixels are work done, not counted.
                     let tiled = TiledInference(model: model, tileSize: tile, halo: model.tileHalo)
                     let tiledSeconds = median(try time(runs: runs, warmup: 1) { _ = try tiled.run(input, context: context) })
-                    print(String(format: "%@-tiled %d thread(s): %.1f ms in tiles of %d (halo %d), %.1f GFLOP/s of the frame's graph",
-                                 label, threadCount, tiledSeconds * 1e3, tile, model.tileHalo, flops / tiledSeconds / 1e9))
+                    print(
+                        String(
+                            format: "%@-tiled %d thread(s): %.1f ms in tiles of %d (halo %d), %.1f GFLOP/s of the frame's graph",
+                            label, threadCount, tiledSeconds * 1e3, tile, model.tileHalo, flops / tiledSeconds / 1e9))
                 }
             }
         }
@@ -202,8 +221,9 @@ struct TilingCheck: ParsableCommand {
         let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))
         guard pixels.count >= width * height * 3 else { throw ValidationError("\(rgb) is smaller than \(size) rgb24") }
         let plane = width * height, colors = model.descriptor.colors, range = model.descriptor.inputRange
-        let input = Tensor(channels: colors, height: height, width: width,
-                           data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let input = Tensor(
+            channels: colors, height: height, width: width,
+            data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
         let context = InferenceContext()
         let whole = try model.forward(input, context: context)
         for tile in try parseList(tiles) {
@@ -212,8 +232,10 @@ struct TilingCheck: ParsableCommand {
                 var squared = 0.0
                 for i in 0..<whole.count { let d = Double(tiled.data[i] - whole.data[i]) * 255 / Double(range); squared += d * d }
                 let psnr = 10 * log10(255 * 255 / max(squared / Double(whole.count), 1e-20))
-                print(String(format: "tile %d halo %d: PSNR(tiled, whole) %.2f dB, max abs diff %.4f (0-255)", tile, halo,
-                             psnr, tiled.maxAbsDifference(to: whole) * 255 / range))
+                print(
+                    String(
+                        format: "tile %d halo %d: PSNR(tiled, whole) %.2f dB, max abs diff %.4f (0-255)", tile, halo,
+                        psnr, tiled.maxAbsDifference(to: whole) * 255 / range))
             }
         }
     }

@@ -4,6 +4,7 @@ import VSRCore
 import VSRInference
 import VSRMedia
 import VSRPipeline
+import VSRRun
 
 /// `vsr bench`: per-model speed on this machine against its measured FMA peak; optionally the
 /// whole pipeline on a file and the quality on a dataset. A benchmark that prints figures.
@@ -35,11 +36,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thread counts to time, e.g. 1,2 (default: all cores).", valueName: "list"))
     var threads: String?
 
-    @Option(help: ArgumentHelp("Tile size for networks (default 256).", valueName: "n"))
-    var tile = 256
+    @Option(help: ArgumentHelp("Tile size for networks (default \(UpscaleSettings.defaultTile)).", valueName: "n"))
+    var tile = UpscaleSettings.defaultTile
 
-    @Option(help: ArgumentHelp("Upscaling factor for the classical filters (networks use their own; default 2).", valueName: "n"))
-    var scale = 2
+    @Option(
+        help: ArgumentHelp(
+            "Upscaling factor for the classical filters (networks use their own; default \(UpscaleSettings.defaultScale)).",
+            valueName: "n"))
+    var scale = UpscaleSettings.defaultScale
 
     @Option(help: ArgumentHelp("Time the whole pipeline on this file's frames, and use its first frame.", valueName: "file"))
     var input: String?
@@ -52,10 +56,10 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard frames >= 1 else { throw ValidationError("--frames must be at least 1, got \(frames)") }
-        guard tile >= 16 else { throw ValidationError("--tile must be at least 16, got \(tile)") }
-        guard (2...4).contains(scale) else { throw ValidationError("--scale must be 2, 3 or 4, got \(scale)") }
+        try UpscaleSettings.check(tile: tile)
+        try UpscaleSettings.check(scale: scale)
         _ = try threadCounts()
-        if let size { _ = try UpscaleCommand.parseSize(size) }
+        if let size { _ = try FrameGeometry.parseSize(size) }
     }
 
     func threadCounts() throws -> [Int] {
@@ -73,27 +77,32 @@ struct BenchCommand: ParsableCommand {
         let threadList = try threadCounts()
         let choices = try selectedModels()
         let frame = try benchFrame()
-        print("vsr bench: \(machine.cpuModel), \(machine.cores) cores [\(machine.cpuFlags.joined(separator: " "))], " +
-              "\(machine.configuration) build, target \(machine.targetCPU), \(machine.gitRevision)")
+        print(
+            "vsr bench: \(machine.cpuModel), \(machine.cores) cores [\(machine.cpuFlags.joined(separator: " "))], "
+                + "\(machine.configuration) build, target \(machine.targetCPU), \(machine.gitRevision)")
         print(CPUKernels.summary)
         var peaks: [Int: Double] = [:]
         for count in threadList {
             peaks[count] = FMAPeak.measure(threads: count)
-            print(String(format: "fp32 FMA peak, %d thread(s): %.1f GFLOP/s (in-process probe: independent %@ FMA chains)",
-                         count, peaks[count]!, CPUKernels.selected.level.name))
+            print(
+                String(
+                    format: "fp32 FMA peak, %d thread(s): %.1f GFLOP/s (in-process probe: independent %@ FMA chains)",
+                    count, peaks[count]!, CPUKernels.selected.level.name))
         }
         print("input frame \(frame.width)x\(frame.height) \(frame.format.rawValue), \(frames) frames timed after 2 warm-up frames\n")
 
         var rows: [BenchResult] = []
         for (name, choice) in choices {
             let scale = choice.scale ?? self.scale
-            let factory = UpscalerFactory(scale: scale, tile: tile, chromaScaler: .lanczos, color: ColorInfo())
+            let factory = UpscalerFactory(scale: scale, tile: tile, chromaScaler: UpscaleSettings.defaultChromaScaler, color: ColorInfo())
             let quality = try dataset.map { try BenchQuality.psnr(choice, dataset: $0, scale: scale, tile: tile) }
             for count in threadList {
                 let upscaler = factory.make(choice, threads: count)
                 let seconds = try BenchTiming.perFrame(upscaler, frame: frame, frames: frames)
-                rows.append(BenchResult(name: name, choice: choice, scale: scale, threads: count, frame: frame,
-                                        seconds: seconds, peak: peaks[count]!, psnr: quality))
+                rows.append(
+                    BenchResult(
+                        name: name, choice: choice, scale: scale, threads: count, frame: frame,
+                        seconds: seconds, peak: peaks[count]!, psnr: quality))
             }
         }
         BenchTable.print(rows, dataset: dataset)
@@ -104,18 +113,22 @@ struct BenchCommand: ParsableCommand {
             for (name, choice) in choices {
                 let count = threadList.max()!
                 let srOnly = rows.first { $0.name == name && $0.threads == count }!
-                pipelines.append(try BenchPipeline.run(name: name, choice: choice, input: input, frames: frames,
-                                                       threads: count, tile: tile, scale: choice.scale ?? scale,
-                                                       srOnlyFPS: srOnly.fps))
+                pipelines.append(
+                    try BenchPipeline.run(
+                        name: name, choice: choice, input: input, frames: frames,
+                        threads: count, tile: tile, scale: choice.scale ?? scale,
+                        srOnlyFPS: srOnly.fps))
             }
         }
         if let json {
             let report: [String: Any] = [
                 "schema": "vsr-bench/1", "machine": machine.json,
                 "fma_peak_gflops": Dictionary(uniqueKeysWithValues: peaks.map { ("\($0.key)", $0.value) }),
-                "settings": ["size": "\(frame.width)x\(frame.height)", "pixel_format": frame.format.rawValue,
-                             "frames": frames, "warmup_frames": 2, "tile": tile, "threads": threadList,
-                             "input": input ?? NSNull(), "dataset": dataset ?? NSNull()] as [String: Any],
+                "settings": [
+                    "size": "\(frame.width)x\(frame.height)", "pixel_format": frame.format.rawValue,
+                    "frames": frames, "warmup_frames": 2, "tile": tile, "threads": threadList,
+                    "input": input ?? NSNull(), "dataset": dataset ?? NSNull(),
+                ] as [String: Any],
                 "models": rows.map(\.json), "pipeline": pipelines,
             ]
             do {
@@ -130,12 +143,13 @@ struct BenchCommand: ParsableCommand {
 
     /// bicubic, lanczos and every available network, or the names given.
     func selectedModels() throws -> [(String, ModelChoice)] {
-        let store = ModelStore()
-        let names = models == "all"
-            ? ModelChoice.classicalNames.keys.sorted() + ModelChoice.availableNetworkNames(store: store)
+        let catalog = ModelCatalog()
+        let names =
+            models == "all"
+            ? catalog.allNames
             : models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !names.isEmpty else { throw VSRError.usage("--models names no model") }
-        return try names.map { name in (name, try ModelChoice.resolve(model: name, weights: nil, scale: nil, store: store).0) }
+        return try names.map { name in (name, try catalog.resolve(model: name, weights: nil, scale: nil).choice) }
     }
 
     /// The first frame of --input, or a synthetic 8-bit 4:2:0 frame of --size with natural-looking
@@ -148,7 +162,7 @@ struct BenchCommand: ParsableCommand {
             }
             return frame
         }
-        let (width, height) = try size.map(UpscaleCommand.parseSize) ?? (640, 360)
+        let (width, height) = try size.map { try FrameGeometry.parseSize($0) } ?? (640, 360)
         return SyntheticFrame.make(width: width, height: height)
     }
 }

@@ -1,6 +1,7 @@
 import VSRCore
 import VSRInference
 import VSRMedia
+import VSRRun
 
 /// The quality column of `vsr bench`: mean Y-PSNR over a dataset.
 enum BenchQuality {
@@ -14,10 +15,10 @@ enum BenchQuality {
             let hr = try ImageReader.readRGB(path: item.highResolution)
             switch choice {
             case .network(_, let model):
-                total += try translatingErrors {
-                    try Evaluation.score(model, lowResolution: lr, highResolution: hr,
-                                         context: InferenceContext(kernels: .optimized, threads: InferenceContext.defaultThreads)).psnr
-                }
+                total += try Evaluation.score(
+                    model, lowResolution: lr, highResolution: hr,
+                    context: InferenceContext(kernels: .optimized, threads: InferenceContext.defaultThreads)
+                ).psnr
             case .classical(let filter):
                 let luma = ImageQuality.luma(lr).map { UInt8(min(max($0.rounded(), 0), 255)) }
                 let plane = Plane(width: lr.width, height: lr.height, bitDepth: 8, bytes: luma)

@@ -1,6 +1,7 @@
 import Foundation
 import VSRCore
 import VSRInference
+import VSRRun
 
 /// One model at one thread count: the timings and the figures derived from them.
 struct BenchResult {
@@ -59,8 +60,12 @@ struct BenchResult {
 /// The human-readable table of `vsr bench`.
 enum BenchTable {
     static func print(_ rows: [BenchResult], dataset: String?) {
-        var table = [["model", "scale", "threads", "params", "GFLOP/frame", "median ms", "p90 ms", "fps", "out MP/s",
-                      "GFLOP/s", "% peak"] + (dataset == nil ? [] : ["Y-PSNR"])]
+        var table = [
+            [
+                "model", "scale", "threads", "params", "GFLOP/frame", "median ms", "p90 ms", "fps", "out MP/s",
+                "GFLOP/s", "% peak",
+            ] + (dataset == nil ? [] : ["Y-PSNR"])
+        ]
         for row in rows {
             var cells: [String] = [row.name, "x\(row.scale)", "\(row.threads)"]
             cells.append(row.parameters == 0 ? "-" : "\(row.parameters)")
@@ -76,10 +81,12 @@ enum BenchTable {
         }
         let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max()! }
         for line in table {
-            Swift.print(zip(line, widths).enumerated().map { index, cell in
-                index == 0 ? cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: cell.1 - cell.0.count) + cell.0
-            }.joined(separator: "  "))
+            Swift.print(
+                zip(line, widths).enumerated().map { index, cell in
+                    index == 0
+                        ? cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: cell.1 - cell.0.count) + cell.0
+                }.joined(separator: "  "))
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import VSRCore
 import VSRInference
 import VSRMedia
+import VSRRun
 
 /// `vsr eval --weights M --dataset DIR --scale N`: Y-PSNR / Y-SSIM on a standard test set.
 struct EvalCommand: ParsableCommand {
@@ -36,8 +37,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads for inference (default: all cores).")
     var threads: Int = InferenceContext.defaultThreads
 
-    @Option(help: ArgumentHelp("Run the model in tiles of this size, as `vsr upscale` does (default: whole images).",
-                               valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Run the model in tiles of this size, as `vsr upscale` does (default: whole images).",
+            valueName: "n"))
     var tile: Int?
 
     @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's).", valueName: "n"))
@@ -48,27 +51,18 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         guard (weights == nil) != (model == nil) else { throw ValidationError("give exactly one of --weights and --model") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let tile, tile < 1 { throw ValidationError("--tile must be at least 1, got \(tile)") }
-        if let halo, halo < 0 { throw ValidationError("--halo must be 0 or more, got \(halo)") }
+        try UpscaleSettings.check(atLeastOne: threads, flag: "--threads")
+        try UpscaleSettings.check(scale: scale)
+        if let tile { try UpscaleSettings.check(tile: tile) }
+        if let halo { try UpscaleSettings.check(halo: halo) }
         if halo != nil && tile == nil { throw ValidationError("--halo needs --tile") }
         if tilingFidelity && tile == nil { throw ValidationError("--tiling-fidelity needs --tile") }
     }
 
     func run() throws {
-        let network: any SRModel, path: String
-        if let model, let builtIn = try translatingErrors({ try BuiltInModels.model(named: model) }) {
-            (network, path) = (builtIn, model)
-        } else {
-            path = weights ?? ModelStore().url(for: model!).path
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw weights != nil ? VSRError.inputNotFound(path: path)
-                    : VSRError.usage("no shipped or installed model named '\(model!)' (see `vsr models`)")
-            }
-            network = try translatingErrors {
-                try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path)
-            }
-        }
+        let catalog = ModelCatalog()
+        let path = weights ?? model!
+        let network = try weights.map { try catalog.network(file: $0) } ?? catalog.network(named: path)
         guard network.descriptor.scale == scale else {
             throw VSRError.usage("\(path) is a x\(network.descriptor.scale) model, but --scale is \(scale)")
         }
@@ -79,19 +73,18 @@ struct EvalCommand: ParsableCommand {
         for item in items {
             let lr = try ImageReader.readRGB(path: item.lowResolution)
             let hr = try ImageReader.readRGB(path: item.highResolution)
-            let score = try translatingErrors {
-                try Evaluation.score(network, lowResolution: lr, highResolution: hr, context: context,
-                                     tiling: tile.map { ($0, halo ?? network.tileHalo) })
-            }
+            let score = try Evaluation.score(
+                network, lowResolution: lr, highResolution: hr, context: context,
+                tiling: tile.map { ($0, halo ?? network.tileHalo) })
             psnrs.append(score.psnr)
             ssims.append(score.ssim)
-            var line = item.name.padding(toLength: 28, withPad: " ", startingAt: 0) +
-                String(format: " %8.4f dB  %.4f", score.psnr, score.ssim)
+            var line =
+                item.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %8.4f dB  %.4f", score.psnr, score.ssim)
             var result: [String: Any] = ["image": item.name, "psnr": score.psnr, "ssim": score.ssim]
             if tilingFidelity, let tile {
-                let fidelity = try translatingErrors {
-                    try Evaluation.tilingFidelity(network, lowResolution: lr, context: context, tile: tile, halo: halo ?? network.tileHalo)
-                }
+                let fidelity = try Evaluation.tilingFidelity(
+                    network, lowResolution: lr, context: context, tile: tile,
+                    halo: halo ?? network.tileHalo)
                 fidelities.append(fidelity)
                 line += String(format: "  PSNR(tiled, whole) %.2f dB", fidelity)
                 result["tiling_fidelity_psnr"] = fidelity.isFinite ? fidelity : 999
@@ -100,12 +93,15 @@ struct EvalCommand: ParsableCommand {
             results.append(result)
         }
         let meanPSNR = psnrs.reduce(0, +) / Double(psnrs.count), meanSSIM = ssims.reduce(0, +) / Double(ssims.count)
-        print("mean".padding(toLength: 28, withPad: " ", startingAt: 0) +
-              String(format: " %8.4f dB  %.4f  (%d images, x%d)", meanPSNR, meanSSIM, items.count, scale) +
-              (fidelities.isEmpty ? "" : String(format: "  lowest PSNR(tiled, whole) %.2f dB", fidelities.min()!)))
+        print(
+            "mean".padding(toLength: 28, withPad: " ", startingAt: 0)
+                + String(format: " %8.4f dB  %.4f  (%d images, x%d)", meanPSNR, meanSSIM, items.count, scale)
+                + (fidelities.isEmpty ? "" : String(format: "  lowest PSNR(tiled, whole) %.2f dB", fidelities.min()!)))
         if let json {
-            var report: [String: Any] = ["model": path, "dataset": dataset, "scale": scale, "images": results,
-                                         "mean": ["psnr": meanPSNR, "ssim": meanSSIM]]
+            var report: [String: Any] = [
+                "model": path, "dataset": dataset, "scale": scale, "images": results,
+                "mean": ["psnr": meanPSNR, "ssim": meanSSIM],
+            ]
             if let lowest = fidelities.min() { report["min_tiling_fidelity_psnr"] = lowest.isFinite ? lowest : 999 }
             do {
                 try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
@@ -114,35 +110,5 @@ struct EvalCommand: ParsableCommand {
                 throw VSRError.outputUnwritable(path: json, reason: error.localizedDescription)
             }
         }
-    }
-}
-
-/// The image pairs of a dataset folder, from its manifest.csv.
-struct DatasetManifest {
-    struct Item {
-        var name: String
-        var highResolution: String
-        var lowResolution: String
-    }
-
-    static func load(directory: String, scale: Int) throws -> [Item] {
-        let manifest = URL(fileURLWithPath: directory).appendingPathComponent("manifest.csv")
-        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
-            throw VSRError.inputNotFound(path: manifest.path)
-        }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        guard let header = lines.first, let hr = header.firstIndex(of: "hr") else {
-            throw VSRError.invalidInput(path: manifest.path, reason: "expected a header row with an 'hr' column")
-        }
-        guard let lr = header.firstIndex(of: "lr_x\(scale)") else {
-            throw VSRError.invalidInput(path: manifest.path, reason: "no 'lr_x\(scale)' column: the dataset has no x\(scale) images")
-        }
-        let items = lines.dropFirst().filter { $0.count > max(hr, lr) }.map { row in
-            Item(name: URL(fileURLWithPath: row[hr]).deletingPathExtension().lastPathComponent,
-                 highResolution: URL(fileURLWithPath: directory).appendingPathComponent(row[hr]).path,
-                 lowResolution: URL(fileURLWithPath: directory).appendingPathComponent(row[lr]).path)
-        }
-        guard !items.isEmpty else { throw VSRError.invalidInput(path: manifest.path, reason: "lists no images") }
-        return items
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VSRCore
 import VSRInference
+import VSRRun
 
 /// `vsr import CKPT.pth --arch A --scale N [-o OUT.safetensors]`: converts a PyTorch checkpoint.
 struct ImportCommand: ParsableCommand {
@@ -35,13 +36,13 @@ struct ImportCommand: ParsableCommand {
         guard CheckpointImporter.architectures.contains(arch) else {
             throw ValidationError("--arch must be one of \(CheckpointImporter.architectures.joined(separator: ", ")), got '\(arch)'")
         }
-        guard (2...4).contains(scale) else { throw ValidationError("--scale must be 2, 3 or 4, got \(scale)") }
+        try UpscaleSettings.check(scale: scale)
     }
 
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: checkpoint) else { throw VSRError.inputNotFound(path: checkpoint) }
         let url = URL(fileURLWithPath: checkpoint)
-        let (weights, model) = try translatingErrors { try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale) }
+        let (weights, model) = try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale)
         let destination: URL
         if let output {
             destination = URL(fileURLWithPath: output)
@@ -58,7 +59,8 @@ struct ImportCommand: ParsableCommand {
                 throw VSRError.outputUnwritable(path: store.url(for: modelName).path, reason: error.localizedDescription)
             }
         }
-        Console.note("imported \(weights.tensors.count) tensors (\(model.parameterCount) parameters, \(arch) x\(scale)) " +
-                     "into \(destination.path)")
+        Console.note(
+            "imported \(weights.tensors.count) tensors (\(model.parameterCount) parameters, \(arch) x\(scale)) "
+                + "into \(destination.path)")
     }
 }

@@ -1,3 +1,4 @@
+import CBuildInfo
 import Foundation
 import VSRInference
 
@@ -27,33 +28,29 @@ struct MachineInfo {
         #endif
         // One portable x86-64 build; the kernels' instruction set is chosen at run time (`kernels`).
         let target = "portable (kernels chosen at run time)"
-        return MachineInfo(cpuModel: field("model name") ?? "unknown", cpuFlags: interestingFlags.filter(flags.contains),
-                           cores: ProcessInfo.processInfo.activeProcessorCount, configuration: configuration,
-                           targetCPU: target, gitRevision: gitRevision())
+        return MachineInfo(
+            cpuModel: field("model name") ?? "unknown", cpuFlags: interestingFlags.filter(flags.contains),
+            cores: ProcessInfo.processInfo.activeProcessorCount, configuration: configuration,
+            targetCPU: target, gitRevision: gitRevision())
     }
 
-    /// The revision of the checkout this binary was built from, if it is still there.
+    /// The revision this binary was built from, as `make build` recorded it ("unknown" without make).
     private static func gitRevision() -> String {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", sources, "describe", "--always", "--dirty", "--abbrev=12"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+        String(cString: vsr_build_revision())
     }
 
     var json: [String: Any] {
-        ["cpu_model": cpuModel, "cpu_flags": cpuFlags, "cores": cores,
-         "build": ["configuration": configuration, "target_cpu": targetCPU, "git_revision": gitRevision,
-                   "vsr_version": VSRVersion.string],
-         "kernels": ["level": CPUKernels.selected.level.name, "best_level": CPULevel.best.name,
-                     "forced_by_env": CPULevel.forcedName ?? NSNull(),
-                     "conv_microkernel": CPUKernels.selected.convShape, "features": CPUFeatures.detected.names] as [String: Any]]
+        [
+            "cpu_model": cpuModel, "cpu_flags": cpuFlags, "cores": cores,
+            "build": [
+                "configuration": configuration, "target_cpu": targetCPU, "git_revision": gitRevision,
+                "vsr_version": VSRVersion.string,
+            ],
+            "kernels": [
+                "level": CPUKernels.selected.level.name, "best_level": CPULevel.best.name,
+                "forced_by_env": CPULevel.forcedName ?? NSNull(),
+                "conv_microkernel": CPUKernels.selected.convShape, "features": CPUFeatures.detected.names,
+            ] as [String: Any],
+        ]
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VSRCore
 import VSRInference
+import VSRRun
 
 /// The `vsr` command. Every error leaves through `main()`, which prints it as one line
 /// `vsr: error: ...` on stderr and exits with the code documented in the README and man page.
@@ -17,7 +18,10 @@ struct VSR: ParsableCommand {
             closed the pipe.
             """,
         version: VSRVersion.string,
-        subcommands: [UpscaleCommand.self, ProbeCommand.self, BenchCommand.self, PresetsCommand.self, ImportCommand.self, ModelsCommand.self, EvalCommand.self]
+        subcommands: [
+            UpscaleCommand.self, ProbeCommand.self, BenchCommand.self, RecipesCommand.self, ImportCommand.self, ModelsCommand.self,
+            EvalCommand.self,
+        ]
     )
 
     static func main() {
@@ -35,13 +39,15 @@ struct VSR: ParsableCommand {
         } catch VSRError.outputClosed {
             // The reader of our stdout is gone (e.g. `| head`): stop quietly, as SIGPIPE would.
             Foundation.exit(ExitStatus.brokenPipe)
-        } catch let error as VSRError {
-            Console.error(error.description)
-            Foundation.exit(error.exitCode)
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
-        } catch {
+        } catch let error as ValidationError {
             exitForParseError(error)
+        } catch  where exitCode(for: error) == .success {
+            // `vsr help upscale` runs ArgumentParser's help command, which "fails" with the help text.
+            exitForParseError(error)
+        } catch {
+            // One mapping for every error (ExitStatusMapping): unknown kinds exit 1, never 64.
+            if let message = ExitStatusMapping.message(for: error) { Console.error(message) }
+            Foundation.exit(ExitStatusMapping.status(for: error))
         }
     }
 

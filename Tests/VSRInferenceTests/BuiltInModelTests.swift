@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import VSRInference
 
 /// The models compiled into the binary decode, build strictly, and are the documented defaults.

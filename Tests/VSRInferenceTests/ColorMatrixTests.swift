@@ -1,6 +1,7 @@
 import VSRCore
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 final class ColorMatrixTests: XCTestCase {
     func testRoundTripAndKnownValues() {
@@ -14,8 +15,10 @@ final class ColorMatrixTests: XCTestCase {
         XCTAssertEqual(red.0, 63, accuracy: 0.5)
         XCTAssertEqual(red.1, 102, accuracy: 0.5)
         XCTAssertEqual(red.2, 240, accuracy: 0.5)
-        for matrix in [ColorMatrix(color: ColorInfo(matrix: 6, range: .full), height: 1080, bitDepth: 10),
-                       ColorMatrix(color: ColorInfo(matrix: 9, range: .limited), height: 2160, bitDepth: 10), bt709] {
+        for matrix in [
+            ColorMatrix(color: ColorInfo(matrix: 6, range: .full), height: 1080, bitDepth: 10),
+            ColorMatrix(color: ColorInfo(matrix: 9, range: .limited), height: 2160, bitDepth: 10), bt709,
+        ] {
             let (r, g, b) = matrix.rgb(y: 300, cb: 400, cr: 700)
             let back = matrix.ycbcr(r: r, g: g, b: b)
             XCTAssertEqual(back.0, 300, accuracy: 1e-2)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 final class ElementwiseKernelTests: XCTestCase {
     func testVectorExpMatchesFoundation() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import VSRInference
 
 /// The GFLOP figures of `vsr models` and `vsr bench` against a hand count written out layer by
@@ -14,8 +15,8 @@ final class FLOPCountTests: XCTestCase {
     /// (conv1 1x1, conv2 3x3 stride 2 no padding, max-pool 7/3, conv3 3x3 on the pooled map, conv_f
     /// and conv4 1x1), conv_2, and the upsampler conv to 3 x s^2 channels.
     private func rlfnLayers(features f: Int, mid m: Int, blocks: Int, scale: Int, height h: Int, width w: Int) -> [Layer] {
-        let sh = (h - 3) / 2 + 1, sw = (w - 3) / 2 + 1          // conv2: kernel 3, stride 2, padding 0
-        let ph = (sh - 7) / 3 + 1, pw = (sw - 7) / 3 + 1        // max-pool 7, stride 3
+        let sh = (h - 3) / 2 + 1, sw = (w - 3) / 2 + 1  // conv2: kernel 3, stride 2, padding 0
+        let ph = (sh - 7) / 3 + 1, pw = (sw - 7) / 3 + 1  // max-pool 7, stride 3
         var layers = [Layer(name: "conv_1", inChannels: 3, outChannels: f, kernel: 3, outHeight: h, outWidth: w)]
         for b in 1...blocks {
             let p = "block_\(b)"
@@ -31,8 +32,10 @@ final class FLOPCountTests: XCTestCase {
                 Layer(name: "\(p).esa.conv4", inChannels: 16, outChannels: f, kernel: 1, outHeight: h, outWidth: w),
             ]
         }
-        layers += [Layer(name: "conv_2", inChannels: f, outChannels: f, kernel: 3, outHeight: h, outWidth: w),
-                   Layer(name: "upsampler.0", inChannels: f, outChannels: 3 * scale * scale, kernel: 3, outHeight: h, outWidth: w)]
+        layers += [
+            Layer(name: "conv_2", inChannels: f, outChannels: f, kernel: 3, outHeight: h, outWidth: w),
+            Layer(name: "upsampler.0", inChannels: f, outChannels: 3 * scale * scale, kernel: 3, outHeight: h, outWidth: w),
+        ]
         return layers
     }
 
@@ -42,8 +45,9 @@ final class FLOPCountTests: XCTestCase {
         var tensors: [String: WeightSet.Entry] = [:]
         for layer in layers {
             let count = layer.outChannels * layer.inChannels * layer.kernel * layer.kernel
-            tensors["\(layer.name).weight"] = .init(shape: [layer.outChannels, layer.inChannels, layer.kernel, layer.kernel],
-                                                    values: (0..<count).map { _ in Float.random(in: -0.1...0.1, using: &generator) })
+            tensors["\(layer.name).weight"] = .init(
+                shape: [layer.outChannels, layer.inChannels, layer.kernel, layer.kernel],
+                values: (0..<count).map { _ in Float.random(in: -0.1...0.1, using: &generator) })
             tensors["\(layer.name).bias"] = .init(shape: [layer.outChannels], values: [Float](repeating: 0, count: layer.outChannels))
         }
         return WeightSet(tensors: tensors, metadata: metadata)
@@ -53,9 +57,12 @@ final class FLOPCountTests: XCTestCase {
         for (variant, f, m, blocks) in [("rlfn", 52, 52, 6), ("rlfn-s", 48, 48, 6), ("rlfn-prune", 46, 48, 4)] {
             for (scale, height, width) in [(2, 360, 640), (4, 180, 320), (2, 37, 53)] {
                 let layers = rlfnLayers(features: f, mid: m, blocks: blocks, scale: scale, height: height, width: width)
-                let set = weights(layers, metadata: [
-                    "arch": "rlfn", "variant": variant, "scale": "\(scale)", "colors": "3", "input_range": "255",
-                    "channels": "\(f)", "mid_channels": "\(m)", "blocks": "\(blocks)", "esa_channels": "16"])
+                let set = weights(
+                    layers,
+                    metadata: [
+                        "arch": "rlfn", "variant": variant, "scale": "\(scale)", "colors": "3", "input_range": "255",
+                        "channels": "\(f)", "mid_channels": "\(m)", "blocks": "\(blocks)", "esa_channels": "16",
+                    ])
                 let model = try ModelRegistry.build(set, source: "hand count")
                 let hand = 2 * layers.reduce(0) { $0 + $1.macs }
                 let counted = model.flops(height: height, width: width)
@@ -66,7 +73,7 @@ final class FLOPCountTests: XCTestCase {
         }
         // The full-resolution layers of RLFN-S x4, summed per input pixel by hand: conv_1 3*48*9,
         // per block 3 x 48*48*9 + 48*48 + ESA 48*16 + 16*16 + 16*48, conv_2 48*48*9, upsampler 48*48*9.
-        let perPixel = 1296.0 + 6 * (62208 + 2304 + 768 + 256 + 768) + 20736 + 20736   // 444,432
+        let perPixel = 1296.0 + 6 * (62208 + 2304 + 768 + 256 + 768) + 20736 + 20736  // 444,432
         let layers = rlfnLayers(features: 48, mid: 48, blocks: 6, scale: 4, height: 180, width: 320)
         let fullSize = layers.filter { $0.outHeight == 180 }.reduce(0) { $0 + $1.macs }
         XCTAssertEqual(fullSize, perPixel * 180 * 320)
@@ -78,12 +85,20 @@ final class FLOPCountTests: XCTestCase {
             var layers: [Layer] = []
             let widths = [1] + [Int](repeating: channels, count: hidden + 1) + [scale * scale]
             for i in 0..<(widths.count - 1) {
-                layers.append(Layer(name: "body.\(2 * i)", inChannels: widths[i], outChannels: widths[i + 1], kernel: 3,
-                                    outHeight: height, outWidth: width))
+                layers.append(
+                    Layer(
+                        name: "body.\(2 * i)", inChannels: widths[i], outChannels: widths[i + 1], kernel: 3,
+                        outHeight: height, outWidth: width))
             }
-            var set = weights(layers, metadata: ["arch": "plainsr", "scale": "\(scale)", "colors": "1", "input_range": "1",
-                                                 "channels": "\(channels)", "hidden": "\(hidden)", "act": "prelu"])
-            for i in 0..<(widths.count - 2) { set.tensors["body.\(2 * i + 1).weight"] = .init(shape: [channels], values: [Float](repeating: 0.25, count: channels)) }
+            var set = weights(
+                layers,
+                metadata: [
+                    "arch": "plainsr", "scale": "\(scale)", "colors": "1", "input_range": "1",
+                    "channels": "\(channels)", "hidden": "\(hidden)", "act": "prelu",
+                ])
+            for i in 0..<(widths.count - 2) {
+                set.tensors["body.\(2 * i + 1).weight"] = .init(shape: [channels], values: [Float](repeating: 0.25, count: channels))
+            }
             let model = try ModelRegistry.build(set, source: "hand count")
             let hand = 2.0 * Double(height * width) * Double(9 * (channels + hidden * channels * channels + channels * scale * scale))
             XCTAssertEqual(model.flops(height: height, width: width) / hand, 1, accuracy: 0.01, "M\(hidden)C\(channels) x\(scale)")

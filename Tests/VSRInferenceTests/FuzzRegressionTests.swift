@@ -1,6 +1,7 @@
 import Foundation
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 /// The fuzz targets' seeds and every saved crash (Fuzz/Seeds, Fuzz/Regressions), replayed through
 /// the code `fuzz-pth` and `fuzz-safetensors` call: seeds must load, regressions must be refused.

@@ -1,6 +1,7 @@
 import VSRCore
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 final class ImageQualityTests: XCTestCase {
     func testLumaOfBlackAndWhite() {

@@ -1,6 +1,7 @@
 import Foundation
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 /// Every optimized kernel of every instruction set this CPU runs against the naive reference on random
 /// data, odd sizes and channel counts, at 1 and 2 threads (the checkasm approach). A level the CPU
@@ -22,16 +23,20 @@ final class OptimizedKernelTests: XCTestCase {
                     let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
                     let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
                     let activation = activations[cases % activations.count]
-                    let residual = cases % 2 == 0
+                    let residual =
+                        cases % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
                     let slow = layer.reference(input, activation: activation, residual: residual)
                     forEachCPULevel { cpu in
                         for threads in [1, 2] {
-                            let fast = DirectConvolution.run(layer, input, activation: activation, residual: residual,
-                                                             threads: threads, cpu: cpu)
-                            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): \(kernel)x\(kernel) " +
-                                                     "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), " +
-                                                     "residual \(residual != nil), \(threads) threads")
+                            let fast = DirectConvolution.run(
+                                layer, input, activation: activation, residual: residual,
+                                threads: threads, cpu: cpu)
+                            XCTAssertLessThanOrEqual(
+                                relativeError(fast, slow), 1e-4,
+                                "\(cpu.level): \(kernel)x\(kernel) "
+                                    + "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), "
+                                    + "residual \(residual != nil), \(threads) threads")
                         }
                     }
                     cases += 1
@@ -53,19 +58,23 @@ final class OptimizedKernelTests: XCTestCase {
                 for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
                     let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
                     let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: 3, using: &rng)
-                    let winograd = Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: 3,
-                                          weight: layer.weight, bias: layer.bias, winograd: true)
+                    let winograd = Conv2d(
+                        inChannels: inChannels, outChannels: outChannels, kernel: 3,
+                        weight: layer.weight, bias: layer.bias, winograd: true)
                     let activation = activations[cases % activations.count]
-                    let residual = cases % 2 == 0
+                    let residual =
+                        cases % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
                     let slow = layer.reference(input, activation: activation, residual: residual)
                     forEachCPULevel { cpu in
                         for threads in [1, 2] {
-                            let fast = WinogradConvolution.run(winograd, input, activation: activation, residual: residual,
-                                                               threads: threads, cpu: cpu)
-                            XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): Winograd " +
-                                                     "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), " +
-                                                     "residual \(residual != nil), \(threads) threads")
+                            let fast = WinogradConvolution.run(
+                                winograd, input, activation: activation, residual: residual,
+                                threads: threads, cpu: cpu)
+                            XCTAssertLessThanOrEqual(
+                                relativeError(fast, slow), 1e-4,
+                                "\(cpu.level): Winograd " + "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), "
+                                    + "residual \(residual != nil), \(threads) threads")
                         }
                     }
                     cases += 1
@@ -77,8 +86,10 @@ final class OptimizedKernelTests: XCTestCase {
 
     func testKernelSetTakesWinogradForWideLayersOnly() {
         var rng = SeededGenerator(seed: 12)
-        XCTAssertNotNil(Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
-        XCTAssertNil(Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels - 1, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
+        XCTAssertNotNil(
+            Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
+        XCTAssertNil(
+            Conv2d.random(inChannels: WinogradConvolution.minimumInputChannels - 1, outChannels: 8, kernel: 3, using: &rng).winogradWeights)
         XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 52, kernel: 1, using: &rng).winogradWeights)
         XCTAssertNil(Conv2d.random(inChannels: 52, outChannels: 16, kernel: 3, stride: 2, padding: 0, using: &rng).winogradWeights)
         let wide = Conv2d.random(inChannels: 48, outChannels: 48, kernel: 3, using: &rng)
@@ -89,8 +100,10 @@ final class OptimizedKernelTests: XCTestCase {
         let input = Tensor.random(channels: 48, height: 9, width: 21, using: &rng)
         let context = InferenceContext(kernels: .optimized, threads: 2)
         for activation in [Activation.leakyReLU(0.05), .sigmoid] {
-            XCTAssertLessThanOrEqual(relativeError(layer(input, activation: activation, context: context),
-                                                   layer.reference(input, activation: activation, residual: nil)), 1e-4)
+            XCTAssertLessThanOrEqual(
+                relativeError(
+                    layer(input, activation: activation, context: context),
+                    layer.reference(input, activation: activation, residual: nil)), 1e-4)
         }
     }
 
@@ -121,8 +134,9 @@ final class OptimizedKernelTests: XCTestCase {
                 let out = layer(input, context: context)
                 let expected = layer.reference(input, activation: .identity, residual: nil)
                 XCTAssertEqual(out.shape, expected.shape)
-                XCTAssertLessThanOrEqual(relativeError(out, expected), 1e-4,
-                                         "\(cpu.level): stride \(layer.stride) padding \(layer.padding)")
+                XCTAssertLessThanOrEqual(
+                    relativeError(out, expected), 1e-4,
+                    "\(cpu.level): stride \(layer.stride) padding \(layer.padding)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 /// The models against PyTorch's outputs stored in ../shared/reference.
 final class ParityTests: XCTestCase {
@@ -20,8 +21,10 @@ final class ParityTests: XCTestCase {
             let (input, expected, file) = try reference(name)
             var weights = file
             weights.tensors = file.tensors.filter { $0.key.hasPrefix("weights.") }
-            weights.metadata = ["arch": "plainsr", "scale": file.metadata["scale"]!, "colors": "1", "input_range": "1",
-                                "channels": file.metadata["channels"]!, "hidden": file.metadata["hidden"]!, "act": "prelu"]
+            weights.metadata = [
+                "arch": "plainsr", "scale": file.metadata["scale"]!, "colors": "1", "input_range": "1",
+                "channels": file.metadata["channels"]!, "hidden": file.metadata["hidden"]!, "act": "prelu",
+            ]
             let model = try ModelRegistry.build(weights, source: name, namePrefix: "weights.")
             for kernels in [KernelSet.reference] + CPUKernels.available.map({ KernelSet.optimized(cpu: $0) }) {
                 let output = try model.forward(input, context: InferenceContext(kernels: kernels, threads: 2))
@@ -34,8 +37,10 @@ final class ParityTests: XCTestCase {
     }
 
     func testOfficialRLFNCheckpointsMatchPyTorch() throws {
-        let checkpoints = [("rlfn_x2", "rlfn", 2), ("rlfn_x4", "rlfn", 4), ("rlfn_s_x2", "rlfn-s", 2),
-                           ("rlfn_s_x4", "rlfn-s", 4), ("rlfn_ntire_x4", "rlfn-prune", 4)]
+        let checkpoints = [
+            ("rlfn_x2", "rlfn", 2), ("rlfn_x4", "rlfn", 4), ("rlfn_s_x2", "rlfn-s", 2),
+            ("rlfn_s_x4", "rlfn-s", 4), ("rlfn_ntire_x4", "rlfn-prune", 4),
+        ]
         for (name, arch, scale) in checkpoints {
             let (input, expected, _) = try reference(name)
             let url = try SharedData.file("models/rlfn-official/\(name).pth")

@@ -14,20 +14,26 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 extension Tensor {
-    static func random(channels: Int, height: Int, width: Int, range: ClosedRange<Float> = -1...1,
-                       using generator: inout SeededGenerator) -> Tensor {
-        Tensor(channels: channels, height: height, width: width,
-               data: (0..<channels * height * width).map { _ in Float.random(in: range, using: &generator) })
+    static func random(
+        channels: Int, height: Int, width: Int, range: ClosedRange<Float> = -1...1,
+        using generator: inout SeededGenerator
+    ) -> Tensor {
+        Tensor(
+            channels: channels, height: height, width: width,
+            data: (0..<channels * height * width).map { _ in Float.random(in: range, using: &generator) })
     }
 }
 
 extension Conv2d {
-    static func random(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-                       using generator: inout SeededGenerator) -> Conv2d {
+    static func random(
+        inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+        using generator: inout SeededGenerator
+    ) -> Conv2d {
         let scale = 1 / Float(inChannels * kernel * kernel).squareRoot()
-        return Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
-                      weight: (0..<outChannels * inChannels * kernel * kernel).map { _ in Float.random(in: -scale...scale, using: &generator) },
-                      bias: (0..<outChannels).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
+        return Conv2d(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
+            weight: (0..<outChannels * inChannels * kernel * kernel).map { _ in Float.random(in: -scale...scale, using: &generator) },
+            bias: (0..<outChannels).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
     }
 }
 

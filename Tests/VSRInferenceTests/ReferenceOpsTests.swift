@@ -1,5 +1,6 @@
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 /// The reference ops against values PyTorch prints for the same inputs.
 final class ReferenceOpsTests: XCTestCase {
@@ -37,8 +38,9 @@ final class ReferenceOpsTests: XCTestCase {
     func testConvolutionWithStrideAndPadding() {
         // One 3x3 all-ones kernel, stride 2, padding 1 over a 4x4 ramp: sums of the covered pixels.
         let input = Tensor(channels: 1, height: 4, width: 4, data: (0..<16).map(Float.init))
-        let out = ReferenceOps.conv2d(input, weight: [Float](repeating: 1, count: 9), bias: [0.5], outChannels: 1,
-                                      kernel: 3, stride: 2, padding: 1)
+        let out = ReferenceOps.conv2d(
+            input, weight: [Float](repeating: 1, count: 9), bias: [0.5], outChannels: 1,
+            kernel: 3, stride: 2, padding: 1)
         // (1,0) covers rows 1-3, columns 0-1: 4+5+8+9+12+13 = 51.
         XCTAssertEqual(out.data, [10.5, 24.5, 51.5, 90.5])
     }

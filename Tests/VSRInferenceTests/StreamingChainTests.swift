@@ -1,27 +1,35 @@
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 /// The row-streaming forward pass of plain networks against the layer-by-layer reference: odd sizes
 /// (one row, rows fewer than the ring, widths that end mid-vector), one and three colours, every
 /// scale, bands at 1-3 threads, every instruction set this CPU runs.
 final class StreamingChainTests: XCTestCase {
-    private func randomPlainSR(colors: Int, scale: Int, channels: Int, hidden: Int, act: String,
-                               using rng: inout SeededGenerator) throws -> PlainSR {
+    private func randomPlainSR(
+        colors: Int, scale: Int, channels: Int, hidden: Int, act: String,
+        using rng: inout SeededGenerator
+    ) throws -> PlainSR {
         var tensors: [String: WeightSet.Entry] = [:]
         let widths = [colors] + [Int](repeating: channels, count: hidden + 1) + [colors * scale * scale]
         for layer in 0..<(widths.count - 1) {
             let (cin, cout) = (widths[layer], widths[layer + 1])
             let bound = 1 / Float(cin * 9).squareRoot()
-            tensors["body.\(2 * layer).weight"] = .init(shape: [cout, cin, 3, 3],
-                                                        values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
-            tensors["body.\(2 * layer).bias"] = .init(shape: [cout], values: (0..<cout).map { _ in Float.random(in: -0.2...0.2, using: &rng) })
+            tensors["body.\(2 * layer).weight"] = .init(
+                shape: [cout, cin, 3, 3],
+                values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
+            tensors["body.\(2 * layer).bias"] = .init(
+                shape: [cout], values: (0..<cout).map { _ in Float.random(in: -0.2...0.2, using: &rng) })
             if layer < widths.count - 2 && act == "prelu" {
-                tensors["body.\(2 * layer + 1).weight"] = .init(shape: [channels],
-                                                                values: (0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
+                tensors["body.\(2 * layer + 1).weight"] = .init(
+                    shape: [channels],
+                    values: (0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
             }
         }
-        let metadata = ["arch": "plainsr", "scale": "\(scale)", "colors": "\(colors)", "input_range": "1",
-                        "channels": "\(channels)", "hidden": "\(hidden)", "act": act]
+        let metadata = [
+            "arch": "plainsr", "scale": "\(scale)", "colors": "\(colors)", "input_range": "1",
+            "channels": "\(channels)", "hidden": "\(hidden)", "act": act,
+        ]
         return try XCTUnwrap(ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random") as? PlainSR)
     }
 
@@ -40,8 +48,9 @@ final class StreamingChainTests: XCTestCase {
                         do {
                             let out = try model.forward(input, context: InferenceContext(kernels: .optimized(cpu: cpu), threads: threads))
                             XCTAssertEqual(out.shape, expected.shape)
-                            XCTAssertLessThanOrEqual(relativeError(out, expected), 1e-5,
-                                                     "\(cpu.level): \(colors) colours x\(scale) \(act) at \(height)x\(width), \(threads) threads")
+                            XCTAssertLessThanOrEqual(
+                                relativeError(out, expected), 1e-5,
+                                "\(cpu.level): \(colors) colours x\(scale) \(act) at \(height)x\(width), \(threads) threads")
                         } catch { XCTFail("\(error)") }
                     }
                 }
@@ -61,7 +70,9 @@ final class StreamingChainTests: XCTestCase {
         XCTAssertTrue(prelu.streamsRows(with: .optimized))
         let input = Tensor.random(channels: 1, height: 9, width: 11, range: 0...1, using: &rng)
         let expected = try silu.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
-        XCTAssertLessThanOrEqual(relativeError(try silu.forward(input, context: InferenceContext(kernels: .optimized, threads: 2)),
-                                               expected), 1e-4)
+        XCTAssertLessThanOrEqual(
+            relativeError(
+                try silu.forward(input, context: InferenceContext(kernels: .optimized, threads: 2)),
+                expected), 1e-4)
     }
 }

@@ -1,10 +1,13 @@
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 final class TilingTests: XCTestCase {
     func testInteriorsPartitionTheFrame() {
-        let cases = [(37, 45, 16, 3, 1), (1, 1, 16, 5, 1), (321, 181, 64, 8, 1), (100, 7, 37, 0, 1),
-                     (321, 181, 64, 18, 6), (640, 360, 256, 18, 6), (13, 5, 4, 6, 6)]
+        let cases = [
+            (37, 45, 16, 3, 1), (1, 1, 16, 5, 1), (321, 181, 64, 8, 1), (100, 7, 37, 0, 1),
+            (321, 181, 64, 18, 6), (640, 360, 256, 18, 6), (13, 5, 4, 6, 6),
+        ]
         for (width, height, tile, halo, alignment) in cases {
             let plan = TilePlan(width: width, height: height, tileSize: tile, halo: halo, alignment: alignment)
             var covered = [Int](repeating: 0, count: width * height)
@@ -38,11 +41,16 @@ final class TilingTests: XCTestCase {
                 tensors["body.\(2 * layer).weight"] = .init(shape: [widths[layer + 1], widths[layer], 3, 3], values: layerConv.weight)
                 tensors["body.\(2 * layer).bias"] = .init(shape: [widths[layer + 1]], values: layerConv.bias)
                 if layer < widths.count - 2 {
-                    tensors["body.\(2 * layer + 1).weight"] = .init(shape: [channels], values: (0..<channels).map { _ in Float.random(in: 0...0.3, using: &rng) })
+                    tensors["body.\(2 * layer + 1).weight"] = .init(
+                        shape: [channels], values: (0..<channels).map { _ in Float.random(in: 0...0.3, using: &rng) })
                 }
             }
-            let weights = WeightSet(tensors: tensors, metadata: ["arch": "plainsr", "scale": "\(scale)", "colors": "1",
-                                                                 "input_range": "1", "channels": "\(channels)", "hidden": "\(hidden)"])
+            let weights = WeightSet(
+                tensors: tensors,
+                metadata: [
+                    "arch": "plainsr", "scale": "\(scale)", "colors": "1",
+                    "input_range": "1", "channels": "\(channels)", "hidden": "\(hidden)",
+                ])
             let model = try ModelRegistry.build(weights, source: "random")
             let input = Tensor.random(channels: 1, height: 45, width: 67, range: 0...1, using: &rng)
             let context = InferenceContext(kernels: .optimized, threads: 2)
@@ -64,8 +72,9 @@ final class TilingTests: XCTestCase {
     /// Taps for a window of a resize are the frame's taps, moved into the window.
     func testWindowedBilinearTapsAreTheFrameTaps() {
         let frame = BilinearTaps(inputSize: 23, outputSize: 131)
-        let window = BilinearTaps(inputSize: 12, outputSize: 40, frameInputSize: 23, frameOutputSize: 131,
-                                  inputOffset: 5, outputOffset: 60)
+        let window = BilinearTaps(
+            inputSize: 12, outputSize: 40, frameInputSize: 23, frameOutputSize: 131,
+            inputOffset: 5, outputOffset: 60)
         for d in 0..<40 {
             XCTAssertEqual(window.index0[d], min(max(frame.index0[60 + d] - 5, 0), 11))
             XCTAssertEqual(window.index1[d], min(max(frame.index1[60 + d] - 5, 0), 11))
@@ -84,9 +93,11 @@ final class TilingTests: XCTestCase {
         var rng = SeededGenerator(seed: 5)
         let features = 13, channels = 8
         var tensors: [String: WeightSet.Entry] = [:]
-        for (name, input, output, kernel) in [("conv1", features, channels, 1), ("conv_f", channels, channels, 1),
-                                              ("conv2", channels, channels, 3), ("conv3", channels, channels, 3),
-                                              ("conv4", channels, features, 1)] {
+        for (name, input, output, kernel) in [
+            ("conv1", features, channels, 1), ("conv_f", channels, channels, 1),
+            ("conv2", channels, channels, 3), ("conv3", channels, channels, 3),
+            ("conv4", channels, features, 1),
+        ] {
             let conv = Conv2d.random(inChannels: input, outChannels: output, kernel: kernel, using: &rng)
             tensors["esa.\(name).weight"] = .init(shape: [output, input, kernel, kernel], values: conv.weight)
             tensors["esa.\(name).bias"] = .init(shape: [output], values: conv.bias)

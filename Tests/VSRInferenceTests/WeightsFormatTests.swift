@@ -1,12 +1,16 @@
 import Foundation
-@testable import VSRInference
 import XCTest
+
+@testable import VSRInference
 
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripKeepsValuesShapesAndMetadata() throws {
-        let weights = WeightSet(tensors: ["b": .init(shape: [2, 3], values: [1, -2, 3.5, 0, .greatestFiniteMagnitude, -0.25]),
-                                          "a": .init(shape: [1], values: [42])],
-                                metadata: ["arch": "plainsr", "scale": "2"])
+        let weights = WeightSet(
+            tensors: [
+                "b": .init(shape: [2, 3], values: [1, -2, 3.5, 0, .greatestFiniteMagnitude, -0.25]),
+                "a": .init(shape: [1], values: [42]),
+            ],
+            metadata: ["arch": "plainsr", "scale": "2"])
         let data = try SafeTensors.encode(weights)
         let headerLength = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         XCTAssertEqual(headerLength % 8, 0, "header padded to 8 bytes")
@@ -60,14 +64,14 @@ final class PickleReaderTests: XCTestCase {
     func testStateDictWithOneTensor() throws {
         var p: [UInt8] = [0x80, 0x02]
         p += Array("ccollections\nOrderedDict\n".utf8) + [0x71, 0x00, 0x29, 0x52, 0x71, 0x01]  // OrderedDict()
-        p += [0x58, 1, 0, 0, 0] + Array("w".utf8)                                          // key
+        p += [0x58, 1, 0, 0, 0] + Array("w".utf8)  // key
         p += Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8)
-        p += [0x28]                                                                         // MARK (args)
+        p += [0x28]  // MARK (args)
         p += [0x28, 0x58, 7, 0, 0, 0] + Array("storage".utf8)
         p += Array("ctorch\nFloatStorage\n".utf8)
         p += [0x58, 1, 0, 0, 0] + Array("0".utf8) + [0x58, 3, 0, 0, 0] + Array("cpu".utf8) + [0x4B, 6, 0x74, 0x51]
         p += [0x4B, 0, 0x4B, 2, 0x4B, 3, 0x86, 0x4B, 3, 0x4B, 1, 0x86, 0x89, 0x7D, 0x74, 0x52]
-        p += [0x73, 0x2E]                                                                   // SETITEM, STOP
+        p += [0x73, 0x2E]  // SETITEM, STOP
         var reader = PickleReader(bytes: p, source: "memory")
         guard case .dict(let pairs) = try reader.read() else { return XCTFail("expected a dict") }
         XCTAssertEqual(pairs.count, 1)
@@ -89,8 +93,8 @@ final class PickleReaderTests: XCTestCase {
     /// LONG1 (little-endian two's complement) after other opcodes: found by fuzz-pth, whose input
     /// made the sign check index the stream instead of the integer's own bytes (a trap).
     func testLong1IntegersAnywhereInTheStream() throws {
-        let five: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x01]                 // 2^32
-        let negative: [UInt8] = [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]   // -2
+        let five: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x01]  // 2^32
+        let negative: [UInt8] = [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]  // -2
         let p: [UInt8] = [0x80, 0x02, 0x4E, 0x4E, 0x28, 0x8A, 5] + five + [0x8A, 7] + negative + [0x8A, 0, 0x74, 0x2E]
         var reader = PickleReader(bytes: p, source: "long1")
         guard case .tuple(let values) = try reader.read() else { return XCTFail("expected a tuple") }

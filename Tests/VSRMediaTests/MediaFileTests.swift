@@ -41,8 +41,10 @@ final class MediaFileTests: XCTestCase {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("rgb.mkv").path
-        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=5:duration=1", "-pix_fmt", "rgb24",
-                             "-c:v", "png", input])
+        try Fixtures.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=5:duration=1", "-pix_fmt", "rgb24",
+            "-c:v", "png", input,
+        ])
         let reader = try MediaFileReader(path: input)
         XCTAssertEqual(reader.streamInfo.sourceFormatName, "rgb24")
         XCTAssertEqual(reader.streamInfo.format, .yuv444p)
@@ -61,9 +63,10 @@ final class MediaFileTests: XCTestCase {
             defer { try? FileManager.default.removeItem(at: dir) }
             let reader = try MediaFileReader(path: Fixtures.sample(sample))
             let output = dir.appendingPathComponent("copy.mkv").path
-            let writer = try MediaFileWriter(path: output, video: reader.streamInfo, source: nil,
-                                             streams: StreamSelection(), settings: EncoderSettings(codec: "ffv1"),
-                                             overwrite: false)
+            let writer = try MediaFileWriter(
+                path: output, video: reader.streamInfo, source: nil,
+                streams: StreamSelection(), settings: EncoderSettings(codec: "ffv1"),
+                overwrite: false)
             var originals: [VideoFrame] = []
             while originals.count < 5, let frame = try reader.nextFrame() {
                 originals.append(frame)
@@ -76,8 +79,9 @@ final class MediaFileTests: XCTestCase {
                 let copy = try XCTUnwrap(back.nextFrame())
                 XCTAssertEqual(copy.planes, original.planes, "\(sample) frame \(original.index)")
                 // mkv counts milliseconds; the mp4 sample counts 1/12800 s.
-                XCTAssertEqual(Double(copy.pts) * (back.streamInfo.timeBase.doubleValue ?? 0),
-                               Double(original.pts) * (reader.streamInfo.timeBase.doubleValue ?? 0), accuracy: 0.0005)
+                XCTAssertEqual(
+                    Double(copy.pts) * (back.streamInfo.timeBase.doubleValue ?? 0),
+                    Double(original.pts) * (reader.streamInfo.timeBase.doubleValue ?? 0), accuracy: 0.0005)
             }
             XCTAssertNil(try back.nextFrame())
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["copy.mkv"])
@@ -89,9 +93,10 @@ final class MediaFileTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let reader = try MediaFileReader(path: Fixtures.sample("testsrc2-320x180-h264-aac.mp4"))
         let output = dir.appendingPathComponent("never.mp4").path
-        let writer = try MediaFileWriter(path: output, video: reader.streamInfo, source: reader,
-                                         streams: StreamSelection(), settings: EncoderSettings(preset: "ultrafast"),
-                                         overwrite: false)
+        let writer = try MediaFileWriter(
+            path: output, video: reader.streamInfo, source: reader,
+            streams: StreamSelection(), settings: EncoderSettings(preset: "ultrafast"),
+            overwrite: false)
         try writer.write(XCTUnwrap(reader.nextFrame()))
         writer.abort()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])

@@ -1,6 +1,8 @@
+import CFFmpeg
 import VSRCore
-@testable import VSRMedia
 import XCTest
+
+@testable import VSRMedia
 
 final class SwscalePlaneResizerTests: XCTestCase {
     func testConstantPlaneStaysConstant() throws {
@@ -52,5 +54,3 @@ final class PixelFormatMappingTests: XCTestCase {
         for format in PixelFormat.allCases { XCTAssertEqual(PixelFormat(format.avPixelFormat), format) }
     }
 }
-
-import CFFmpeg

@@ -14,9 +14,10 @@ final class ArraySource: FrameSource, @unchecked Sendable {
     var reads: Int { lock.lock(); defer { lock.unlock() }; return readCount }
 
     init(count: Int, width: Int = 5, height: Int = 3, format: PixelFormat = .yuv420p) {
-        streamInfo = VideoStreamInfo(width: width, height: height, format: format, timeBase: Rational(1, 25),
-                                     frameRate: Rational(25, 1), sampleAspectRatio: Rational(1, 1),
-                                     color: ColorInfo(), estimatedFrameCount: count, sourceFormatName: format.rawValue)
+        streamInfo = VideoStreamInfo(
+            width: width, height: height, format: format, timeBase: Rational(1, 25),
+            frameRate: Rational(25, 1), sampleAspectRatio: Rational(1, 1),
+            color: ColorInfo(), estimatedFrameCount: count, sourceFormatName: format.rawValue)
         frames = (0..<count).map { index in
             let planes = (0..<format.planeCount).map { plane -> Plane in
                 let size = format.planeSize(plane, width: width, height: height)

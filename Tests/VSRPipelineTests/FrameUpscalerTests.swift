@@ -6,8 +6,9 @@ final class FrameUpscalerTests: XCTestCase {
     func testOddSizedFrameGetsExactOutputPlaneSizes() throws {
         let source = ArraySource(count: 1, width: 5, height: 3, format: .yuv420p)
         let frame = try XCTUnwrap(source.nextFrame())
-        let upscaler = FrameUpscaler(luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 3),
-                                     chroma: NearestResizer())
+        let upscaler = FrameUpscaler(
+            luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 3),
+            chroma: NearestResizer())
         let out = try upscaler.upscale(frame)
         XCTAssertEqual([out.planes[0].width, out.planes[0].height], [15, 9])
         // ceil(15/2) x ceil(9/2): not 3 x the input's 3x2 chroma.
@@ -20,8 +21,10 @@ final class FrameUpscalerTests: XCTestCase {
 
     func testGrayFramesHaveNoChroma() throws {
         let frame = try XCTUnwrap(ArraySource(count: 1, format: .gray10le).nextFrame())
-        let out = try FrameUpscaler(luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 2),
-                                    chroma: NearestResizer()).upscale(frame)
+        let out = try FrameUpscaler(
+            luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 2),
+            chroma: NearestResizer()
+        ).upscale(frame)
         XCTAssertEqual(out.planes.count, 1)
         XCTAssertEqual(out.planes[0].bitDepth, 10)
     }
@@ -34,4 +37,3 @@ final class FrameUpscalerTests: XCTestCase {
         }
     }
 }
-

@@ -1,7 +1,8 @@
 import Foundation
 import VSRCore
-@testable import VSRPipeline
 import XCTest
+
+@testable import VSRPipeline
 
 /// The pipeline with test doubles: order, backpressure, errors from every stage, cancellation.
 final class UpscalePipelineTests: XCTestCase {
@@ -14,9 +15,10 @@ final class UpscalePipelineTests: XCTestCase {
             let sink = RecordingSink()
             var progress: [Int] = []
             let summary = try UpscalePipeline(queueDepth: 2, workers: workers).run(
-                source: ArraySource(count: 40), makeUpscaler: { upscaler(delay: 0...0.004) }, sink: sink) { frames, _ in
-                    progress.append(frames)
-                }
+                source: ArraySource(count: 40), makeUpscaler: { upscaler(delay: 0...0.004) }, sink: sink
+            ) { frames, _ in
+                progress.append(frames)
+            }
             XCTAssertEqual(sink.written.map(\.index), Array(0..<40), "\(workers) workers")
             XCTAssertEqual(sink.written.map(\.pts), (0..<40).map { Int64($0 * 2) })
             XCTAssertEqual(sink.written.first?.width, 10)
@@ -64,7 +66,9 @@ final class UpscalePipelineTests: XCTestCase {
         XCTAssertEqual(pipeline.framesInFlight, 8)
         let done = DispatchSemaphore(value: 0)
         let box = PipelineBox(pipeline: pipeline, source: source, sink: sink)
-        Thread { box.run(); done.signal() }.start()
+        Thread {
+            box.run(); done.signal()
+        }.start()
         Thread.sleep(forTimeInterval: 0.5)
         XCTAssertLessThanOrEqual(source.reads, pipeline.framesInFlight)
         XCTAssertGreaterThan(source.reads, 3)
@@ -80,8 +84,10 @@ final class UpscalePipelineTests: XCTestCase {
 
     func testErrorInTheUpscalerStopsEverything() {
         let sink = RecordingSink()
-        XCTAssertThrowsError(try UpscalePipeline(queueDepth: 2, workers: 2).run(
-            source: ArraySource(count: 500), makeUpscaler: { upscaler(failAt: 7) }, sink: sink)) { error in
+        XCTAssertThrowsError(
+            try UpscalePipeline(queueDepth: 2, workers: 2).run(
+                source: ArraySource(count: 500), makeUpscaler: { upscaler(failAt: 7) }, sink: sink)
+        ) { error in
             XCTAssertEqual(error as? TestFailure, TestFailure(stage: "upscale"))
         }
         XCTAssertTrue(sink.aborted)
@@ -114,8 +120,10 @@ final class UpscalePipelineTests: XCTestCase {
 
     func testErrorCreatingAnUpscalerAbortsBeforeStarting() {
         let sink = RecordingSink()
-        XCTAssertThrowsError(try UpscalePipeline().run(source: ArraySource(count: 5),
-                                                       makeUpscaler: { throw TestFailure(stage: "setup") }, sink: sink))
+        XCTAssertThrowsError(
+            try UpscalePipeline().run(
+                source: ArraySource(count: 5),
+                makeUpscaler: { throw TestFailure(stage: "setup") }, sink: sink))
         XCTAssertTrue(sink.aborted)
         XCTAssertTrue(sink.written.isEmpty)
     }
@@ -138,7 +146,9 @@ final class UpscalePipelineTests: XCTestCase {
         XCTAssertTrue(queue.push(1))
         XCTAssertTrue(queue.push(2))
         let pushed = DispatchSemaphore(value: 0)
-        Thread { queue.push(3); pushed.signal() }.start()
+        Thread {
+            queue.push(3); pushed.signal()
+        }.start()
         XCTAssertEqual(pushed.wait(timeout: .now() + 0.2), .timedOut, "push must wait while full")
         XCTAssertEqual(queue.pop(), 1)
         XCTAssertEqual(pushed.wait(timeout: .now() + 5), .success)

@@ -1,7 +1,8 @@
 import Foundation
 import VSRCore
-@testable import VSRStreams
 import XCTest
+
+@testable import VSRStreams
 
 /// The y4m seeds of `fuzz-y4m` (Fuzz/Seeds/y4m, written by ffmpeg) read through the same path the
 /// target uses: each holds two whole frames of the size its name gives.

@@ -1,6 +1,7 @@
 import Foundation
 import VSRCore
 import XCTest
+
 @testable import VSRStreams
 
 /// Writers and readers over real files: what one writes the other reads back, and damage is reported.
@@ -22,7 +23,9 @@ final class RawFrameStreamTests: XCTestCase {
             let planes = (0..<format.planeCount).map { number -> Plane in
                 let size = format.planeSize(number, width: width, height: height)
                 var plane = Plane(width: size.width, height: size.height, bitDepth: format.bitDepth)
-                for y in 0..<size.height { for x in 0..<size.width { plane[x, y] = Int.random(in: 0...format.maxSampleValue, using: &generator) } }
+                for y in 0..<size.height {
+                    for x in 0..<size.width { plane[x, y] = Int.random(in: 0...format.maxSampleValue, using: &generator) }
+                }
                 return plane
             }
             return VideoFrame(index: index, pts: Int64(index), duration: 1, format: format, planes: planes)
@@ -30,9 +33,10 @@ final class RawFrameStreamTests: XCTestCase {
     }
 
     private func info(_ format: PixelFormat, _ width: Int, _ height: Int) -> VideoStreamInfo {
-        VideoStreamInfo(width: width, height: height, format: format, timeBase: Rational(1001, 30000),
-                        frameRate: Rational(30000, 1001), sampleAspectRatio: Rational(10, 11),
-                        color: ColorInfo(range: .full, chromaLocation: .left), estimatedFrameCount: nil, sourceFormatName: "test")
+        VideoStreamInfo(
+            width: width, height: height, format: format, timeBase: Rational(1001, 30000),
+            frameRate: Rational(30000, 1001), sampleAspectRatio: Rational(10, 11),
+            color: ColorInfo(range: .full, chromaLocation: .left), estimatedFrameCount: nil, sourceFormatName: "test")
     }
 
     func testY4MRoundTripsEveryFormatAtOddSizes() throws {
@@ -79,7 +83,8 @@ final class RawFrameStreamTests: XCTestCase {
             let writer = RawVideoWriter(output: try ByteOutput(path: file, overwrite: false), format: format)
             for frame in frames { try writer.write(frame) }
             _ = try writer.finish()
-            let reader = try RawVideoReader(input: try ByteInput(path: file), width: 9, height: 3, format: format, frameRate: Rational(25, 1))
+            let reader = try RawVideoReader(
+                input: try ByteInput(path: file), width: 9, height: 3, format: format, frameRate: Rational(25, 1))
             var read: [VideoFrame] = []
             while let frame = try reader.nextFrame() { read.append(frame) }
             XCTAssertEqual(read.map(\.planes), frames.map(\.planes), "\(format)")
@@ -99,7 +104,7 @@ final class RawFrameStreamTests: XCTestCase {
     }
 
     func testTruncatedLastFrameNamesFrameAndBytes() throws {
-        let frames = randomFrames(3, format: .yuv420p, width: 8, height: 6)   // 72 bytes per frame
+        let frames = randomFrames(3, format: .yuv420p, width: 8, height: 6)  // 72 bytes per frame
         let file = path("cut.y4m")
         let writer = try Y4MWriter(output: try ByteOutput(path: file, overwrite: false), stream: info(.yuv420p, 8, 6))
         for frame in frames { try writer.write(frame) }
@@ -116,7 +121,8 @@ final class RawFrameStreamTests: XCTestCase {
         // rawvideo: the same rule, and a clean end at a frame boundary is not an error.
         let raw = path("cut.yuv")
         _ = FileManager.default.createFile(atPath: raw, contents: Data(repeating: 7, count: 72 * 2 + 10))
-        let rawReader = try RawVideoReader(input: try ByteInput(path: raw), width: 8, height: 6, format: .planar(.yuv420p), frameRate: Rational(25, 1))
+        let rawReader = try RawVideoReader(
+            input: try ByteInput(path: raw), width: 8, height: 6, format: .planar(.yuv420p), frameRate: Rational(25, 1))
         XCTAssertNotNil(try rawReader.nextFrame())
         XCTAssertNotNil(try rawReader.nextFrame())
         XCTAssertThrowsError(try rawReader.nextFrame()) { error in
@@ -130,8 +136,12 @@ final class RawFrameStreamTests: XCTestCase {
         let reader = try Y4MReader(input: try ByteInput(path: file))
         XCTAssertNotNil(try reader.nextFrame())
         XCTAssertThrowsError(try reader.nextFrame()) { error in
-            XCTAssertEqual(error as? VSRError, .invalidInput(path: file, reason:
-                "frame 2: found 'FRAMX', expected a 'FRAME' line (is the stream's size or format wrong?)"))
+            XCTAssertEqual(
+                error as? VSRError,
+                .invalidInput(
+                    path: file,
+                    reason:
+                        "frame 2: found 'FRAMX', expected a 'FRAME' line (is the stream's size or format wrong?)"))
         }
     }
 

@@ -1,5 +1,6 @@
 import VSRCore
 import XCTest
+
 @testable import VSRStreams
 
 final class Y4MHeaderTests: XCTestCase {

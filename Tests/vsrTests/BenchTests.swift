@@ -5,11 +5,15 @@ import XCTest
 final class BenchTests: TemporaryDirectoryTestCase {
     func testTableAndJSONSchema() throws {
         let json = path("bench.json")
-        let result = try Tools.vsr(["bench", "--models", "bicubic,lanczos", "--size", "96x54", "--frames", "3",
-                                    "--threads", "1,2", "--input", Tools.sample(Tools.samples[0]), "--json", json])
+        let result = try Tools.vsr([
+            "bench", "--models", "bicubic,lanczos", "--size", "96x54", "--frames", "3",
+            "--threads", "1,2", "--input", Tools.sample(Tools.samples[0]), "--json", json,
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
-        for word in ["fp32 FMA peak, 1 thread(s)", "fp32 FMA peak, 2 thread(s)", "median ms", "p90 ms", "% peak",
-                     "bicubic", "lanczos", "pipeline on", "efficiency"] {
+        for word in [
+            "fp32 FMA peak, 1 thread(s)", "fp32 FMA peak, 2 thread(s)", "median ms", "p90 ms", "% peak",
+            "bicubic", "lanczos", "pipeline on", "efficiency",
+        ] {
             XCTAssertTrue(result.stdoutText.contains(word), "'\(word)' not in:\n\(result.stdoutText)")
         }
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
@@ -41,8 +45,9 @@ final class BenchTests: TemporaryDirectoryTestCase {
             XCTAssertGreaterThan(median, 0)
             XCTAssertGreaterThanOrEqual(p90, median)
             XCTAssertEqual(try XCTUnwrap(model["fps"] as? Double), 1000 / median, accuracy: 1e-6 * 1000 / median)
-            XCTAssertEqual(try XCTUnwrap(model["output_megapixels_per_second"] as? Double), 640 * 360 / (median / 1000) / 1e6,
-                           accuracy: 1e-3)
+            XCTAssertEqual(
+                try XCTUnwrap(model["output_megapixels_per_second"] as? Double), 640 * 360 / (median / 1000) / 1e6,
+                accuracy: 1e-3)
             for key in ["gflop_per_frame", "achieved_gflops", "percent_of_peak", "psnr_y"] {
                 XCTAssertTrue(model[key] is NSNull, "\(key) is null for a classical filter")
             }
@@ -59,20 +64,24 @@ final class BenchTests: TemporaryDirectoryTestCase {
 
     /// VSR_CPU caps the kernels' level: baseline runs everywhere, and the bench says which ran.
     func testForcedBaselineKernels() throws {
-        let result = try Tools.vsr(["bench", "--models", "repsr-y-x2", "--size", "64x36", "--frames", "1", "--threads", "1"],
-                                   environment: ["VSR_CPU": "baseline"])
+        let result = try Tools.vsr(
+            ["bench", "--models", "repsr-y-x2", "--size", "64x36", "--frames", "1", "--threads", "1"],
+            environment: ["VSR_CPU": "baseline"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdoutText.contains("kernels: baseline ("), result.stdoutText)
         XCTAssertTrue(result.stdoutText.contains("VSR_CPU=baseline"), result.stdoutText)
-        let unknown = try Tools.vsr(["bench", "--models", "bicubic", "--size", "64x36", "--frames", "1", "--threads", "1"],
-                                    environment: ["VSR_CPU": "avx9"])
+        let unknown = try Tools.vsr(
+            ["bench", "--models", "bicubic", "--size", "64x36", "--frames", "1", "--threads", "1"],
+            environment: ["VSR_CPU": "avx9"])
         XCTAssertEqual(unknown.status, 0, unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("VSR_CPU=avx9 is not baseline, avx2 or avx512"), unknown.stderr)
     }
 
     func testBadOptions() throws {
-        for (arguments, message) in [(["--threads", "0,2"], "--threads must be a list"), (["--frames", "0"], "--frames must be at least 1"),
-                                     (["--models", "nope"], "unknown model 'nope'"), (["--size", "12"], "--size '12' is not a frame size")] {
+        for (arguments, message) in [
+            (["--threads", "0,2"], "--threads must be a list"), (["--frames", "0"], "--frames must be at least 1"),
+            (["--models", "nope"], "unknown model 'nope'"), (["--size", "12"], "--size '12' is not a frame size"),
+        ] {
             let result = try Tools.vsr(["bench"] + arguments)
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")

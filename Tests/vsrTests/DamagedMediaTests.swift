@@ -16,8 +16,9 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
 
     private func upscale(_ input: String, output: String = "out.mkv", extra: [String] = []) throws -> Outcome {
         let out = path(output)
-        let result = try Tools.run(Tools.vsr, ["upscale", input, "-o", out, "--model", "bicubic", "--progress", "none"] + extra,
-                                   timeout: 120)
+        let result = try Tools.run(
+            Tools.vsr, ["upscale", input, "-o", out, "--model", "bicubic", "--progress", "none"] + extra,
+            timeout: 120)
         XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
         XCTAssertTrue(try listing().allSatisfy { !$0.contains("vsr-tmp") && !$0.contains(".vsr-") }, "temporary file left behind")
         guard FileManager.default.fileExists(atPath: out) else { return Outcome(status: result.status, stderr: result.stderr, frames: nil) }
@@ -66,11 +67,14 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: corrupt))
         let outcome = try upscale(corrupt)
         XCTAssertTrue([0, 65].contains(outcome.status), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("vsr: warning: \(corrupt):") || outcome.status == 65,
-                      "lost frames without a word: \(outcome.stderr)")
+        XCTAssertTrue(
+            outcome.stderr.contains("vsr: warning: \(corrupt):") || outcome.status == 65,
+            "lost frames without a word: \(outcome.stderr)")
         let frames = try XCTUnwrap(outcome.frames)
         XCTAssertGreaterThan(frames, 10)
-        print("corrupted mkv: status \(outcome.status), \(frames) of 50 frames; \(outcome.stderr.replacingOccurrences(of: "\n", with: " | "))")
+        print(
+            "corrupted mkv: status \(outcome.status), \(frames) of 50 frames; \(outcome.stderr.replacingOccurrences(of: "\n", with: " | "))"
+        )
     }
 
     /// A Matroska file cut before its first cluster: a video stream, no frame.
@@ -101,8 +105,10 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
     func testTinyFrames() throws {
         for (size, format, codec) in [("1x1", "yuv444p", "ffv1"), ("2x2", "yuv420p", "ffv1")] {
             let input = path("tiny-\(size).mkv")
-            try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=16x16:rate=25", "-vf", "scale=\(size.replacingOccurrences(of: "x", with: ":"))",
-                              "-frames:v", "3", "-c:v", codec, "-pix_fmt", format, input])
+            try Tools.ffmpeg([
+                "-f", "lavfi", "-i", "testsrc2=size=16x16:rate=25", "-vf", "scale=\(size.replacingOccurrences(of: "x", with: ":"))",
+                "-frames:v", "3", "-c:v", codec, "-pix_fmt", format, input,
+            ])
             let outcome = try upscale(input, output: "out-\(size).mkv", extra: ["--model", "repsr-y-x2"])
             XCTAssertEqual(outcome.status, 0, outcome.stderr)
             XCTAssertEqual(outcome.frames, 3)
@@ -128,8 +134,9 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
         let started = Date()
         let outcome = try upscale(huge)
         XCTAssertEqual(outcome.status, 65, outcome.stderr)
-        XCTAssertEqual(outcome.stderr, "vsr: error: \(huge): frame size 16384x16384 is over the limit of 67108864 pixels " +
-                       "(8192x8192, sides up to 16384)\n")
+        XCTAssertEqual(
+            outcome.stderr,
+            "vsr: error: \(huge): frame size 16384x16384 is over the limit of 67108864 pixels " + "(8192x8192, sides up to 16384)\n")
         XCTAssertNil(outcome.frames)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30)
     }
@@ -137,15 +144,20 @@ final class DamagedMediaTests: TemporaryDirectoryTestCase {
     /// MPEG-TS whose second half is 160x90: refused at the change, the frames before it kept.
     func testResolutionChangeMidStream() throws {
         let first = path("a.ts"), second = path("b.ts")
-        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "10", "-c:v", "libx264", "-f", "mpegts", first])
-        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25", "-frames:v", "10", "-c:v", "libx264",
-                          "-output_ts_offset", "0.4", "-f", "mpegts", second])
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "10", "-c:v", "libx264", "-f", "mpegts", first,
+        ])
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25", "-frames:v", "10", "-c:v", "libx264",
+            "-output_ts_offset", "0.4", "-f", "mpegts", second,
+        ])
         let joined = path("joined.ts")
         try (try Data(contentsOf: URL(fileURLWithPath: first)) + Data(contentsOf: URL(fileURLWithPath: second)))
             .write(to: URL(fileURLWithPath: joined))
         let outcome = try upscale(joined)
         XCTAssertEqual(outcome.status, 65, outcome.stderr)
-        XCTAssertTrue(lastLine(outcome.stderr).contains("the video size changes mid-stream from 320x180 to 160x90 at frame 10"), outcome.stderr)
+        XCTAssertTrue(
+            lastLine(outcome.stderr).contains("the video size changes mid-stream from 320x180 to 160x90 at frame 10"), outcome.stderr)
         XCTAssertEqual(outcome.frames, 10)
     }
 }

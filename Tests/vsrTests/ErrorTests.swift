@@ -6,8 +6,10 @@ import XCTest
 final class ErrorTests: TemporaryDirectoryTestCase {
     private var sample: String { Tools.sample(Tools.samples[0]) }
 
-    private func assertFails(_ arguments: [String], status: Int32, mentions: [String],
-                             file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertFails(
+        _ arguments: [String], status: Int32, mentions: [String],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let result = try Tools.vsr(arguments)
         XCTAssertEqual(result.status, status, "stderr: \(result.stderr)", file: file, line: line)
         let lines = result.stderr.split(separator: "\n")
@@ -21,7 +23,8 @@ final class ErrorTests: TemporaryDirectoryTestCase {
 
     func testMissingInput() throws {
         let missing = path("nope.mp4")
-        try assertFails(["upscale", "--model", "bicubic", missing, "-o", path("out.mp4")], status: 66, mentions: [missing, "no such file"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", missing, "-o", path("out.mp4")], status: 66, mentions: [missing, "no such file"])
         XCTAssertEqual(try listing(), [])
     }
 
@@ -34,7 +37,7 @@ final class ErrorTests: TemporaryDirectoryTestCase {
 
     func testEmptyFile() throws {
         let empty = path("empty.mkv")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         try assertFails(["upscale", "--model", "bicubic", empty, "-o", path("out.mkv")], status: 65, mentions: [empty])
     }
 
@@ -46,25 +49,29 @@ final class ErrorTests: TemporaryDirectoryTestCase {
     }
 
     func testUnknownCodec() throws {
-        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--codec", "nosuchcodec"], status: 69,
-                        mentions: ["nosuchcodec"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--codec", "nosuchcodec"], status: 69,
+            mentions: ["nosuchcodec"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testUnknownPixelFormat() throws {
-        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "yuv999p"], status: 64,
-                        mentions: ["yuv999p"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "yuv999p"], status: 64,
+            mentions: ["yuv999p"])
         XCTAssertEqual(try listing(), [])
     }
 
     func testPixelFormatTheEncoderRefuses() throws {
-        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "rgb24"], status: 69,
-                        mentions: ["libx264", "rgb24"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--pix-fmt", "rgb24"], status: 69,
+            mentions: ["libx264", "rgb24"])
     }
 
     func testOddOutputSizeForH264() throws {
-        try assertFails(["upscale", "--model", "bicubic", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3"],
-                        status: 69, mentions: ["963x543", "libx264"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3"],
+            status: 69, mentions: ["963x543", "libx264"])
         XCTAssertEqual(try listing(), [])
     }
 
@@ -84,7 +91,9 @@ final class ErrorTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try String(contentsOfFile: output, encoding: .utf8), "keep me")
         XCTAssertEqual(try listing(), ["exists.mp4"])
 
-        let replaced = try Tools.vsr(["upscale", "--model", "bicubic", sample, "-o", output, "-y", "--frames", "3", "--preset", "ultrafast"])
+        let replaced = try Tools.vsr([
+            "upscale", "--model", "bicubic", sample, "-o", output, "-y", "--frames", "3", "--preset", "ultrafast",
+        ])
         XCTAssertEqual(replaced.status, 0, replaced.stderr)
         XCTAssertEqual(try Probe(output).framePresentationTimes().count, 3)
     }
@@ -96,11 +105,13 @@ final class ErrorTests: TemporaryDirectoryTestCase {
     }
 
     func testUnknownOption() throws {
-        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--frobnicate"], status: 64, mentions: ["--frobnicate"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--frobnicate"], status: 64, mentions: ["--frobnicate"])
     }
 
     func testBadScale() throws {
-        try assertFails(["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--scale", "5"], status: 64, mentions: ["--scale"])
+        try assertFails(
+            ["upscale", "--model", "bicubic", sample, "-o", path("out.mp4"), "--scale", "5"], status: 64, mentions: ["--scale"])
     }
 
     func testMissingOutputOption() throws {

@@ -9,8 +9,10 @@ final class FaultTests: TemporaryDirectoryTestCase {
     /// A long input, so that a run is still going when the test acts on it.
     private func longInput(seconds: Int = 60) throws -> String {
         let input = path("long.mp4")
-        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=\(seconds)",
-                          "-c:v", "libx264", "-preset", "ultrafast", input])
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=\(seconds)",
+            "-c:v", "libx264", "-preset", "ultrafast", input,
+        ])
         return input
     }
 
@@ -26,7 +28,8 @@ final class FaultTests: TemporaryDirectoryTestCase {
         defer { _ = try? Tools.run("/bin/umount", [disk], timeout: 30) }
         for name in ["out.mkv", "out.y4m"] {
             let output = "\(disk)/\(name)"
-            let result = try Tools.run(Tools.vsr, ["upscale", sample, "-o", output, "--model", "bicubic", "--progress", "none"], timeout: 120)
+            let result = try Tools.run(
+                Tools.vsr, ["upscale", sample, "-o", output, "--model", "bicubic", "--progress", "none"], timeout: 120)
             XCTAssertEqual(result.status, 1, result.stderr)
             XCTAssertTrue(result.stderr.hasPrefix("vsr: error: \(output): "), result.stderr)
             XCTAssertTrue(result.stderr.lowercased().contains("no space left on device"), result.stderr)
@@ -96,7 +99,9 @@ final class FaultTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(process.terminationStatus, 0)
         let header = bytes.prefix { $0 != 0x0A }.count + 1
         XCTAssertEqual(bytes.count, header + 50 * ("FRAME\n".count + 640 * 360 * 3 / 2), "every frame after the stall")
-        print("stalled reader: vsr used \(String(format: "%.3f", after.cpu - before.cpu)) s CPU in 3 s; RSS \(before.rssKB) -> \(after.rssKB) kB")
+        print(
+            "stalled reader: vsr used \(String(format: "%.3f", after.cpu - before.cpu)) s CPU in 3 s; RSS \(before.rssKB) -> \(after.rssKB) kB"
+        )
     }
 
     /// User+system CPU seconds and resident memory of a running process, from /proc.
@@ -107,7 +112,8 @@ final class FaultTests: TemporaryDirectoryTestCase {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let cpu = (Double(fields[11]) ?? 0) / ticks + (Double(fields[12]) ?? 0) / ticks
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        let rss =
+            status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
         return (cpu, rss)
     }

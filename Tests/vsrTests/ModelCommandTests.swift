@@ -73,8 +73,10 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(imported.status, 0, imported.stderr)
             for (set, psnr, ssim) in rows {
                 let mean = try evalMean(name, set: set, scale: scale, binary: release)
-                print(String(format: "table: %@ %@ %.4f dB / %.4f (published %.2f / %.4f)", name, set,
-                             mean["psnr"]!, mean["ssim"]!, psnr, ssim))
+                print(
+                    String(
+                        format: "table: %@ %@ %.4f dB / %.4f (published %.2f / %.4f)", name, set,
+                        mean["psnr"]!, mean["ssim"]!, psnr, ssim))
                 XCTAssertEqual(mean["psnr"]!, psnr, accuracy: 0.01, "\(name) \(set) PSNR")
                 XCTAssertEqual(mean["ssim"]!, ssim, accuracy: 0.0005, "\(name) \(set) SSIM")
                 wholeImage["\(name) \(set)"] = mean["psnr"]!
@@ -93,8 +95,11 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
         // before each tile's ESA resized on the whole frame's grid).
         for (set, tile, floor) in [("Set5", "64", 50.0), ("Set14", "256", 50.0)] {
             let json = path("fidelity-\(set)-\(tile).json")
-            let result = try vsr(["eval", "--model", "rlfn_x2", "--dataset", try sharedFile("data/\(set)"), "--scale", "2",
-                                  "--tile", tile, "--tiling-fidelity", "--json", json], binary: release)
+            let result = try vsr(
+                [
+                    "eval", "--model", "rlfn_x2", "--dataset", try sharedFile("data/\(set)"), "--scale", "2",
+                    "--tile", tile, "--tiling-fidelity", "--json", json,
+                ], binary: release)
             XCTAssertEqual(result.status, 0, result.stderr)
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
             let lowest = try XCTUnwrap(report?["min_tiling_fidelity_psnr"] as? Double)
@@ -108,8 +113,11 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
     /// The mean Y-PSNR / Y-SSIM that `vsr eval --json` reports.
     private func evalMean(_ name: String, set: String, scale: Int, binary: String, extra: [String] = []) throws -> [String: Double] {
         let json = path("\(name)-\(set)-\(extra.joined()).json")
-        let result = try vsr(["eval", "--model", name, "--dataset", try sharedFile("data/\(set)"),
-                              "--scale", "\(scale)", "--json", json] + extra, binary: binary)
+        let result = try vsr(
+            [
+                "eval", "--model", name, "--dataset", try sharedFile("data/\(set)"),
+                "--scale", "\(scale)", "--json", json,
+            ] + extra, binary: binary)
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         return try XCTUnwrap(report?["mean"] as? [String: Double])

@@ -37,12 +37,20 @@ final class NetworkUpscaleTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try Tools.run(binary, ["import", checkpoint, "--arch", "rlfn-s", "--scale", "2", "-o", model]).status, 0)
         let sample = Tools.sample("testsrc2-320x180-h264-aac.mp4")
         let sr = path("sr.mkv"), reference = path("bicubic.mkv")
-        let run = try Tools.run(binary, ["upscale", sample, "-o", sr, "--weights", model, "--frames", "6", "--codec", "ffv1",
-                                         "--progress", "none"])
+        let run = try Tools.run(
+            binary,
+            [
+                "upscale", sample, "-o", sr, "--weights", model, "--frames", "6", "--codec", "ffv1",
+                "--progress", "none",
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("rlfn_s_x2"), run.stderr)
-        let bicubic = try Tools.run(binary, ["upscale", sample, "-o", reference, "--model", "bicubic", "--frames", "6",
-                                             "--codec", "ffv1", "--progress", "none"])
+        let bicubic = try Tools.run(
+            binary,
+            [
+                "upscale", sample, "-o", reference, "--model", "bicubic", "--frames", "6",
+                "--codec", "ffv1", "--progress", "none",
+            ])
         XCTAssertEqual(bicubic.status, 0, bicubic.stderr)
         let probe = try Probe(sr)
         XCTAssertEqual([probe.videoInt("width"), probe.videoInt("height")], [640, 360])
@@ -83,8 +91,12 @@ final class NetworkUpscaleTests: TemporaryDirectoryTestCase {
         let converter = try Tools.run(Tools.which("python3") ?? "/usr/bin/python3", ["-c", script, reference, model])
         XCTAssertEqual(converter.status, 0, converter.stderr)
         let output = path("luma.mkv")
-        let run = try Tools.run(binary, ["upscale", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", output, "--weights", model,
-                                         "--codec", "ffv1", "--progress", "none"])
+        let run = try Tools.run(
+            binary,
+            [
+                "upscale", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", output, "--weights", model,
+                "--codec", "ffv1", "--progress", "none",
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         let probe = try Probe(output)
         XCTAssertEqual([probe.videoInt("width"), probe.videoInt("height")], [642, 362])

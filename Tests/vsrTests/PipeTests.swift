@@ -25,7 +25,8 @@ final class PipeTests: TemporaryDirectoryTestCase {
     func testFFmpegToVsrToFFmpegAtEightAndTenBits() throws {
         for format in ["yuv420p", "yuv444p", "gray", "yuv420p10le", "yuv444p10le", "gray10le"] {
             let out = "out-\(format).mkv"
-            let run = try shell("""
+            let run = try shell(
+                """
                 ffmpeg -nostdin -v error -i '\(sample)' -frames:v 6 -pix_fmt \(format) -strict -1 -f yuv4mpegpipe - \
                 | "$VSR" upscale --model bicubic - -o - --progress none \
                 | ffmpeg -v error -f yuv4mpegpipe -i - -c:v ffv1 \(out)
@@ -35,7 +36,8 @@ final class PipeTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(probe.videoInt("width"), 640, format)
             XCTAssertEqual(probe.videoInt("height"), 360, format)
             XCTAssertEqual(probe.videoString("pix_fmt"), format)
-            XCTAssertEqual(try probe.framePresentationTimes(), ["0.000000", "0.040000", "0.080000", "0.120000", "0.160000", "0.200000"], format)
+            XCTAssertEqual(
+                try probe.framePresentationTimes(), ["0.000000", "0.040000", "0.080000", "0.120000", "0.160000", "0.200000"], format)
         }
     }
 
@@ -52,16 +54,20 @@ final class PipeTests: TemporaryDirectoryTestCase {
         for (name, pixelFormat) in [(Tools.samples[0], "yuv420p"), ("copy", "yuv422p10le")] {
             let input = name == "copy" ? try losslessCopy(pixelFormat) : Tools.sample(name)
             // File in, FFmpeg's y4m muxer out.
-            let file = try Tools.vsr(["upscale", "--model", "bicubic", input, "-o", path("file.y4m"), "--frames", "8", "--progress", "none", "-y"])
+            let file = try Tools.vsr([
+                "upscale", "--model", "bicubic", input, "-o", path("file.y4m"), "--frames", "8", "--progress", "none", "-y",
+            ])
             XCTAssertEqual(file.status, 0, file.stderr)
             // ffmpeg -> vsr (stdin) -> vsr's y4m writer on stdout -> file.
-            let piped = try shell("""
+            let piped = try shell(
+                """
                 ffmpeg -nostdin -v error -i '\(input)' -frames:v 8 -strict -1 -f yuv4mpegpipe - \
                 | "$VSR" upscale --model bicubic - -o - --progress none > piped.y4m
                 """)
             XCTAssertEqual(piped.statuses, [0, 0], piped.stderr)
             // File in, stdout out, read by ffmpeg from the pipe.
-            let reverse = try shell("""
+            let reverse = try shell(
+                """
                 "$VSR" upscale --model bicubic '\(input)' -o - --frames 8 --progress none \
                 | ffmpeg -v error -y -f yuv4mpegpipe -i - -c:v rawvideo -f nut reverse.nut
                 """)
@@ -74,21 +80,28 @@ final class PipeTests: TemporaryDirectoryTestCase {
 
     func testRawVideoInAndOut() throws {
         let source = try losslessCopy("yuv420p10le")
-        let run = try shell("""
+        let run = try shell(
+            """
             ffmpeg -nostdin -v error -i '\(source)' -frames:v 5 -f rawvideo - \
             | "$VSR" upscale --model bicubic - --input-format rawvideo --size 320x180 --pix-fmt yuv420p10le --fps 25 \
                 -o out.yuv --progress none
             """)
         XCTAssertEqual(run.statuses, [0, 0], run.stderr)
-        let reference = try Tools.vsr(["upscale", "--model", "bicubic", source, "-o", path("ref.y4m"), "--frames", "5", "--progress", "none"])
+        let reference = try Tools.vsr([
+            "upscale", "--model", "bicubic", source, "-o", path("ref.y4m"), "--frames", "5", "--progress", "none",
+        ])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let raw = try Data(contentsOf: URL(fileURLWithPath: path("out.yuv")))
         XCTAssertEqual(raw.count, 5 * 640 * 360 * 3, "5 frames of 640x360 yuv420p10le")
-        XCTAssertEqual(try md5OfDecodedFrames(path("ref.y4m"), pixelFormat: "yuv420p10le"),
-                       try Tools.ffmpeg(["-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "640x360", "-i", path("out.yuv"),
-                                         "-f", "rawvideo", "-f", "md5", "-"]).stdoutText)
+        XCTAssertEqual(
+            try md5OfDecodedFrames(path("ref.y4m"), pixelFormat: "yuv420p10le"),
+            try Tools.ffmpeg([
+                "-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "640x360", "-i", path("out.yuv"),
+                "-f", "rawvideo", "-f", "md5", "-",
+            ]).stdoutText)
         // rgb24 in, rgb24 out through stdout.
-        let rgb = try shell("""
+        let rgb = try shell(
+            """
             ffmpeg -nostdin -v error -i '\(sample)' -frames:v 2 -pix_fmt rgb24 -f rawvideo - \
             | "$VSR" upscale --model bicubic - --input-format rawvideo --size 320x180 --pix-fmt rgb24 -o - --output-format rawvideo --progress none > out.rgb
             """)
@@ -101,7 +114,8 @@ final class PipeTests: TemporaryDirectoryTestCase {
         _ = try Tools.ffmpeg(["-i", sample, "-frames:v", "3", "-f", "yuv4mpegpipe", path("full.y4m")])
         let header = try XCTUnwrap(try Data(contentsOf: URL(fileURLWithPath: path("full.y4m"))).firstIndex(of: 0x0A)) + 1
         let cut = header + 2 * (6 + 86_400) + 6 + 1000
-        let run = try shell("""
+        let run = try shell(
+            """
             head -c \(cut) full.y4m \
             | "$VSR" upscale --model bicubic - -o out.mkv --progress none
             """)
@@ -113,11 +127,14 @@ final class PipeTests: TemporaryDirectoryTestCase {
     func testBadHeaderAndInterlacedInput() throws {
         let bad = try shell("printf 'YUV4MPEG2 W64 H48 F25:1 C411\\n' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(bad.statuses, [0, 65])
-        XCTAssertEqual(bad.stderr, "vsr: error: stdin: bad y4m header: found C'411', expected one of C420jpeg, C420, " +
-                       "C420mpeg2, C420paldv, C422, C444, Cmono, C420p10, C422p10, C444p10, Cmono10")
+        XCTAssertEqual(
+            bad.stderr,
+            "vsr: error: stdin: bad y4m header: found C'411', expected one of C420jpeg, C420, "
+                + "C420mpeg2, C420paldv, C422, C444, Cmono, C420p10, C422p10, C444p10, Cmono10")
         let interlaced = try shell("printf 'YUV4MPEG2 W64 H48 F25:1 It\\n' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(interlaced.statuses, [0, 65])
-        XCTAssertEqual(interlaced.stderr, "vsr: error: stdin: interlaced y4m (It) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+        XCTAssertEqual(
+            interlaced.stderr, "vsr: error: stdin: interlaced y4m (It) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
         let notY4M = try shell("printf 'RIFF....WAVE' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(notY4M.statuses, [0, 65])
         XCTAssertEqual(notY4M.stderr, "vsr: error: stdin: bad y4m header: found 'RIFF....WAVE', expected it to start with 'YUV4MPEG2'")
@@ -166,15 +183,18 @@ final class PipeTests: TemporaryDirectoryTestCase {
         let firstIn = header + 6 + 86_400
         let outHeader = "YUV4MPEG2 W640 H360 F25:1 Ip A1:1 C420mpeg2 XYSCSS=420MPEG2 XCOLORRANGE=LIMITED\n".utf8.count
         let firstOut = outHeader + 6 + 345_600
-        let run = try shell("""
+        let run = try shell(
+            """
             ( head -c \(firstIn) two.y4m; sleep 3; date +%s%N > second-sent; tail -c +\(firstIn + 1) two.y4m ) \
             | "$VSR" upscale --model bicubic - -o - --progress none --queue-depth 1 \
             | ( head -c \(firstOut) > first.y4m; date +%s%N > first-received; cat > /dev/null )
             """)
         XCTAssertEqual(run.statuses, [0, 0, 0], run.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("first.y4m"))).count, firstOut)
-        let received = try XCTUnwrap(Int(try String(contentsOfFile: path("first-received"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let sent = try XCTUnwrap(Int(try String(contentsOfFile: path("second-sent"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let received = try XCTUnwrap(
+            Int(try String(contentsOfFile: path("first-received"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let sent = try XCTUnwrap(
+            Int(try String(contentsOfFile: path("second-sent"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         XCTAssertLessThan(received, sent, "the first frame waited for the second one's input")
     }
 
@@ -186,12 +206,15 @@ final class PipeTests: TemporaryDirectoryTestCase {
             throw XCTSkip("SKIPPED under \(sanitizer) sanitizer: its quarantine holds freed memory")
         }
         func peak(frames: Int) throws -> Int {
-            let run = try shell("""
+            let run = try shell(
+                """
                 ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=25 -frames:v \(frames) -f yuv4mpegpipe - \
                 | "$VSR" upscale --model bicubic - -o - --progress none --stats-json stats-\(frames).json | tail -c 16 > /dev/null
                 """)
             XCTAssertEqual(run.statuses, [0, 0, 0], run.stderr)
-            let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("stats-\(frames).json")))) as? [String: Any]
+            let stats =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("stats-\(frames).json"))))
+                as? [String: Any]
             XCTAssertEqual(stats?["frames"] as? Int, frames)
             return stats?["peak_rss_kb"] as? Int ?? -1
         }

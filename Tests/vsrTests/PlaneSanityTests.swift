@@ -7,8 +7,10 @@ final class PlaneSanityTests: TemporaryDirectoryTestCase {
     func testBicubicUpAndDownKeepsLumaAndChromaMeans() throws {
         let sample = Tools.sample("testsrc2-320x180-h264-aac.mp4")
         let upscaled = path("up.mkv")
-        let run = try Tools.vsr(["upscale", sample, "-o", upscaled, "--scale", "2", "--model", "bicubic",
-                                 "--codec", "ffv1", "--progress", "none"])
+        let run = try Tools.vsr([
+            "upscale", sample, "-o", upscaled, "--scale", "2", "--model", "bicubic",
+            "--codec", "ffv1", "--progress", "none",
+        ])
         XCTAssertEqual(run.status, 0, run.stderr)
 
         let original = try frames(sample, width: 320, height: 180)
@@ -24,8 +26,10 @@ final class PlaneSanityTests: TemporaryDirectoryTestCase {
 
         // Each frame's mean U and V match the input's within one code value.
         for (index, (a, b)) in zip(original, big).enumerated() {
-            for (name, planeA, planeB) in [("U", chroma(a, 320, 180, 0), chroma(b, 640, 360, 0)),
-                                           ("V", chroma(a, 320, 180, 1), chroma(b, 640, 360, 1))] {
+            for (name, planeA, planeB) in [
+                ("U", chroma(a, 320, 180, 0), chroma(b, 640, 360, 0)),
+                ("V", chroma(a, 320, 180, 1), chroma(b, 640, 360, 1)),
+            ] {
                 XCTAssertEqual(mean(planeB), mean(planeA), accuracy: 1.0, "frame \(index) mean \(name)")
             }
         }

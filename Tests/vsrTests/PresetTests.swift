@@ -22,17 +22,26 @@ final class PresetTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(probe.videoString("codec_name"), codec, name)
         }
         // The pipe preset: y4m on stdout, read by ffprobe.
-        let pipe = try Tools.run("/bin/bash", ["-c", """
-            ffmpeg -nostdin -v error -i '\(sample)' -frames:v 3 -f yuv4mpegpipe - \
-            | '\(binary)' upscale - -o - --pipeline pipe-y4m-x2 --progress none > '\(path("pipe.y4m"))'
-            """])
+        let pipe = try Tools.run(
+            "/bin/bash",
+            [
+                "-c",
+                """
+                ffmpeg -nostdin -v error -i '\(sample)' -frames:v 3 -f yuv4mpegpipe - \
+                | '\(binary)' upscale - -o - --pipeline pipe-y4m-x2 --progress none > '\(path("pipe.y4m"))'
+                """,
+            ])
         XCTAssertEqual(pipe.status, 0, pipe.stderr)
         XCTAssertTrue(pipe.stderr.contains("(repsr-y-x2, y4m yuv420p)"), pipe.stderr)
         XCTAssertEqual(try Probe(path("pipe.y4m")).videoInt("width"), 640)
         // A path works as well as a name, and flags override the preset.
-        let overridden = try Tools.run(binary, ["upscale", sample, "-o", path("override.mkv"), "--pipeline", preset("archive-x2"),
-                                                "--model", "bicubic", "--codec", "libx264", "--frames", "2", "--progress", "none",
-                                                "--stats-json", path("stats.json")])
+        let overridden = try Tools.run(
+            binary,
+            [
+                "upscale", sample, "-o", path("override.mkv"), "--pipeline", preset("archive-x2"),
+                "--model", "bicubic", "--codec", "libx264", "--frames", "2", "--progress", "none",
+                "--stats-json", path("stats.json"),
+            ])
         XCTAssertEqual(overridden.status, 0, overridden.stderr)
         let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("stats.json")))) as? [String: Any]
         XCTAssertEqual(stats?["preset"] as? String, preset("archive-x2"))
@@ -43,12 +52,17 @@ final class PresetTests: TemporaryDirectoryTestCase {
     func testWeightsRelativeToThePreset() throws {
         let folder = directory.appendingPathComponent("presets")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Tools.packageRoot.appendingPathComponent("Training/models/repsr-y-x2.safetensors"),
-                                         to: folder.appendingPathComponent("mine.safetensors"))
+        try FileManager.default.copyItem(
+            at: Tools.packageRoot.appendingPathComponent("Training/models/repsr-y-x2.safetensors"),
+            to: folder.appendingPathComponent("mine.safetensors"))
         try #"{"version": 1, "weights": "mine.safetensors", "encoder": {"codec": "ffv1"}}"#
             .write(to: folder.appendingPathComponent("mine.json"), atomically: true, encoding: .utf8)
-        let run = try Tools.run(binary, ["upscale", sample, "-o", path("w.mkv"), "--pipeline", folder.appendingPathComponent("mine.json").path,
-                                         "--frames", "1", "--progress", "none"])
+        let run = try Tools.run(
+            binary,
+            [
+                "upscale", sample, "-o", path("w.mkv"), "--pipeline", folder.appendingPathComponent("mine.json").path,
+                "--frames", "1", "--progress", "none",
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("(mine, ffv1"), run.stderr)
     }
@@ -64,7 +78,7 @@ final class PresetTests: TemporaryDirectoryTestCase {
             (#"{"version": 1, "queue_depth": true}"#, 65, "'queue_depth' has the wrong type"),
             (#"{"version": 1, "chroma_scaler": "sinc"}"#, 65, "'chroma_scaler' is 'sinc', expected"),
             (#"{"version": 1, "encoder": {"options": {"tune": 3}}}"#, 65, "'encoder.options.tune' has the wrong type"),
-            (#"{"version": 1, "model": ["nope", "also-nope"]}"#, 64, "none of the preset's models is available (nope, also-nope)"),
+            (#"{"version": 1, "model": ["nope", "also-nope"]}"#, 64, "none of the recipe's models is available (nope, also-nope)"),
             (#"{"version": 1, "model": "repsr-y-x2", "weights": "x.safetensors"}"#, 65, "give 'model' or 'weights', not both"),
             ("[1, 2]", 65, "bad preset: not a JSON object"),
             (#"{"version": 1, "encoder": {"options": {"no-such-option": "1"}}}"#, 64, "encoder libx264 has no option 'no-such-option'"),
@@ -74,15 +88,18 @@ final class PresetTests: TemporaryDirectoryTestCase {
             try json.write(toFile: file, atomically: true, encoding: .utf8)
             // --model bicubic keeps the debug build fast; the model-list case must consult the preset's list.
             let model = json.contains("nope") ? [] : ["--model", "bicubic"]
-            let run = try Tools.vsr(["upscale", sample, "-o", path("out\(index).mkv"), "--pipeline", file, "--frames", "1",
-                                     "--progress", "none"] + model)
+            let run = try Tools.vsr(
+                [
+                    "upscale", sample, "-o", path("out\(index).mkv"), "--pipeline", file, "--frames", "1",
+                    "--progress", "none",
+                ] + model)
             XCTAssertEqual(run.status, status, "\(json): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(message), "\(json): \(run.stderr)")
             XCTAssertEqual(run.stderr.split(separator: "\n").filter { $0.hasPrefix("vsr: error:") }.count, 1, run.stderr)
         }
         let unknown = try Tools.vsr(["upscale", sample, "-o", path("x.mkv"), "--pipeline", "nosuchpreset"])
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertTrue(unknown.stderr.contains("unknown preset 'nosuchpreset': expected a file or one of archive-x2"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown recipe 'nosuchpreset': expected a file or one of archive-x2"), unknown.stderr)
         let missing = try Tools.vsr(["upscale", sample, "-o", path("x.mkv"), "--pipeline", path("missing.json")])
         XCTAssertEqual(missing.status, 66, missing.stderr)
     }

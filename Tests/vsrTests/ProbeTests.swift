@@ -14,8 +14,12 @@ final class ProbeTests: TemporaryDirectoryTestCase {
             let expected = try String(contentsOf: snapshots.appendingPathComponent("probe-\(name).txt"), encoding: .utf8)
             XCTAssertEqual(report, expected, "\(name): the report changed; review it and update Tests/vsrTests/Snapshots")
             // Independent facts: ffprobe's packet count and colour tags.
-            let probe = try Tools.ffprobe(Tools.sample(name), ["-select_streams", "v:0", "-count_packets", "-show_entries",
-                                                                "stream=nb_read_packets,color_primaries,color_transfer,color_space"])
+            let probe = try Tools.ffprobe(
+                Tools.sample(name),
+                [
+                    "-select_streams", "v:0", "-count_packets", "-show_entries",
+                    "stream=nb_read_packets,color_primaries,color_transfer,color_space",
+                ])
             let stream = try XCTUnwrap((probe["streams"] as? [[String: Any]])?.first)
             XCTAssertTrue(report.contains("frames: \(stream["nb_read_packets"] as? String ?? "?") (counted)"), report)
             for key in ["color_primaries", "color_transfer", "color_space"] {
@@ -39,7 +43,8 @@ final class ProbeTests: TemporaryDirectoryTestCase {
         _ = try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=64x48:r=25", "-frames:v", "4", "-field_order", "tt", "-c:v", "ffv1", file])
         let result = try Tools.vsr(["probe", file, "--benchmark-seconds", "0"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdoutText.contains("interlacing: interlaced, top field first (vsr upscales whole frames; deinterlace first"),
-                      result.stdoutText)
+        XCTAssertTrue(
+            result.stdoutText.contains("interlacing: interlaced, top field first (vsr upscales whole frames; deinterlace first"),
+            result.stdoutText)
     }
 }

@@ -13,8 +13,10 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
         let input = Tools.sample(sample)
         let ext = (sample as NSString).pathExtension
         let output = path("out-x\(scale).\(ext)")
-        let result = try Tools.vsr(["upscale", input, "-o", output, "--scale", "\(scale)", "--model", "bicubic",
-                                    "--preset", "veryfast", "--progress", "none"])
+        let result = try Tools.vsr([
+            "upscale", input, "-o", output, "--scale", "\(scale)", "--model", "bicubic",
+            "--preset", "veryfast", "--progress", "none",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("upscaled"), "summary line missing: \(result.stderr)")
 
@@ -44,8 +46,9 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(after.videoString("chroma_location"), location, "chroma_location")
         }
 
-        XCTAssertEqual(after.chapters.map { ($0["tags"] as? [String: String])?["title"] ?? "" },
-                       before.chapters.map { ($0["tags"] as? [String: String])?["title"] ?? "" })
+        XCTAssertEqual(
+            after.chapters.map { ($0["tags"] as? [String: String])?["title"] ?? "" },
+            before.chapters.map { ($0["tags"] as? [String: String])?["title"] ?? "" })
         // The container's duration field may differ by less than a frame (a trimmed last audio
         // packet reads back at its full length); the frame times above are the exact check.
         let frameInterval = 1.0 / 12.0
@@ -55,8 +58,10 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
 
     func testFrameLimitStopsEarlyAndStatisticsAreWritten() throws {
         let output = path("first10.mp4"), json = path("stats.json")
-        let result = try Tools.vsr(["upscale", Tools.sample(Tools.samples[0]), "-o", output, "--frames", "10", "--model", "bicubic",
-                                    "--preset", "ultrafast", "--progress", "none", "--stats", "--stats-json", json])
+        let result = try Tools.vsr([
+            "upscale", Tools.sample(Tools.samples[0]), "-o", output, "--frames", "10", "--model", "bicubic",
+            "--preset", "ultrafast", "--progress", "none", "--stats", "--stats-json", json,
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try Probe(output).framePresentationTimes().count, 10)
         XCTAssertTrue(result.stderr.contains("stage upscale"), result.stderr)
@@ -72,8 +77,10 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
 
     func testPixelFormatOverrideAndLosslessCodec() throws {
         let output = path("eight-bit.mkv")
-        let result = try Tools.vsr(["upscale", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", output, "--model", "bicubic",
-                                    "--codec", "ffv1", "--pix-fmt", "yuv420p", "--progress", "none"])
+        let result = try Tools.vsr([
+            "upscale", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", output, "--model", "bicubic",
+            "--codec", "ffv1", "--pix-fmt", "yuv420p", "--progress", "none",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let probe = try Probe(output)
         XCTAssertEqual(probe.videoString("codec_name"), "ffv1")

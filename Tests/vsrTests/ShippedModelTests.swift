@@ -36,8 +36,12 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
         let sample = Tools.sample(Tools.samples[0])
         for (scale, name) in [("2", "repsr-y-x2"), ("4", "repsr-y-x4")] where try recorded().keys.contains(name) {
             let output = path("x\(scale).mkv")
-            let run = try Tools.run(binary, ["upscale", sample, "-o", output, "--scale", scale, "--frames", "2",
-                                             "--codec", "ffv1", "--progress", "none"])
+            let run = try Tools.run(
+                binary,
+                [
+                    "upscale", sample, "-o", output, "--scale", scale, "--frames", "2",
+                    "--codec", "ffv1", "--progress", "none",
+                ])
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertTrue(run.stderr.contains("(\(name), ffv1"), run.stderr)
             XCTAssertEqual(try Probe(output).videoInt("width"), 320 * Int(scale)!)

@@ -9,12 +9,16 @@ final class SignalTests: TemporaryDirectoryTestCase {
     private func interrupt(with signal: Int32) throws {
         // Long enough that the run is still going when the signal arrives.
         let input = path("long.mp4")
-        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=60",
-                          "-c:v", "libx264", "-preset", "ultrafast", input])
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=60",
+            "-c:v", "libx264", "-preset", "ultrafast", input,
+        ])
         let output = path("partial.mp4")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.vsr)
-        process.arguments = ["upscale", input, "-o", output, "--scale", "4", "--model", "bicubic", "--preset", "slow", "--progress", "none"]
+        process.arguments = [
+            "upscale", input, "-o", output, "--scale", "4", "--model", "bicubic", "--preset", "slow", "--progress", "none",
+        ]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

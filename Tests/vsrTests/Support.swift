@@ -41,8 +41,10 @@ enum Tools {
 
     @discardableResult
     /// `environment` adds to (or overrides) this process's environment.
-    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 300,
-                    environment: [String: String] = [:]) throws -> CommandResult {
+    static func run(
+        _ executable: String, _ arguments: [String], timeout: TimeInterval = 300,
+        environment: [String: String] = [:]
+    ) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -51,7 +53,7 @@ enum Tools {
         }
         // stdout goes to a file and stderr to a pipe read here, so neither can fill up and block.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("vsr-test-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outURL) }
         let out = try FileHandle(forWritingTo: outURL)
         let err = Pipe()
@@ -65,8 +67,9 @@ enum Tools {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
-        return CommandResult(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-                             stderr: String(decoding: errData, as: UTF8.self))
+        return CommandResult(
+            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     static func vsr(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
@@ -81,6 +84,7 @@ enum Tools {
         return nil
     }
 
+    @discardableResult
     static func ffmpeg(_ arguments: [String]) throws -> CommandResult {
         let result = try run(which("ffmpeg") ?? "/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-v", "error"] + arguments)
         if result.status != 0 { throw failure("ffmpeg \(arguments.joined(separator: " ")): \(result.stderr)") }
@@ -147,8 +151,12 @@ struct Probe {
 
     /// pts and MD5 of every packet of the given stream type ("a", "s").
     func packetDigests(_ selector: String) throws -> [String] {
-        let packets = try Tools.ffprobe(path, ["-select_streams", selector, "-show_data_hash", "MD5",
-                                               "-show_entries", "packet=pts_time,data_hash"])
+        let packets = try Tools.ffprobe(
+            path,
+            [
+                "-select_streams", selector, "-show_data_hash", "MD5",
+                "-show_entries", "packet=pts_time,data_hash",
+            ])
         return (packets["packets"] as? [[String: Any]] ?? []).map {
             "\($0["pts_time"] as? String ?? "none") \($0["data_hash"] as? String ?? "none")"
         }

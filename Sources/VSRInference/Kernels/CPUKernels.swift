@@ -51,14 +51,17 @@ public struct CPUFeatures: Sendable {
 
     public static let detected: CPUFeatures = {
         let f = vsr_cpu_detect()
-        return CPUFeatures(avx2FMA: f.avx2_fma != 0, avx512: f.avx512 != 0, avx512VNNI: f.avx512_vnni != 0,
-                           avx512BF16: f.avx512_bf16 != 0, avxVNNI: f.avx_vnni != 0)
+        return CPUFeatures(
+            avx2FMA: f.avx2_fma != 0, avx512: f.avx512 != 0, avx512VNNI: f.avx512_vnni != 0,
+            avx512BF16: f.avx512_bf16 != 0, avxVNNI: f.avx_vnni != 0)
     }()
 
     /// The features present, by name.
     public var names: [String] {
-        [("avx2+fma", avx2FMA), ("avx512", avx512), ("avx512-vnni", avx512VNNI), ("avx512-bf16", avx512BF16),
-         ("avx-vnni", avxVNNI)].filter(\.1).map(\.0)
+        [
+            ("avx2+fma", avx2FMA), ("avx512", avx512), ("avx512-vnni", avx512VNNI), ("avx512-bf16", avx512BF16),
+            ("avx-vnni", avxVNNI),
+        ].filter(\.1).map(\.0)
     }
 }
 
@@ -84,9 +87,10 @@ public struct CPUKernels: Sendable {
     /// The kernels of `level`, or nil when this build or this CPU has none.
     public static func forLevel(_ level: CPULevel) -> CPUKernels? {
         guard level <= CPULevel.best, let table = vsr_kernel_table_for(level.cLevel)?.pointee else { return nil }
-        return CPUKernels(level: level, convPixels: Int(table.conv_pixels), convShape: String(cString: table.conv_shape),
-                          convRow: table.conv_row, fmaProbe: table.fma_probe, fmaProbeFlops: Int(table.fma_probe_flops),
-                          winogradInput: table.winograd_input, winogradOutput: table.winograd_output)
+        return CPUKernels(
+            level: level, convPixels: Int(table.conv_pixels), convShape: String(cString: table.conv_shape),
+            convRow: table.conv_row, fmaProbe: table.fma_probe, fmaProbeFlops: Int(table.fma_probe_flops),
+            winogradInput: table.winograd_input, winogradOutput: table.winograd_output)
     }
 
     /// The kernels the process runs (`CPULevel.selected`).
@@ -97,9 +101,9 @@ public struct CPUKernels: Sendable {
     public static var summary: String {
         let forced = CPULevel.forcedName.map { ", VSR_CPU=\($0)" } ?? ""
         let features = CPUFeatures.detected.names
-        return "kernels: \(selected.level) (CPU's best \(CPULevel.best)\(forced); CPU features: " +
-            "\(features.isEmpty ? "none beyond x86-64" : features.joined(separator: " "))), convolution micro-kernel " +
-            selected.convShape
+        return "kernels: \(selected.level) (CPU's best \(CPULevel.best)\(forced); CPU features: "
+            + "\(features.isEmpty ? "none beyond x86-64" : features.joined(separator: " "))), convolution micro-kernel "
+            + selected.convShape
     }
 
     /// Every level this CPU and build run, lowest first.

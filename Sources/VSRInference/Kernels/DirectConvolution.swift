@@ -11,8 +11,10 @@ import Dispatch
 /// The micro-kernel is `cpu`'s (one register shape per instruction set, `Sources/CVSRKernels`).
 /// Threads split the rows (3x3) or the pixel chunks (1x1).
 enum DirectConvolution {
-    static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                    threads: Int, cpu: CPUKernels) -> Tensor {
+    static func run(
+        _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+        threads: Int, cpu: CPUKernels
+    ) -> Tensor {
         if layer.kernel == 1 && layer.padding == 0 {
             return runPointwise(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
         }
@@ -25,38 +27,49 @@ enum DirectConvolution {
 
         let workers = max(1, min(threads, height))
         let padded = pad(input, rowStride: rowStride, planeStride: planeStride, workers: workers)
-        return rows(layer, source: padded, taps: tapOffsets(layer, rowStride: rowStride), rowStride: rowStride,
-                    planeStride: planeStride, height: height, width: width, activation: activation, residual: residual,
-                    threads: threads, cpu: cpu)
+        return rows(
+            layer, source: padded, taps: tapOffsets(layer, rowStride: rowStride), rowStride: rowStride,
+            planeStride: planeStride, height: height, width: width, activation: activation, residual: residual,
+            threads: threads, cpu: cpu)
     }
 
     /// Output rows 0..<height of `layer` from `source`, where output row y's taps are offsets from
     /// `source + y * rowStride` (channel c `planeStride` further), through the micro-kernel; threads
     /// split the rows. The layouts of `source` (zero-bordered for 3x3 "same", column-split for
     /// stride 2) are the callers'.
-    private static func rows(_ layer: Conv2d, source: [Float], taps: [Int], rowStride: Int, planeStride: Int,
-                             height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
-                             cpu: CPUKernels) -> Tensor {
+    private static func rows(
+        _ layer: Conv2d, source: [Float], taps: [Int], rowStride: Int, planeStride: Int,
+        height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
+        cpu: CPUKernels
+    ) -> Tensor {
         let outChannels = layer.outChannels, workers = max(1, min(threads, height))
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
         let slopes = activation.negativeSlopes(channels: outChannels)
         source.withUnsafeBufferPointer { sourceBuffer in
-        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
-        taps.withUnsafeBufferPointer { tapBuffer in
-        layer.bias.withUnsafeBufferPointer { biasBuffer in
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-        slopes.withUnsafeOptionalBuffer { slopeBuffer in
-            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                let job = ConvJob(
-                    cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
-                    tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
-                    outChannels: outChannels, height: height, width: width, rowStride: rowStride, planeStride: planeStride)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    job.compute(rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
+            layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
+                taps.withUnsafeBufferPointer { tapBuffer in
+                    layer.bias.withUnsafeBufferPointer { biasBuffer in
+                        output.data.withUnsafeMutableBufferPointer { outBuffer in
+                            slopes.withUnsafeOptionalBuffer { slopeBuffer in
+                                (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                                    let job = ConvJob(
+                                        cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                        taps: tapBuffer.baseAddress!,
+                                        tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
+                                        residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
+                                        outChannels: outChannels, height: height, width: width, rowStride: rowStride,
+                                        planeStride: planeStride)
+                                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                        job.compute(
+                                            rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-        }}}}}}
+        }
         finishSmoothActivation(&output, activation, residual: residual)
         return output
     }
@@ -73,8 +86,10 @@ enum DirectConvolution {
     /// straight on the input's planes, seen as one row of height x width pixels, in whole 64-pixel
     /// chunks (no copy); the last partial chunk, which would read past the last plane, is summed
     /// pixel by pixel.
-    private static func runPointwise(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                                     threads: Int, cpu: CPUKernels) -> Tensor {
+    private static func runPointwise(
+        _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+        threads: Int, cpu: CPUKernels
+    ) -> Tensor {
         let pixels = input.planeSize, chunkPixels = cpu.convPixels
         let fullChunks = pixels / chunkPixels
         let outChannels = layer.outChannels, inChannels = layer.inChannels
@@ -82,36 +97,46 @@ enum DirectConvolution {
         let slopes = activation.negativeSlopes(channels: outChannels)
         let workers = max(1, min(threads, fullChunks))
         input.data.withUnsafeBufferPointer { inputBuffer in
-        layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
-        [0].withUnsafeBufferPointer { tapBuffer in
-        layer.bias.withUnsafeBufferPointer { biasBuffer in
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-        slopes.withUnsafeOptionalBuffer { slopeBuffer in
-            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                let job = ConvJob(
-                    cpu: cpu, padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, taps: tapBuffer.baseAddress!,
-                    tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                    residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer,
-                    inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels, planeStride: pixels)
-                if fullChunks > 0 {
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let first = fullChunks * worker / workers * chunkPixels, last = fullChunks * (worker + 1) / workers * chunkPixels
-                        job.compute(rows: 0..<1, pixels: first..<last)
-                    }
-                }
-                for pixel in (fullChunks * chunkPixels)..<pixels {
-                    for co in 0..<outChannels {
-                        var sum = biasBuffer[co]
-                        for ci in 0..<inChannels { sum += layer.weight[co * inChannels + ci] * inputBuffer[ci * pixels + pixel] }
-                        if let slopes {
-                            if sum < 0 { sum *= slopes[co] }
-                            sum += residualBuffer?[co * pixels + pixel] ?? 0
+            layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
+                [0].withUnsafeBufferPointer { tapBuffer in
+                    layer.bias.withUnsafeBufferPointer { biasBuffer in
+                        output.data.withUnsafeMutableBufferPointer { outBuffer in
+                            slopes.withUnsafeOptionalBuffer { slopeBuffer in
+                                (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                                    let job = ConvJob(
+                                        cpu: cpu, padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                        taps: tapBuffer.baseAddress!,
+                                        tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
+                                        residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer,
+                                        inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels,
+                                        planeStride: pixels)
+                                    if fullChunks > 0 {
+                                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                            let first = fullChunks * worker / workers * chunkPixels,
+                                                last = fullChunks * (worker + 1) / workers * chunkPixels
+                                            job.compute(rows: 0..<1, pixels: first..<last)
+                                        }
+                                    }
+                                    for pixel in (fullChunks * chunkPixels)..<pixels {
+                                        for co in 0..<outChannels {
+                                            var sum = biasBuffer[co]
+                                            for ci in 0..<inChannels {
+                                                sum += layer.weight[co * inChannels + ci] * inputBuffer[ci * pixels + pixel]
+                                            }
+                                            if let slopes {
+                                                if sum < 0 { sum *= slopes[co] }
+                                                sum += residualBuffer?[co * pixels + pixel] ?? 0
+                                            }
+                                            outBuffer[co * pixels + pixel] = sum
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        outBuffer[co * pixels + pixel] = sum
                     }
                 }
             }
-        }}}}}}
+        }
         finishSmoothActivation(&output, activation, residual: residual)
         return output
     }
@@ -120,13 +145,15 @@ enum DirectConvolution {
     /// each input row into its even and its odd columns, so that output pixel x reads columns x and
     /// x + 1 of the even half and x of the odd half: contiguous across x, as the micro-kernel loads
     /// them. Output row y reads input rows 2y ..< 2y + 3 through the taps.
-    static func runStrided(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                           threads: Int, cpu: CPUKernels) -> Tensor {
+    static func runStrided(
+        _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+        threads: Int, cpu: CPUKernels
+    ) -> Tensor {
         let size = layer.outputSize(height: input.height, width: input.width)
         guard size.height > 0 && size.width > 0 else { return layer.reference(input, activation: activation, residual: residual) }
         let channels = input.channels, height = input.height, width = input.width
         let span = (size.width + cpu.convPixels - 1) / cpu.convPixels * cpu.convPixels  // whole blocks along x
-        let oddOffset = (span + 1 + 15) / 16 * 16                                       // even half: columns 0...span
+        let oddOffset = (span + 1 + 15) / 16 * 16  // even half: columns 0...span
         let rowStride = oddOffset + (span + 15) / 16 * 16 + 16
         let planeStride = height * rowStride + ((height * rowStride * 4) % 4096 == 0 ? 16 : 0)
         let workers = max(1, min(threads, channels))
@@ -148,9 +175,10 @@ enum DirectConvolution {
             count = total
         }
         // Output row y starts at input row 2y: the rows' stride is two input rows.
-        return rows(layer, source: split, taps: (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] },
-                    rowStride: 2 * rowStride, planeStride: planeStride, height: size.height, width: size.width,
-                    activation: activation, residual: residual, threads: threads, cpu: cpu)
+        return rows(
+            layer, source: split, taps: (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] },
+            rowStride: 2 * rowStride, planeStride: planeStride, height: size.height, width: size.width,
+            activation: activation, residual: residual, threads: threads, cpu: cpu)
     }
 
     /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,

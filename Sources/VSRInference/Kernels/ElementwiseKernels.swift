@@ -9,27 +9,28 @@ enum ElementwiseKernels {
         let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = UnsafeMutablePointerBox(buffer.baseAddress!)
             x.data.withUnsafeBufferPointer { xs in
-            gate.data.withUnsafeBufferPointer { gs in
-                let xp = UnsafePointerBox(xs.baseAddress!), gp = UnsafePointerBox(gs.baseAddress!)
-                // Whole vectors per worker; the last worker also takes the scalar tail.
-                let vectors = count / 16, workers = max(1, min(threads, vectors))
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let first = vectors * worker / workers * 16, last = vectors * (worker + 1) / workers * 16
-                    var i = first
-                    while i < last {
-                        let xv = UnsafeRawPointer(xp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
-                        let gv = UnsafeRawPointer(gp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
-                        let gated = xv * VectorMath.sigmoid(gv)
-                        UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: gated, as: SIMD16<Float>.self)
-                        i += 16
-                    }
-                    if worker == workers - 1 {
-                        for j in (vectors * 16)..<count {
-                            out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0)
+                gate.data.withUnsafeBufferPointer { gs in
+                    let xp = UnsafePointerBox(xs.baseAddress!), gp = UnsafePointerBox(gs.baseAddress!)
+                    // Whole vectors per worker; the last worker also takes the scalar tail.
+                    let vectors = count / 16, workers = max(1, min(threads, vectors))
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        let first = vectors * worker / workers * 16, last = vectors * (worker + 1) / workers * 16
+                        var i = first
+                        while i < last {
+                            let xv = UnsafeRawPointer(xp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
+                            let gv = UnsafeRawPointer(gp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
+                            let gated = xv * VectorMath.sigmoid(gv)
+                            UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: gated, as: SIMD16<Float>.self)
+                            i += 16
+                        }
+                        if worker == workers - 1 {
+                            for j in (vectors * 16)..<count {
+                                out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0)
+                            }
                         }
                     }
                 }
-            }}
+            }
             initialized = count
         }
         return Tensor(channels: x.channels, height: x.height, width: x.width, data: data)

@@ -36,8 +36,9 @@ public struct KernelSet: Sendable {
             name: "optimized", cpu: cpu,
             conv: { layer, input, activation, residual, threads in
                 if ConvolutionChoice.usesWinograd(layer, activation: activation) {
-                    return WinogradConvolution.run(layer, input, activation: activation, residual: residual, threads: threads,
-                                                   cpu: cpu)
+                    return WinogradConvolution.run(
+                        layer, input, activation: activation, residual: residual, threads: threads,
+                        cpu: cpu)
                 }
                 return directConvolution(layer, input, activation, residual, threads, cpu)
             },
@@ -47,18 +48,22 @@ public struct KernelSet: Sendable {
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
     /// baseline, and the kernel whose share of the FMA peak it reports).
     public static func direct(cpu: CPUKernels) -> KernelSet {
-        KernelSet(name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
-                  sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+        KernelSet(
+            name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
+            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
     }
 
-    private static func directConvolution(_ layer: Conv2d, _ input: Tensor, _ activation: Activation, _ residual: Tensor?,
-                                          _ threads: Int, _ cpu: CPUKernels) -> Tensor {
+    private static func directConvolution(
+        _ layer: Conv2d, _ input: Tensor, _ activation: Activation, _ residual: Tensor?,
+        _ threads: Int, _ cpu: CPUKernels
+    ) -> Tensor {
         switch ConvolutionChoice.directForm(layer) {
         case .sameStride1:
             return DirectConvolution.run(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
         case .stride2Unpadded3x3:
-            return DirectConvolution.runStrided(layer, input, activation: activation, residual: residual, threads: threads,
-                                                cpu: cpu)
+            return DirectConvolution.runStrided(
+                layer, input, activation: activation, residual: residual, threads: threads,
+                cpu: cpu)
         case nil:
             return layer.reference(input, activation: activation, residual: residual)
         }

@@ -27,8 +27,9 @@ struct StreamingConvolutionChain {
     /// Nil when a layer is not a 3x3 stride-1 padding-1 convolution or an activation is smooth.
     init?(layers: [Conv2d], activations: [Activation], scale: Int, cpu: CPUKernels) {
         guard !layers.isEmpty, activations.count == layers.count - 1,
-              layers.allSatisfy({ $0.kernel == 3 && $0.stride == 1 && $0.padding == 1 }),
-              activations.allSatisfy({ $0.negativeSlope(channel: 0) != nil }) else { return nil }
+            layers.allSatisfy({ $0.kernel == 3 && $0.stride == 1 && $0.padding == 1 }),
+            activations.allSatisfy({ $0.negativeSlope(channel: 0) != nil })
+        else { return nil }
         self.layers = layers
         slopes = zip(layers, activations).map { $1.negativeSlopes(channels: $0.outChannels) } + [nil]
         self.scale = scale
@@ -48,8 +49,10 @@ struct StreamingConvolutionChain {
                 let from = UnsafePointerBox(sourceBuffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
                     let rows = (height * band / bands)..<(height * (band + 1) / bands)
-                    BandRun(chain: self, source: source, sourceData: from.pointer, output: out.pointer,
-                            height: height, width: width, colors: colors).run(rows: rows)
+                    BandRun(
+                        chain: self, source: source, sourceData: from.pointer, output: out.pointer,
+                        height: height, width: width, colors: colors
+                    ).run(rows: rows)
                 }
             }
         }
@@ -145,29 +148,30 @@ private struct BandRun {
             let last = l == count - 1
             let skip = sourceData + rowOffset(-1, y) + 1
             layer.packedWeights.withUnsafeBufferPointer { weights in
-            layer.bias.withUnsafeBufferPointer { bias in
-                chain.slopes[l].withUnsafeOptionalBuffer { slopes in
-                    // The skip: output channel k adds input colour k / s^2: the input row itself, read with a
-                    // channel stride of 0, for one colour; copied per channel for more.
-                    var residual = skip, residualStride = 0
-                    if last && colors > 1 {
-                        let perColour = scale * scale
-                        for k in 0..<layer.outChannels {
-                            (lastSkip + k * width).update(from: skip + k / perColour * source.planeStride, count: width)
+                layer.bias.withUnsafeBufferPointer { bias in
+                    chain.slopes[l].withUnsafeOptionalBuffer { slopes in
+                        // The skip: output channel k adds input colour k / s^2: the input row itself, read with a
+                        // channel stride of 0, for one colour; copied per channel for more.
+                        var residual = skip, residualStride = 0
+                        if last && colors > 1 {
+                            let perColour = scale * scale
+                            for k in 0..<layer.outChannels {
+                                (lastSkip + k * width).update(from: skip + k / perColour * source.planeStride, count: width)
+                            }
+                            residual = UnsafePointer(lastSkip)
+                            residualStride = width
                         }
-                        residual = UnsafePointer(lastSkip)
-                        residualStride = width
+                        var args = vsr_conv_args(
+                            input: input, plane_stride: inputPlane, taps: taps, tap_count: 9, in_channels: Int32(layer.inChannels),
+                            weights: weights.baseAddress!, bias: bias.baseAddress!, slopes: slopes,
+                            residual: last ? residual : nil, residual_stride: residualStride,
+                            output: last ? lastRow : rings[l] + rowOffset(l, y) + 1,
+                            output_stride: last ? width : ringPlane, out_channels: Int32(layer.outChannels),
+                            pixels: Int32(width), prefetch: Int32(2 * chain.cpu.convPixels))
+                        chain.cpu.convRow(&args)
                     }
-                    var args = vsr_conv_args(
-                        input: input, plane_stride: inputPlane, taps: taps, tap_count: 9, in_channels: Int32(layer.inChannels),
-                        weights: weights.baseAddress!, bias: bias.baseAddress!, slopes: slopes,
-                        residual: last ? residual : nil, residual_stride: residualStride,
-                        output: last ? lastRow : rings[l] + rowOffset(l, y) + 1,
-                        output_stride: last ? width : ringPlane, out_channels: Int32(layer.outChannels),
-                        pixels: Int32(width), prefetch: Int32(2 * chain.cpu.convPixels))
-                    chain.cpu.convRow(&args)
                 }
-            }}
+            }
             if last { shuffle(y) }
         }
 

@@ -55,8 +55,10 @@ enum WinogradConvolution {
         return packed
     }
 
-    static func run(_ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-                    threads: Int, cpu: CPUKernels) -> Tensor {
+    static func run(
+        _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+        threads: Int, cpu: CPUKernels
+    ) -> Tensor {
         guard let transformed = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
         }
@@ -71,21 +73,26 @@ enum WinogradConvolution {
         let outChannels = layer.outChannels
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
         input.data.withUnsafeBufferPointer { inputBuffer in
-        transformed.withUnsafeBufferPointer { weightBuffer in
-        layer.bias.withUnsafeBufferPointer { biasBuffer in
-        slopes.withUnsafeBufferPointer { slopeBuffer in
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                let job = WinogradJob(
-                    cpu: cpu, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!,
-                    slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
-                    inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
-                    tileColumns: tileColumns, tiles: tileRows * tileColumns)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    job.compute(chunks: (chunks * worker / workers)..<(chunks * (worker + 1) / workers))
+            transformed.withUnsafeBufferPointer { weightBuffer in
+                layer.bias.withUnsafeBufferPointer { biasBuffer in
+                    slopes.withUnsafeBufferPointer { slopeBuffer in
+                        output.data.withUnsafeMutableBufferPointer { outBuffer in
+                            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                                let job = WinogradJob(
+                                    cpu: cpu, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                    bias: biasBuffer.baseAddress!,
+                                    slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
+                                    inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
+                                    tileColumns: tileColumns, tiles: tileRows * tileColumns)
+                                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                    job.compute(chunks: (chunks * worker / workers)..<(chunks * (worker + 1) / workers))
+                                }
+                            }
+                        }
+                    }
                 }
             }
-        }}}}}
+        }
         return output
     }
 }
@@ -206,12 +213,15 @@ private struct WinogradJob: @unchecked Sendable {
 
     /// `Aᵀ m A` for one block of 4 output channels over 16 tiles from `firstTile` on.
     @inline(__always)
-    private func transformOutput(_ products: UnsafeMutablePointer<Float>, coBlock: Int, group: Int, firstTile: Int,
-                                 scratch: UnsafeMutablePointer<Float>) {
+    private func transformOutput(
+        _ products: UnsafeMutablePointer<Float>, coBlock: Int, group: Int, firstTile: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         let block = CPUKernels.outputBlock
         for j in 0..<min(block, outChannels - coBlock * block) {
-            transformOutput(sums: products + j * chunkTiles + 16 * group, channel: coBlock * block + j,
-                            firstTile: firstTile, scratch: scratch)
+            transformOutput(
+                sums: products + j * chunkTiles + 16 * group, channel: coBlock * block + j,
+                firstTile: firstTile, scratch: scratch)
         }
     }
 
@@ -219,8 +229,10 @@ private struct WinogradJob: @unchecked Sendable {
     /// instruction set's C transform: straight into the output rows when the 16 tiles lie in one
     /// tile row and inside the image, else into `scratch` (2 rows of 32) and from there tile by tile.
     /// Position p's 16 sums are at `sums + p * productBytes / 4`.
-    private func transformOutput(sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
-                                 scratch: UnsafeMutablePointer<Float>) {
+    private func transformOutput(
+        sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
         var args = vsr_winograd_output_args(
             sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],

@@ -8,15 +8,18 @@ public enum Evaluation {
     /// cropped. A high-resolution image up to scale-1 pixels larger than the output is cropped at
     /// its bottom and right ("modcrop"), as the standard test scripts do.
     /// With `tiling`, the model runs tile by tile (as `vsr upscale` does) instead of on the whole image.
-    public static func score(_ model: any SRModel, lowResolution: RGBImage, highResolution: RGBImage,
-                             context: InferenceContext, tiling: (tile: Int, halo: Int)? = nil) throws -> (psnr: Double, ssim: Double) {
+    public static func score(
+        _ model: any SRModel, lowResolution: RGBImage, highResolution: RGBImage,
+        context: InferenceContext, tiling: (tile: Int, halo: Int)? = nil
+    ) throws -> (psnr: Double, ssim: Double) {
         func forward(_ input: Tensor) throws -> Tensor {
             guard let tiling else { return try model.forward(input, context: context) }
             return try TiledInference(model: model, tileSize: tiling.tile, halo: tiling.halo).run(input, context: context)
         }
         let scale = model.descriptor.scale
-        let reference = try modcrop(highResolution, width: lowResolution.width * scale,
-                                    height: lowResolution.height * scale)
+        let reference = try modcrop(
+            highResolution, width: lowResolution.width * scale,
+            height: lowResolution.height * scale)
         let output = try forward(modelInput(model, lowResolution))
         if model.descriptor.colors == 3 {
             return ImageQuality.compare(rgbImage(output, range: model.descriptor.inputRange), to: reference, border: scale)
@@ -30,8 +33,10 @@ public enum Evaluation {
 
     /// How far tiling moves a network's output: the PSNR, on the 0-255 scale, of the tiled output
     /// against the whole-image output for the same input (unrounded; infinite when they are equal).
-    public static func tilingFidelity(_ model: any SRModel, lowResolution: RGBImage, context: InferenceContext,
-                                      tile: Int, halo: Int) throws -> Double {
+    public static func tilingFidelity(
+        _ model: any SRModel, lowResolution: RGBImage, context: InferenceContext,
+        tile: Int, halo: Int
+    ) throws -> Double {
         let range = model.descriptor.inputRange
         let input = modelInput(model, lowResolution)
         let whole = try model.forward(input, context: context)
@@ -49,8 +54,9 @@ public enum Evaluation {
     static func modelInput(_ model: any SRModel, _ image: RGBImage) -> Tensor {
         let range = model.descriptor.inputRange
         guard model.descriptor.colors == 1 else { return rgbTensor(image, range: range) }
-        return Tensor(channels: 1, height: image.height, width: image.width,
-                      data: ImageQuality.luma(image).map { Float($0) * range / 255 })
+        return Tensor(
+            channels: 1, height: image.height, width: image.width,
+            data: ImageQuality.luma(image).map { Float($0) * range / 255 })
     }
 
     /// [3, H, W] planar floats with white at `range`.
@@ -76,8 +82,8 @@ public enum Evaluation {
     static func modcrop(_ image: RGBImage, width: Int, height: Int) throws -> RGBImage {
         if image.width == width && image.height == height { return image }
         guard image.width >= width, image.height >= height else {
-            throw ModelInputError(description: "the high-resolution image is \(image.width)x\(image.height), " +
-                                  "smaller than the \(width)x\(height) output")
+            throw ModelInputError(
+                description: "the high-resolution image is \(image.width)x\(image.height), " + "smaller than the \(width)x\(height) output")
         }
         var pixels = [UInt8]()
         pixels.reserveCapacity(width * height * 3)

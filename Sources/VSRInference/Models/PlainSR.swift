@@ -73,9 +73,10 @@ public struct PlainSR: SRModel {
     }
 
     public var parameterCount: Int {
-        convs.reduce(0) { $0 + $1.parameterCount } + activations.reduce(0) {
-            if case .prelu(let slopes) = $1 { return $0 + slopes.count }
-            return $0
-        }
+        convs.reduce(0) { $0 + $1.parameterCount }
+            + activations.reduce(0) {
+                if case .prelu(let slopes) = $1 { return $0 + slopes.count }
+                return $0
+            }
     }
 }

@@ -33,8 +33,9 @@ public struct RLFN: SRModel {
 
     public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
         guard input.height >= RLFN.minimumInputSize, input.width >= RLFN.minimumInputSize else {
-            throw ModelInputError(description: "RLFN needs an input of at least \(RLFN.minimumInputSize)x" +
-                                  "\(RLFN.minimumInputSize) pixels, got \(input.width)x\(input.height)")
+            throw ModelInputError(
+                description: "RLFN needs an input of at least \(RLFN.minimumInputSize)x"
+                    + "\(RLFN.minimumInputSize) pixels, got \(input.width)x\(input.height)")
         }
         let features = head(input, context: context)
         var x = features
@@ -83,8 +84,8 @@ public struct RLFN: SRModel {
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {
-            [c1, c2, c3, c5].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) } +
-                esa.multiplyAccumulates(height: height, width: width)
+            [c1, c2, c3, c5].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
+                + esa.multiplyAccumulates(height: height, width: width)
         }
 
         var parameterCount: Int { [c1, c2, c3, c5].reduce(0) { $0 + $1.parameterCount } + esa.parameterCount }
@@ -107,8 +108,9 @@ public struct RLFN: SRModel {
             let strided = conv2(reduced, context: context)
             let pooled = ReferenceOps.maxPool2d(strided, kernel: 7, stride: 3)
             let context3 = conv3(pooled, context: context)
-            let upsampled = ReferenceOps.resizeBilinear(context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
-                                                        columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
+            let upsampled = ReferenceOps.resizeBilinear(
+                context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
+                columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
             let sum = convF(reduced, residual: upsampled, context: context)
             return context.kernels.sigmoidGate(x, conv4(sum, context: context), context.threads)
         }
@@ -128,17 +130,17 @@ public struct RLFN: SRModel {
                 return BilinearTaps(inputSize: pooled, outputSize: size)
             }
             let frameSize = axis == \FrameRegion.x ? region.frameWidth : region.frameHeight
-            return BilinearTaps(inputSize: pooled, outputSize: size, frameInputSize: ESA.pooledSize(frameSize), frameOutputSize: frameSize,
-                                inputOffset: region[keyPath: axis] / ESA.grid, outputOffset: region[keyPath: axis])
+            return BilinearTaps(
+                inputSize: pooled, outputSize: size, frameInputSize: ESA.pooledSize(frameSize), frameOutputSize: frameSize,
+                inputOffset: region[keyPath: axis] / ESA.grid, outputOffset: region[keyPath: axis])
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {
             let pooled = (ESA.pooledSize(height), ESA.pooledSize(width))
-            return conv1.multiplyAccumulates(height: height, width: width) +
-                convF.multiplyAccumulates(height: height, width: width) +
-                conv2.multiplyAccumulates(height: height, width: width) +
-                conv3.multiplyAccumulates(height: max(pooled.0, 0), width: max(pooled.1, 0)) +
-                conv4.multiplyAccumulates(height: height, width: width)
+            return conv1.multiplyAccumulates(height: height, width: width) + convF.multiplyAccumulates(height: height, width: width)
+                + conv2.multiplyAccumulates(height: height, width: width)
+                + conv3.multiplyAccumulates(height: max(pooled.0, 0), width: max(pooled.1, 0))
+                + conv4.multiplyAccumulates(height: height, width: width)
         }
 
         var parameterCount: Int { [conv1, convF, conv2, conv3, conv4].reduce(0) { $0 + $1.parameterCount } }

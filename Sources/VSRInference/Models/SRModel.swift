@@ -60,7 +60,8 @@ public struct ModelDescriptor: Sendable, Equatable {
     public init(metadata: [String: String], source: String) throws {
         func integer(_ key: String) throws -> Int {
             guard let text = metadata[key], let value = Int(text), value > 0 else {
-                throw WeightsError.malformed(source: source,
+                throw WeightsError.malformed(
+                    source: source,
                     reason: "metadata '\(key)' is \(metadata[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
             }
             return value
@@ -82,7 +83,8 @@ public struct ModelDescriptor: Sendable, Equatable {
 
     func integer(_ key: String, source: String) throws -> Int {
         guard let text = hyperParameters[key], let value = Int(text), value > 0 else {
-            throw WeightsError.malformed(source: source,
+            throw WeightsError.malformed(
+                source: source,
                 reason: "metadata '\(key)' is \(hyperParameters[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
         }
         return value

@@ -13,17 +13,22 @@ public struct Conv2d: Sendable {
     /// The Winograd F(2x2, 3x3) transformed weights, for 3x3 stride-1 padding-1 layers wide enough to gain.
     let winogradWeights: [Float]?
 
-    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-                weight: [Float], bias: [Float]) {
+    public init(
+        inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+        weight: [Float], bias: [Float]
+    ) {
         let same3x3 = kernel == 3 && stride == 1 && (padding ?? 1) == 1
-        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
-                  weight: weight, bias: bias, winograd: same3x3 && inChannels >= WinogradConvolution.minimumInputChannels)
+        self.init(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
+            weight: weight, bias: bias, winograd: same3x3 && inChannels >= WinogradConvolution.minimumInputChannels)
     }
 
     /// `winograd`: also transform the weights for the Winograd kernel (3x3, stride 1, padding 1 only);
     /// the public initializer does so for layers wide enough to gain.
-    init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-         weight: [Float], bias: [Float], winograd: Bool) {
+    init(
+        inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+        weight: [Float], bias: [Float], winograd: Bool
+    ) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel, "conv weight size mismatch")
         precondition(bias.count == outChannels, "conv bias size mismatch")
         self.inChannels = inChannels
@@ -33,9 +38,11 @@ public struct Conv2d: Sendable {
         self.padding = padding ?? (kernel - 1) / 2
         self.weight = weight
         self.bias = bias
-        packedWeights = DirectConvolution.packWeights(weight, inChannels: inChannels, outChannels: outChannels,
-                                                      kernel: kernel)
-        precondition(!winograd || kernel == 3 && stride == 1 && self.padding == 1, "Winograd F(2x2, 3x3) needs a 3x3 stride-1 padding-1 layer")
+        packedWeights = DirectConvolution.packWeights(
+            weight, inChannels: inChannels, outChannels: outChannels,
+            kernel: kernel)
+        precondition(
+            !winograd || kernel == 3 && stride == 1 && self.padding == 1, "Winograd F(2x2, 3x3) needs a 3x3 stride-1 padding-1 layer")
         winogradWeights = winograd ? WinogradConvolution.transformWeights(weight, inChannels: inChannels, outChannels: outChannels) : nil
     }
 
@@ -52,16 +59,19 @@ public struct Conv2d: Sendable {
     }
 
     /// `residual + activation(conv(input) + bias)`, through the context's kernels.
-    public func callAsFunction(_ input: Tensor, activation: Activation = .identity, residual: Tensor? = nil,
-                               context: InferenceContext) -> Tensor {
+    public func callAsFunction(
+        _ input: Tensor, activation: Activation = .identity, residual: Tensor? = nil,
+        context: InferenceContext
+    ) -> Tensor {
         precondition(input.channels == inChannels, "conv expects \(inChannels) channels, got \(input.channels)")
         return context.kernels.conv(self, input, activation, residual, context.threads)
     }
 
     /// The reference path: naive convolution, then the epilogue.
     func reference(_ input: Tensor, activation: Activation, residual: Tensor?) -> Tensor {
-        var out = ReferenceOps.conv2d(input, weight: weight, bias: bias, outChannels: outChannels, kernel: kernel,
-                                      stride: stride, padding: padding)
+        var out = ReferenceOps.conv2d(
+            input, weight: weight, bias: bias, outChannels: outChannels, kernel: kernel,
+            stride: stride, padding: padding)
         out = ReferenceOps.activate(out, activation)
         if let residual { out = ReferenceOps.add(out, residual) }
         return out

@@ -2,8 +2,10 @@
 /// kernels are tested against these, and models can run on them alone (`ConvBackend.reference`).
 public enum ReferenceOps {
     /// `torch.nn.functional.conv2d` for batch 1: weight is [out, in, k, k] row-major, zero padding.
-    public static func conv2d(_ input: Tensor, weight: [Float], bias: [Float]?, outChannels: Int, kernel: Int,
-                              stride: Int = 1, padding: Int = 0) -> Tensor {
+    public static func conv2d(
+        _ input: Tensor, weight: [Float], bias: [Float]?, outChannels: Int, kernel: Int,
+        stride: Int = 1, padding: Int = 0
+    ) -> Tensor {
         precondition(weight.count == outChannels * input.channels * kernel * kernel, "conv2d weight size mismatch")
         let outH = (input.height + 2 * padding - kernel) / stride + 1
         let outW = (input.width + 2 * padding - kernel) / stride + 1
@@ -74,8 +76,9 @@ public enum ReferenceOps {
 
     /// `F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)`.
     public static func resizeBilinear(_ input: Tensor, height: Int, width: Int) -> Tensor {
-        resizeBilinear(input, rows: BilinearTaps(inputSize: input.height, outputSize: height),
-                       columns: BilinearTaps(inputSize: input.width, outputSize: width))
+        resizeBilinear(
+            input, rows: BilinearTaps(inputSize: input.height, outputSize: height),
+            columns: BilinearTaps(inputSize: input.width, outputSize: width))
     }
 
     /// Bilinear resize with precomputed taps (one per output row and column).
@@ -85,10 +88,8 @@ public enum ReferenceOps {
         for c in 0..<input.channels {
             for y in 0..<height {
                 for x in 0..<width {
-                    let top = xs.weight0[x] * input[c, ys.index0[y], xs.index0[x]] +
-                        xs.weight1[x] * input[c, ys.index0[y], xs.index1[x]]
-                    let bottom = xs.weight0[x] * input[c, ys.index1[y], xs.index0[x]] +
-                        xs.weight1[x] * input[c, ys.index1[y], xs.index1[x]]
+                    let top = xs.weight0[x] * input[c, ys.index0[y], xs.index0[x]] + xs.weight1[x] * input[c, ys.index0[y], xs.index1[x]]
+                    let bottom = xs.weight0[x] * input[c, ys.index1[y], xs.index0[x]] + xs.weight1[x] * input[c, ys.index1[y], xs.index1[x]]
                     out[c, y, x] = ys.weight0[y] * top + ys.weight1[y] * bottom
                 }
             }

@@ -39,8 +39,10 @@ public struct TilePlan: Sendable, Equatable {
             for (x, w) in columns {
                 let px = max(0, x - halo), py = max(0, y - halo)
                 let pw = min(width, x + w + halo) - px, ph = min(height, y + h + halo) - py
-                tiles.append(Tile(interior: Rect(x: x, y: y, width: w, height: h),
-                                  padded: Rect(x: px, y: py, width: pw, height: ph)))
+                tiles.append(
+                    Tile(
+                        interior: Rect(x: x, y: y, width: w, height: h),
+                        padded: Rect(x: px, y: py, width: pw, height: ph)))
             }
         }
         self.tiles = tiles

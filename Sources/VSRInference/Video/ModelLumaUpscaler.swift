@@ -19,10 +19,12 @@ public final class ModelLumaUpscaler: LumaUpscaler {
 
     public func upscale(_ luma: Plane) throws -> Plane {
         let white = Float(255 << (luma.bitDepth - 8)), range = inference.model.descriptor.inputRange
-        let input = Tensor(channels: 1, height: luma.height, width: luma.width,
-                           data: PlaneConversion.floats(luma, scale: range / white))
+        let input = Tensor(
+            channels: 1, height: luma.height, width: luma.width,
+            data: PlaneConversion.floats(luma, scale: range / white))
         let output = try inference.run(input, context: context)
-        return PlaneConversion.plane(output.data, width: output.width, height: output.height, bitDepth: luma.bitDepth,
-                                     scale: white / range)
+        return PlaneConversion.plane(
+            output.data, width: output.width, height: output.height, bitDepth: luma.bitDepth,
+            scale: white / range)
     }
 }

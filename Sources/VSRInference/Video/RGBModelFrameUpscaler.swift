@@ -14,8 +14,10 @@ public final class RGBModelFrameUpscaler: FrameUpscaling {
 
     /// - Parameter resizer: resamples chroma to luma size before the model and to the output's
     ///   chroma size after it.
-    public init(model: any SRModel, name: String, tileSize: Int, halo: Int? = nil, context: InferenceContext, resizer: PlaneResizer,
-                color: ColorInfo) {
+    public init(
+        model: any SRModel, name: String, tileSize: Int, halo: Int? = nil, context: InferenceContext, resizer: PlaneResizer,
+        color: ColorInfo
+    ) {
         precondition(model.descriptor.colors == 3, "RGBModelFrameUpscaler needs a three-colour model")
         inference = TiledInference(model: model, tileSize: tileSize, halo: halo ?? model.tileHalo)
         self.context = context
@@ -54,17 +56,20 @@ public final class RGBModelFrameUpscaler: FrameUpscaling {
         for y in 0..<outH {
             for x in 0..<outW {
                 let i = y * outW + x
-                let (yy, cbv, crv) = matrix.ycbcr(r: output.data[i] * 255 / range, g: output.data[outPlane + i] * 255 / range,
-                                                  b: output.data[2 * outPlane + i] * 255 / range)
+                let (yy, cbv, crv) = matrix.ycbcr(
+                    r: output.data[i] * 255 / range, g: output.data[outPlane + i] * 255 / range,
+                    b: output.data[2 * outPlane + i] * 255 / range)
                 luma[x, y] = code(yy)
                 u[x, y] = code(cbv)
                 v[x, y] = code(crv)
             }
         }
         let chroma = frame.format.planeSize(1, width: outW, height: outH)
-        let planes = [luma,
-                      try resizer.resize(u, toWidth: chroma.width, height: chroma.height),
-                      try resizer.resize(v, toWidth: chroma.width, height: chroma.height)]
+        let planes = [
+            luma,
+            try resizer.resize(u, toWidth: chroma.width, height: chroma.height),
+            try resizer.resize(v, toWidth: chroma.width, height: chroma.height),
+        ]
         return VideoFrame(index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format, planes: planes)
     }
 

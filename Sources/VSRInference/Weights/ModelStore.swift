@@ -10,7 +10,8 @@ public struct ModelStore: Sendable {
             self.directory = directory
         } else {
             let environment = ProcessInfo.processInfo.environment
-            let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            let data =
+                environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
                 ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
             self.directory = data.appendingPathComponent("vsr/models")
         }

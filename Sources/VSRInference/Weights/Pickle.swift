@@ -64,30 +64,30 @@ struct PickleReader {
         while true {
             let opcode = try byte()
             switch opcode {
-            case 0x80: _ = try byte()                                   // PROTO
-            case 0x95: _ = try take(8)                                  // FRAME
-            case 0x2E:                                                  // STOP
+            case 0x80: _ = try byte()  // PROTO
+            case 0x95: _ = try take(8)  // FRAME
+            case 0x2E:  // STOP
                 guard let top = stack.popLast() else { throw fail("STOP on an empty stack") }
                 return top
-            case 0x28: marks.append(stack.count)                        // MARK
-            case 0x29: stack.append(.tuple([]))                         // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))              // TUPLE
-            case 0x85: stack.append(.tuple(try pop(1)))                 // TUPLE1
-            case 0x86: stack.append(.tuple(try pop(2)))                 // TUPLE2
-            case 0x87: stack.append(.tuple(try pop(3)))                 // TUPLE3
-            case 0x5D: stack.append(.list([]))                          // EMPTY_LIST
-            case 0x7D: stack.append(.dict([]))                          // EMPTY_DICT
-            case 0x61: try append(try pop(1))                           // APPEND
-            case 0x65: try append(try popMark())                        // APPENDS
-            case 0x73: try setItems(try pop(2))                         // SETITEM
-            case 0x75: try setItems(try popMark())                      // SETITEMS
-            case 0x4E: stack.append(.none)                              // NONE
-            case 0x88: stack.append(.bool(true))                        // NEWTRUE
-            case 0x89: stack.append(.bool(false))                       // NEWFALSE
-            case 0x4B: stack.append(.int(Int(try byte())))              // BININT1
-            case 0x4D: stack.append(.int(Int(try littleEndian(2))))     // BININT2
+            case 0x28: marks.append(stack.count)  // MARK
+            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
+            case 0x85: stack.append(.tuple(try pop(1)))  // TUPLE1
+            case 0x86: stack.append(.tuple(try pop(2)))  // TUPLE2
+            case 0x87: stack.append(.tuple(try pop(3)))  // TUPLE3
+            case 0x5D: stack.append(.list([]))  // EMPTY_LIST
+            case 0x7D: stack.append(.dict([]))  // EMPTY_DICT
+            case 0x61: try append(try pop(1))  // APPEND
+            case 0x65: try append(try popMark())  // APPENDS
+            case 0x73: try setItems(try pop(2))  // SETITEM
+            case 0x75: try setItems(try popMark())  // SETITEMS
+            case 0x4E: stack.append(.none)  // NONE
+            case 0x88: stack.append(.bool(true))  // NEWTRUE
+            case 0x89: stack.append(.bool(false))  // NEWFALSE
+            case 0x4B: stack.append(.int(Int(try byte())))  // BININT1
+            case 0x4D: stack.append(.int(Int(try littleEndian(2))))  // BININT2
             case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try littleEndian(4)))))  // BININT
-            case 0x8A:                                                  // LONG1
+            case 0x8A:  // LONG1
                 let count = Int(try byte())
                 guard count <= 8 else { throw fail("integer of \(count) bytes") }
                 let raw = Array(try take(count))  // zero-based: a slice keeps the stream's indices
@@ -95,29 +95,31 @@ struct PickleReader {
                 for (i, b) in raw.enumerated() { value |= Int(b) << (8 * i) }
                 if count > 0 && count < 8 && raw[count - 1] & 0x80 != 0 { value -= 1 << (8 * count) }
                 stack.append(.int(value))
-            case 0x47:                                                  // BINFLOAT (big-endian)
+            case 0x47:  // BINFLOAT (big-endian)
                 let raw = try take(8)
                 stack.append(.float(Double(bitPattern: raw.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))
             case 0x58: stack.append(.string(try utf8(Int(try littleEndian(4)))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try utf8(Int(try byte()))))            // SHORT_BINUNICODE
-            case 0x55: stack.append(.string(try utf8(Int(try byte()))))            // SHORT_BINSTRING
-            case 0x63:                                                  // GLOBAL
+            case 0x8C: stack.append(.string(try utf8(Int(try byte()))))  // SHORT_BINUNICODE
+            case 0x55: stack.append(.string(try utf8(Int(try byte()))))  // SHORT_BINSTRING
+            case 0x63:  // GLOBAL
                 let module = try line(), name = try line()
                 stack.append(try global(module, name))
-            case 0x93:                                                  // STACK_GLOBAL
+            case 0x93:  // STACK_GLOBAL
                 let pair = try pop(2)
-                guard case .string(let module) = pair[0], case .string(let name) = pair[1] else { throw fail("STACK_GLOBAL needs two strings") }
+                guard case .string(let module) = pair[0], case .string(let name) = pair[1] else {
+                    throw fail("STACK_GLOBAL needs two strings")
+                }
                 stack.append(try global(module, name))
-            case 0x71: memo[Int(try byte())] = try top()                // BINPUT
-            case 0x72: memo[Int(try littleEndian(4))] = try top()       // LONG_BINPUT
-            case 0x94: memo[memo.count] = try top()                     // MEMOIZE
-            case 0x68: stack.append(try recall(Int(try byte())))        // BINGET
+            case 0x71: memo[Int(try byte())] = try top()  // BINPUT
+            case 0x72: memo[Int(try littleEndian(4))] = try top()  // LONG_BINPUT
+            case 0x94: memo[memo.count] = try top()  // MEMOIZE
+            case 0x68: stack.append(try recall(Int(try byte())))  // BINGET
             case 0x6A: stack.append(try recall(Int(try littleEndian(4))))  // LONG_BINGET
-            case 0x51: stack.append(.persistentID(try pop(1)[0]))       // BINPERSID
-            case 0x52:                                                  // REDUCE
+            case 0x51: stack.append(.persistentID(try pop(1)[0]))  // BINPERSID
+            case 0x52:  // REDUCE
                 let pair = try pop(2)
                 stack.append(try reduce(pair[0], pair[1]))
-            case 0x62: _ = try pop(1)                                   // BUILD: object state is not needed
+            case 0x62: _ = try pop(1)  // BUILD: object state is not needed
             default: throw fail(String(format: "opcode 0x%02X", opcode))
             }
         }
@@ -137,7 +139,8 @@ struct PickleReader {
             return .dict([])
         case "torch._utils._rebuild_tensor_v2":
             guard args.count >= 4, case .int(let offset) = args[1], case .tuple(let size) = args[2],
-                  case .tuple(let stride) = args[3] else { throw fail("malformed _rebuild_tensor_v2 arguments") }
+                case .tuple(let stride) = args[3]
+            else { throw fail("malformed _rebuild_tensor_v2 arguments") }
             return .tensor(storage: args[0], offset: offset, shape: try size.map(integer), stride: try stride.map(integer))
         case "torch._utils._rebuild_parameter":
             guard let tensor = args.first, case .tensor = tensor else { throw fail("malformed _rebuild_parameter arguments") }

@@ -38,7 +38,8 @@ public enum SafeTensors {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
+                let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+            else {
                 throw fail("tensor '\(name)' needs dtype, shape and data_offsets")
             }
             guard let width = DType(rawValue: dtype) else {
@@ -50,8 +51,9 @@ public enum SafeTensors {
             }
             let begin = offsets[0], end = offsets[1]
             guard !overflow, begin >= 0, begin <= end, end <= payload, end - begin == count * width.bytes else {
-                throw fail("tensor '\(name)' \(dtype)\(shape) has data_offsets [\(begin), \(end)], which do not fit " +
-                           "\(count * width.bytes) bytes in a \(payload)-byte payload")
+                throw fail(
+                    "tensor '\(name)' \(dtype)\(shape) has data_offsets [\(begin), \(end)], which do not fit "
+                        + "\(count * width.bytes) bytes in a \(payload)-byte payload")
             }
             let bytes = data.subdata(in: data.startIndex + headerEnd + begin..<data.startIndex + headerEnd + end)
             weights.tensors[name] = WeightSet.Entry(shape: shape, values: width.decode(bytes, count: count))
@@ -66,8 +68,12 @@ public enum SafeTensors {
         for name in weights.tensors.keys.sorted() {
             let entry = weights.tensors[name]!
             let begin = payload.count
-            entry.values.withUnsafeBufferPointer { payload.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!)
-                .assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
+            entry.values.withUnsafeBufferPointer {
+                payload.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer($0.baseAddress!)
+                            .assumingMemoryBound(to: UInt8.self), count: $0.count * 4))
+            }
             header[name] = ["dtype": "F32", "shape": entry.shape, "data_offsets": [begin, payload.count]]
         }
         if !weights.metadata.isEmpty { header["__metadata__"] = weights.metadata }
@@ -95,8 +101,11 @@ public enum SafeTensors {
                 (0..<count).map { i in
                     switch self {
                     case .f32: return Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case .f16: return Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    case .bf16: return Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+                    case .f16:
+                        return Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                    case .bf16:
+                        return Float(
+                            bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
                     }
                 }
             }

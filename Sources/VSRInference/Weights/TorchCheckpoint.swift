@@ -44,7 +44,8 @@ public enum TorchCheckpoint {
             guard case .tensor(let storage, let offset, let shape, let stride) = value else { continue }
             if name.hasPrefix("module.") { name.removeFirst("module.".count) }
             guard case .persistentID(.tuple(let id)) = storage, id.count >= 5, case .global(_, let type) = id[1],
-                  case .string(let storageKey) = id[2] else {
+                case .string(let storageKey) = id[2]
+            else {
                 throw WeightsError.malformed(source: source, reason: "tensor \(name) has an unrecognised storage")
             }
             guard type == "FloatStorage" else {
@@ -81,8 +82,10 @@ public enum TorchCheckpoint {
     }
 
     /// Reads a (possibly strided) float32 view out of a storage.
-    private static func gather(_ storage: [UInt8], offset: Int, shape: [Int], stride: [Int], name: String,
-                               source: String) throws -> WeightSet.Entry {
+    private static func gather(
+        _ storage: [UInt8], offset: Int, shape: [Int], stride: [Int], name: String,
+        source: String
+    ) throws -> WeightSet.Entry {
         let elements = storage.count / 4
         let count = shape.reduce(1, *)
         guard shape.count == stride.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }) else {
@@ -124,16 +127,20 @@ public enum CheckpointImporter {
         case "rlfn", "rlfn-s", "rlfn-prune":
             let variant = RLFN.variants[arch]!
             let colors = tensors["conv_1.weight"]?.shape[1] ?? 3
-            metadata.merge(["arch": "rlfn", "variant": arch, "colors": String(colors), "input_range": "255",
-                            "channels": String(variant.features), "mid_channels": String(variant.mid),
-                            "blocks": String(variant.blocks), "esa_channels": "16"]) { $1 }
+            metadata.merge([
+                "arch": "rlfn", "variant": arch, "colors": String(colors), "input_range": "255",
+                "channels": String(variant.features), "mid_channels": String(variant.mid),
+                "blocks": String(variant.blocks), "esa_channels": "16",
+            ]) { $1 }
         case "plainsr":
             let first = tensors["body.0.weight"]?.shape ?? [0, 1]
             let convs = tensors.keys.filter { $0.hasPrefix("body.") && $0.hasSuffix(".bias") }.count
             let slopes = tensors["body.1.weight"]?.shape.first
-            metadata.merge(["arch": "plainsr", "colors": String(first[1]), "input_range": "1", "channels": String(first[0]),
-                            "hidden": String(max(convs - 2, 0)), "act": slopes == nil ? "relu" : "prelu",
-                            "prelu": slopes == 1 ? "shared" : "channel"]) { $1 }
+            metadata.merge([
+                "arch": "plainsr", "colors": String(first[1]), "input_range": "1", "channels": String(first[0]),
+                "hidden": String(max(convs - 2, 0)), "act": slopes == nil ? "relu" : "prelu",
+                "prelu": slopes == 1 ? "shared" : "channel",
+            ]) { $1 }
         default:
             throw WeightsError.unknownArchitecture(source: url.path, arch: arch)
         }

@@ -48,11 +48,14 @@ public final class WeightConsumer {
     }
 
     /// A conv layer `name`.weight / `name`.bias.
-    public func conv(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
-                     padding: Int? = nil) -> Conv2d {
-        Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
-               weight: take("\(name).weight", shape: [outChannels, inChannels, kernel, kernel]),
-               bias: take("\(name).bias", shape: [outChannels]))
+    public func conv(
+        _ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
+        padding: Int? = nil
+    ) -> Conv2d {
+        Conv2d(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
+            weight: take("\(name).weight", shape: [outChannels, inChannels, kernel, kernel]),
+            bias: take("\(name).bias", shape: [outChannels]))
     }
 
     /// Throws `WeightsError.mismatch` listing every problem, including unused tensors.

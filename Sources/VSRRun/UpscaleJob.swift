@@ -1,0 +1,105 @@
+import Foundation
+import VSRCore
+import VSRInference
+import VSRMedia
+import VSRPipeline
+
+/// One `vsr upscale` run, put together from its endpoints and settings: applies the recipe, resolves
+/// the model, opens the input and the output, runs the pipeline and classifies how it ended. It prints
+/// nothing; what a user should hear arrives through `events`, and the result is an `UpscaleReport`.
+public struct UpscaleJob {
+    public var endpoints: UpscaleEndpoints
+    public var settings: UpscaleSettings
+    public var catalog: ModelCatalog
+    public var recipes: RecipeLibrary
+    public var cancellation: CancellationFlag
+    public var events: Events
+
+    /// What the job tells its caller while it runs (all on the calling thread).
+    public struct Events {
+        /// A warning (something was dropped or damaged) or a note (what vsr chose).
+        public var message: (RunMessage) -> Void = { _ in }
+        /// Called once before the first frame, with the frame count when it is known.
+        public var started: (_ totalFrames: Int?) -> Void = { _ in }
+        /// Frames done and seconds elapsed, after each frame.
+        public var progress: (_ frames: Int, _ elapsed: Double) -> Void = { _, _ in }
+        public init() {}
+    }
+
+    public init(
+        endpoints: UpscaleEndpoints, settings: UpscaleSettings, catalog: ModelCatalog = ModelCatalog(),
+        recipes: RecipeLibrary = RecipeLibrary(), cancellation: CancellationFlag = CancellationFlag(),
+        events: Events = Events()
+    ) {
+        (self.endpoints, self.settings, self.catalog, self.recipes) = (endpoints, settings, catalog, recipes)
+        (self.cancellation, self.events) = (cancellation, events)
+    }
+
+    /// Runs to the end, an interruption or damage. Throws for failures that leave no output (bad
+    /// options, unreadable files, encoder errors); damage after the first frame is an outcome.
+    public func run() throws -> UpscaleReport {
+        var settings = self.settings
+        try settings.applyRecipe(library: recipes, catalog: catalog)
+        try settings.validate()
+        let input = try UpscaleInput.open(endpoints, pixFmt: settings.pixFmt)
+        let (choice, scale, note) = try settings.resolveModel(catalog: catalog)
+        let sourceInfo = input.source.streamInfo
+        let outputInfo = sourceInfo.scaled(by: scale)
+        let output = try UpscaleOutput.open(endpoints, settings: settings, video: outputInfo, input: input)
+        output.warnings.forEach { events.message(.warning($0)) }
+        if let note { events.message(.note(note)) }
+
+        events.started([settings.frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min())
+        let (workers, threads) = settings.parallelism(isNetwork: choice.isNetwork)
+        let pipeline = UpscalePipeline(
+            queueDepth: settings.queueCapacity, workers: workers, frameLimit: settings.frames,
+            cancellation: cancellation)
+        let factory = settings.factory(scale: scale, color: sourceInfo.color)
+        var upscalerName = ""
+        let summary = try pipeline.run(
+            source: input.source,
+            makeUpscaler: {
+                let upscaler = factory.make(choice, threads: threads)
+                upscalerName = upscaler.name
+                return upscaler
+            }, sink: output.sink, progress: events.progress)
+        if let corrupt = input.media?.corruptPackets, corrupt > 0 {
+            events.message(.warning("\(input.name): skipped \(corrupt) damaged video packet(s)"))
+        }
+        if let missing = input.media?.missingFrames, missing > 0 {
+            events.message(.warning("\(input.name): the timestamps skip about \(missing) frame(s): damaged data the demuxer passed over"))
+        }
+        let outcome = RunOutcome.classify(
+            frames: summary.frames, interrupted: summary.interrupted,
+            damage: summary.inputError ?? input.media?.truncation, input: input.name)
+        return UpscaleReport(
+            outcome: outcome, summary: summary, upscaler: upscalerName, scale: scale,
+            sourceSize: (sourceInfo.width, sourceInfo.height), outputSize: (outputInfo.width, outputInfo.height),
+            output: output.name, outputDescription: output.description, workers: workers, threads: threads,
+            queueDepth: settings.queueCapacity, recipe: settings.recipe)
+    }
+}
+
+/// A message for the user from a run.
+public enum RunMessage: Equatable, Sendable {
+    case warning(String)
+    case note(String)
+}
+
+/// What a finished `UpscaleJob` did.
+public struct UpscaleReport {
+    public let outcome: RunOutcome
+    public let summary: RunSummary
+    public let upscaler: String
+    public let scale: Int
+    public let sourceSize: (width: Int, height: Int)
+    public let outputSize: (width: Int, height: Int)
+    /// "stdout" or the path.
+    public let output: String
+    /// What was written, e.g. "libx264 yuv420p".
+    public let outputDescription: String
+    public let workers: Int
+    public let threads: Int
+    public let queueDepth: Int
+    public let recipe: String?
+}

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import VSRCore
+import VSRInference
+import VSRMedia
+import VSRPresets
+import VSRStreams
+
+/// Everything that shapes an upscale run except where its frames come from and go to: the upscaler,
+/// tiling, parallelism, the chroma scaler and the encoder. It is the option group that `vsr upscale`
+/// and `vsr probe` share, so a flag, its help and its field are one declaration here; a recipe
+/// (`--recipe`) fills what the flags leave unset; every default and every range lives in this file.
+///
+/// To add a setting: declare it here (with its default and check), use it where it acts, and, if
+/// recipes may set it, read it in `apply(_:catalog:)`.
+public struct UpscaleSettings: ParsableArguments {
+    public static let defaultScale = 2
+    public static let defaultTile = 256
+    public static let defaultQueueDepth = 4
+    public static let defaultChromaScaler = ResamplingFilter.lanczos
+    public static let scales = 2...4
+    public static let minimumTile = 16
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            The upscaler: bicubic, lanczos, a shipped model (repsr-y-x2, repsr-y-x4) or an installed one \
+            (see `vsr models`). Default: repsr-y-x2, or repsr-y-x4 with --scale 4; bicubic at x3.
+            """, valueName: "name"))
+    public var model: String?
+
+    @Option(help: ArgumentHelp("A model file (.safetensors) to use instead of --model.", valueName: "file"))
+    public var weights: String?
+
+    @Option(
+        name: [.customLong("recipe"), .customLong("pipeline")],
+        help: ArgumentHelp(
+            """
+            A recipe (Pipelines/NAME.json, or NAME from `vsr recipes`) that fixes the model, tiling, queues, \
+            threads, chroma scaler and encoder; flags given here override it. --pipeline is the old name.
+            """, valueName: "recipe"))
+    public var recipe: String?
+
+    @Option(help: "Upscaling factor: 2, 3 or 4 (default: the model's, or 2).")
+    public var scale: Int?
+
+    @Option(help: ArgumentHelp("Tile size in input pixels for networks (default \(defaultTile)).", valueName: "n"))
+    public var tile: Int?
+
+    @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's own).", valueName: "n"))
+    public var halo: Int?
+
+    @Option(help: ArgumentHelp("Threads per frame for networks (default: cores / workers).", valueName: "n"))
+    public var threads: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Frames upscaled at once (default: one per core for networks, each on one thread, which keeps \
+            every core busy through the serial parts of a frame; 2 for classical filters; cores / --threads \
+            when --threads is given).
+            """, valueName: "n"))
+    public var workers: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Frames each queue between stages holds (default \(defaultQueueDepth)); at most 2 x this + workers \
+            frames are in flight.
+            """, valueName: "n"))
+    public var queueDepth: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Chroma upscaler: \(ResamplingFilter.allCases.map(\.rawValue).joined(separator: ", ")) \
+            (default \(defaultChromaScaler.rawValue)).
+            """, valueName: "filter"))
+    public var chromaScaler: ResamplingFilter?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Video encoder (an FFmpeg encoder name). Default: libx264 for .mp4/.mkv/.mov, libvpx-vp9 for \
+            .webm, raw frames for .y4m; ffv1 makes lossless archives.
+            """, valueName: "name"))
+    public var codec: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Constant rate factor (x264/x265 default 18, vp9 default 31); lower is better.",
+            valueName: "n"))
+    public var crf: Int?
+
+    @Option(
+        name: [.customLong("encoder-preset"), .customLong("preset")],
+        help: ArgumentHelp(
+            """
+            The encoder's speed preset for x264/x265 (ultrafast ... veryslow; default medium). --preset is the old name.
+            """, valueName: "name"))
+    public var encoderPreset: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Output pixel format (default: the input's; 10-bit stays 10-bit where the codec allows). With \
+            --input-format rawvideo it names the input's format instead (\(RawPixelFormat.names.joined(separator: ", "))), \
+            which raw output keeps.
+            """, valueName: "format"))
+    public var pixFmt: String?
+
+    @Option(help: ArgumentHelp("Stop after this many frames.", valueName: "n"))
+    public var frames: Int?
+
+    /// Encoder private options; only recipes set them (there is no flag).
+    public var encoderOptions: [String: String] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
+            encoderPreset, pixFmt, frames
+    }
+
+    /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([])` (the
+    /// defaults) and set fields from there.
+    public init() {}
+
+    // MARK: Checks
+
+    /// Checks every value the flags or a recipe gave; messages name the flag.
+    public func validate() throws {
+        if let scale { try Self.check(scale: scale) }
+        if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
+        if let tile { try Self.check(tile: tile) }
+        if let halo { try Self.check(halo: halo) }
+        if let threads { try Self.check(atLeastOne: threads, flag: "--threads") }
+        if let queueDepth { try Self.check(atLeastOne: queueDepth, flag: "--queue-depth") }
+        if let workers { try Self.check(atLeastOne: workers, flag: "--workers") }
+        if let frames { try Self.check(atLeastOne: frames, flag: "--frames") }
+        if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
+    }
+
+    public static func check(scale: Int) throws {
+        guard scales.contains(scale) else { throw ValidationError("--scale must be 2, 3 or 4, got \(scale)") }
+    }
+
+    public static func check(tile: Int) throws {
+        guard tile >= minimumTile else { throw ValidationError("--tile must be at least \(minimumTile), got \(tile)") }
+    }
+
+    public static func check(halo: Int) throws {
+        guard halo >= 0 else { throw ValidationError("--halo must be 0 or more, got \(halo)") }
+    }
+
+    public static func check(atLeastOne value: Int, flag: String) throws {
+        guard value >= 1 else { throw ValidationError("\(flag) must be at least 1, got \(value)") }
+    }
+
+    // MARK: Recipes
+
+    /// Loads `--recipe` (if given) and takes from it every setting the flags left unset.
+    public mutating func applyRecipe(library: RecipeLibrary = RecipeLibrary(), catalog: ModelCatalog) throws {
+        guard let recipe else { return }
+        try apply(PipelinePreset.load(path: library.locate(recipe)), catalog: catalog)
+    }
+
+    /// Takes every setting the flags left unset from `recipe`; its first available model wins.
+    public mutating func apply(_ recipe: PipelinePreset, catalog: ModelCatalog) throws {
+        if model == nil && weights == nil {
+            if let name = try catalog.firstAvailable(recipe.models, recipe: recipe.path) { model = name }
+            weights = recipe.weights
+        }
+        scale = scale ?? recipe.scale
+        tile = tile ?? recipe.tile
+        halo = halo ?? recipe.halo
+        queueDepth = queueDepth ?? recipe.queueDepth
+        workers = workers ?? recipe.workers
+        threads = threads ?? recipe.threads
+        chromaScaler = chromaScaler ?? recipe.chromaScaler
+        codec = codec ?? recipe.codec
+        crf = crf ?? recipe.crf
+        encoderPreset = encoderPreset ?? recipe.encoderPreset
+        pixFmt = pixFmt ?? recipe.pixelFormat
+        encoderOptions = recipe.encoderOptions
+    }
+
+    // MARK: Effective values
+
+    public var tileSize: Int { tile ?? Self.defaultTile }
+    public var queueCapacity: Int { queueDepth ?? Self.defaultQueueDepth }
+    public var chromaFilter: ResamplingFilter { chromaScaler ?? Self.defaultChromaScaler }
+
+    /// The upscaler these settings name, and a note when vsr chose it.
+    public func resolveModel(catalog: ModelCatalog) throws -> (choice: ModelChoice, scale: Int, note: String?) {
+        let (choice, note) = try catalog.resolve(model: model, weights: weights, scale: scale)
+        if let modelScale = choice.scale, let scale, scale != modelScale {
+            throw VSRError.usage("the model upscales x\(modelScale), but --scale is \(scale)")
+        }
+        return (choice, choice.scale ?? scale ?? Self.defaultScale, note)
+    }
+
+    /// Frames in flight and threads per frame. Networks default to one frame per core on one thread
+    /// each: a frame's serial parts (colour conversion, tile assembly) then never leave a core idle.
+    public func parallelism(isNetwork: Bool, cores: Int = InferenceContext.defaultThreads) -> (workers: Int, threads: Int) {
+        let workerCount = workers ?? (isNetwork ? max(1, cores / (threads ?? 1)) : 2)
+        return (workerCount, threads ?? max(1, cores / workerCount))
+    }
+
+    /// The encoder settings; a rawvideo input's --pix-fmt names the input, not the output.
+    public func encoder(pixFmtNamesInput: Bool = false) -> EncoderSettings {
+        EncoderSettings(
+            codec: codec, crf: crf, preset: encoderPreset, pixelFormat: pixFmtNamesInput ? nil : pixFmt,
+            options: encoderOptions)
+    }
+
+    /// Builds upscalers for `choice` with these settings and `color`.
+    public func factory(scale: Int, color: ColorInfo) -> UpscalerFactory {
+        UpscalerFactory(scale: scale, tile: tileSize, halo: halo, chromaScaler: chromaFilter, color: color)
+    }
+}
+
+extension ResamplingFilter: ExpressibleByArgument {}

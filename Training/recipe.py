@@ -1,0 +1,158 @@
+"""Runs a named training recipe for some hours and stops; the next call continues exactly where it stopped.
+
+A recipe (Training/recipes.json) fixes the network, the data, the loss and one long schedule (total
+iterations, cosine decay, population-BN and large-patch phases at its end). Its run folder,
+Training/checkpoints/NAME/, holds the whole state after the last completed chunk (weights, Adam's
+moments, the schedule's step, both random generators, the iteration and the CPU seconds spent) and a
+log of loss and held-out validation PSNR. Resuming restores every piece, so N calls of H hours train
+the same network as one call of N*H hours (test_resume.py checks this bit for bit).
+
+Validation is on a held-out split of the training images (every 20th of T91 + BSD400 in sorted order),
+never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
+
+    python3 Training/recipe.py x2-default --hours 2          # or: make train MODEL=x2-default HOURS=2
+"""
+import argparse, json, math, os, resource, sys, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from repsr import RepSR
+from safetensors_io import write_safetensors
+from train import batch, psnr_y, training_pairs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HELD_OUT_EVERY = 20
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def split(hrs, lrs):
+    """(training pairs, validation pairs): every HELD_OUT_EVERY-th image is held out for validation."""
+    train = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY != 0]
+    held = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY == 0]
+    return [h for h, _ in train], [l for _, l in train], held
+
+
+def load_recipe(name, path):
+    recipes = json.load(open(path))
+    if name not in recipes:
+        sys.exit(f'recipe.py: no recipe "{name}" in {path} (have: {", ".join(sorted(recipes))})')
+    recipe = dict(recipes[name])
+    recipe['name'] = name
+    return recipe
+
+
+def atomic_save(obj, path):
+    tmp = path + '.tmp'
+    torch.save(obj, tmp)
+    with open(tmp, 'rb') as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def export(net, recipe, state, psnr, path):
+    metadata = {
+        'arch': 'plainsr', 'scale': str(recipe['scale']), 'colors': '1', 'input_range': '1',
+        'channels': str(recipe['channels']), 'hidden': str(recipe['hidden']), 'act': 'prelu',
+        'name': recipe['model_name'], 'recipe': recipe['name'],
+        'trained_as': f"RepSR (expand {recipe['expand']}, 2 paths + identity), folded",
+        'training_data': 'T91 + BSD400 (every 20th image held out), MATLAB bicubic LR, Y (BT.601 limited) / 255',
+        'iterations': str(state['iteration']), 'heldout_psnr_y': f'{psnr:.4f}',
+        'training_cpu_seconds': str(int(state['cpu_seconds'])),
+    }
+    tensors = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in net.deploy_state_dict().items()}
+    tmp = path + '.tmp'
+    write_safetensors(tmp, tensors, metadata)
+    os.replace(tmp, path)
+
+
+def run(recipe, folder, hours, max_chunks=None, threads=1):
+    """Trains `recipe` in `folder` until `hours` of wall time pass (or `max_chunks` chunks, for tests) or
+    the schedule ends. Returns the state dict saved last."""
+    torch.set_num_threads(threads)
+    os.makedirs(folder, exist_ok=True)
+    scale, total = recipe['scale'], recipe['iterations']
+    hrs, lrs = training_pairs(scale, os.path.join(HERE, '.cache'))
+    hrs, lrs, held = split(hrs, lrs)
+    held = held[:recipe.get('validation_images', len(held))]
+    torch.manual_seed(recipe['seed'])
+    net = RepSR(scale, recipe['channels'], recipe['hidden'], recipe['expand'])
+    optimizer = torch.optim.Adam(net.parameters(), lr=recipe['lr'])
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01)
+    rng = np.random.default_rng(recipe['seed'])
+    state_path = os.path.join(folder, 'state.pt')
+    state = {'iteration': 0, 'cpu_seconds': 0.0, 'best_heldout': -1.0}
+    if os.path.exists(state_path):
+        saved = torch.load(state_path)
+        if saved['recipe'] != recipe:
+            sys.exit(f'recipe.py: {state_path} was made by a different recipe; move it away to start over')
+        net.load_state_dict(saved['model'])
+        optimizer.load_state_dict(saved['optimizer'])
+        schedule.load_state_dict(saved['schedule'])
+        rng.bit_generator.state = saved['numpy_rng']
+        torch.set_rng_state(saved['torch_rng'])
+        state = saved['progress']
+        print(f"resumed {recipe['name']} at iteration {state['iteration']} of {total} "
+              f"({state['cpu_seconds'] / 3600:.2f} CPU hours so far)", flush=True)
+    population_from = int(total * (1 - recipe['population_bn']))
+    finetune_from = int(total * (1 - recipe['finetune']))
+    large_patch = min(recipe['patch'] * 2, int(np.median([min(lr.shape) for lr in lrs])))
+    chunk, deadline, chunks = recipe['chunk'], time.time() + hours * 3600, 0
+    log = open(os.path.join(folder, 'log.jsonl'), 'a')
+    while state['iteration'] < total and time.time() < deadline and (max_chunks is None or chunks < max_chunks):
+        cpu_start = cpu_seconds()
+        end = min(total, state['iteration'] + chunk)
+        for iteration in range(state['iteration'] + 1, end + 1):
+            net.train()
+            if iteration > population_from:
+                net.set_population_bn()
+            patch = large_patch if iteration > finetune_from else recipe['patch']
+            count = max(1, recipe['batch'] // 4) if iteration > finetune_from else recipe['batch']
+            lr, hr = batch(hrs, lrs, scale, patch, count, rng)
+            out = net(lr)
+            if recipe['loss'] == 'l1':
+                loss = F.l1_loss(out, hr)
+            else:  # Charbonnier
+                loss = torch.sqrt((out - hr) ** 2 + 1e-6).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        state['iteration'] = end
+        state['cpu_seconds'] += cpu_seconds() - cpu_start
+        chunks += 1
+        psnr = psnr_y(net, held, scale, 'cpu') if held else float('nan')
+        entry = {'iteration': end, 'loss': loss.item(), 'heldout_psnr_y': psnr,
+                 'cpu_hours': state['cpu_seconds'] / 3600, 'lr': schedule.get_last_lr()[0], 'time': int(time.time())}
+        print(json.dumps(entry), flush=True)
+        log.write(json.dumps(entry) + '\n')
+        log.flush()
+        export(net, recipe, state, psnr, os.path.join(folder, f"{recipe['model_name']}.safetensors"))
+        atomic_save({'recipe': recipe, 'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
+                     'schedule': schedule.state_dict(), 'numpy_rng': rng.bit_generator.state,
+                     'torch_rng': torch.get_rng_state(), 'progress': state}, state_path)
+    if state['iteration'] >= total:
+        print(f"{recipe['name']}: schedule complete ({total} iterations, {state['cpu_seconds'] / 3600:.2f} CPU hours)")
+    return net.state_dict()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('recipe')
+    parser.add_argument('--hours', type=float, required=True, help='wall-clock budget of this call')
+    parser.add_argument('--recipes', default=os.path.join(HERE, 'recipes.json'))
+    parser.add_argument('--folder', help='run folder (default Training/checkpoints/RECIPE)')
+    parser.add_argument('--threads', type=int, default=1)
+    args = parser.parse_args()
+    recipe = load_recipe(args.recipe, args.recipes)
+    run(recipe, args.folder or os.path.join(HERE, 'checkpoints', recipe['name']), args.hours, threads=args.threads)
+
+
+if __name__ == '__main__':
+    main()
