@@ -15,9 +15,12 @@ let package = Package(
         .library(name: "VSRPresets", targets: ["VSRPresets"]),
         .library(name: "VSRRun", targets: ["VSRRun"]),
     ],
+    // Exact versions: the man page is generated from swift-argument-parser and diffed by `make test`,
+    // so a new release must not change it behind our back. (Package.resolved stays out of git: the
+    // offline package mirror here has its own commit ids.)
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // FFmpeg's C API (libavformat, libavcodec, libswscale, libavutil), found through pkg-config.

@@ -7,7 +7,7 @@ let package = Package(
     name: "vsr-fuzz",
     dependencies: [
         .package(name: "vsr", path: ".."),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .target(name: "FuzzDriver"),

@@ -60,12 +60,12 @@ public final class UpscalePipeline {
     /// Runs to the end of the source, the frame limit, cancellation or the first error.
     /// - Parameter makeUpscaler: called once per worker, on the calling thread, before anything starts.
     public func run(
-        source: FrameSource, makeUpscaler: () throws -> FrameUpscaling, sink: FrameSink,
+        source: FrameSource, makeUpscaler: () throws -> FrameUpscaler, sink: FrameSink,
         progress: ProgressHandler? = nil
     ) throws -> RunSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let upscalers: [FrameUpscaling]
+        let upscalers: [FrameUpscaler]
         do {
             upscalers = try (0..<workers).map { _ in try makeUpscaler() }
         } catch {

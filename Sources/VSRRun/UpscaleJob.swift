@@ -79,27 +79,3 @@ public struct UpscaleJob {
             queueDepth: settings.queueCapacity, recipe: settings.recipe)
     }
 }
-
-/// A message for the user from a run.
-public enum RunMessage: Equatable, Sendable {
-    case warning(String)
-    case note(String)
-}
-
-/// What a finished `UpscaleJob` did.
-public struct UpscaleReport {
-    public let outcome: RunOutcome
-    public let summary: RunSummary
-    public let upscaler: String
-    public let scale: Int
-    public let sourceSize: (width: Int, height: Int)
-    public let outputSize: (width: Int, height: Int)
-    /// "stdout" or the path.
-    public let output: String
-    /// What was written, e.g. "libx264 yuv420p".
-    public let outputDescription: String
-    public let workers: Int
-    public let threads: Int
-    public let queueDepth: Int
-    public let recipe: String?
-}

@@ -19,16 +19,16 @@ public struct UpscalerFactory {
 
     /// Luma models and classical filters go through the luma seam with chroma resampled apart;
     /// RGB models see the whole frame.
-    public func make(_ choice: ModelChoice, threads: Int) -> FrameUpscaling {
+    public func make(_ choice: ModelChoice, threads: Int) -> FrameUpscaler {
         let chroma = SwscalePlaneResizer(filter: chromaScaler)
         let context = InferenceContext(kernels: .optimized, threads: threads)
         switch choice {
         case .classical(let filter):
-            return FrameUpscaler(
+            return LumaChromaUpscaler(
                 luma: ResizingLumaUpscaler(resizer: SwscalePlaneResizer(filter: filter), scale: scale),
                 chroma: chroma)
         case .network(let name, let model) where model.descriptor.colors == 1:
-            return FrameUpscaler(
+            return LumaChromaUpscaler(
                 luma: ModelLumaUpscaler(model: model, name: name, tileSize: tile, halo: halo, context: context),
                 chroma: chroma)
         case .network(let name, let model):

@@ -8,7 +8,7 @@ enum BenchTiming {
     static let warmupFrames = 2
 
     /// Seconds per timed frame, in order.
-    static func perFrame(_ upscaler: FrameUpscaling, frame: VideoFrame, frames: Int) throws -> [Double] {
+    static func perFrame(_ upscaler: FrameUpscaler, frame: VideoFrame, frames: Int) throws -> [Double] {
         for _ in 0..<warmupFrames { _ = try upscaler.upscale(frame) }
         return try (0..<frames).map { _ in
             let start = DispatchTime.now().uptimeNanoseconds

@@ -6,7 +6,7 @@ import XCTest
 
 /// The pipeline with test doubles: order, backpressure, errors from every stage, cancellation.
 final class UpscalePipelineTests: XCTestCase {
-    private func upscaler(delay: ClosedRange<Double> = 0...0, failAt: Int? = nil) -> FrameUpscaling {
+    private func upscaler(delay: ClosedRange<Double> = 0...0, failAt: Int? = nil) -> FrameUpscaler {
         DelayedUpscaler(delay: delay, failAt: failAt)
     }
 
@@ -163,10 +163,10 @@ final class UpscalePipelineTests: XCTestCase {
 struct TestFailure: Error, Equatable { let stage: String }
 
 /// Nearest-neighbour x2 with a random delay, failing at a given frame index.
-final class DelayedUpscaler: FrameUpscaling {
+final class DelayedUpscaler: FrameUpscaler {
     let scale = 2
     let name = "delayed"
-    private let inner = FrameUpscaler(luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 2), chroma: NearestResizer())
+    private let inner = LumaChromaUpscaler(luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 2), chroma: NearestResizer())
     private let delay: ClosedRange<Double>
     private let failAt: Int?
 

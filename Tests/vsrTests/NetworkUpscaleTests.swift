@@ -65,6 +65,22 @@ final class NetworkUpscaleTests: TemporaryDirectoryTestCase {
         print("colour check: frame 0 means SR \(srMeans[0]) vs bicubic \(refMeans[0])")
     }
 
+    /// RLFN's attention pools over 7x7 windows with stride 3, so it needs frames of at least 15 pixels:
+    /// a smaller one is bad input for that model (65, as for every model that cannot run on an input),
+    /// not a bad command line (it used to exit 64), and leaves no output.
+    func testAFrameTooSmallForTheModelIsBadDataNotUsage() throws {
+        let binary = try release()
+        let checkpoint = try shared("models/rlfn-official/rlfn_s_x2.pth")
+        let model = path("rlfn_s_x2.safetensors")
+        XCTAssertEqual(try Tools.run(binary, ["import", checkpoint, "--arch", "rlfn-s", "--scale", "2", "-o", model]).status, 0)
+        let tiny = path("tiny.mkv"), output = path("out.mkv")
+        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=12x12:rate=5:duration=1", "-c:v", "ffv1", tiny])
+        let run = try Tools.run(binary, ["upscale", tiny, "-o", output, "--weights", model, "--progress", "none"])
+        XCTAssertEqual(run.status, 65, run.stderr)
+        XCTAssertTrue(run.stderr.hasPrefix("vsr: error: ") && run.stderr.contains("15"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output), "no output is left")
+    }
+
     func testLumaModelRunsOnTenBitVideo() throws {
         let binary = try release()
         // The PlainSR reference weights (random, x2) as a vsr model file.

@@ -4,7 +4,7 @@ import VSRCore
 /// the frame becomes RGB with the stream's matrix and range, the model runs in tiles, and the
 /// result goes back to YUV with the same matrix and range, chroma resampled to the output's
 /// subsampling. Not thread-safe (the resizer is not).
-public final class RGBModelFrameUpscaler: FrameUpscaling {
+public final class RGBModelFrameUpscaler: FrameUpscaler {
     private let inference: TiledInference
     private let context: InferenceContext
     private let resizer: PlaneResizer

@@ -1,9 +1,9 @@
 import VSRCore
 
-/// Upscales a whole frame: the luma plane through the `LumaUpscaler` seam (a classical filter now,
-/// an SR network later), each chroma plane through a `PlaneResizer` to the output's chroma size.
+/// A `FrameUpscaler` composed of a `LumaUpscaler` for the luma plane (a luma network or a classical
+/// filter) and a `PlaneResizer` that brings each chroma plane to the output's chroma size.
 /// Not thread-safe (its parts are not).
-public final class FrameUpscaler: FrameUpscaling {
+public final class LumaChromaUpscaler: FrameUpscaler {
     public let luma: LumaUpscaler
     public let chroma: PlaneResizer
     public var scale: Int { luma.scale }

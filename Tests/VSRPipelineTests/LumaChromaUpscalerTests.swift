@@ -2,11 +2,11 @@ import VSRCore
 import VSRPipeline
 import XCTest
 
-final class FrameUpscalerTests: XCTestCase {
+final class LumaChromaUpscalerTests: XCTestCase {
     func testOddSizedFrameGetsExactOutputPlaneSizes() throws {
         let source = ArraySource(count: 1, width: 5, height: 3, format: .yuv420p)
         let frame = try XCTUnwrap(source.nextFrame())
-        let upscaler = FrameUpscaler(
+        let upscaler = LumaChromaUpscaler(
             luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 3),
             chroma: NearestResizer())
         let out = try upscaler.upscale(frame)
@@ -21,7 +21,7 @@ final class FrameUpscalerTests: XCTestCase {
 
     func testGrayFramesHaveNoChroma() throws {
         let frame = try XCTUnwrap(ArraySource(count: 1, format: .gray10le).nextFrame())
-        let out = try FrameUpscaler(
+        let out = try LumaChromaUpscaler(
             luma: ResizingLumaUpscaler(resizer: NearestResizer(), scale: 2),
             chroma: NearestResizer()
         ).upscale(frame)
@@ -31,7 +31,7 @@ final class FrameUpscalerTests: XCTestCase {
 
     func testWrongSizedLumaIsAnError() throws {
         let frame = try XCTUnwrap(ArraySource(count: 1).nextFrame())
-        let upscaler = FrameUpscaler(luma: BrokenUpscaler(), chroma: NearestResizer())
+        let upscaler = LumaChromaUpscaler(luma: BrokenUpscaler(), chroma: NearestResizer())
         XCTAssertThrowsError(try upscaler.upscale(frame)) { error in
             XCTAssertTrue("\(error)".contains("expected 10x6"), "\(error)")
         }
