@@ -112,12 +112,19 @@ public struct UpscaleSettings: ParsableArguments {
     @Option(help: ArgumentHelp("Stop after this many frames.", valueName: "n"))
     public var frames: Int?
 
+    @Option(
+        name: .customLong("encoder-option"),
+        help: ArgumentHelp(
+            "An encoder private option, e.g. tune=film or x264-params=aq-mode=3 (repeatable; over the recipe's).",
+            valueName: "key=value"))
+    public var encoderOptionFlags: [String] = []
+
     /// Encoder private options; only recipes set them (there is no flag).
     public var encoderOptions: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
-            encoderPreset, pixFmt, frames
+            encoderPreset, pixFmt, frames, encoderOptionFlags
     }
 
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([])` (the
@@ -137,6 +144,9 @@ public struct UpscaleSettings: ParsableArguments {
         if let workers { try Self.check(atLeastOne: workers, flag: "--workers") }
         if let frames { try Self.check(atLeastOne: frames, flag: "--frames") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
+        for option in encoderOptionFlags where !option.contains("=") || option.hasPrefix("=") {
+            throw ValidationError("--encoder-option '\(option)' is not key=value, e.g. tune=film")
+        }
     }
 
     public static func check(scale: Int) throws {
@@ -209,7 +219,11 @@ public struct UpscaleSettings: ParsableArguments {
     public func encoder(pixFmtNamesInput: Bool = false) -> EncoderSettings {
         EncoderSettings(
             codec: codec, crf: crf, preset: encoderPreset, pixelFormat: pixFmtNamesInput ? nil : pixFmt,
-            options: encoderOptions)
+            options: encoderOptions.merging(
+                encoderOptionFlags.map { option in
+                    let parts = option.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, flag in flag }))
     }
 
     /// Builds upscalers for `choice` with these settings and `color`.

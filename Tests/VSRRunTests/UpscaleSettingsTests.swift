@@ -108,6 +108,15 @@ final class UpscaleSettingsTests: XCTestCase {
         XCTAssertEqual(threaded.parallelism(isNetwork: true, cores: 8).threads, 4)
     }
 
+    func testEncoderOptionFlagsOverTheRecipes() throws {
+        var settings = try UpscaleSettings.parse(["--encoder-option", "tune=film", "--encoder-option", "x264-params=aq-mode=3:ref=2"])
+        try settings.apply(recipe(#"{"version": 1, "encoder": {"options": {"tune": "grain", "profile": "high"}}}"#), catalog: catalog)
+        XCTAssertEqual(settings.encoder().options, ["tune": "film", "profile": "high", "x264-params": "aq-mode=3:ref=2"])
+        XCTAssertThrowsError(try UpscaleSettings.parse(["--encoder-option", "tune"])) { error in
+            XCTAssertTrue(UpscaleSettings.message(for: error).contains("--encoder-option 'tune' is not key=value"))
+        }
+    }
+
     func testRawInputsPixFmtIsNotTheEncoders() throws {
         let settings = try UpscaleSettings.parse(["--pix-fmt", "rgb24"])
         XCTAssertEqual(settings.encoder().pixelFormat, "rgb24")
