@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 # One portable x86-64 release binary: the kernels' instruction set (SSE2, AVX2+FMA or AVX-512) is
 # chosen at run time from cpuid (Sources/CVSRKernels), so the build machine's CPU does not matter.
-RELEASE_FLAGS := -c release
+# The checkout's path is mapped to "." in file names and debug info, so the binary does not carry the
+# build machine's folders (`make test` checks this).
+RELEASE_FLAGS := -c release -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=.
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23
 APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config
@@ -42,6 +44,7 @@ build-info:
 # without it rather than skipping the checks that use it.
 test: shared-check build-info
 	swift build $(RELEASE_FLAGS) --product vsr
+	@if grep -qaF "$(CURDIR)" .build/release/vsr; then echo "the release binary contains the checkout path $(CURDIR)"; exit 1; fi
 	swift build --build-tests
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
 	$(MAKE) test-training
