@@ -80,7 +80,9 @@ let package = Package(
         ),
         .testTarget(name: "VSRCoreTests", dependencies: ["VSRCore"]),
         .testTarget(name: "VSRMediaTests", dependencies: ["VSRMedia", "VSRCore"]),
-        .testTarget(name: "VSRInferenceTests", dependencies: ["VSRInference", "VSRCore"]),
+        .testTarget(
+            name: "VSRInferenceTests",
+            dependencies: ["VSRInference", "VSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "VSRStreamsTests", dependencies: ["VSRStreams", "VSRCore"]),
         .testTarget(name: "VSRPipelineTests", dependencies: ["VSRPipeline", "VSRCore"]),
         .testTarget(name: "VSRRunTests", dependencies: ["VSRRun", "VSRCore", "VSRInference", "VSRPresets"]),

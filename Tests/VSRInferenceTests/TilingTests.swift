@@ -103,7 +103,7 @@ final class TilingTests: XCTestCase {
             tensors["esa.\(name).bias"] = .init(shape: [output], values: conv.bias)
         }
         let consumer = WeightConsumer(WeightSet(tensors: tensors), source: "random")
-        let esa = RLFN.ESA(prefix: "esa", features: features, channels: channels, weights: consumer)
+        let esa = try RLFN.ESA(prefix: "esa", features: features, channels: channels, weights: consumer)
         try consumer.finish()
         let frame = Tensor.random(channels: features, height: 95, width: 131, range: -1...1, using: &rng)
         let context = InferenceContext(kernels: .reference, threads: 1)

@@ -65,9 +65,16 @@ final class ModelCatalogTests: XCTestCase {
 
     func testADamagedInstalledModelIsListedWithItsErrorAndIsBadData() throws {
         try Data("not a model".utf8).write(to: folder.appendingPathComponent("broken.safetensors"))
-        let entry = try XCTUnwrap(catalog.entries().first { $0.name == "broken" })
-        guard case .failure(let error) = entry.model else { return XCTFail("a damaged file cannot load") }
-        XCTAssertEqual(ExitStatusMapping.status(for: error), ExitStatus.dataError)
+        // An element count whose byte size overflows: `vsr models` died with SIGSEGV on it (issue 20).
+        let json = #"{"w":{"dtype":"F32","shape":[4611686018427387905],"data_offsets":[0,4]}}"#
+        var huge = withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { Data($0) }
+        huge.append(Data(json.utf8) + Data(count: 4))
+        try huge.write(to: folder.appendingPathComponent("huge.safetensors"))
+        for name in ["broken", "huge"] {
+            let entry = try XCTUnwrap(catalog.entries().first { $0.name == name })
+            guard case .failure(let error) = entry.model else { return XCTFail("a damaged file cannot load") }
+            XCTAssertEqual(ExitStatusMapping.status(for: error), ExitStatus.dataError)
+        }
         XCTAssertThrowsError(try catalog.network(named: "broken")) { error in
             XCTAssertEqual(ExitStatusMapping.status(for: error), ExitStatus.dataError)
         }

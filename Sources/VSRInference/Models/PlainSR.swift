@@ -15,8 +15,9 @@ public struct PlainSR: SRModel {
         self.descriptor = descriptor
         let channels = try descriptor.integer("channels", source: source)
         let hidden = Int(descriptor.hyperParameters["hidden"] ?? "") ?? -1
-        guard hidden >= 0 else {
-            throw WeightsError.malformed(source: source, reason: "metadata 'hidden' must be a count of hidden layers (0 or more)")
+        guard (0...ModelDescriptor.maximumHyperParameter).contains(hidden) else {
+            throw WeightsError.malformed(
+                source: source, reason: "metadata 'hidden' must be a count of hidden layers (0...\(ModelDescriptor.maximumHyperParameter))")
         }
         let act = descriptor.hyperParameters["act"] ?? "prelu"
         guard ["prelu", "relu", "silu"].contains(act) else {
@@ -27,14 +28,14 @@ public struct PlainSR: SRModel {
         let widths = [colors] + [Int](repeating: channels, count: hidden + 1) + [colors * scale * scale]
         for layer in 0..<(widths.count - 1) {
             let index = 2 * layer
-            convs.append(weights.conv("\(prefix)body.\(index)", in: widths[layer], out: widths[layer + 1], kernel: 3))
+            convs.append(try weights.conv("\(prefix)body.\(index)", in: widths[layer], out: widths[layer + 1], kernel: 3))
             guard layer < widths.count - 2 else { break }
             switch act {
             case "relu": activations.append(.relu)
             case "silu": activations.append(.silu)
             default:
                 let shared = descriptor.hyperParameters["prelu"] == "shared"
-                activations.append(.prelu(weights.take("\(prefix)body.\(index + 1).weight", shape: [shared ? 1 : channels])))
+                activations.append(.prelu(try weights.take("\(prefix)body.\(index + 1).weight", shape: [shared ? 1 : channels])))
             }
         }
         self.convs = convs

@@ -22,10 +22,10 @@ public struct RLFN: SRModel {
         let count = try descriptor.integer("blocks", source: source)
         let esa = try descriptor.integer("esa_channels", source: source)
         let colors = descriptor.colors, scale = descriptor.scale
-        head = weights.conv("conv_1", in: colors, out: features, kernel: 3)
-        blocks = (1...count).map { Block(prefix: "block_\($0)", features: features, mid: mid, esa: esa, weights: weights) }
-        tail = weights.conv("conv_2", in: features, out: features, kernel: 3)
-        upsampler = weights.conv("upsampler.0", in: features, out: colors * scale * scale, kernel: 3)
+        head = try weights.conv("conv_1", in: colors, out: features, kernel: 3)
+        blocks = try (1...count).map { try Block(prefix: "block_\($0)", features: features, mid: mid, esa: esa, weights: weights) }
+        tail = try weights.conv("conv_2", in: features, out: features, kernel: 3)
+        upsampler = try weights.conv("upsampler.0", in: features, out: colors * scale * scale, kernel: 3)
     }
 
     /// The ESA branch's strided conv and 7x7 max-pool need at least 15 pixels each way.
@@ -67,12 +67,12 @@ public struct RLFN: SRModel {
         let c1, c2, c3, c5: Conv2d
         let esa: ESA
 
-        init(prefix: String, features: Int, mid: Int, esa channels: Int, weights: WeightConsumer) {
-            c1 = weights.conv("\(prefix).c1_r", in: features, out: mid, kernel: 3)
-            c2 = weights.conv("\(prefix).c2_r", in: mid, out: mid, kernel: 3)
-            c3 = weights.conv("\(prefix).c3_r", in: mid, out: features, kernel: 3)
-            c5 = weights.conv("\(prefix).c5", in: features, out: features, kernel: 1)
-            esa = ESA(prefix: "\(prefix).esa", features: features, channels: channels, weights: weights)
+        init(prefix: String, features: Int, mid: Int, esa channels: Int, weights: WeightConsumer) throws {
+            c1 = try weights.conv("\(prefix).c1_r", in: features, out: mid, kernel: 3)
+            c2 = try weights.conv("\(prefix).c2_r", in: mid, out: mid, kernel: 3)
+            c3 = try weights.conv("\(prefix).c3_r", in: mid, out: features, kernel: 3)
+            c5 = try weights.conv("\(prefix).c5", in: features, out: features, kernel: 1)
+            esa = try ESA(prefix: "\(prefix).esa", features: features, channels: channels, weights: weights)
         }
 
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
@@ -95,12 +95,12 @@ public struct RLFN: SRModel {
     struct ESA: Sendable {
         let conv1, convF, conv2, conv3, conv4: Conv2d
 
-        init(prefix: String, features: Int, channels f: Int, weights: WeightConsumer) {
-            conv1 = weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1)
-            convF = weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
-            conv2 = weights.conv("\(prefix).conv2", in: f, out: f, kernel: 3, stride: 2, padding: 0)
-            conv3 = weights.conv("\(prefix).conv3", in: f, out: f, kernel: 3)
-            conv4 = weights.conv("\(prefix).conv4", in: f, out: features, kernel: 1)
+        init(prefix: String, features: Int, channels f: Int, weights: WeightConsumer) throws {
+            conv1 = try weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1)
+            convF = try weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
+            conv2 = try weights.conv("\(prefix).conv2", in: f, out: f, kernel: 3, stride: 2, padding: 0)
+            conv3 = try weights.conv("\(prefix).conv3", in: f, out: f, kernel: 3)
+            conv4 = try weights.conv("\(prefix).conv4", in: f, out: features, kernel: 1)
         }
 
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {

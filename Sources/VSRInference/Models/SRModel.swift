@@ -57,12 +57,17 @@ public struct ModelDescriptor: Sendable, Equatable {
     }
 
     /// Reads a descriptor back from metadata; throws naming the missing or malformed key.
+    /// The largest width, depth or count a model's metadata may give: larger values are refused
+    /// before anything is allocated (model files are someone else's files).
+    public static let maximumHyperParameter = 4096
+
     public init(metadata: [String: String], source: String) throws {
-        func integer(_ key: String) throws -> Int {
-            guard let text = metadata[key], let value = Int(text), value > 0 else {
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard let text = metadata[key], let value = Int(text), range.contains(value) else {
                 throw WeightsError.malformed(
                     source: source,
-                    reason: "metadata '\(key)' is \(metadata[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
+                    reason: "metadata '\(key)' is \(metadata[key].map { "'\($0)'" } ?? "missing"), "
+                        + "expected an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }
@@ -70,9 +75,9 @@ public struct ModelDescriptor: Sendable, Equatable {
             throw WeightsError.malformed(source: source, reason: "metadata has no 'arch' (expected e.g. rlfn or plainsr)")
         }
         self.arch = arch
-        scale = try integer("scale")
-        colors = try integer("colors")
-        inputRange = Float(try integer("input_range"))
+        scale = try integer("scale", 1...8)
+        colors = try integer("colors", 1...3)
+        inputRange = Float(try integer("input_range", 1...65535))
         guard colors == 1 || colors == 3 else {
             throw WeightsError.malformed(source: source, reason: "metadata 'colors' is \(colors), expected 1 or 3")
         }
@@ -82,10 +87,11 @@ public struct ModelDescriptor: Sendable, Equatable {
     }
 
     func integer(_ key: String, source: String) throws -> Int {
-        guard let text = hyperParameters[key], let value = Int(text), value > 0 else {
+        guard let text = hyperParameters[key], let value = Int(text), (1...Self.maximumHyperParameter).contains(value) else {
             throw WeightsError.malformed(
                 source: source,
-                reason: "metadata '\(key)' is \(hyperParameters[key].map { "'\($0)'" } ?? "missing"), expected a positive integer")
+                reason: "metadata '\(key)' is \(hyperParameters[key].map { "'\($0)'" } ?? "missing"), "
+                    + "expected an integer in 1...\(Self.maximumHyperParameter)")
         }
         return value
     }

@@ -42,8 +42,12 @@ struct PickleReader {
     let source: String
     private var position = 0
     private var stack: [PickleValue] = []
+    /// The nesting depth of each value on `stack` (and in `memo`): values are released recursively,
+    /// so a 60,000-deep tuple in a 60 kB file would overflow the stack when freed. Refused instead.
+    private var depths: [Int] = []
     private var marks: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    private var memo: [Int: (value: PickleValue, depth: Int)] = [:]
+    static let maximumDepth = 1000
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
@@ -68,25 +72,26 @@ struct PickleReader {
             case 0x95: _ = try take(8)  // FRAME
             case 0x2E:  // STOP
                 guard let top = stack.popLast() else { throw fail("STOP on an empty stack") }
+                depths.removeLast()
                 return top
             case 0x28: marks.append(stack.count)  // MARK
-            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
-            case 0x85: stack.append(.tuple(try pop(1)))  // TUPLE1
-            case 0x86: stack.append(.tuple(try pop(2)))  // TUPLE2
-            case 0x87: stack.append(.tuple(try pop(3)))  // TUPLE3
-            case 0x5D: stack.append(.list([]))  // EMPTY_LIST
-            case 0x7D: stack.append(.dict([]))  // EMPTY_DICT
+            case 0x29: try push(.tuple([]))  // EMPTY_TUPLE
+            case 0x74: try pushContainer(popMark()) { .tuple($0) }  // TUPLE
+            case 0x85: try pushContainer(pop(1)) { .tuple($0) }  // TUPLE1
+            case 0x86: try pushContainer(pop(2)) { .tuple($0) }  // TUPLE2
+            case 0x87: try pushContainer(pop(3)) { .tuple($0) }  // TUPLE3
+            case 0x5D: try push(.list([]))  // EMPTY_LIST
+            case 0x7D: try push(.dict([]))  // EMPTY_DICT
             case 0x61: try append(try pop(1))  // APPEND
             case 0x65: try append(try popMark())  // APPENDS
             case 0x73: try setItems(try pop(2))  // SETITEM
             case 0x75: try setItems(try popMark())  // SETITEMS
-            case 0x4E: stack.append(.none)  // NONE
-            case 0x88: stack.append(.bool(true))  // NEWTRUE
-            case 0x89: stack.append(.bool(false))  // NEWFALSE
-            case 0x4B: stack.append(.int(Int(try byte())))  // BININT1
-            case 0x4D: stack.append(.int(Int(try littleEndian(2))))  // BININT2
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try littleEndian(4)))))  // BININT
+            case 0x4E: try push(.none)  // NONE
+            case 0x88: try push(.bool(true))  // NEWTRUE
+            case 0x89: try push(.bool(false))  // NEWFALSE
+            case 0x4B: try push(.int(Int(try byte())))  // BININT1
+            case 0x4D: try push(.int(Int(try littleEndian(2))))  // BININT2
+            case 0x4A: try push(.int(Int(Int32(truncatingIfNeeded: try littleEndian(4)))))  // BININT
             case 0x8A:  // LONG1
                 let count = Int(try byte())
                 guard count <= 8 else { throw fail("integer of \(count) bytes") }
@@ -94,31 +99,31 @@ struct PickleReader {
                 var value = 0
                 for (i, b) in raw.enumerated() { value |= Int(b) << (8 * i) }
                 if count > 0 && count < 8 && raw[count - 1] & 0x80 != 0 { value -= 1 << (8 * count) }
-                stack.append(.int(value))
+                try push(.int(value))
             case 0x47:  // BINFLOAT (big-endian)
                 let raw = try take(8)
-                stack.append(.float(Double(bitPattern: raw.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))
-            case 0x58: stack.append(.string(try utf8(Int(try littleEndian(4)))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try utf8(Int(try byte()))))  // SHORT_BINUNICODE
-            case 0x55: stack.append(.string(try utf8(Int(try byte()))))  // SHORT_BINSTRING
+                try push(.float(Double(bitPattern: raw.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))
+            case 0x58: try push(.string(try utf8(Int(try littleEndian(4)))))  // BINUNICODE
+            case 0x8C: try push(.string(try utf8(Int(try byte()))))  // SHORT_BINUNICODE
+            case 0x55: try push(.string(try utf8(Int(try byte()))))  // SHORT_BINSTRING
             case 0x63:  // GLOBAL
                 let module = try line(), name = try line()
-                stack.append(try global(module, name))
+                try push(try global(module, name))
             case 0x93:  // STACK_GLOBAL
-                let pair = try pop(2)
+                let pair = try pop(2).values
                 guard case .string(let module) = pair[0], case .string(let name) = pair[1] else {
                     throw fail("STACK_GLOBAL needs two strings")
                 }
-                stack.append(try global(module, name))
+                try push(try global(module, name))
             case 0x71: memo[Int(try byte())] = try top()  // BINPUT
             case 0x72: memo[Int(try littleEndian(4))] = try top()  // LONG_BINPUT
             case 0x94: memo[memo.count] = try top()  // MEMOIZE
-            case 0x68: stack.append(try recall(Int(try byte())))  // BINGET
-            case 0x6A: stack.append(try recall(Int(try littleEndian(4))))  // LONG_BINGET
-            case 0x51: stack.append(.persistentID(try pop(1)[0]))  // BINPERSID
+            case 0x68: try push(recall(Int(try byte())))  // BINGET
+            case 0x6A: try push(recall(Int(try littleEndian(4))))  // LONG_BINGET
+            case 0x51: try pushContainer(pop(1)) { .persistentID($0[0]) }  // BINPERSID
             case 0x52:  // REDUCE
                 let pair = try pop(2)
-                stack.append(try reduce(pair[0], pair[1]))
+                try push(try reduce(pair.values[0], pair.values[1]), depth: pair.depth + 1)
             case 0x62: _ = try pop(1)  // BUILD: object state is not needed
             default: throw fail(String(format: "opcode 0x%02X", opcode))
             }
@@ -155,38 +160,65 @@ struct PickleReader {
         return v
     }
 
-    private mutating func append(_ items: [PickleValue]) throws {
-        guard case .list(var list) = try top() else { throw fail("APPEND to a non-list") }
-        list.append(contentsOf: items)
-        stack[stack.count - 1] = .list(list)
+    private mutating func append(_ items: (values: [PickleValue], depth: Int)) throws {
+        guard case .list(var list) = try top().value else { throw fail("APPEND to a non-list") }
+        list.append(contentsOf: items.values)
+        try replaceTop(.list(list), childDepth: items.depth)
     }
 
-    private mutating func setItems(_ items: [PickleValue]) throws {
-        guard items.count % 2 == 0, case .dict(var pairs) = try top() else { throw fail("SETITEM(S) on a non-dict") }
-        for i in stride(from: 0, to: items.count, by: 2) { pairs.append((items[i], items[i + 1])) }
-        stack[stack.count - 1] = .dict(pairs)
+    private mutating func setItems(_ items: (values: [PickleValue], depth: Int)) throws {
+        let values = items.values
+        guard values.count % 2 == 0, case .dict(var pairs) = try top().value else { throw fail("SETITEM(S) on a non-dict") }
+        for i in stride(from: 0, to: values.count, by: 2) { pairs.append((values[i], values[i + 1])) }
+        try replaceTop(.dict(pairs), childDepth: items.depth)
     }
 
-    private func top() throws -> PickleValue {
-        guard let value = stack.last else { throw fail("empty stack") }
-        return value
+    private mutating func replaceTop(_ value: PickleValue, childDepth: Int) throws {
+        let depth = max(depths[depths.count - 1], childDepth + 1)
+        guard depth <= Self.maximumDepth else { throw fail("values nested deeper than \(Self.maximumDepth)") }
+        stack[stack.count - 1] = value
+        depths[depths.count - 1] = depth
     }
 
-    private func recall(_ key: Int) throws -> PickleValue {
-        guard let value = memo[key] else { throw fail("memo key \(key) was never stored") }
-        return value
+    /// Pushes a value holding other values as deep as `depth` (0 for a leaf or an empty container).
+    private mutating func push(_ value: PickleValue, depth: Int = 0) throws {
+        guard depth <= Self.maximumDepth else { throw fail("values nested deeper than \(Self.maximumDepth)") }
+        stack.append(value)
+        depths.append(depth)
     }
 
-    private mutating func pop(_ count: Int) throws -> [PickleValue] {
+    private mutating func push(_ recalled: (value: PickleValue, depth: Int)) throws {
+        try push(recalled.value, depth: recalled.depth)
+    }
+
+    /// Pushes a container made of `items`, one level deeper than the deepest of them.
+    private mutating func pushContainer(_ items: (values: [PickleValue], depth: Int), _ make: ([PickleValue]) -> PickleValue) throws {
+        try push(make(items.values), depth: items.depth + 1)
+    }
+
+    private func top() throws -> (value: PickleValue, depth: Int) {
+        guard let value = stack.last, let depth = depths.last else { throw fail("empty stack") }
+        return (value, depth)
+    }
+
+    private func recall(_ key: Int) throws -> (value: PickleValue, depth: Int) {
+        guard let entry = memo[key] else { throw fail("memo key \(key) was never stored") }
+        return entry
+    }
+
+    /// The top `count` values and the deepest nesting among them.
+    private mutating func pop(_ count: Int) throws -> (values: [PickleValue], depth: Int) {
         guard stack.count >= count else { throw fail("stack underflow") }
-        defer { stack.removeLast(count) }
-        return Array(stack.suffix(count))
+        defer {
+            stack.removeLast(count)
+            depths.removeLast(count)
+        }
+        return (Array(stack.suffix(count)), depths.suffix(count).max() ?? 0)
     }
 
-    private mutating func popMark() throws -> [PickleValue] {
+    private mutating func popMark() throws -> (values: [PickleValue], depth: Int) {
         guard let mark = marks.popLast(), mark <= stack.count else { throw fail("no MARK") }
-        defer { stack.removeLast(stack.count - mark) }
-        return Array(stack[mark...])
+        return try pop(stack.count - mark)
     }
 
     private mutating func byte() throws -> UInt8 {

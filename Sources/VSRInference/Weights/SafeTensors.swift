@@ -8,6 +8,11 @@ public enum SafeTensors {
     public static let maximumHeaderBytes = 100_000_000
 
     public static func read(contentsOf url: URL) throws -> WeightSet {
+        // A device or a FIFO (/dev/zero, a pipe) is never a model file, and reading it may not end.
+        var status = stat()
+        if stat(url.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw WeightsError.malformed(source: url.path, reason: "not a regular file; expected a .safetensors model file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
@@ -21,8 +26,13 @@ public enum SafeTensors {
         func fail(_ reason: String) -> WeightsError { .malformed(source: source, reason: "not a safetensors file: \(reason)") }
         guard data.count >= 8 else { throw fail("\(data.count) bytes, expected at least an 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw WeightsError.malformed(
+                source: source, reason: "this is a zip file, such as a PyTorch checkpoint (.pth): convert it with vsr import first")
+        }
+        // The message keeps the file's bytes out: it may be any file (a recipe can name one).
         guard headerLength <= UInt64(min(maximumHeaderBytes, data.count - 8)) else {
-            throw fail("header length \(headerLength) exceeds the file (\(data.count) bytes)")
+            throw fail("its first 8 bytes give a header length that exceeds the file (\(data.count) bytes)")
         }
         let headerEnd = 8 + Int(headerLength)
         let header = data.subdata(in: data.startIndex + 8..<data.startIndex + headerEnd)
@@ -49,11 +59,17 @@ public enum SafeTensors {
             let (count, overflow) = shape.reduce((1, false)) { acc, d in
                 let (p, o) = acc.0.multipliedReportingOverflow(by: d); return (p, acc.1 || o)
             }
+            // Every product is checked: the release build has no overflow traps (-Ounchecked), and a
+            // wrapped byte count would pass the range check below.
+            let (byteCount, bytesOverflow) = count.multipliedReportingOverflow(by: width.bytes)
+            guard !overflow, !bytesOverflow else {
+                throw fail("tensor '\(name)' \(dtype)\(shape) has more elements than any file can hold")
+            }
             let begin = offsets[0], end = offsets[1]
-            guard !overflow, begin >= 0, begin <= end, end <= payload, end - begin == count * width.bytes else {
+            guard begin >= 0, begin <= end, end <= payload, end - begin == byteCount else {
                 throw fail(
                     "tensor '\(name)' \(dtype)\(shape) has data_offsets [\(begin), \(end)], which do not fit "
-                        + "\(count * width.bytes) bytes in a \(payload)-byte payload")
+                        + "\(byteCount) bytes in a \(payload)-byte payload")
             }
             let bytes = data.subdata(in: data.startIndex + headerEnd + begin..<data.startIndex + headerEnd + end)
             weights.tensors[name] = WeightSet.Entry(shape: shape, values: width.decode(bytes, count: count))

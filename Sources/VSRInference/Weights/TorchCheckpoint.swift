@@ -32,7 +32,8 @@ public enum TorchCheckpoint {
             throw WeightsError.malformed(source: source, reason: "no data.pkl in the archive; expected a torch.save zip file")
         }
         let folder = String(pickleEntry.path.dropLast("data.pkl".count))
-        var reader = PickleReader(bytes: try extract(pickleEntry, from: archive, source: source), source: source)
+        var budget = maximumInflatedBytes
+        var reader = PickleReader(bytes: try extract(pickleEntry, from: archive, source: source, budget: &budget), source: source)
         let root = try reader.read()
         guard case .dict(let pairs) = try stateDict(in: root, source: source) else {
             throw WeightsError.malformed(source: source, reason: "the checkpoint is not a state_dict")
@@ -55,7 +56,7 @@ public enum TorchCheckpoint {
                 guard let entry = archive["\(folder)data/\(storageKey)"] else {
                     throw WeightsError.malformed(source: source, reason: "storage \(storageKey) of \(name) is missing from the archive")
                 }
-                storages[storageKey] = try extract(entry, from: archive, source: source)
+                storages[storageKey] = try extract(entry, from: archive, source: source, budget: &budget)
             }
             tensors[name] = try gather(storages[storageKey]!, offset: offset, shape: shape, stride: stride, name: name, source: source)
         }
@@ -70,30 +71,61 @@ public enum TorchCheckpoint {
         return root
     }
 
-    private static func extract(_ entry: Entry, from archive: Archive, source: String) throws -> [UInt8] {
+    /// Bytes of all entries one checkpoint may inflate to; RLFN's largest is 2 MB, so this is generous.
+    static let maximumInflatedBytes = 1 << 30
+
+    /// An entry's bytes, never more than the size its header declares or what is left of the
+    /// checkpoint's budget: ZIPFoundation takes the size from the data descriptor, which the
+    /// preflight (central directory only) has not checked, and would inflate a lying entry anyway.
+    private static func extract(_ entry: Entry, from archive: Archive, source: String, budget: inout Int) throws -> [UInt8] {
+        let declared = entry.uncompressedSize
+        guard declared <= UInt64(budget) else {
+            throw WeightsError.malformed(
+                source: source,
+                reason: "\(entry.path) declares \(declared) bytes, more than a checkpoint may hold (\(maximumInflatedBytes))")
+        }
+        let limit = Int(declared)
         var data = [UInt8]()
-        data.reserveCapacity(Int(entry.uncompressedSize))
+        data.reserveCapacity(limit)
+        struct Overrun: Error {}
         do {
-            _ = try archive.extract(entry) { chunk in data.append(contentsOf: chunk) }
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                guard chunk.count <= limit - data.count else { throw Overrun() }
+                data.append(contentsOf: chunk)
+            }
+        } catch is Overrun {
+            throw WeightsError.malformed(source: source, reason: "\(entry.path) inflates past the \(declared) bytes it declares")
         } catch {
             throw WeightsError.malformed(source: source, reason: "cannot read \(entry.path) from the archive (\(error))")
         }
+        budget -= data.count
         return data
     }
 
-    /// Reads a (possibly strided) float32 view out of a storage.
+    /// Reads a (possibly strided) float32 view out of a storage. Every index is checked with
+    /// overflow-reporting arithmetic: the release build has no traps.
     private static func gather(
         _ storage: [UInt8], offset: Int, shape: [Int], stride: [Int], name: String,
         source: String
     ) throws -> WeightSet.Entry {
+        func bad(_ reason: String) -> WeightsError { .malformed(source: source, reason: "tensor \(name) \(reason)") }
         let elements = storage.count / 4
-        let count = shape.reduce(1, *)
-        guard shape.count == stride.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }) else {
-            throw WeightsError.malformed(source: source, reason: "tensor \(name) has inconsistent shape \(shape) and stride \(stride)")
+        // torch.save never writes negative strides (PyTorch has none).
+        guard shape.count == stride.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }), stride.allSatisfy({ $0 >= 0 }) else {
+            throw bad("has inconsistent shape \(shape), stride \(stride) and offset \(offset)")
         }
-        let last = offset + zip(shape, stride).reduce(0) { $0 + max($1.0 - 1, 0) * $1.1 }
+        var count = 1, last = offset
+        for (size, step) in zip(shape, stride) {
+            let (product, overflowA) = count.multipliedReportingOverflow(by: size)
+            let (reach, overflowB) = max(size - 1, 0).multipliedReportingOverflow(by: step)
+            let (sum, overflowC) = last.addingReportingOverflow(reach)
+            guard !overflowA, !overflowB, !overflowC else { throw bad("has a shape \(shape) and stride \(stride) too large to address") }
+            (count, last) = (product, sum)
+        }
+        // A tensor may repeat storage (stride 0) but not outgrow what one checkpoint may hold.
+        guard count <= maximumInflatedBytes / 4 else { throw bad("has \(count) elements, more than a checkpoint may hold") }
         guard count == 0 || last < elements else {
-            throw WeightsError.malformed(source: source, reason: "tensor \(name) reaches past its storage of \(elements) floats")
+            throw bad("reaches past its storage of \(elements) floats")
         }
         var values = [Float](repeating: 0, count: count)
         storage.withUnsafeBytes { raw in

@@ -27,35 +27,44 @@ public final class WeightConsumer {
     private var used: Set<String> = []
     private var problems: [String] = []
     private let source: String
+    /// Floats that may still be filled with zeros for missing or misshapen tensors (so that every
+    /// problem can be listed): as many as the file holds. Metadata that describes a model larger than
+    /// that (a hostile `channels=99999999`) is refused before anything that size is allocated.
+    private var zeroFillBudget: Int
 
     public init(_ weights: WeightSet, source: String) {
         self.weights = weights
         self.source = source
+        zeroFillBudget = weights.tensors.values.reduce(0) { $0 + $1.values.count } + 4096
     }
 
     /// The values of `name`, which must have `shape`; zeros (and a recorded problem) otherwise.
-    public func take(_ name: String, shape: [Int]) -> [Float] {
+    /// Throws at once when the shape is larger than the whole file could describe.
+    public func take(_ name: String, shape: [Int]) throws -> [Float] {
         used.insert(name)
-        guard let entry = weights.tensors[name] else {
-            problems.append("missing \(name) \(shape)")
-            return [Float](repeating: 0, count: shape.reduce(1, *))
+        let (count, overflow) = shape.reduce((1, false)) { acc, d in
+            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+            return (p, acc.1 || o || d < 0)
         }
-        guard entry.shape == shape else {
-            problems.append("\(name) has shape \(entry.shape), expected \(shape)")
-            return [Float](repeating: 0, count: shape.reduce(1, *))
+        if let entry = weights.tensors[name], entry.shape == shape { return entry.values }
+        problems.append(weights.tensors[name].map { "\(name) has shape \($0.shape), expected \(shape)" } ?? "missing \(name) \(shape)")
+        guard !overflow, count <= zeroFillBudget else {
+            throw WeightsError.mismatch(
+                source: source, problems: problems + ["the metadata describes a model larger than the file's tensors (\(name) \(shape))"])
         }
-        return entry.values
+        zeroFillBudget -= count
+        return [Float](repeating: 0, count: count)
     }
 
     /// A conv layer `name`.weight / `name`.bias.
     public func conv(
         _ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
         padding: Int? = nil
-    ) -> Conv2d {
+    ) throws -> Conv2d {
         Conv2d(
             inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
-            weight: take("\(name).weight", shape: [outChannels, inChannels, kernel, kernel]),
-            bias: take("\(name).bias", shape: [outChannels]))
+            weight: try take("\(name).weight", shape: [outChannels, inChannels, kernel, kernel]),
+            bias: try take("\(name).bias", shape: [outChannels]))
     }
 
     /// Throws `WeightsError.mismatch` listing every problem, including unused tensors.
