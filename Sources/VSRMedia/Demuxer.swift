@@ -21,7 +21,8 @@ final class Demuxer {
         let invalid = { (message: String) in
             VSRError.invalidInput(path: path, reason: "not a media file FFmpeg can read (\(message))")
         }
-        try FFmpeg.check(avformat_open_input(&opened, path, nil, nil), invalid)
+        // Always FFmpeg's file protocol: a file named `pipe:0.mp4` or `http:x` is a file here, never stdin or a URL.
+        try FFmpeg.check(avformat_open_input(&opened, "file:" + path, nil, nil), invalid)
         guard let ctx = opened else { throw invalid("no context") }
         context = ctx
         do {

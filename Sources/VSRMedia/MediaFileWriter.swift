@@ -11,6 +11,7 @@ import VSRCore
 /// frame and at the end), happens on the caller's thread.
 public final class MediaFileWriter: FrameSink {
     public let outputPath: String
+    private let overwrite: Bool
     private let temporaryPath: String
     private let muxer: Muxer
     private let encoder: VideoEncoder
@@ -43,25 +44,19 @@ public final class MediaFileWriter: FrameSink {
         settings: EncoderSettings, overwrite: Bool
     ) throws {
         outputPath = path
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        if let source, URL(fileURLWithPath: source.path).standardizedFileURL == url.standardizedFileURL {
-            throw VSRError.usage("\(path): the output would overwrite the input")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw VSRError.outputUnwritable(path: path, reason: "is a directory") }
-            if !overwrite { throw VSRError.outputExists(path: path) }
-        }
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw VSRError.outputUnwritable(path: path, reason: "no such directory \(directory)")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw VSRError.outputUnwritable(path: path, reason: "directory \(directory) is not writable")
-        }
+        self.overwrite = overwrite
+        try SafeOutput.check(path, overwrite: overwrite, notSameAs: source.map { [$0.path] } ?? [])
         let format = try Muxer.format(for: path)
-        temporaryPath = directory + "/." + url.lastPathComponent + ".\(getpid()).vsr-tmp"
-        muxer = try Muxer(path: temporaryPath, format: format, displayPath: path)
+        // Created here with O_EXCL and a random name; FFmpeg then opens this file of ours by name.
+        let (temporary, descriptor) = try SafeOutput.makeTemporary(for: path)
+        close(descriptor)
+        temporaryPath = temporary
+        do {
+            muxer = try Muxer(path: temporaryPath, format: format, displayPath: path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
         do {
             let muxerName = String(cString: format.pointee.name)
             numbersFrames = muxerName == "yuv4mpegpipe" || format.pointee.flags & AVFMT_NOTIMESTAMPS != 0
@@ -171,12 +166,7 @@ public final class MediaFileWriter: FrameSink {
             try encoder.send(nil)
             try drainEncoder()
             try muxer.finish()
-            if FileManager.default.fileExists(atPath: outputPath) {
-                try? FileManager.default.removeItem(atPath: outputPath)
-            }
-            guard rename(temporaryPath, outputPath) == 0 else {
-                throw VSRError.outputUnwritable(path: outputPath, reason: String(cString: strerror(errno)))
-            }
+            try SafeOutput.commit(temporaryPath, to: outputPath, overwrite: overwrite)
             state = .finished
         } catch {
             abort()

@@ -29,7 +29,7 @@ final class Muxer: @unchecked Sendable {
         context = allocated!
         // On failure `deinit` (which runs, every stored property being set) frees the context.
         if format.pointee.flags & AVFMT_NOFILE == 0 {
-            try FFmpeg.check(avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)) {
+            try FFmpeg.check(avio_open(&context.pointee.pb, "file:" + path, AVIO_FLAG_WRITE)) {
                 VSRError.outputUnwritable(path: displayPath, reason: $0)
             }
         }

@@ -51,10 +51,9 @@ public struct UpscaleOutput {
         if isStdout, isatty(STDOUT_FILENO) == 1 {
             throw VSRError.usage("stdout is a terminal; redirect it or pipe it into a player or encoder, e.g. | mpv -")
         }
-        if !isStdout, URL(fileURLWithPath: output).standardizedFileURL == URL(fileURLWithPath: endpoints.input).standardizedFileURL {
-            throw VSRError.usage("the output \(output) is the input")
-        }
-        let bytes = isStdout ? ByteOutput.standardOutput() : try ByteOutput(path: output, overwrite: endpoints.overwrite)
+        let bytes =
+            isStdout
+            ? ByteOutput.standardOutput() : try ByteOutput(path: output, overwrite: endpoints.overwrite, notSameAs: [endpoints.input])
         let name = isStdout ? "stdout" : output
         switch rawFormat {
         case .y4m:

@@ -17,6 +17,7 @@ public final class ByteOutput {
     private var descriptor: Int32
     private let temporaryPath: String?
     private let finalPath: String?
+    private var overwrite = false
     public private(set) var bytesWritten: Int64 = 0
 
     /// Writes to standard output. SIGPIPE must be ignored by the process, so that a closed reader
@@ -30,19 +31,16 @@ public final class ByteOutput {
         finalPath = nil
     }
 
-    /// Creates `path` (through a temporary file renamed by `finish()`).
-    public init(path: String, overwrite: Bool) throws {
-        if !overwrite, access(path, F_OK) == 0 { throw VSRError.outputExists(path: path) }
-        var template = Array("\(path).vsr-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
-        }
-        fchmod(descriptor, 0o644)
+    /// Creates `path` (through a temporary file committed by `finish()`), by `SafeOutput`'s rules;
+    /// `inputs` must not be replaced.
+    public init(path: String, overwrite: Bool, notSameAs inputs: [String] = []) throws {
+        try SafeOutput.check(path, overwrite: overwrite, notSameAs: inputs)
+        let (temporary, descriptor) = try SafeOutput.makeTemporary(for: path)
         self.descriptor = descriptor
+        self.overwrite = overwrite
         name = path
         finalPath = path
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        temporaryPath = temporary
     }
 
     deinit { abort() }
@@ -68,11 +66,12 @@ public final class ByteOutput {
         guard let temporaryPath, let finalPath, descriptor >= 0 else { return }
         let closed = close(descriptor)
         descriptor = -1
-        guard closed == 0, rename(temporaryPath, finalPath) == 0 else {
+        guard closed == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw VSRError.outputUnwritable(path: finalPath, reason: reason)
         }
+        try SafeOutput.commit(temporaryPath, to: finalPath, overwrite: overwrite)
     }
 
     /// Gives up: a file output's temporary file is removed. Safe to call more than once.

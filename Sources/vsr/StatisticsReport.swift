@@ -19,7 +19,7 @@ enum StatisticsReport {
     }
 
     /// `--stats-json`: every figure of `--stats`, plus `details` (input, model, settings).
-    static func write(_ summary: RunSummary, to path: String, details: [String: Any]) throws {
+    static func write(_ summary: RunSummary, to path: String, overwrite: Bool, details: [String: Any]) throws {
         var report = details
         report["frames"] = summary.frames
         report["seconds"] = summary.seconds
@@ -30,12 +30,8 @@ enum StatisticsReport {
         report["stages"] = summary.stages.map {
             ["name": $0.name, "busy_seconds": $0.busySeconds, "waiting_seconds": $0.waitingSeconds, "frames": $0.items] as [String: Any]
         }
-        do {
-            try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-                .write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw VSRError.outputUnwritable(path: path, reason: error.localizedDescription)
-        }
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        try SafeOutput.write(data, to: path, overwrite: overwrite)
     }
 
     /// The process's peak resident set, from getrusage (kilobytes on Linux).

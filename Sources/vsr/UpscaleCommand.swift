@@ -43,6 +43,14 @@ struct UpscaleCommand: ParsableCommand {
         let cancellation = CancellationFlag()
         let trap = SignalTrap(cancelling: cancellation)
         defer { withExtendedLifetime(trap) {} }
+        // Every file the run will write is checked before it starts (SafeOutput): a --stats-json that
+        // names the input or the output, or exists without -y, would otherwise be found only at the end.
+        if let statsJson = reporting.statsJson {
+            try SafeOutput.check(statsJson, overwrite: endpoints.overwrite, notSameAs: [endpoints.input, endpoints.output])
+            if URL(fileURLWithPath: statsJson).standardizedFileURL == URL(fileURLWithPath: endpoints.output).standardizedFileURL {
+                throw VSRError.usage("--stats-json \(statsJson) is the output")
+            }
+        }
         var reporter: ProgressReporter?
         defer { reporter?.end() }
         var events = UpscaleJob.Events()
@@ -83,7 +91,7 @@ struct UpscaleCommand: ParsableCommand {
         if reporting.stats { StatisticsReport.print(summary) }
         if let statsJson = reporting.statsJson {
             try StatisticsReport.write(
-                summary, to: statsJson,
+                summary, to: statsJson, overwrite: endpoints.overwrite,
                 details: [
                     "input": endpoints.input, "output": endpoints.output, "upscaler": report.upscaler, "scale": report.scale,
                     "workers": report.workers, "threads": report.threads, "queue_depth": report.queueDepth,

@@ -39,10 +39,16 @@ final class HostileWeightsTests: XCTestCase {
                     "blocks": "4", "esa_channels": "16",
                 ], "'channels'"
             ),
-            (["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "1000000", "hidden": "1000000000"], "'channels'"),
+            (
+                ["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "1000000", "hidden": "1000000000"],
+                "'channels'"
+            ),
             (["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "16", "hidden": "1000000000"], "'hidden'"),
             // Within the bounds, but far larger than the file's four floats: refused at the first layer.
-            (["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "4096", "hidden": "1024"], "larger than the file"),
+            (
+                ["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "4096", "hidden": "1024"],
+                "larger than the file"
+            ),
         ]
         for (metadata, expected) in cases {
             XCTAssertThrowsError(try model(metadata, tensors: small), "\(metadata)") { error in
@@ -94,7 +100,9 @@ final class HostileWeightsTests: XCTestCase {
         let good = try checkpoint(pickle: statePickle(offset: 0, stride: 2), storage: [1, 2, 3, 4])
         defer { try? FileManager.default.removeItem(at: good) }
         XCTAssertEqual(try TorchCheckpoint.read(contentsOf: good)["w"]?.values, [1, 3], "the hand-made checkpoint is valid")
-        for (offset, stride, expected) in [(3, -100_000_000, "inconsistent shape"), (0, Int32.max, "reaches past"), (-1, 1, "inconsistent")] {
+        for (offset, stride, expected) in [
+            (3, -100_000_000, "inconsistent shape"), (0, Int32.max, "reaches past"), (-1, 1, "inconsistent"),
+        ] {
             let url = try checkpoint(pickle: statePickle(offset: Int32(offset), stride: Int32(stride)), storage: [1, 2, 3, 4])
             defer { try? FileManager.default.removeItem(at: url) }
             XCTAssertThrowsError(try TorchCheckpoint.read(contentsOf: url), "stride \(stride)") { error in

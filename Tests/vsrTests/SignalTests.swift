@@ -1,10 +1,39 @@
 import Foundation
 import XCTest
 
-/// SIGINT and SIGTERM stop the run, finalize a playable file with the frames done, and exit 130.
+/// SIGINT, SIGTERM and SIGHUP stop the run, finalize a playable file with the frames done, and exit
+/// 130; a second signal during the finalization ends the process at once.
 final class SignalTests: TemporaryDirectoryTestCase {
     func testSIGINTKeepsPlayablePartialOutput() throws { try interrupt(with: SIGINT) }
     func testSIGTERMKeepsPlayablePartialOutput() throws { try interrupt(with: SIGTERM) }
+    func testSIGHUPKeepsPlayablePartialOutput() throws { try interrupt(with: SIGHUP) }
+
+    func testASecondSignalEndsTheRunAtOnce() throws {
+        let input = path("long.mp4")
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=60", "-c:v", "libx264", "-preset", "ultrafast", input,
+        ])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tools.vsr)
+        process.arguments = [
+            "upscale", input, "-o", path("partial.mp4"), "--scale", "4", "--model", "bicubic", "--preset", "veryslow", "--progress", "none",
+        ]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 4)
+        XCTAssertTrue(process.isRunning, "the run ended before the signal; make the input longer")
+        kill(process.processIdentifier, SIGINT)
+        // x264 veryslow at 1280x720 takes seconds to flush its lookahead: the second signal lands in it.
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = Date()
+        kill(process.processIdentifier, SIGINT)
+        while process.isRunning && Date().timeIntervalSince(second) < 30 { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertFalse(process.isRunning)
+        XCTAssertLessThan(Date().timeIntervalSince(second), 1.0, "the second signal did not end the run at once")
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "ended by the signal's default action")
+        XCTAssertEqual(process.terminationStatus, SIGINT)
+    }
 
     private func interrupt(with signal: Int32) throws {
         // Long enough that the run is still going when the signal arrives.
