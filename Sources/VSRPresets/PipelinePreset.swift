@@ -116,6 +116,9 @@ public struct PipelinePreset: Equatable, Sendable {
         preset.encoderPreset = file.encoder?.preset
         preset.pixelFormat = file.encoder?.pix_fmt
         preset.encoderOptions = file.encoder?.options ?? [:]
+        for (key, value) in preset.encoderOptions.sorted(by: { $0.key < $1.key }) {
+            if let refusal = EncoderOptionPolicy.refusal(key: key, value: value) { throw bad(refusal) }
+        }
         return preset
     }
 }

@@ -117,6 +117,21 @@ final class UpscaleSettingsTests: XCTestCase {
         }
     }
 
+    func testRecipesMayNotSetEncoderOptionsThatNameFiles() throws {
+        for (options, mention) in [
+            (#"{"x264-params": "stats=/home/u/.bashrc"}"#, "sets 'stats'"),
+            (#"{"x265-params": "crf=20:csv=/tmp/x"}"#, "sets 'csv'"),
+            (#"{"passlogfile": "/tmp/x"}"#, "'passlogfile' is not one a recipe may set"),
+        ] {
+            XCTAssertThrowsError(try recipe(#"{"version": 1, "encoder": {"options": \#(options)}}"#), options) { error in
+                XCTAssertEqual(ExitStatusMapping.status(for: error), ExitStatus.dataError)
+                XCTAssertTrue("\(error)".contains(mention), "\(error)")
+            }
+        }
+        XCTAssertEqual(
+            try recipe(#"{"version": 1, "encoder": {"options": {"tune": "film", "x264-params": "aq-mode=3"}}}"#).encoderOptions.count, 2)
+    }
+
     func testRawInputsPixFmtIsNotTheEncoders() throws {
         let settings = try UpscaleSettings.parse(["--pix-fmt", "rgb24"])
         XCTAssertEqual(settings.encoder().pixelFormat, "rgb24")

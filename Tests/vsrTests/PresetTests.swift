@@ -81,7 +81,12 @@ final class PresetTests: TemporaryDirectoryTestCase {
             (#"{"version": 1, "model": ["nope", "also-nope"]}"#, 64, "none of the recipe's models is available (nope, also-nope)"),
             (#"{"version": 1, "model": "repsr-y-x2", "weights": "x.safetensors"}"#, 65, "give 'model' or 'weights', not both"),
             ("[1, 2]", 65, "bad preset: not a JSON object"),
-            (#"{"version": 1, "encoder": {"options": {"no-such-option": "1"}}}"#, 64, "encoder libx264 has no option 'no-such-option'"),
+            // Recipes are shared files: only options that cannot name a file (issue 20).
+            (
+                #"{"version": 1, "encoder": {"options": {"no-such-option": "1"}}}"#, 65,
+                "encoder option 'no-such-option' is not one a recipe may set"
+            ),
+            (#"{"version": 1, "encoder": {"options": {"x264-params": "stats=/tmp/x"}}}"#, 65, "sets 'stats', which names a file"),
         ]
         for (index, (json, status, message)) in cases.enumerated() {
             let file = path("bad\(index).json")
@@ -97,6 +102,10 @@ final class PresetTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(run.stderr.contains(message), "\(json): \(run.stderr)")
             XCTAssertEqual(run.stderr.split(separator: "\n").filter { $0.hasPrefix("vsr: error:") }.count, 1, run.stderr)
         }
+        // The command line's own encoder options are the user's: an unknown one is the encoder's error.
+        let flag = try Tools.vsr(["upscale", sample, "-o", path("flag.mkv"), "--model", "bicubic", "--encoder-option", "no-such-option=1"])
+        XCTAssertEqual(flag.status, 64, flag.stderr)
+        XCTAssertTrue(flag.stderr.contains("encoder libx264 has no option 'no-such-option'"), flag.stderr)
         let unknown = try Tools.vsr(["upscale", sample, "-o", path("x.mkv"), "--pipeline", "nosuchpreset"])
         XCTAssertEqual(unknown.status, 64)
         XCTAssertTrue(unknown.stderr.contains("unknown recipe 'nosuchpreset': expected a file or one of archive-x2"), unknown.stderr)

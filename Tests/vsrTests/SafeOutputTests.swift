@@ -35,7 +35,9 @@ final class SafeOutputTests: TemporaryDirectoryTestCase {
         let exists = try Tools.vsr(["upscale", input, "-o", output, "--model", "bicubic", "--frames", "2", "--stats-json", stats])
         XCTAssertEqual(exists.status, 73, exists.stderr)
         XCTAssertTrue(exists.stderr.contains("stats.json: output exists"), exists.stderr)
-        let unwritable = try Tools.vsr(["upscale", input, "-o", output, "--model", "bicubic", "--frames", "2", "--stats-json", path("none/s.json")])
+        let unwritable = try Tools.vsr([
+            "upscale", input, "-o", output, "--model", "bicubic", "--frames", "2", "--stats-json", path("none/s.json"),
+        ])
         XCTAssertEqual(unwritable.status, 73, unwritable.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output), "each refusal came before the run")
         XCTAssertEqual(try listing().sorted(), ["in.mp4", "stats.json"])
