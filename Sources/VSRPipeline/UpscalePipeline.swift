@@ -82,43 +82,55 @@ public final class UpscalePipeline {
         let sourceFailure = FirstError(closing: [])
         let sourceBox = UncheckedBox(source)
         let limit = frameLimit, cancellation = self.cancellation
-        spawn(threads, name: "vsr.decode") {
-            var clock = StageClock(name: "decode")
-            var count = 0
-            defer { decoded.close(); stats.add(clock.statistics) }
-            do {
-                while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
-                    guard tickets.push(true) else { return }
-                    clock.waited()
-                    guard let frame = try sourceBox.value.nextFrame() else { return }
-                    clock.worked()
-                    guard decoded.push(frame) else { return }
-                    clock.waited()
-                    count += 1
+        do {
+            try spawn(threads, name: "vsr.decode") {
+                var clock = StageClock(name: "decode")
+                var count = 0
+                defer { decoded.close(); stats.add(clock.statistics) }
+                do {
+                    while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
+                        guard tickets.push(true) else { return }
+                        clock.waited()
+                        guard let frame = try sourceBox.value.nextFrame() else { return }
+                        clock.worked()
+                        guard decoded.push(frame) else { return }
+                        clock.waited()
+                        count += 1
+                    }
+                } catch {
+                    sourceFailure.record(error)
                 }
-            } catch {
-                sourceFailure.record(error)
             }
+        } catch {
+            sink.abort()
+            throw error
         }
         let workersDone = DispatchGroup()
         for (number, upscaler) in upscalers.enumerated() {
             let box = UncheckedBox(upscaler)
             workersDone.enter()
-            spawn(threads, name: "vsr.upscale.\(number)") {
-                var clock = StageClock(name: "upscale")
-                defer { stats.add(clock.statistics); workersDone.leave() }
-                while let frame = decoded.pop() {
-                    clock.waited()
-                    do {
-                        let result = try box.value.upscale(frame)
-                        clock.worked()
-                        guard upscaled.push(result) else { return }
+            do {
+                try spawn(threads, name: "vsr.upscale.\(number)") {
+                    var clock = StageClock(name: "upscale")
+                    defer { stats.add(clock.statistics); workersDone.leave() }
+                    while let frame = decoded.pop() {
                         clock.waited()
-                    } catch {
-                        failure.record(error)
-                        return
+                        do {
+                            let result = try box.value.upscale(frame)
+                            clock.worked()
+                            guard upscaled.push(result) else { return }
+                            clock.waited()
+                        } catch {
+                            failure.record(error)
+                            return
+                        }
                     }
                 }
+            } catch {
+                // The threads already started stop at the closed queues; the run ends with this error.
+                workersDone.leave()
+                failure.record(error)
+                break
             }
         }
         workersDone.notify(queue: .global()) { upscaled.close() }
@@ -171,15 +183,43 @@ public final class UpscalePipeline {
             stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError)
     }
 
-    private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {
+    /// Starts a thread running `body`, or throws: a thread that cannot start (a process or memory
+    /// limit) must fail the run, not leave it waiting for that thread forever. Foundation's
+    /// `Thread.start()` does not report the failure, so this calls pthread_create itself.
+    private func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) throws {
         group.enter()
-        let thread = Thread {
-            body()
+        let work = Unmanaged.passRetained(
+            ThreadWork(name: name) {
+                body()
+                group.leave()
+            })
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var thread = pthread_t()
+        let result = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let work = Unmanaged<ThreadWork>.fromOpaque(raw!).takeRetainedValue()
+                Thread.current.name = work.name
+                work.body()
+                return nil
+            }, work.toOpaque())
+        if result != 0 {
+            work.release()
             group.leave()
+            throw VSRError.processing(
+                "cannot start thread \(name) (\(String(cString: strerror(result)))): lower --workers, or raise the process or memory limit")
         }
-        thread.name = name
-        thread.start()
     }
+}
+
+/// What a spawned thread runs, passed through pthread_create's context pointer.
+private final class ThreadWork: @unchecked Sendable {
+    let name: String
+    let body: @Sendable () -> Void
+    init(name: String, body: @escaping @Sendable () -> Void) { (self.name, self.body) = (name, body) }
 }
 
 /// The first error of a run; recording it closes the queues so every stage stops.

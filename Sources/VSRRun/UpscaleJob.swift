@@ -51,8 +51,11 @@ public struct UpscaleJob {
 
         events.started([settings.frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min())
         let (workers, threads) = settings.parallelism(isNetwork: choice.isNetwork)
+        let queueDepth = try FrameMemoryBudget().queueDepth(
+            requested: settings.queueCapacity, workers: workers, input: sourceInfo, output: outputInfo
+        ) { events.message(.note($0)) }
         let pipeline = UpscalePipeline(
-            queueDepth: settings.queueCapacity, workers: workers, frameLimit: settings.frames,
+            queueDepth: queueDepth, workers: workers, frameLimit: settings.frames,
             cancellation: cancellation)
         let factory = settings.factory(scale: scale, color: sourceInfo.color)
         var upscalerName = ""
@@ -76,6 +79,6 @@ public struct UpscaleJob {
             outcome: outcome, summary: summary, upscaler: upscalerName, scale: scale,
             sourceSize: (sourceInfo.width, sourceInfo.height), outputSize: (outputInfo.width, outputInfo.height),
             output: output.name, outputDescription: output.description, workers: workers, threads: threads,
-            queueDepth: settings.queueCapacity, recipe: settings.recipe)
+            queueDepth: queueDepth, recipe: settings.recipe)
     }
 }

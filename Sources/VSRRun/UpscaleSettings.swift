@@ -142,6 +142,11 @@ public struct UpscaleSettings: ParsableArguments {
         if let threads { try Self.check(atLeastOne: threads, flag: "--threads") }
         if let queueDepth { try Self.check(atLeastOne: queueDepth, flag: "--queue-depth") }
         if let workers { try Self.check(atLeastOne: workers, flag: "--workers") }
+        // Beyond these the memory budget or thread creation refuses anyway; the bound keeps the
+        // arithmetic (2 x depth + workers) far from overflowing.
+        for (value, flag) in [(queueDepth, "--queue-depth"), (workers, "--workers"), (threads, "--threads")] {
+            if let value, value > 1 << 30 { throw ValidationError("\(flag) must be at most \(1 << 30), got \(value)") }
+        }
         if let frames { try Self.check(atLeastOne: frames, flag: "--frames") }
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
         for option in encoderOptionFlags where !option.contains("=") || option.hasPrefix("=") {

@@ -1,4 +1,5 @@
 import Foundation
+import VSRCore
 import XCTest
 
 @testable import VSRRun
@@ -54,6 +55,27 @@ final class EndpointTests: XCTestCase {
         XCTAssertEqual(try library.locate("x"), first.appendingPathComponent("x.json").path)
         XCTAssertThrowsError(try library.locate("z")) { error in
             XCTAssertEqual(ExitStatusMapping.status(for: error), ExitStatus.usage)
+        }
+    }
+}
+
+final class FrameMemoryBudgetTests: XCTestCase {
+    private let input = VideoStreamInfo(
+        width: 640, height: 360, format: .yuv420p, timeBase: Rational(1, 25), frameRate: Rational(25, 1),
+        sampleAspectRatio: Rational(1, 1), color: ColorInfo(), estimatedFrameCount: nil, sourceFormatName: "yuv420p")
+
+    func testDeepQueuesAreCutToTheBudgetWithANote() throws {
+        let output = input.scaled(by: 2)
+        let perFrame = FrameMemoryBudget.frameBytes(input) + FrameMemoryBudget.frameBytes(output)
+        XCTAssertEqual(perFrame, 640 * 360 * 3 / 2 * 5)
+        let budget = FrameMemoryBudget(bytes: perFrame * 20)
+        var notes: [String] = []
+        XCTAssertEqual(try budget.queueDepth(requested: 4, workers: 2, input: input, output: output) { notes.append($0) }, 4)
+        XCTAssertTrue(notes.isEmpty)
+        XCTAssertEqual(try budget.queueDepth(requested: 100_000, workers: 2, input: input, output: output) { notes.append($0) }, 9)
+        XCTAssertTrue(notes.first?.contains("--queue-depth 100000") ?? false, "\(notes)")
+        XCTAssertThrowsError(try budget.queueDepth(requested: 4, workers: 19, input: input, output: output) { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("lower --workers"), "\(error)")
         }
     }
 }
