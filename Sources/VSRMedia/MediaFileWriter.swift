@@ -29,6 +29,9 @@ public final class MediaFileWriter: FrameSink {
     /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
     private var durations: [Int64: Int64] = [:]
     private var state: State = .open
+    private var lastPts: Int64?
+    /// Frames whose timestamp did not increase (damaged input) and was moved after the previous one.
+    public private(set) var reorderedTimestamps = 0
     /// One line per stream that was dropped because the container cannot hold it.
     public private(set) var warnings: [String] = []
 
@@ -120,7 +123,16 @@ public final class MediaFileWriter: FrameSink {
     }
 
     private func send(_ avFrame: UnsafeMutablePointer<AVFrame>, frame: VideoFrame) throws {
-        let pts = numbersFrames ? Int64(frame.index) : frame.pts
+        var pts = numbersFrames ? Int64(frame.index) : frame.pts
+        // Damaged input can have timestamps that go backwards; an encoder given them makes packets
+        // the muxer refuses (pts < dts). Such a frame is placed one frame duration after the last
+        // (so the container's clock, e.g. Matroska's milliseconds, still tells them apart), as
+        // ffmpeg keeps output timestamps valid, and is counted.
+        if let last = lastPts, pts <= last {
+            pts = last + max(frame.duration, 1)
+            reorderedTimestamps += 1
+        }
+        lastPts = pts
         avFrame.pointee.pts = pts
         avFrame.pointee.pict_type = AV_PICTURE_TYPE_NONE
         if frame.duration > 0 && !numbersFrames { durations[pts] = frame.duration }

@@ -69,6 +69,12 @@ public struct UpscaleJob {
         if let corrupt = input.media?.corruptPackets, corrupt > 0 {
             events.message(.warning("\(input.name): skipped \(corrupt) damaged video packet(s)"))
         }
+        if let writer = output.sink as? MediaFileWriter, writer.reorderedTimestamps > 0 {
+            events.message(
+                .warning(
+                    "\(input.name): \(writer.reorderedTimestamps) frame(s) had timestamps that did not increase (damaged data); "
+                        + "each was placed one frame after the one before"))
+        }
         if let missing = input.media?.missingFrames, missing > 0 {
             events.message(.warning("\(input.name): the timestamps skip about \(missing) frame(s): damaged data the demuxer passed over"))
         }

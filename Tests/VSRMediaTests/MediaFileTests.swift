@@ -88,6 +88,35 @@ final class MediaFileTests: XCTestCase {
         }
     }
 
+    /// Timestamps that go backwards (damaged input) still make a valid file with every frame: the
+    /// muxer used to refuse the encoder's packets ("pts < dts") part way.
+    func testBackwardTimestampsStillMakeAValidFile() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try MediaFileReader(path: Fixtures.sample("testsrc2-320x180-h264-aac.mp4"))
+        let output = dir.appendingPathComponent("out.mkv").path
+        let writer = try MediaFileWriter(
+            path: output, video: reader.streamInfo, source: nil, streams: StreamSelection(),
+            settings: EncoderSettings(preset: "ultrafast"), overwrite: false)
+        let step = Int64(512)  // one frame at 25 fps in the sample's 1/12800 time base
+        let order: [Int64] = (0..<12).map { $0 } + (4..<19).map { $0 }
+        for (index, slot) in order.enumerated() {
+            var frame = try XCTUnwrap(reader.nextFrame())
+            frame = VideoFrame(index: index, pts: slot * step, duration: step, format: frame.format, planes: frame.planes)
+            try writer.write(frame)
+        }
+        XCTAssertNotNil(try writer.finish())
+        XCTAssertEqual(writer.reorderedTimestamps, 15, "every frame after the jump moves")
+        let back = try MediaFileReader(path: output)
+        var count = 0, last = Int64.min
+        while let frame = try back.nextFrame() {
+            XCTAssertGreaterThan(frame.pts, last, "frame \(count)")
+            last = frame.pts
+            count += 1
+        }
+        XCTAssertEqual(count, order.count)
+    }
+
     func testAbortLeavesNothingBehind() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

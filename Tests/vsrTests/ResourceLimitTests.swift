@@ -9,7 +9,8 @@ final class ResourceLimitTests: TemporaryDirectoryTestCase {
         }
         let output = path("out.mkv")
         // 1,000 workers' stacks (8 MB of address space each) do not fit in 3 GB: pthread_create fails.
-        let script = "ulimit -v 3000000; exec timeout 60 \"$0\" upscale \"$1\" -o \"$2\" --model bicubic --workers 1000 --frames 10 --progress none"
+        let script =
+            "ulimit -v 3000000; exec timeout 60 \"$0\" upscale \"$1\" -o \"$2\" --model bicubic --workers 1000 --frames 10 --progress none"
         let run = try Tools.run("/bin/bash", ["-c", script, Tools.vsr, Tools.sample("testsrc2-320x180-h264-aac.mp4"), output])
         XCTAssertEqual(run.status, 1, run.stderr)
         XCTAssertTrue(run.stderr.contains("cannot start thread"), run.stderr)
