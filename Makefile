@@ -145,7 +145,7 @@ clean:
 # leaks 24 bytes per path conversion (URL to C string), and a leak check after every input would
 # slow it to ~30 inputs a second.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= y4m safetensors pth preset
+FUZZ_TARGETS ?= y4m safetensors pth preset media
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
 fuzz-build:
@@ -155,10 +155,11 @@ fuzz: fuzz-build
 	@for target in $(FUZZ_TARGETS); do \
 	  corpus=Fuzz/.corpus/$$target; mkdir -p $$corpus Fuzz/.artifacts/$$target; \
 	  cp Fuzz/Seeds/$$target/* $$corpus/; \
-	  case $$target in preset) cp Pipelines/*.json $$corpus/;; safetensors) cp Training/models/*.safetensors $$corpus/;; esac; \
+	  case $$target in preset) cp Pipelines/*.json $$corpus/;; safetensors) cp Training/models/*.safetensors $$corpus/;; \
+	    media) scripts/make-media-seeds.sh $$corpus;; esac; \
 	  leaks=1; [ $$target = pth ] && leaks=0; \
 	  echo "fuzz-$$target: $(FUZZ_SECONDS) s"; \
-	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt Fuzz/.build/debug/fuzz-$$target $$corpus -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 -detect_leaks=$$leaks \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt Fuzz/.build/debug/fuzz-$$target $$corpus -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=2048 -detect_leaks=$$leaks \
 	    -artifact_prefix=Fuzz/.artifacts/$$target/ -print_final_stats=1 2>Fuzz/.artifacts/$$target/log.txt \
 	    || { tail -40 Fuzz/.artifacts/$$target/log.txt; exit 1; }; \
 	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)" Fuzz/.artifacts/$$target/log.txt; \

@@ -22,5 +22,6 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fuzz-preset", dependencies: ["FuzzDriver", .product(name: "VSRPresets", package: "vsr")]),
+        .executableTarget(name: "fuzz-media", dependencies: ["FuzzDriver", .product(name: "VSRMedia", package: "vsr")]),
     ]
 )
