@@ -15,7 +15,7 @@ struct UpscaleCommand: ParsableCommand {
             The luma plane goes through the model; chroma planes go through --chroma-scaler. Audio, \
             subtitles, chapters and metadata are copied without re-encoding; every frame keeps its \
             timestamp, and colour tags and the sample aspect ratio are carried over. The output is \
-            written to a temporary file beside it and renamed when complete. On SIGINT or SIGTERM \
+            written to a temporary file beside it and renamed when complete. On SIGINT, SIGTERM or SIGHUP \
             the frames done so far are finalized into a playable file and vsr exits with 130.
 
             Pipes: input - reads y4m (or, with --input-format rawvideo, raw frames) from stdin, and \

@@ -12,7 +12,7 @@ struct VSR: ParsableCommand {
         commandName: "vsr",
         abstract: "Upscale video with lightweight super-resolution networks on the CPU.",
         discussion: """
-            Exit status: 0 success, 1 processing failure, 64 bad command line, 65 input is not \
+            Exit status: 0 success, 1 processing failure (or any other error), 64 bad command line, 65 input is not \
             usable media, 66 input missing, 69 codec or format unavailable, 73 output cannot be \
             created or exists, 130 interrupted (partial output finalized), 141 the reader of stdout \
             closed the pipe.
