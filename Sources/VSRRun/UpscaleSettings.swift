@@ -119,7 +119,7 @@ public struct UpscaleSettings: ParsableArguments {
             valueName: "key=value"))
     public var encoderOptionFlags: [String] = []
 
-    /// Encoder private options; only recipes set them (there is no flag).
+    /// Encoder private options from the recipe; `--encoder-option` flags are merged over them in `encoder()`.
     public var encoderOptions: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
