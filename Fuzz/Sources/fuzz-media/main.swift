@@ -7,6 +7,8 @@ import VSRMedia
 /// and timestamp analysis, colour and HDR side data) and through `vsr upscale`'s reader (demux,
 /// decode, convert) for its first frames. Any crash, trap or sanitizer report is a finding; errors
 /// are expected.
+// FFmpeg's log would be most of the work (damaged inputs make it talk): silenced, as vsr does.
+MediaLogging.configure(verbose: false)
 runFuzzer { bytes, count in
     guard let bytes else { return 0 }
     let path = FuzzScratch.write(Data(bytes: bytes, count: count))
