@@ -78,4 +78,40 @@ final class SafeOutputTests: TemporaryDirectoryTestCase {
             try listing().sorted(), [URL(fileURLWithPath: alive).lastPathComponent, "out.mkv"].sorted(),
             "the dead run's files are gone; a live process's file stays")
     }
+
+    /// `vsr models` with a damaged file in the user's model folder lists it as unreadable (it died
+    /// with SIGSEGV on an element count whose byte size overflowed).
+    func testModelsListsADamagedInstalledModel() throws {
+        let models = path("data/vsr/models")
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        let json = #"{"w":{"dtype":"F32","shape":[4611686018427387905],"data_offsets":[0,4]}}"#
+        var data = withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { Data($0) }
+        data.append(Data(json.utf8) + Data(count: 4))
+        try data.write(to: URL(fileURLWithPath: models + "/huge.safetensors"))
+        let run = try Tools.vsr(["models"], environment: ["XDG_DATA_HOME": path("data")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdoutText.contains("huge") && run.stdoutText.contains("unreadable"), run.stdoutText)
+    }
+
+    /// A .pth whose data.pkl inflates to 1.1 GB from 1 MB (a ratio the zip preflight allows) is
+    /// refused from its declared size before anything that large is allocated.
+    func testACheckpointZipBombIsRefusedBeforeInflating() throws {
+        let bomb = path("bomb.pth")
+        let script = """
+            import sys, zipfile, zlib
+            with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+                with z.open('archive/data.pkl', 'w', force_zip64=True) as f:
+                    chunk = bytes(1 << 24)
+                    for _ in range(66):
+                        f.write(chunk)
+            """
+        let made = try Tools.run("/usr/bin/python3", ["-c", script, bomb])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let start = Date()
+        let run = try Tools.vsr(["import", bomb, "--arch", "rlfn", "--scale", "2", "-o", path("x.safetensors")])
+        XCTAssertEqual(run.status, 65, run.stderr)
+        XCTAssertTrue(run.stderr.contains("more than a checkpoint may hold"), run.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+    }
 }
