@@ -44,7 +44,7 @@ final class HostileWeightsTests: XCTestCase {
                 "'channels'"
             ),
             (["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "16", "hidden": "1000000000"], "'hidden'"),
-            // Within the bounds, but far larger than the file's four floats: refused at the first layer.
+            // Within the bounds, but far larger than the file's four floats: refused within the first layers.
             (
                 ["arch": "plainsr", "scale": "2", "colors": "1", "input_range": "1", "channels": "4096", "hidden": "1024"],
                 "larger than the file"

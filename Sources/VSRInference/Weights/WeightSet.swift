@@ -28,14 +28,15 @@ public final class WeightConsumer {
     private var problems: [String] = []
     private let source: String
     /// Floats that may still be filled with zeros for missing or misshapen tensors (so that every
-    /// problem can be listed): as many as the file holds. Metadata that describes a model larger than
-    /// that (a hostile `channels=99999999`) is refused before anything that size is allocated.
+    /// problem can be listed, e.g. a checkpoint tried with a wider architecture): four times what the
+    /// file holds, plus 4 MB. Metadata that describes a model far larger than that (a hostile
+    /// `channels=99999999`) is refused before anything that size is allocated.
     private var zeroFillBudget: Int
 
     public init(_ weights: WeightSet, source: String) {
         self.weights = weights
         self.source = source
-        zeroFillBudget = weights.tensors.values.reduce(0) { $0 + $1.values.count } + 4096
+        zeroFillBudget = 4 * weights.tensors.values.reduce(0) { $0 + $1.values.count } + (1 << 20)
     }
 
     /// The values of `name`, which must have `shape`; zeros (and a recorded problem) otherwise.
