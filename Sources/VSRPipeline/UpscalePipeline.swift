@@ -82,29 +82,6 @@ public final class UpscalePipeline {
         let sourceFailure = FirstError(closing: [])
         let sourceBox = UncheckedBox(source)
         let limit = frameLimit, cancellation = self.cancellation
-        do {
-            try spawn(threads, name: "vsr.decode") {
-                var clock = StageClock(name: "decode")
-                var count = 0
-                defer { decoded.close(); stats.add(clock.statistics) }
-                do {
-                    while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
-                        guard tickets.push(true) else { return }
-                        clock.waited()
-                        guard let frame = try sourceBox.value.nextFrame() else { return }
-                        clock.worked()
-                        guard decoded.push(frame) else { return }
-                        clock.waited()
-                        count += 1
-                    }
-                } catch {
-                    sourceFailure.record(error)
-                }
-            }
-        } catch {
-            sink.abort()
-            throw error
-        }
         let workersDone = DispatchGroup()
         for (number, upscaler) in upscalers.enumerated() {
             let box = UncheckedBox(upscaler)
@@ -131,6 +108,33 @@ public final class UpscalePipeline {
                 workersDone.leave()
                 failure.record(error)
                 break
+            }
+        }
+        // The decoder starts only once every worker runs: no worker can find the queues closed (a
+        // short input read to its end) while others are still being started.
+        if failure.error == nil {
+            do {
+                try spawn(threads, name: "vsr.decode") {
+                    var clock = StageClock(name: "decode")
+                    var count = 0
+                    defer { decoded.close(); stats.add(clock.statistics) }
+                    do {
+                        while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
+                            guard tickets.push(true) else { return }
+                            clock.waited()
+                            guard let frame = try sourceBox.value.nextFrame() else { return }
+                            clock.worked()
+                            guard decoded.push(frame) else { return }
+                            clock.waited()
+                            count += 1
+                        }
+                    } catch {
+                        sourceFailure.record(error)
+                    }
+                }
+            } catch {
+                // The workers stop at the closed queues; the run ends with this error.
+                failure.record(error)
             }
         }
         workersDone.notify(queue: .global()) { upscaled.close() }
