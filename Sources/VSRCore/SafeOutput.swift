@@ -47,11 +47,16 @@ public enum SafeOutput {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(".vsr-tmp".utf8.count)) }
         guard descriptor >= 0 else { throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno))) }
         // mkstemps makes 0600; outputs get the usual 0644 less the umask.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, 0o644 & ~mask)
+        fchmod(descriptor, 0o644 & ~processUmask)
         return (template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, descriptor)
     }
+
+    /// The umask, read once: reading it means setting it, which is process-wide, so not per file.
+    private static let processUmask: mode_t = {
+        let mask = umask(0)
+        umask(mask)
+        return mask
+    }()
 
     /// Moves a finished temporary file to `path`; without `overwrite` it never replaces a file.
     public static func commit(_ temporary: String, to path: String, overwrite: Bool) throws {

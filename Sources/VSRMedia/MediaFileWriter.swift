@@ -42,13 +42,14 @@ public final class MediaFileWriter: FrameSink {
     ///   - video: the frames that will be written (already at the output size).
     ///   - source: the reader whose other streams, chapters and metadata are copied; it keeps the
     ///     packets of the copied streams for this writer from now on.
+    ///   - inputs: other files of the run the output must not be (a y4m or raw input); `source` is always one.
     public init(
         path: String, video: VideoStreamInfo, source: MediaFileReader?, streams: StreamSelection,
-        settings: EncoderSettings, overwrite: Bool
+        settings: EncoderSettings, overwrite: Bool, notSameAs inputs: [String] = []
     ) throws {
         outputPath = path
         self.overwrite = overwrite
-        try SafeOutput.check(path, overwrite: overwrite, notSameAs: source.map { [$0.path] } ?? [])
+        try SafeOutput.check(path, overwrite: overwrite, notSameAs: inputs + (source.map { [$0.path] } ?? []))
         let format = try Muxer.format(for: path)
         // Created here with O_EXCL and a random name; FFmpeg then opens this file of ours by name.
         let (temporary, descriptor) = try SafeOutput.makeTemporary(for: path)

@@ -22,12 +22,11 @@ public struct UpscaleOutput {
         let output = endpoints.output
         switch OutputKind.choose(path: output, format: endpoints.outputFormat) {
         case .encoded:
-            // The writer checks against the file it copies streams from; a y4m or raw input is checked here.
-            try SafeOutput.check(output, overwrite: endpoints.overwrite, notSameAs: [endpoints.input])
             let writer = try MediaFileWriter(
                 path: output, video: video, source: input.media,
                 streams: StreamSelection(audio: !endpoints.noAudio, subtitles: !endpoints.noSubtitles),
-                settings: settings.encoder(pixFmtNamesInput: input.rawFormat != nil), overwrite: endpoints.overwrite)
+                settings: settings.encoder(pixFmtNamesInput: input.rawFormat != nil), overwrite: endpoints.overwrite,
+                notSameAs: [endpoints.input])
             return UpscaleOutput(
                 sink: writer, name: output, description: "\(writer.codecName) \(writer.encodedPixelFormat)",
                 warnings: writer.warnings)

@@ -131,12 +131,9 @@ struct BenchCommand: ParsableCommand {
                 ] as [String: Any],
                 "models": rows.map(\.json), "pipeline": pipelines,
             ]
-            do {
-                try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-                    .write(to: URL(fileURLWithPath: json))
-            } catch {
-                throw VSRError.outputUnwritable(path: json, reason: error.localizedDescription)
-            }
+            // Reports are replaced when they exist, as before, but by the same rules as every output.
+            try SafeOutput.write(
+                JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), to: json, overwrite: true)
             print("\nwrote \(json)")
         }
     }

@@ -103,12 +103,9 @@ struct EvalCommand: ParsableCommand {
                 "mean": ["psnr": meanPSNR, "ssim": meanSSIM],
             ]
             if let lowest = fidelities.min() { report["min_tiling_fidelity_psnr"] = lowest.isFinite ? lowest : 999 }
-            do {
-                try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-                    .write(to: URL(fileURLWithPath: json))
-            } catch {
-                throw VSRError.outputUnwritable(path: json, reason: error.localizedDescription)
-            }
+            // Reports are replaced when they exist, as before, but by the same rules as every output.
+            try SafeOutput.write(
+                JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), to: json, overwrite: true)
         }
     }
 }

@@ -7,18 +7,9 @@ import ZIPFoundation
 /// Model files, checkpoints and their metadata are someone else's files: each case here crashed or
 /// allocated without bound before (issue 20) and must now be a `WeightsError` naming the problem.
 final class HostileWeightsTests: XCTestCase {
-    private func safetensors(_ json: String, payload: Int = 0) -> Data {
-        var data = Data()
-        var length = UInt64(json.utf8.count).littleEndian
-        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
-        data.append(contentsOf: Array(json.utf8))
-        data.append(Data(count: payload))
-        return data
-    }
-
     func testElementCountsThatOverflowAreRefused() {
         for shape in ["[4611686018427387905]", "[4611686018427387904]", "[2147483648, 2147483648]", "[9223372036854775807, 2]"] {
-            let data = safetensors(#"{"w":{"dtype":"F32","shape":\#(shape),"data_offsets":[0,4]}}"#, payload: 4)
+            let data = SafeTensorsFixture.file(#"{"w":{"dtype":"F32","shape":\#(shape),"data_offsets":[0,4]}}"#, payload: 4)
             XCTAssertThrowsError(try SafeTensors.read(data, source: "huge.safetensors"), shape) { error in
                 XCTAssertTrue("\(error)".contains("huge.safetensors"), "\(error)")
             }

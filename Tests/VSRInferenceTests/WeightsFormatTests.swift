@@ -20,14 +20,7 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testMalformedFilesAreRefusedWithTheirReason() throws {
-        func header(_ json: String, payload: Int = 0) -> Data {
-            var data = Data()
-            var length = UInt64(json.utf8.count).littleEndian
-            withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
-            data.append(contentsOf: Array(json.utf8))
-            data.append(Data(count: payload))
-            return data
-        }
+        func header(_ json: String, payload: Int = 0) -> Data { SafeTensorsFixture.file(json, payload: payload) }
         let cases: [(Data, String)] = [
             (Data([1, 2, 3]), "expected at least an 8-byte header length"),
             (Data([255, 255, 255, 255, 0, 0, 0, 0]), "exceeds the file"),

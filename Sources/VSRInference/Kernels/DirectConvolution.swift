@@ -42,9 +42,27 @@ enum DirectConvolution {
         height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
         cpu: CPUKernels
     ) -> Tensor {
-        let outChannels = layer.outChannels, workers = max(1, min(threads, height))
-        var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
-        let slopes = activation.negativeSlopes(channels: outChannels)
+        let workers = max(1, min(threads, height))
+        var output = Tensor.uninitialized(channels: layer.outChannels, height: height, width: width)
+        withJob(
+            layer, source: source, taps: taps, output: &output, activation: activation, residual: residual, height: height,
+            width: width, rowStride: rowStride, planeStride: planeStride, cpu: cpu
+        ) { job in
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                job.compute(rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
+            }
+        }
+        finishSmoothActivation(&output, activation, residual: residual)
+        return output
+    }
+
+    /// Pins every buffer a convolution reads and writes (source, packed weights, taps, bias, output,
+    /// slopes, residual) for the length of `body`, as one `ConvJob`.
+    private static func withJob(
+        _ layer: Conv2d, source: [Float], taps: [Int], output: inout Tensor, activation: Activation, residual: Tensor?,
+        height: Int, width: Int, rowStride: Int, planeStride: Int, cpu: CPUKernels, _ body: (ConvJob) -> Void
+    ) {
+        let slopes = activation.negativeSlopes(channels: layer.outChannels)
         source.withUnsafeBufferPointer { sourceBuffer in
             layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
                 taps.withUnsafeBufferPointer { tapBuffer in
@@ -52,17 +70,13 @@ enum DirectConvolution {
                         output.data.withUnsafeMutableBufferPointer { outBuffer in
                             slopes.withUnsafeOptionalBuffer { slopeBuffer in
                                 (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                                    let job = ConvJob(
-                                        cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
-                                        taps: tapBuffer.baseAddress!,
-                                        tapCount: taps.count, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                                        residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer, inChannels: layer.inChannels,
-                                        outChannels: outChannels, height: height, width: width, rowStride: rowStride,
-                                        planeStride: planeStride)
-                                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                        job.compute(
-                                            rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
-                                    }
+                                    body(
+                                        ConvJob(
+                                            cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                            taps: tapBuffer.baseAddress!, tapCount: taps.count, bias: biasBuffer.baseAddress!,
+                                            output: outBuffer.baseAddress!, residual: slopes == nil ? nil : residualBuffer,
+                                            slopes: slopeBuffer, inChannels: layer.inChannels, outChannels: layer.outChannels,
+                                            height: height, width: width, rowStride: rowStride, planeStride: planeStride))
                                 }
                             }
                         }
@@ -70,8 +84,6 @@ enum DirectConvolution {
                 }
             }
         }
-        finishSmoothActivation(&output, activation, residual: residual)
-        return output
     }
 
     /// The store fuses piecewise-linear activations and the residual; a smooth activation runs after
@@ -94,46 +106,29 @@ enum DirectConvolution {
         let fullChunks = pixels / chunkPixels
         let outChannels = layer.outChannels, inChannels = layer.inChannels
         var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
-        let slopes = activation.negativeSlopes(channels: outChannels)
         let workers = max(1, min(threads, fullChunks))
-        input.data.withUnsafeBufferPointer { inputBuffer in
-            layer.packedWeights.withUnsafeBufferPointer { weightBuffer in
-                [0].withUnsafeBufferPointer { tapBuffer in
-                    layer.bias.withUnsafeBufferPointer { biasBuffer in
-                        output.data.withUnsafeMutableBufferPointer { outBuffer in
-                            slopes.withUnsafeOptionalBuffer { slopeBuffer in
-                                (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                                    let job = ConvJob(
-                                        cpu: cpu, padded: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
-                                        taps: tapBuffer.baseAddress!,
-                                        tapCount: 1, bias: biasBuffer.baseAddress!, output: outBuffer.baseAddress!,
-                                        residual: slopes == nil ? nil : residualBuffer, slopes: slopeBuffer,
-                                        inChannels: inChannels, outChannels: outChannels, height: 1, width: pixels, rowStride: pixels,
-                                        planeStride: pixels)
-                                    if fullChunks > 0 {
-                                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                            let first = fullChunks * worker / workers * chunkPixels,
-                                                last = fullChunks * (worker + 1) / workers * chunkPixels
-                                            job.compute(rows: 0..<1, pixels: first..<last)
-                                        }
-                                    }
-                                    for pixel in (fullChunks * chunkPixels)..<pixels {
-                                        for co in 0..<outChannels {
-                                            var sum = biasBuffer[co]
-                                            for ci in 0..<inChannels {
-                                                sum += layer.weight[co * inChannels + ci] * inputBuffer[ci * pixels + pixel]
-                                            }
-                                            if let slopes {
-                                                if sum < 0 { sum *= slopes[co] }
-                                                sum += residualBuffer?[co * pixels + pixel] ?? 0
-                                            }
-                                            outBuffer[co * pixels + pixel] = sum
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        withJob(
+            layer, source: input.data, taps: [0], output: &output, activation: activation, residual: residual, height: 1,
+            width: pixels, rowStride: pixels, planeStride: pixels, cpu: cpu
+        ) { job in
+            if fullChunks > 0 {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let first = fullChunks * worker / workers * chunkPixels,
+                        last = fullChunks * (worker + 1) / workers * chunkPixels
+                    job.compute(rows: 0..<1, pixels: first..<last)
+                }
+            }
+            for pixel in (fullChunks * chunkPixels)..<pixels {
+                for co in 0..<outChannels {
+                    var sum = job.bias[co]
+                    for ci in 0..<inChannels {
+                        sum += layer.weight[co * inChannels + ci] * job.padded[ci * pixels + pixel]
                     }
+                    if let slopes = job.slopes {
+                        if sum < 0 { sum *= slopes[co] }
+                        sum += job.residual?[co * pixels + pixel] ?? 0
+                    }
+                    job.output[co * pixels + pixel] = sum
                 }
             }
         }
