@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=.
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23
-APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config
+APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev pkg-config
 # Only for Training/ (training, its tests, evaluate.py): Debian's PyTorch, NumPy and Pillow.
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3

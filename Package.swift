@@ -23,11 +23,11 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
-        // FFmpeg's C API (libavformat, libavcodec, libswscale, libavutil), found through pkg-config.
+        // FFmpeg's C API (libavformat, libavcodec, libavfilter, libswscale, libavutil), found through pkg-config.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev", "libswscale-dev", "libavutil-dev"])]
         ),
         // glibc's mallopt, for MemoryReuse (VSRInference).
         .systemLibrary(name: "CMalloc"),

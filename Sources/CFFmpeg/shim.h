@@ -12,6 +12,10 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/mathematics.h>
 #include <libswscale/swscale.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersrc.h>
+#include <libavfilter/buffersink.h>
+#include <libavutil/display.h>
 
 static inline int vsr_averror(int posix_errno) { return AVERROR(posix_errno); }
 static inline int vsr_averror_eagain(void) { return AVERROR(EAGAIN); }

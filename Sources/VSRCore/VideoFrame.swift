@@ -9,14 +9,20 @@ public struct VideoFrame: Sendable {
     public var format: PixelFormat
     /// Y, then U and V for YUV formats; Y alone for gray.
     public var planes: [Plane]
+    /// Progressive, or the field order of an interlaced picture (as the decoder flagged it).
+    public var fields: FieldOrder
 
-    public init(index: Int, pts: Int64, duration: Int64, format: PixelFormat, planes: [Plane]) {
+    public init(
+        index: Int, pts: Int64, duration: Int64, format: PixelFormat, planes: [Plane],
+        fields: FieldOrder = .progressive
+    ) {
         precondition(planes.count == format.planeCount, "\(format.rawValue) needs \(format.planeCount) planes")
         self.index = index
         self.pts = pts
         self.duration = duration
         self.format = format
         self.planes = planes
+        self.fields = fields
     }
 
     public var width: Int { planes[0].width }

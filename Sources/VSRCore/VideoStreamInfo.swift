@@ -15,6 +15,10 @@ public struct VideoStreamInfo: Sendable, Equatable {
     public var estimatedFrameCount: Int?
     /// Name of the source format before conversion to `format` (e.g. "rgb24"), for messages.
     public var sourceFormatName: String
+    /// The field order the stream is tagged with (frames carry their own).
+    public var fieldOrder: FieldOrder = .unknown
+    /// How a player turns the stored pictures; nil when upright or not stated.
+    public var displayMatrix: DisplayMatrix?
 
     public init(
         width: Int, height: Int, format: PixelFormat, timeBase: Rational, frameRate: Rational,

@@ -18,15 +18,55 @@ public final class MediaFileReader: FrameSource {
     private var nextPts: Int64 = 0
     /// Packets of the other streams, in file order, for the writer that copies them.
     let copiedPackets = CopiedPackets()
+    /// Packets read at open to measure the frame rate, handed out before reading on.
+    private var lookahead: [Packet] = []
+    /// How many video packets the frame-rate measurement reads at open.
+    static let lookaheadVideoPackets = 48
 
     /// Opens `path`; throws `VSRError.inputNotFound` or `.invalidInput` naming the file.
     public init(path: String) throws {
         self.path = path
         demuxer = try Demuxer(path: path)
         let stream = demuxer.videoStream
-        indexedFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
+        indexedFrameCount = MediaFileReader.indexedPackets(stream)
         decoder = try VideoDecoder(stream: stream, path: path)
-        streamInfo = try MediaFileReader.describe(stream: stream, demuxer: demuxer, path: path)
+        let ahead = try MediaFileReader.readAhead(demuxer)
+        lookahead = ahead
+        let videoIndex = demuxer.videoStreamIndex
+        let timestamps = ahead.filter { $0.streamIndex == videoIndex }.compactMap { packet -> Int64? in
+            let p = packet.pointer.pointee
+            let time = p.pts == vsr_nopts_value() ? p.dts : p.pts
+            return time == vsr_nopts_value() ? nil : time
+        }
+        let measuredRate = TimestampRate.measured(timestamps, timeBase: stream.pointee.time_base)
+        streamInfo = try MediaFileReader.describe(stream: stream, demuxer: demuxer, measuredRate: measuredRate, path: path)
+    }
+
+    /// The video packets the container's index lists with data in them: AVI indexes zero-size "drop"
+    /// frames that no demuxer returns and no decoder sees. Nil without a count in the header.
+    private static func indexedPackets(_ stream: UnsafeMutablePointer<AVStream>) -> Int? {
+        guard stream.pointee.nb_frames > 0 else { return nil }
+        let entries = avformat_index_get_entries_count(stream)
+        guard entries > 0 else { return Int(stream.pointee.nb_frames) }
+        return (0..<entries).reduce(0) { count, index in
+            guard let entry = avformat_index_get_entry(stream, index) else { return count }
+            return entry.pointee.size > 0 ? count + 1 : count
+        }
+    }
+
+    /// Reads the first `lookaheadVideoPackets` video packets (and what lies between them), at most
+    /// 64 MiB, so the frame rate can be measured from their timestamps.
+    private static func readAhead(_ demuxer: Demuxer) throws -> [Packet] {
+        var packets: [Packet] = []
+        var videoPackets = 0, bytes = 0
+        while videoPackets < lookaheadVideoPackets, bytes < 64 << 20 {
+            let packet = Packet()
+            guard try demuxer.read(into: packet) else { break }
+            if packet.streamIndex == demuxer.videoStreamIndex { videoPackets += 1 }
+            bytes += Int(packet.pointer.pointee.size)
+            packets.append(packet)
+        }
+        return packets
     }
 
     /// Number of packets the decoder could not decode (damaged data); decoding continued past them.
@@ -48,7 +88,24 @@ public final class MediaFileReader: FrameSource {
             reason: "the input ends after \(videoPackets) of the \(indexed) video packets " + "its index lists: the file is truncated")
     }
 
+    /// The first frame, decoded ahead and kept for `nextFrame()`, for what the stream tags do not
+    /// say (whether its frames are interlaced).
+    public func peekFirstFrame() throws -> VideoFrame? {
+        if nextIndex == 0, peeked == nil { peeked = try decodeNext() }
+        return peeked
+    }
+
+    private var peeked: VideoFrame?
+
     public func nextFrame() throws -> VideoFrame? {
+        if let frame = peeked {
+            peeked = nil
+            return frame
+        }
+        return try decodeNext()
+    }
+
+    private func decodeNext() throws -> VideoFrame? {
         while !finished {
             switch try decoder.receive(into: decoded) {
             case .ok:
@@ -65,7 +122,11 @@ public final class MediaFileReader: FrameSource {
     /// Reads packets until one video packet went to the decoder (or the input ended).
     private func feedDecoder() throws {
         while !draining {
-            guard try demuxer.read(into: packet) else {
+            if !lookahead.isEmpty {
+                let next = lookahead.removeFirst()
+                packet.unref()
+                av_packet_move_ref(packet.pointer, next.pointer)
+            } else if try !demuxer.read(into: packet) {
                 draining = true
                 try decoder.send(nil)
                 return
@@ -92,8 +153,10 @@ public final class MediaFileReader: FrameSource {
         let pts = best == vsr_nopts_value() ? nextPts : best
         let nominal = defaultFrameDuration
         if nextIndex > 0, nominal > 0, pts - nextPts > 2 * nominal { missingFrames += Int((pts - nextPts) / nominal) }
+        // Containers fill packet durations in loosely (Matroska and FLV files with 1 ms durations for
+        // 30 fps video): a duration under an eighth of the measured frame interval is not believed.
         var duration = f.pkt_duration
-        if duration <= 0 { duration = nominal }
+        if duration <= 0 || (nominal > 0 && duration * 8 < nominal) { duration = nominal }
         nextPts = pts + max(duration, 1)
 
         let source = AVPixelFormat(rawValue: f.format)
@@ -107,7 +170,8 @@ public final class MediaFileReader: FrameSource {
             planes = FramePlanes.planes(of: converted, format: target)
         }
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: pts, duration: duration, format: target, planes: planes)
+        let fields: FieldOrder = f.interlaced_frame == 0 ? .progressive : (f.top_field_first != 0 ? .topFieldFirst : .bottomFieldFirst)
+        return VideoFrame(index: nextIndex, pts: pts, duration: duration, format: target, planes: planes, fields: fields)
     }
 
     /// One frame's duration at the average frame rate, in the stream's time base; 0 if unknown.
@@ -128,7 +192,7 @@ public final class MediaFileReader: FrameSource {
     }
 
     private static func describe(
-        stream: UnsafeMutablePointer<AVStream>, demuxer: Demuxer,
+        stream: UnsafeMutablePointer<AVStream>, demuxer: Demuxer, measuredRate: Rational?,
         path: String
     ) throws -> VideoStreamInfo {
         let p = stream.pointee.codecpar.pointee
@@ -153,8 +217,9 @@ public final class MediaFileReader: FrameSource {
             color.matrix = p.height >= 720 ? 1 : 6
             color.range = .limited
         }
-        var rate = stream.pointee.avg_frame_rate
-        if rate.num <= 0 || rate.den <= 0 { rate = stream.pointee.r_frame_rate }
+        var stated = stream.pointee.avg_frame_rate
+        if stated.num <= 0 || stated.den <= 0 { stated = stream.pointee.r_frame_rate }
+        let rate = TimestampRate.choose(stated: Rational(stated), measured: measuredRate).avRational
         var sar = stream.pointee.sample_aspect_ratio
         if sar.num == 0 { sar = p.sample_aspect_ratio }
         var count: Int? = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
@@ -166,10 +231,13 @@ public final class MediaFileReader: FrameSource {
                 count = Int((Double(demuxer.context.pointee.duration) / Double(AV_TIME_BASE) * av_q2d(rate)).rounded())
             }
         }
-        return VideoStreamInfo(
+        var info = VideoStreamInfo(
             width: Int(p.width), height: Int(p.height), format: format,
             timeBase: Rational(stream.pointee.time_base), frameRate: Rational(rate),
             sampleAspectRatio: Rational(sar), color: color, estimatedFrameCount: count,
             sourceFormatName: sourceName)
+        info.fieldOrder = FieldOrder(p.field_order)
+        info.displayMatrix = DisplayMatrix(stream: stream).flatMap { $0.isIdentity ? nil : $0 }
+        return info
     }
 }

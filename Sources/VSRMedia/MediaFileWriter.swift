@@ -84,6 +84,9 @@ public final class MediaFileWriter: FrameSink {
             stream.pointee.time_base = encoderTimeBase
             stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
             if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
+            if let matrix = video.displayMatrix, Self.displayMatrixMuxers.contains(muxerName) {
+                try matrix.attach(to: stream)
+            }
             if let source {
                 try copyStreams(from: source, selection: streams)
                 try copyContainerMetadata(from: source.demuxer.context)
@@ -100,6 +103,17 @@ public final class MediaFileWriter: FrameSink {
 
     deinit {
         if state == .open { abort() }
+    }
+
+    /// Muxers that write a stream's display matrix (the ISO BMFF family: its `tkhd` matrix). FFmpeg
+    /// has no capability query for side data; FFmpeg 5.1's Matroska muxer drops the matrix, as
+    /// `ffmpeg -c copy` to .mkv shows.
+    static let displayMatrixMuxers: Set<String> = ["mp4", "mov", "3gp", "3g2", "ipod", "ismv", "psp", "f4v"]
+
+    /// True when the container chosen by `path`'s extension keeps a display matrix.
+    public static func carriesDisplayMatrix(path: String) -> Bool {
+        guard let format = av_guess_format(nil, path, nil) else { return false }
+        return displayMatrixMuxers.contains(String(cString: format.pointee.name))
     }
 
     /// The encoder actually used (e.g. "libx264").

@@ -34,6 +34,9 @@ public struct MediaProbe: Sendable {
     public let fieldOrder: String
     /// HDR side data found on the video stream (mastering display, content light level).
     public let hdrSideData: [String]
+    /// The first decoded frame's field flags (what `--deinterlace auto` goes by where the stream is
+    /// not tagged); nil when no frame decodes.
+    public let firstFrameFields: FieldOrder?
 
     public var isVariableFrameRate: Bool { frameDurations.count > 1 }
 
@@ -46,6 +49,7 @@ public struct MediaProbe: Sendable {
         videoStreamIndex = Int(demuxer.videoStreamIndex)
         let reader = try MediaFileReader(path: path)
         video = reader.streamInfo
+        firstFrameFields = try? reader.peekFirstFrame()?.fields
         indexedFrameCount = reader.indexedFrameCount
         streams = (0..<demuxer.streamCount).map { MediaProbe.describe(demuxer.stream($0), index: Int($0)) }
 

@@ -55,3 +55,16 @@ extension Rational {
     init(_ value: AVRational) { self.init(value.num, value.den) }
     var avRational: AVRational { AVRational(num: num, den: den) }
 }
+
+extension FieldOrder {
+    /// A codec parameter's field order; the mixed orders (TB, BT: fields coded in the other order)
+    /// count by the field displayed first.
+    init(_ order: AVFieldOrder) {
+        switch order {
+        case AV_FIELD_PROGRESSIVE: self = .progressive
+        case AV_FIELD_TT, AV_FIELD_TB: self = .topFieldFirst
+        case AV_FIELD_BB, AV_FIELD_BT: self = .bottomFieldFirst
+        default: self = .unknown
+        }
+    }
+}

@@ -57,6 +57,9 @@ final class VideoEncoder {
             c.pointee.colorspace = AVColorSpace(rawValue: UInt32(video.color.matrix))
             c.pointee.color_range = AVColorRange(rawValue: UInt32(video.color.range.rawValue))
             c.pointee.chroma_sample_location = AVChromaLocation(rawValue: UInt32(video.color.chromaLocation.rawValue))
+            // Deinterlaced and progressive pictures say so; upscaled fields (--deinterlace off) are no
+            // longer fields, so nothing is claimed for them.
+            c.pointee.field_order = video.fieldOrder == .progressive ? AV_FIELD_PROGRESSIVE : AV_FIELD_UNKNOWN
             c.pointee.thread_count = 0
             if muxer.pointee.flags & AVFMT_GLOBALHEADER != 0 { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
             if codecName == "libvpx-vp9" { c.pointee.bit_rate = 0 }

@@ -15,6 +15,22 @@ public struct UpscaleInput {
     /// The input in messages: the path, or "stdin".
     public let name: String
 
+    /// This input with its frames passed through `correction`'s filters (no change when there is
+    /// nothing to do).
+    public func corrected(by correction: FrameCorrection) throws -> (input: UpscaleInput, summary: String?) {
+        guard let filtered = try FilteredFrameSource(source, correction: correction) else { return (self, nil) }
+        return (
+            UpscaleInput(source: filtered, media: media, rawFormat: rawFormat, y4mExtensions: y4mExtensions, name: name),
+            filtered.summary
+        )
+    }
+
+    /// The first frame's field flags where the stream's tags leave it open (files only; y4m states it).
+    public func firstFrameFields() throws -> FieldOrder? {
+        guard let media, !media.streamInfo.fieldOrder.isInterlaced, media.streamInfo.fieldOrder != .progressive else { return nil }
+        return try media.peekFirstFrame()?.fields
+    }
+
     /// Stdin or `--input-format` go through vsr's own y4m/rawvideo readers; files through FFmpeg.
     public static func open(_ endpoints: UpscaleEndpoints, pixFmt: String?) throws -> UpscaleInput {
         let isStdin = endpoints.input == "-"

@@ -41,13 +41,18 @@ public struct UpscaleJob {
         var settings = self.settings
         try settings.applyRecipe(library: recipes, catalog: catalog)
         try settings.validate()
-        let input = try UpscaleInput.open(endpoints, pixFmt: settings.pixFmt)
+        let opened = try UpscaleInput.open(endpoints, pixFmt: settings.pixFmt)
+        let correction = settings.frameCorrection(
+            source: opened.source.streamInfo, firstFrame: try opened.firstFrameFields(),
+            outputCarriesDisplayMatrix: UpscaleOutput.carriesDisplayMatrix(endpoints))
+        let (input, correctionSummary) = try opened.corrected(by: correction)
         let (choice, scale, note) = try settings.resolveModel(catalog: catalog)
         let sourceInfo = input.source.streamInfo
         let outputInfo = sourceInfo.scaled(by: scale)
         let output = try UpscaleOutput.open(endpoints, settings: settings, video: outputInfo, input: input)
         output.warnings.forEach { events.message(.warning($0)) }
         if let note { events.message(.note(note)) }
+        if let correctionSummary { events.message(.note("\(input.name): \(correctionSummary)")) }
 
         events.started([settings.frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min())
         let (workers, threads) = settings.parallelism(isNetwork: choice.isNetwork)

@@ -13,6 +13,13 @@ public struct UpscaleOutput {
     public let description: String
     public let warnings: [String]
 
+    /// True when the output keeps a display matrix (mp4, mov): frames then stay as stored and players
+    /// turn them; other outputs get upright frames.
+    public static func carriesDisplayMatrix(_ endpoints: UpscaleEndpoints) -> Bool {
+        guard case .encoded = OutputKind.choose(path: endpoints.output, format: endpoints.outputFormat) else { return false }
+        return MediaFileWriter.carriesDisplayMatrix(path: endpoints.output)
+    }
+
     /// Opens the sink `OutputKind` chooses: vsr's own writers for raw frames (every format, 10-bit
     /// included, with no `-strict` needed), FFmpeg's encoders and muxers for other files.
     public static func open(

@@ -113,6 +113,20 @@ public struct UpscaleSettings: ParsableArguments {
     public var frames: Int?
 
     @Option(
+        help: ArgumentHelp(
+            """
+            Deinterlace with FFmpeg's bwdif before upscaling: auto (default) does it to the frames flagged \
+            interlaced, on to every frame, off never (combing is then upscaled too).
+            """, valueName: "auto|on|off"))
+    public var deinterlace: DeinterlacePolicy?
+
+    @Option(
+        help: ArgumentHelp(
+            "When deinterlacing: one output frame per frame (default) or per field (double the frame rate).",
+            valueName: "frame|field"))
+    public var deinterlaceRate: DeinterlaceRate?
+
+    @Option(
         name: .customLong("encoder-option"),
         help: ArgumentHelp(
             "An encoder private option, e.g. tune=film or x264-params=aq-mode=3 (repeatable; over the recipe's).",
@@ -124,7 +138,7 @@ public struct UpscaleSettings: ParsableArguments {
 
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
-            encoderPreset, pixFmt, frames, encoderOptionFlags
+            encoderPreset, pixFmt, frames, deinterlace, deinterlaceRate, encoderOptionFlags
     }
 
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([])` (the
@@ -231,6 +245,25 @@ public struct UpscaleSettings: ParsableArguments {
                 }, uniquingKeysWith: { _, flag in flag }))
     }
 
+    /// What to do to the decoded frames before upscaling: deinterlace by the policy (for `auto`, the
+    /// stream's tag, or the first frame's flag where the stream has none), and turn the frames upright
+    /// when the output cannot carry the input's display matrix.
+    public func frameCorrection(
+        source: VideoStreamInfo, firstFrame: FieldOrder?, outputCarriesDisplayMatrix: Bool
+    ) -> FrameCorrection {
+        var correction = FrameCorrection()
+        switch deinterlace ?? .auto {
+        case .off: break
+        case .on: correction.deinterlace = true; correction.everyFrame = true
+        case .auto:
+            correction.deinterlace =
+                source.fieldOrder.isInterlaced || (source.fieldOrder != .progressive && firstFrame?.isInterlaced == true)
+        }
+        correction.fieldRate = correction.deinterlace && deinterlaceRate == .field
+        if !outputCarriesDisplayMatrix { correction.rotation = source.displayMatrix }
+        return correction
+    }
+
     /// Builds upscalers for `choice` with these settings and `color`.
     public func factory(scale: Int, color: ColorInfo) -> UpscalerFactory {
         UpscalerFactory(scale: scale, tile: tileSize, halo: halo, chromaScaler: chromaFilter, color: color)
@@ -238,3 +271,13 @@ public struct UpscaleSettings: ParsableArguments {
 }
 
 extension ResamplingFilter: ExpressibleByArgument {}
+
+/// `--deinterlace`: when bwdif runs.
+public enum DeinterlacePolicy: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case auto, on, off
+}
+
+/// `--deinterlace-rate`: one frame per frame or per field.
+public enum DeinterlaceRate: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case frame, field
+}

@@ -2,7 +2,8 @@ import VSRCore
 
 /// The stream header of a YUV4MPEG2 (y4m) file: `YUV4MPEG2 W320 H180 F25:1 Ip A1:1 C420jpeg ...`.
 ///
-/// Parsing honours W, H, F (frame rate), I (interlacing: only progressive is accepted), A (sample
+/// Parsing honours W, H, F (frame rate), I (interlacing: p, t, b and ?; m, mixed per frame, is
+/// refused), A (sample
 /// aspect ratio), C (chroma layout and bit depth) and X (`XCOLORRANGE=FULL|LIMITED`; other X tags are
 /// kept and written back out). Every problem is reported with what was found and what was expected.
 public struct Y4MHeader: Equatable, Sendable {
@@ -16,6 +17,8 @@ public struct Y4MHeader: Equatable, Sendable {
     public var range: ColorRange
     /// X tags other than XCOLORRANGE and XYSCSS, without the leading X, in their order.
     public var extensions: [String]
+    /// `Ip` (and `I?`, read as progressive), `It` or `Ib`.
+    public var fieldOrder: FieldOrder = .progressive
 
     public static let magic = "YUV4MPEG2"
     /// The chroma tags understood, and the format each means.
@@ -54,6 +57,7 @@ public struct Y4MHeader: Equatable, Sendable {
         var width: Int?, height: Int?, rate: Rational?
         var aspect = Rational(0, 1), chroma = ("420jpeg", PixelFormat.yuv420p, ChromaLocation.center)
         var range = ColorRange.unspecified, extensions: [String] = []
+        var fieldOrder = FieldOrder.progressive
         for field in fields {
             let value = String(field.dropFirst())
             switch field.first! {
@@ -76,12 +80,14 @@ public struct Y4MHeader: Equatable, Sendable {
             case "I":
                 switch value {
                 case "p", "?": break
-                case "t", "b", "m":
+                case "t": fieldOrder = .topFieldFirst
+                case "b": fieldOrder = .bottomFieldFirst
+                case "m":
                     throw VSRError.invalidInput(
                         path: source,
                         reason:
-                            "interlaced y4m (I\(value)) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
-                default: throw bad("found I'\(value)', expected Ip (progressive)")
+                            "y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+                default: throw bad("found I'\(value)', expected Ip, It, Ib or I?")
                 }
             case "C":
                 guard let known = Self.chromaTags.first(where: { $0.tag == value }) else {
@@ -110,6 +116,7 @@ public struct Y4MHeader: Equatable, Sendable {
         self.init(
             width: width, height: height, frameRate: rate, sampleAspectRatio: aspect, format: chroma.1,
             chromaLocation: chroma.2, range: range, extensions: extensions)
+        self.fieldOrder = fieldOrder
     }
 
     /// The header line, newline included.

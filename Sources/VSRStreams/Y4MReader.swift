@@ -4,7 +4,7 @@ import VSRCore
 /// Frames get pts 0, 1, 2, ... in a time base of one frame (1/F).
 public final class Y4MReader: FrameSource {
     public let header: Y4MHeader
-    public let streamInfo: VideoStreamInfo
+    public private(set) var streamInfo: VideoStreamInfo
     private let input: ByteInput
     private let layout: FrameLayout
     private var nextIndex = 0
@@ -23,6 +23,7 @@ public final class Y4MReader: FrameSource {
             timeBase: Rational(rate.den, rate.num), frameRate: rate, sampleAspectRatio: header.sampleAspectRatio,
             color: ColorInfo(range: header.range, chromaLocation: header.chromaLocation),
             estimatedFrameCount: nil, sourceFormatName: "y4m \(header.format.rawValue)")
+        streamInfo.fieldOrder = header.fieldOrder
     }
 
     public func nextFrame() throws -> VideoFrame? {
@@ -37,6 +38,8 @@ public final class Y4MReader: FrameSource {
         }
         guard let planes = try layout.readPlanes(from: input, frameNumber: number, endAllowed: false) else { return nil }
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: Int64(nextIndex), duration: 1, format: header.format, planes: planes)
+        return VideoFrame(
+            index: nextIndex, pts: Int64(nextIndex), duration: 1, format: header.format, planes: planes,
+            fields: header.fieldOrder)
     }
 }

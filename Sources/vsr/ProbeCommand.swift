@@ -57,10 +57,8 @@ struct ProbeCommand: ParsableCommand {
             print("frame rate: constant, \(rate)")
         }
         printColour(info)
-        print(
-            "interlacing: \(probe.fieldOrder)"
-                + (probe.fieldOrder.hasPrefix("interlaced")
-                    ? " (vsr upscales whole frames; deinterlace first, e.g. ffmpeg -vf bwdif)" : ""))
+        printInterlacing(probe)
+        printRotation(info)
         let transfer = MediaProbe.colorNames(info.color).transfer ?? ""
         let hdrTransfer = ["smpte2084": "PQ", "arib-std-b67": "HLG"][transfer]
         if probe.hdrSideData.isEmpty && hdrTransfer == nil {
@@ -73,6 +71,34 @@ struct ProbeCommand: ParsableCommand {
         }
         printSize(info)
         if benchmarkSeconds > 0 { try printETA(frames: probe.frameCount) }
+    }
+
+    /// The tag, the first frame's flag, and what `--deinterlace` will do with them.
+    private func printInterlacing(_ probe: MediaProbe) {
+        let correction = settings.frameCorrection(
+            source: probe.video, firstFrame: probe.firstFrameFields, outputCarriesDisplayMatrix: true)
+        var line = "interlacing: \(probe.fieldOrder)"
+        if probe.video.fieldOrder == .unknown, let first = probe.firstFrameFields {
+            line += first.isInterlaced ? "; the first frame is flagged interlaced (\(first.rawValue))" : "; the first frame is progressive"
+        }
+        let policy = "--deinterlace \(settings.deinterlace ?? .auto)"
+        if correction.deinterlace {
+            line += " -> \(correction.summary) (\(policy))"
+        } else if probe.video.fieldOrder.isInterlaced {
+            line += " -> upscaled as it is, combing included (\(policy))"
+        }
+        print(line)
+    }
+
+    /// The display matrix, and what each kind of output does with it.
+    private func printRotation(_ info: VideoStreamInfo) {
+        guard let matrix = info.displayMatrix else {
+            print("rotation: none")
+            return
+        }
+        print(
+            "rotation: \(matrix.summary) (display matrix) -> kept in .mp4/.mov outputs; "
+                + "frames turned as players show them for other outputs (.mkv, .webm, y4m, raw)")
     }
 
     private func printColour(_ info: VideoStreamInfo) {

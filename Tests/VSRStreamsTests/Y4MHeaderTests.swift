@@ -48,10 +48,13 @@ final class Y4MHeaderTests: XCTestCase {
         XCTAssertEqual(try parse(String(header.line.dropLast())), header)
     }
 
-    func testInterlacedInputIsRefused() {
-        for mode in ["t", "b", "m"] {
-            assertRejected("YUV4MPEG2 W8 H6 F25:1 I\(mode)", mentions: ["interlaced", "I\(mode)", "deinterlace"])
-        }
+    func testFieldOrderIsReadAndMixedInterlacingIsRefused() throws {
+        XCTAssertEqual(try parse("YUV4MPEG2 W8 H6 F25:1 It").fieldOrder, .topFieldFirst)
+        XCTAssertEqual(try parse("YUV4MPEG2 W8 H6 F25:1 Ib").fieldOrder, .bottomFieldFirst)
+        XCTAssertEqual(try parse("YUV4MPEG2 W8 H6 F25:1 I?").fieldOrder, .progressive)
+        XCTAssertEqual(try parse("YUV4MPEG2 W8 H6 F25:1").fieldOrder, .progressive)
+        assertRejected("YUV4MPEG2 W8 H6 F25:1 Im", mentions: ["mixed interlacing", "Im", "deinterlace"])
+        assertRejected("YUV4MPEG2 W8 H6 F25:1 Ix", mentions: ["found I'x'", "Ip, It, Ib"])
     }
 
     func testBadHeadersSayWhatWasFoundAndExpected() {

@@ -131,10 +131,11 @@ final class PipeTests: TemporaryDirectoryTestCase {
             bad.stderr,
             "vsr: error: stdin: bad y4m header: found C'411', expected one of C420jpeg, C420, "
                 + "C420mpeg2, C420paldv, C422, C444, Cmono, C420p10, C422p10, C444p10, Cmono10")
-        let interlaced = try shell("printf 'YUV4MPEG2 W64 H48 F25:1 It\\n' | \"$VSR\" upscale - -o out.y4m")
-        XCTAssertEqual(interlaced.statuses, [0, 65])
+        let mixed = try shell("printf 'YUV4MPEG2 W64 H48 F25:1 Im\\n' | \"$VSR\" upscale - -o out.y4m")
+        XCTAssertEqual(mixed.statuses, [0, 65])
         XCTAssertEqual(
-            interlaced.stderr, "vsr: error: stdin: interlaced y4m (It) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+            mixed.stderr,
+            "vsr: error: stdin: y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
         let notY4M = try shell("printf 'RIFF....WAVE' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(notY4M.statuses, [0, 65])
         XCTAssertEqual(notY4M.stderr, "vsr: error: stdin: bad y4m header: found 'RIFF....WAVE', expected it to start with 'YUV4MPEG2'")
