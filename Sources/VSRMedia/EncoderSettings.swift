@@ -28,7 +28,8 @@ enum EncoderDefaults {
     /// The encoder for a container (FFmpeg muxer short name), or nil for the muxer's own default.
     static func codec(forMuxer muxer: String) -> String? {
         switch muxer {
-        case "mp4", "matroska", "mov": return "libx264"
+        // MPEG-TS and 3GP too: FFmpeg's own defaults there (MPEG-2, H.263) are from another era.
+        case "mp4", "matroska", "mov", "mpegts", "3gp": return "libx264"
         case "webm": return "libvpx-vp9"
         case "yuv4mpegpipe": return "wrapped_avframe"
         default: return nil

@@ -19,6 +19,12 @@ public final class MediaFileWriter: FrameSink {
     private let encoderTimeBase: AVRational
     /// Containers without timestamps (y4m) number frames instead of carrying pts.
     private let numbersFrames: Bool
+    /// Set where the encoder counts frames at the average rate (Theora, MPEG-4 Part 2, AVI): pts are
+    /// rescaled from this time base to `encoderTimeBase`.
+    private let sourceTimeBase: AVRational?
+    private var lastSourcePts: Int64?
+    /// Frames moved to the next tick of a fixed-rate output (variable-rate input into Theora or AVI).
+    public private(set) var retimedFrames = 0
     private let converter = PixelConverter()
     private let outputFrame = Frame()
     private let packet = Packet()
@@ -65,7 +71,9 @@ public final class MediaFileWriter: FrameSink {
             let muxerName = String(cString: format.pointee.name)
             numbersFrames = muxerName == "yuv4mpegpipe" || format.pointee.flags & AVFMT_NOTIMESTAMPS != 0
             let rate = video.frameRate
-            if numbersFrames {
+            let codec = try VideoEncoder.codec(settings: settings, muxer: format, outputPath: path)
+            let frameRateClock = !numbersFrames && VideoEncoder.needsFrameRateClock(codec: codec, muxer: format)
+            if numbersFrames || frameRateClock {
                 guard rate.num > 0, rate.den > 0 else {
                     throw VSRError.unsupported("\(path): \(muxerName) needs a constant frame rate, but the input has none")
                 }
@@ -73,6 +81,7 @@ public final class MediaFileWriter: FrameSink {
             } else {
                 encoderTimeBase = video.timeBase.avRational
             }
+            sourceTimeBase = frameRateClock ? video.timeBase.avRational : nil
             encoder = try VideoEncoder(
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
                 settings: settings, outputPath: path)
@@ -88,6 +97,14 @@ public final class MediaFileWriter: FrameSink {
                 try matrix.attach(to: stream)
             }
             if let source {
+                // The video stream's identity: language, title, handler, default and other dispositions.
+                let input = source.demuxer.videoStream
+                try FFmpeg.check(av_dict_copy(&stream.pointee.metadata, input.pointee.metadata, 0), "copying video stream tags")
+                // What described the old encoding is not true of the new one (ffmpeg drops these too).
+                for key in ["encoder", "duration", "BPS", "NUMBER_OF_FRAMES", "NUMBER_OF_BYTES", "_STATISTICS_TAGS"] {
+                    av_dict_set(&stream.pointee.metadata, key, nil, 0)
+                }
+                stream.pointee.disposition = input.pointee.disposition & ~AV_DISPOSITION_ATTACHED_PIC
                 try copyStreams(from: source, selection: streams)
                 try copyContainerMetadata(from: source.demuxer.context)
                 source.copiedPackets.keep(streams: Set(copiedStreams.keys))
@@ -139,6 +156,13 @@ public final class MediaFileWriter: FrameSink {
 
     private func send(_ avFrame: UnsafeMutablePointer<AVFrame>, frame: VideoFrame) throws {
         var pts = numbersFrames ? Int64(frame.index) : frame.pts
+        if let sourceTimeBase { pts = av_rescale_q(frame.pts, sourceTimeBase, encoderTimeBase) }
+        defer { lastSourcePts = frame.pts }
+        if sourceTimeBase != nil, let last = lastPts, pts <= last, let lastSource = lastSourcePts, frame.pts > lastSource {
+            // The source moved on, the fixed-rate clock did not: the next tick, and not damage.
+            pts = last + 1
+            retimedFrames += 1
+        }
         // Damaged input can have timestamps that go backwards; an encoder given them makes packets
         // the muxer refuses (pts < dts). Such a frame is placed one frame duration after the last
         // (so the container's clock, e.g. Matroska's milliseconds, still tells them apart), as
@@ -150,7 +174,9 @@ public final class MediaFileWriter: FrameSink {
         lastPts = pts
         avFrame.pointee.pts = pts
         avFrame.pointee.pict_type = AV_PICTURE_TYPE_NONE
-        if frame.duration > 0 && !numbersFrames { durations[pts] = frame.duration }
+        if frame.duration > 0 && !numbersFrames {
+            durations[pts] = sourceTimeBase.map { max(1, av_rescale_q(frame.duration, $0, encoderTimeBase)) } ?? frame.duration
+        }
         try encoder.send(avFrame)
         try drainEncoder()
     }
@@ -230,7 +256,7 @@ public final class MediaFileWriter: FrameSink {
             guard wanted else { continue }
             let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
             let kindName = av_get_media_type_string(kind).map { String(cString: $0) } ?? "data"
-            guard avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 else {
+            guard Muxer.accepts(input, format: format) else {
                 warnings.append(
                     "dropped \(kindName) stream #\(index) (\(codecName)): "
                         + "the \(String(cString: format.pointee.name)) container cannot hold it")
@@ -243,11 +269,11 @@ public final class MediaFileWriter: FrameSink {
             // The input container's codec tag may mean something else in the output container.
             output.pointee.codecpar.pointee.codec_tag = 0
             output.pointee.time_base = input.pointee.time_base
+            copiedStreams[index] = (output.pointee.index, input.pointee.time_base)
             output.pointee.disposition = input.pointee.disposition
             output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
             output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
             av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0)
-            copiedStreams[index] = (output.pointee.index, input.pointee.time_base)
         }
     }
 

@@ -48,6 +48,35 @@ final class Muxer: @unchecked Sendable {
 
     var format: UnsafePointer<AVOutputFormat> { context.pointee.oformat }
 
+    /// Whether `format` takes a stream like `input`, asked of FFmpeg: its codec table first
+    /// (`avformat_query_codec`), and where that says no or does not know (attachments in Matroska,
+    /// anything in MPEG-TS or Ogg), the muxer itself, by writing a header with that one stream into
+    /// memory.
+    static func accepts(_ input: UnsafeMutablePointer<AVStream>, format: UnsafePointer<AVOutputFormat>) -> Bool {
+        let parameters = input.pointee.codecpar!
+        if avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 { return true }
+        var trial: UnsafeMutablePointer<AVFormatContext>? = nil
+        guard avformat_alloc_output_context2(&trial, format, nil, nil) >= 0, let trial else { return false }
+        defer { avformat_free_context(trial) }
+        guard let stream = avformat_new_stream(trial, nil),
+            avcodec_parameters_copy(stream.pointee.codecpar, parameters) >= 0
+        else { return false }
+        stream.pointee.codecpar.pointee.codec_tag = 0
+        stream.pointee.time_base = input.pointee.time_base
+        av_dict_copy(&stream.pointee.metadata, input.pointee.metadata, 0)
+        if format.pointee.flags & AVFMT_NOFILE == 0 {
+            guard avio_open_dyn_buf(&trial.pointee.pb) >= 0 else { return false }
+        }
+        let accepted = avformat_write_header(trial, nil) >= 0
+        if trial.pointee.pb != nil {
+            var buffer: UnsafeMutablePointer<UInt8>? = nil
+            _ = avio_close_dyn_buf(trial.pointee.pb, &buffer)
+            av_free(buffer)
+            trial.pointee.pb = nil
+        }
+        return accepted
+    }
+
     /// Adds a stream; returns it so the caller can fill its parameters.
     func addStream() -> UnsafeMutablePointer<AVStream> {
         guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }

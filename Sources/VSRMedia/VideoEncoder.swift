@@ -18,23 +18,14 @@ final class VideoEncoder {
         settings: EncoderSettings, outputPath: String
     ) throws {
         let muxerName = String(cString: muxer.pointee.name)
-        let codec: UnsafePointer<AVCodec>
-        if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName) {
-            guard let found = avcodec_find_encoder_by_name(name) else {
-                throw VSRError.unsupported("unknown encoder '\(name)': this FFmpeg build has no such video encoder")
-            }
-            codec = found
-        } else {
-            guard let found = avcodec_find_encoder(muxer.pointee.video_codec) else {
-                throw VSRError.unsupported("\(outputPath): the \(muxerName) container has no default video encoder; use --codec")
-            }
-            codec = found
-        }
+        let codec = try VideoEncoder.codec(settings: settings, muxer: muxer, outputPath: outputPath)
         codecName = String(cString: codec.pointee.name)
         guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
             throw VSRError.unsupported("'\(codecName)' is not a video encoder")
         }
-        guard avformat_query_codec(muxer, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 1 else {
+        // 0 is FFmpeg's "no"; a negative answer means the muxer keeps no table (MPEG-TS, Ogg), and
+        // its header decides.
+        guard avformat_query_codec(muxer, codec.pointee.id, FF_COMPLIANCE_NORMAL) != 0 else {
             throw VSRError.unsupported("\(outputPath): the \(muxerName) container cannot hold \(codecName) video")
         }
         pixelFormat = try VideoEncoder.choosePixelFormat(
@@ -84,6 +75,35 @@ final class VideoEncoder {
         }
         // No cleanup here on failure: every stored property is set, so a throwing init still runs
         // `deinit`, which frees the context (freeing it here too was a double free).
+    }
+
+    /// The encoder `settings` name, or the container's default.
+    static func codec(
+        settings: EncoderSettings, muxer: UnsafePointer<AVOutputFormat>, outputPath: String
+    ) throws -> UnsafePointer<AVCodec> {
+        let muxerName = String(cString: muxer.pointee.name)
+        if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName) {
+            guard let found = avcodec_find_encoder_by_name(name) else {
+                throw VSRError.unsupported("unknown encoder '\(name)': this FFmpeg build has no such video encoder")
+            }
+            return found
+        }
+        guard let found = avcodec_find_encoder(muxer.pointee.video_codec) else {
+            throw VSRError.unsupported("\(outputPath): the \(muxerName) container has no default video encoder; use --codec")
+        }
+        return found
+    }
+
+    /// True where frames must be numbered at a fixed rate (time base 1/fps) instead of keeping the
+    /// source's clock: Theora's granule positions count frames (a 1/15360 clock made Ogg readers
+    /// see 2 of 15 frames), MPEG-4 Part 2 and H.263 take at most 65535 ticks a second, MPEG-1/2
+    /// take only their standard rates, and AVI counts chunks (a gap becomes empty "drop" chunks).
+    static func needsFrameRateClock(codec: UnsafePointer<AVCodec>, muxer: UnsafePointer<AVOutputFormat>) -> Bool {
+        let fixedRateCodecs: Set<AVCodecID> = [
+            AV_CODEC_ID_THEORA, AV_CODEC_ID_MPEG4, AV_CODEC_ID_H263, AV_CODEC_ID_H263P, AV_CODEC_ID_MPEG1VIDEO,
+            AV_CODEC_ID_MPEG2VIDEO, AV_CODEC_ID_MSMPEG4V2, AV_CODEC_ID_MSMPEG4V3, AV_CODEC_ID_WMV1, AV_CODEC_ID_WMV2,
+        ]
+        return fixedRateCodecs.contains(codec.pointee.id) || String(cString: muxer.pointee.name) == "avi"
     }
 
     deinit {
