@@ -38,9 +38,13 @@ public struct FrameCorrection: Sendable, Equatable {
     public var summary: String {
         var parts: [String] = []
         if deinterlace {
-            parts.append("deinterlaced with bwdif (\(fieldRate ? "one frame per field" : "one frame per frame")\(everyFrame ? ", every frame" : ""))")
+            parts.append(
+                "deinterlaced with bwdif (\(fieldRate ? "one frame per field" : "one frame per frame")\(everyFrame ? ", every frame" : ""))"
+            )
         }
-        if let rotation, rotate { parts.append("frames turned as players show them (\(rotation.summary); the output cannot carry the display matrix)") }
+        if let rotation, rotate {
+            parts.append("frames turned as players show them (\(rotation.summary); the output cannot carry the display matrix)")
+        }
         return parts.joined(separator: "; ")
     }
 }

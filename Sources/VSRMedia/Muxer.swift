@@ -49,12 +49,17 @@ final class Muxer: @unchecked Sendable {
     var format: UnsafePointer<AVOutputFormat> { context.pointee.oformat }
 
     /// Whether `format` takes a stream like `input`, asked of FFmpeg: its codec table first
-    /// (`avformat_query_codec`), and where that says no or does not know (attachments in Matroska,
-    /// anything in MPEG-TS or Ogg), the muxer itself, by writing a header with that one stream into
-    /// memory.
+    /// (`avformat_query_codec`), and where the table says no (attachments are not in Matroska's
+    /// codec table, yet its muxer writes them), the muxer itself, by writing a header with that one
+    /// stream into memory. Muxers without a table (MPEG-TS, Ogg) are asked the same way for audio and
+    /// data only: MPEG-TS writes any subtitle or attachment as opaque private data, which no player
+    /// reads back as what it was.
     static func accepts(_ input: UnsafeMutablePointer<AVStream>, format: UnsafePointer<AVOutputFormat>) -> Bool {
         let parameters = input.pointee.codecpar!
-        if avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 { return true }
+        let answer = avformat_query_codec(format, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL)
+        if answer == 1 { return true }
+        let kind = parameters.pointee.codec_type
+        if answer < 0, kind != AVMEDIA_TYPE_AUDIO, kind != AVMEDIA_TYPE_DATA { return false }
         var trial: UnsafeMutablePointer<AVFormatContext>? = nil
         guard avformat_alloc_output_context2(&trial, format, nil, nil) >= 0, let trial else { return false }
         defer { avformat_free_context(trial) }

@@ -86,7 +86,8 @@ public struct Y4MHeader: Equatable, Sendable {
                     throw VSRError.invalidInput(
                         path: source,
                         reason:
-                            "y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+                            "y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)"
+                    )
                 default: throw bad("found I'\(value)', expected Ip, It, Ib or I?")
                 }
             case "C":

@@ -135,7 +135,8 @@ final class PipeTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(mixed.statuses, [0, 65])
         XCTAssertEqual(
             mixed.stderr,
-            "vsr: error: stdin: y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)")
+            "vsr: error: stdin: y4m with mixed interlacing (Im, flagged per frame) is not supported; deinterlace first (e.g. ffmpeg -vf bwdif)"
+        )
         let notY4M = try shell("printf 'RIFF....WAVE' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(notY4M.statuses, [0, 65])
         XCTAssertEqual(notY4M.stderr, "vsr: error: stdin: bad y4m header: found 'RIFF....WAVE', expected it to start with 'YUV4MPEG2'")

@@ -1,0 +1,176 @@
+import Foundation
+import XCTest
+
+/// The real files in ../shared/media (phone, DVD, broadcast and web samples; its README says what
+/// each shows) through `vsr upscale`, judged by ffprobe and ffmpeg's own filters (autorotation,
+/// idet, psnr). Skipped with a visible message when the folder is absent (`make test` refuses to
+/// start without ../shared).
+final class RealMediaTests: TemporaryDirectoryTestCase {
+    static let media = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/media")
+
+    private func media(_ name: String) throws -> String {
+        let path = RealMediaTests.media.appendingPathComponent(name).path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
+        return path
+    }
+
+    private func upscale(_ input: String, to output: String, _ extra: [String] = []) throws -> CommandResult {
+        let result = try Tools.vsr(["upscale", input, "-o", path(output), "--model", "bicubic", "--progress", "none"] + extra)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result
+    }
+
+    private func decodedFrames(_ file: String) throws -> Int {
+        let json = try Tools.ffprobe(file, ["-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"])
+        let stream = (json["streams"] as? [[String: Any]])?.first
+        return Int(stream?["nb_read_frames"] as? String ?? "") ?? -1
+    }
+
+    /// The display matrix ffprobe reads from the video stream, or "" without one.
+    private func displayMatrix(_ file: String) throws -> String {
+        let json = try Tools.ffprobe(file, ["-select_streams", "v:0", "-show_entries", "stream_side_data=displaymatrix"])
+        let stream = (json["streams"] as? [[String: Any]])?.first
+        let sideData = stream?["side_data_list"] as? [[String: Any]] ?? []
+        return sideData.compactMap { $0["displaymatrix"] as? String }.joined()
+    }
+
+    /// PSNR (average, dB) of `file` scaled to `size` against the first frames of `reference` as
+    /// ffmpeg decodes it (with its autorotation).
+    private func psnr(_ file: String, size: String, against reference: String, frames: Int, extra: String = "") throws -> Double {
+        let result = try Tools.ffmpeg([
+            "-v", "info", "-i", file, "-i", reference, "-lavfi",
+            "[0:v]scale=\(size)\(extra)[a];[1:v]trim=end_frame=\(frames)[b];[a][b]psnr", "-f", "null", "-",
+        ])
+        let match = try XCTUnwrap(result.stderr.range(of: #"average:[0-9.]+"#, options: .regularExpression))
+        return try XCTUnwrap(Double(result.stderr[match].dropFirst("average:".count)))
+    }
+
+    // MARK: Rotation
+
+    func testRotationIsKeptInMP4AndFramesAreTurnedForY4M() throws {
+        for (name, stored) in [("rotation-90-h264.mp4", "1280x720"), ("rotation-reflect-h264.mp4", "1080x720")] {
+            let input = try media(name)
+            let inputMatrix = try displayMatrix(input)
+            XCTAssertFalse(inputMatrix.isEmpty, name)
+
+            _ = try upscale(input, to: "kept.mp4", ["--frames", "5", "--encoder-preset", "ultrafast", "-y"])
+            XCTAssertEqual(try displayMatrix(path("kept.mp4")), inputMatrix, "\(name): the display matrix is carried")
+            let kept = try Probe(path("kept.mp4"))
+            XCTAssertEqual("\(kept.videoInt("width") / 2)x\(kept.videoInt("height") / 2)", stored, "stored orientation kept")
+
+            let turned = try upscale(input, to: "turned.y4m", ["--frames", "5", "-y"])
+            XCTAssertTrue(turned.stderr.contains("frames turned as players show them"), turned.stderr)
+            let parts = stored.split(separator: "x").map { String($0) }
+            let shown = "\(parts[1])x\(parts[0])"
+            // ffmpeg turns the input by its matrix; the right orientation matches closely, a mirror does not.
+            let upright = try psnr(path("turned.y4m"), size: shown.replacingOccurrences(of: "x", with: ":"), against: input, frames: 5)
+            let mirrored = try psnr(
+                path("turned.y4m"), size: shown.replacingOccurrences(of: "x", with: ":"), against: input, frames: 5, extra: ",hflip")
+            XCTAssertGreaterThan(upright, 40, name)
+            XCTAssertLessThan(mirrored, 25, name)
+        }
+    }
+
+    // MARK: Interlacing
+
+    func testInterlacedInputIsDeinterlacedAndOffKeepsTheCombing() throws {
+        let input = try media("interlaced-tff-mpeg2.mkv")
+        let auto = try upscale(input, to: "auto.mkv", ["--frames", "40", "--encoder-preset", "ultrafast"])
+        XCTAssertTrue(auto.stderr.contains("deinterlaced with bwdif"), auto.stderr)
+        XCTAssertEqual(try Probe(path("auto.mkv")).videoString("field_order"), "progressive")
+        _ = try upscale(input, to: "off.mkv", ["--frames", "40", "--encoder-preset", "ultrafast", "--deinterlace", "off"])
+
+        // idet on the output scaled back to the input's size: combing shows as interlaced frames.
+        func idet(_ file: String) throws -> (interlaced: Int, progressive: Int) {
+            let result = try Tools.ffmpeg(["-v", "info", "-i", file, "-vf", "scale=720:480,idet", "-f", "null", "-"])
+            let line = try XCTUnwrap(result.stderr.split(separator: "\n").first { $0.contains("Multi frame detection") })
+            let numbers = line.split(separator: ":").dropFirst(2).compactMap { Int($0.split(separator: " ").first ?? "") }
+            XCTAssertEqual(numbers.count, 4, String(line))
+            return (numbers[0] + numbers[1], numbers[2])
+        }
+        let deinterlaced = try idet(path("auto.mkv")), combed = try idet(path("off.mkv"))
+        XCTAssertEqual(deinterlaced.interlaced, 0, "auto: \(deinterlaced)")
+        XCTAssertGreaterThan(deinterlaced.progressive, 35)
+        XCTAssertGreaterThan(combed.interlaced, 35, "off: \(combed)")
+
+        // One frame per field: twice the frames at twice the rate.
+        _ = try upscale(input, to: "field.mkv", ["--frames", "40", "--encoder-preset", "ultrafast", "--deinterlace-rate", "field"])
+        let times = try Probe(path("field.mkv")).framePresentationTimes().compactMap(Double.init)
+        XCTAssertEqual(times.count, 40)
+        XCTAssertEqual((times.last! - times.first!) / 39, 1001.0 / 60000, accuracy: 0.002)
+    }
+
+    func testInterlacedY4MThroughAPipeIsDeinterlacedToo() throws {
+        let input = try media("interlaced-tff-mpeg2.mkv")
+        let script = """
+            ffmpeg -v error -i "\(input)" -frames:v 20 -f yuv4mpegpipe - | "\(Tools.vsr)" upscale - -o "\(path("pipe.mkv"))" \
+            --model bicubic --progress none --encoder-preset ultrafast
+            """
+        let result = try Tools.run("/bin/bash", ["-o", "pipefail", "-c", script])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("stdin: deinterlaced with bwdif"), result.stderr)
+        XCTAssertEqual(try Probe(path("pipe.mkv")).videoString("field_order"), "progressive")
+    }
+
+    func testSoftTelecineIsLeftAsItIs() throws {
+        let input = try media("telecined-soft-mpeg2.mkv")
+        let result = try upscale(input, to: "telecined.mkv", ["--frames", "48", "--encoder-preset", "ultrafast"])
+        XCTAssertFalse(result.stderr.contains("deinterlaced"), result.stderr)
+        let before = try Probe(input).framePresentationTimes().prefix(48)
+        XCTAssertEqual(try Probe(path("telecined.mkv")).framePresentationTimes(), Array(before))
+    }
+
+    // MARK: Timestamps and counts
+
+    func testAVIWithDropFramesIsWhole() throws {
+        let input = try media("avi-drop-frames-mpeg4.avi")
+        let result = try upscale(input, to: "avi.mkv", ["--encoder-preset", "ultrafast"])
+        XCTAssertFalse(result.stderr.contains("truncated"), result.stderr)
+        XCTAssertEqual(try decodedFrames(path("avi.mkv")), try decodedFrames(input))
+    }
+
+    func testLooseMatroskaDurationsAreNotDamage() throws {
+        let input = try media("mkv-1ms-block-durations.mkv")
+        let result = try upscale(input, to: "loose.mkv", ["--encoder-preset", "ultrafast"])
+        XCTAssertFalse(result.stderr.contains("warning"), result.stderr)
+        XCTAssertEqual(try Probe(path("loose.mkv")).framePresentationTimes(), try Probe(input).framePresentationTimes())
+        let probe = try Tools.vsr(["probe", input, "--benchmark-seconds", "0"])
+        XCTAssertTrue(probe.stdoutText.contains("frame rate: constant, 30.000 fps (30/1)"), probe.stdoutText)
+    }
+
+    func testEveryContainerHoldsEveryFrame() throws {
+        let input = try media("h263-qcif.3gp")
+        let expected = try decodedFrames(input)
+        XCTAssertEqual(expected, 15)
+        for ext in ["mp4", "mkv", "mov", "webm", "ts", "avi", "ogv", "3gp", "y4m"] {
+            let result = try upscale(input, to: "out.\(ext)")
+            XCTAssertTrue(result.stderr.contains("upscaled \(expected) frames"), result.stderr)
+            XCTAssertEqual(try decodedFrames(path("out.\(ext)")), expected, ext)
+        }
+    }
+
+    // MARK: Streams
+
+    func testMatroskaAttachmentsAndVideoTagsAreKept() throws {
+        let input = try media("srt-subtitles.mkv")
+        let font = path("font.ttf"), tagged = path("tagged.mkv")
+        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: font))
+        try Tools.ffmpeg([
+            "-i", input, "-attach", font, "-metadata:s:t", "mimetype=application/x-truetype-font",
+            "-metadata:s:v:0", "language=fra", "-metadata:s:v:0", "title=Main view", "-c", "copy", tagged,
+        ])
+        let result = try upscale(tagged, to: "out.mkv", ["--frames", "5", "--encoder-preset", "ultrafast"])
+        XCTAssertFalse(result.stderr.contains("dropped"), result.stderr)
+        let out = try Probe(path("out.mkv"))
+        XCTAssertEqual(out.streams.map { $0["codec_type"] as? String ?? "" }, ["video", "audio", "subtitle", "attachment"])
+        let tags = out.video["tags"] as? [String: String] ?? [:]
+        XCTAssertEqual(tags["language"], "fra")
+        XCTAssertEqual(tags["title"], "Main view")
+
+        // MPEG-TS: libx264 by default; AC-3 copied; a subtitle it would hide as private data is dropped, and said so.
+        let ts = try upscale(tagged, to: "out.ts", ["--frames", "5", "--encoder-preset", "ultrafast"])
+        XCTAssertTrue(ts.stderr.contains("dropped subtitle stream #2 (subrip): the mpegts container cannot hold it"), ts.stderr)
+        let tsProbe = try Probe(path("out.ts"))
+        XCTAssertEqual(tsProbe.streams.map { $0["codec_name"] as? String ?? "" }, ["h264", "ac3"])
+    }
+}
