@@ -16,6 +16,7 @@
 #include <libavfilter/buffersrc.h>
 #include <libavfilter/buffersink.h>
 #include <libavutil/display.h>
+#include <libavutil/mastering_display_metadata.h>
 
 static inline int vsr_averror(int posix_errno) { return AVERROR(posix_errno); }
 static inline int vsr_averror_eagain(void) { return AVERROR(EAGAIN); }

@@ -11,6 +11,9 @@ public struct VideoFrame: Sendable {
     public var planes: [Plane]
     /// Progressive, or the field order of an interlaced picture (as the decoder flagged it).
     public var fields: FieldOrder
+    /// ATSC A53 closed captions (CEA-608/708 `cc_data`) the decoder found with this picture, for
+    /// the encoder to carry on; nil when there are none.
+    public var closedCaptions: [UInt8]?
 
     public init(
         index: Int, pts: Int64, duration: Int64, format: PixelFormat, planes: [Plane],
@@ -23,6 +26,14 @@ public struct VideoFrame: Sendable {
         self.format = format
         self.planes = planes
         self.fields = fields
+        closedCaptions = nil
+    }
+
+    /// This frame's timing and side data with other pictures (an upscaler's output).
+    public func replacingPlanes(_ planes: [Plane]) -> VideoFrame {
+        var frame = self
+        frame.planes = planes
+        return frame
     }
 
     public var width: Int { planes[0].width }

@@ -26,7 +26,10 @@ public struct EncoderSettings: Sendable, Equatable {
 /// Default encoders per container and default options per encoder.
 enum EncoderDefaults {
     /// The encoder for a container (FFmpeg muxer short name), or nil for the muxer's own default.
-    static func codec(forMuxer muxer: String) -> String? {
+    /// PQ and HLG video (transfer 16, 18) gets HEVC Main 10, which HDR displays and phones decode,
+    /// where H.264 High 10 plays almost nowhere.
+    static func codec(forMuxer muxer: String, transfer: Int32 = 2) -> String? {
+        if [16, 18].contains(transfer), ["mp4", "matroska", "mov", "mpegts"].contains(muxer) { return "libx265" }
         switch muxer {
         // MPEG-TS and 3GP too: FFmpeg's own defaults there (MPEG-2, H.263) are from another era.
         case "mp4", "matroska", "mov", "mpegts", "3gp": return "libx264"

@@ -16,6 +16,9 @@ public final class FilteredFrameSource: FrameSource {
     private var nextIndex = 0
     /// Input durations by pts, for output frames whose time base and pts are the input's.
     private var durations: [Int64: Int64] = [:]
+    /// Input captions by the pts they have in the output's time base (the first field's frame
+    /// carries them when deinterlacing makes two).
+    private var captions: [Int64: [UInt8]] = [:]
     private let sameTimeBase: Bool
     private let nominalDuration: Int64
 
@@ -71,6 +74,9 @@ public final class FilteredFrameSource: FrameSource {
         f.pointee.top_field_first = frame.fields == .topFieldFirst ? 1 : 0
         f.pointee.sample_aspect_ratio = inner.streamInfo.sampleAspectRatio.avRational
         if sameTimeBase, frame.duration > 0 { durations[frame.pts] = frame.duration }
+        if let cc = frame.closedCaptions {
+            captions[av_rescale_q(frame.pts, inner.streamInfo.timeBase.avRational, streamInfo.timeBase.avRational)] = cc
+        }
         try graph.send(f)
     }
 
@@ -81,8 +87,11 @@ public final class FilteredFrameSource: FrameSource {
         if duration <= 0 { duration = nominalDuration }
         // Entries older than this frame will not be asked for (filters keep order).
         if durations.count > 64 { durations = durations.filter { $0.key > pts } }
+        if captions.count > 64 { captions = captions.filter { $0.key >= pts } }
         let planes = FramePlanes.planes(of: f, format: streamInfo.format)
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: pts, duration: duration, format: streamInfo.format, planes: planes)
+        var frame = VideoFrame(index: nextIndex, pts: pts, duration: duration, format: streamInfo.format, planes: planes)
+        frame.closedCaptions = captions.removeValue(forKey: pts)
+        return frame
     }
 }

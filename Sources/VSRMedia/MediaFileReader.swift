@@ -69,6 +69,31 @@ public final class MediaFileReader: FrameSource {
         return packets
     }
 
+    /// What of the video cannot be kept, one line each: bits beyond 10, an alpha plane, a Dolby
+    /// Vision configuration.
+    public var conversionWarnings: [String] {
+        let stream = demuxer.videoStream
+        let source = AVPixelFormat(rawValue: stream.pointee.codecpar.pointee.format)
+        var lines: [String] = []
+        if let descriptor = av_pix_fmt_desc_get(source) {
+            let depth = Int(descriptor.pointee.comp.0.depth)
+            if depth > streamInfo.format.bitDepth {
+                lines.append(
+                    "\(path): \(depth)-bit video (\(streamInfo.sourceFormatName)) is processed and written at "
+                        + "\(streamInfo.format.bitDepth) bits: vsr's planes hold at most 10")
+            }
+            if descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 {
+                lines.append("\(path): the alpha (transparency) plane is dropped: vsr upscales Y, U and V only")
+            }
+        }
+        if av_stream_get_side_data(stream, AV_PKT_DATA_DOVI_CONF, nil) != nil {
+            lines.append(
+                "\(path): the Dolby Vision configuration is dropped: the output is its base layer, re-encoded, "
+                    + "with the base layer's colour tags")
+        }
+        return lines
+    }
+
     /// Number of packets the decoder could not decode (damaged data); decoding continued past them.
     public var corruptPackets: Int { decoder.corruptPackets }
     /// Video packets read so far.
@@ -171,7 +196,11 @@ public final class MediaFileReader: FrameSource {
         }
         defer { nextIndex += 1 }
         let fields: FieldOrder = f.interlaced_frame == 0 ? .progressive : (f.top_field_first != 0 ? .topFieldFirst : .bottomFieldFirst)
-        return VideoFrame(index: nextIndex, pts: pts, duration: duration, format: target, planes: planes, fields: fields)
+        var made = VideoFrame(index: nextIndex, pts: pts, duration: duration, format: target, planes: planes, fields: fields)
+        if let captions = av_frame_get_side_data(frame, AV_FRAME_DATA_A53_CC), captions.pointee.size > 0 {
+            made.closedCaptions = Array(UnsafeBufferPointer(start: captions.pointee.data, count: Int(captions.pointee.size)))
+        }
+        return made
     }
 
     /// One frame's duration at the average frame rate, in the stream's time base; 0 if unknown.

@@ -30,6 +30,12 @@ public final class MediaFileWriter: FrameSink {
     private let packet = Packet()
     /// Input stream index -> output stream index and input time base, for copied streams.
     private var copiedStreams: [Int32: (output: Int32, timeBase: AVRational)] = [:]
+    /// Text subtitles the container holds only in another format, by input stream index.
+    private var subtitleConverters: [Int32: SubtitleConverter] = [:]
+    /// Audio re-encoded for the container (or by `--audio-codec`), by input stream index.
+    private var audioConverters: [Int32: AudioConverter] = [:]
+    /// One line per subtitle stream converted to another text format.
+    public private(set) var notes: [String] = []
     /// Where the copied streams' packets wait; nil without a source.
     private var copiedPackets: CopiedPackets?
     /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
@@ -40,6 +46,10 @@ public final class MediaFileWriter: FrameSink {
     public private(set) var reorderedTimestamps = 0
     /// One line per stream that was dropped because the container cannot hold it.
     public private(set) var warnings: [String] = []
+    /// Frames whose A53 closed captions the encoder could not carry (all but libx264 in FFmpeg 5.1).
+    public private(set) var droppedCaptionFrames = 0
+    /// Encoders that write A53 closed captions from frame side data (`a53cc`).
+    static let captionEncoders: Set<String> = ["libx264", "libx264rgb"]
 
     private enum State { case open, finished, aborted }
 
@@ -71,7 +81,7 @@ public final class MediaFileWriter: FrameSink {
             let muxerName = String(cString: format.pointee.name)
             numbersFrames = muxerName == "yuv4mpegpipe" || format.pointee.flags & AVFMT_NOTIMESTAMPS != 0
             let rate = video.frameRate
-            let codec = try VideoEncoder.codec(settings: settings, muxer: format, outputPath: path)
+            let codec = try VideoEncoder.codec(settings: settings, muxer: format, video: video, outputPath: path)
             let frameRateClock = !numbersFrames && VideoEncoder.needsFrameRateClock(codec: codec, muxer: format)
             if numbersFrames || frameRateClock {
                 guard rate.num > 0, rate.den > 0 else {
@@ -82,9 +92,10 @@ public final class MediaFileWriter: FrameSink {
                 encoderTimeBase = video.timeBase.avRational
             }
             sourceTimeBase = frameRateClock ? video.timeBase.avRational : nil
+            let hdr = source.flatMap { StaticHDRMetadata(stream: $0.demuxer.videoStream) }
             encoder = try VideoEncoder(
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
-                settings: settings, outputPath: path)
+                settings: settings, outputPath: path, hdr: hdr)
             let stream = muxer.addStream()
             videoStreamIndex = stream.pointee.index
             try FFmpeg.check(
@@ -95,6 +106,11 @@ public final class MediaFileWriter: FrameSink {
             if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
             if let matrix = video.displayMatrix, Self.displayMatrixMuxers.contains(muxerName) {
                 try matrix.attach(to: stream)
+            }
+            try hdr?.attach(to: stream)
+            // Apple's players take HEVC in mp4/mov only under the `hvc1` tag (FFmpeg's default is `hev1`).
+            if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC, Self.displayMatrixMuxers.contains(muxerName) {
+                stream.pointee.codecpar.pointee.codec_tag = MediaFileWriter.fourCC("hvc1")
             }
             if let source {
                 // The video stream's identity: language, title, handler, default and other dispositions.
@@ -126,6 +142,10 @@ public final class MediaFileWriter: FrameSink {
     /// has no capability query for side data; FFmpeg 5.1's Matroska muxer drops the matrix, as
     /// `ffmpeg -c copy` to .mkv shows.
     static let displayMatrixMuxers: Set<String> = ["mp4", "mov", "3gp", "3g2", "ipod", "ismv", "psp", "f4v"]
+
+    static func fourCC(_ code: String) -> UInt32 {
+        code.utf8.enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+    }
 
     /// True when the container chosen by `path`'s extension keeps a display matrix.
     public static func carriesDisplayMatrix(path: String) -> Bool {
@@ -174,6 +194,17 @@ public final class MediaFileWriter: FrameSink {
         lastPts = pts
         avFrame.pointee.pts = pts
         avFrame.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        av_frame_remove_side_data(avFrame, AV_FRAME_DATA_A53_CC)
+        if let captions = frame.closedCaptions {
+            if Self.captionEncoders.contains(encoder.codecName) {
+                guard let data = av_frame_new_side_data(avFrame, AV_FRAME_DATA_A53_CC, captions.count) else {
+                    throw VSRError.processing("out of memory for closed captions")
+                }
+                data.pointee.data.update(from: captions, count: captions.count)
+            } else {
+                droppedCaptionFrames += 1
+            }
+        }
         if frame.duration > 0 && !numbersFrames {
             durations[pts] = sourceTimeBase.map { max(1, av_rescale_q(frame.duration, $0, encoderTimeBase)) } ?? frame.duration
         }
@@ -218,6 +249,10 @@ public final class MediaFileWriter: FrameSink {
             try writeCopiedPackets()
             try encoder.send(nil)
             try drainEncoder()
+            for (index, converter) in audioConverters.sorted(by: { $0.key < $1.key }) {
+                guard let stream = copiedStreams[index] else { continue }
+                for packet in try converter.flush() { try muxer.write(packet, to: stream.output, from: converter.timeBase) }
+            }
             try muxer.finish()
             try SafeOutput.commit(temporaryPath, to: outputPath, overwrite: overwrite)
             state = .finished
@@ -240,39 +275,38 @@ public final class MediaFileWriter: FrameSink {
 
     private func copyStreams(from source: MediaFileReader, selection: StreamSelection) throws {
         let demuxer = source.demuxer
-        let format = muxer.format
-        for index in 0..<demuxer.streamCount where index != demuxer.videoStreamIndex {
-            let input = demuxer.stream(index)
-            let parameters = input.pointee.codecpar!
-            let kind = parameters.pointee.codec_type
-            let isCoverArt = input.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
-            let wanted: Bool
-            switch kind {
-            case AVMEDIA_TYPE_AUDIO: wanted = selection.audio
-            case AVMEDIA_TYPE_SUBTITLE: wanted = selection.subtitles
-            case AVMEDIA_TYPE_VIDEO: wanted = selection.other && isCoverArt
-            default: wanted = selection.other
-            }
-            guard wanted else { continue }
-            let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
-            let kindName = av_get_media_type_string(kind).map { String(cString: $0) } ?? "data"
-            guard Muxer.accepts(input, format: format) else {
-                warnings.append(
-                    "dropped \(kindName) stream #\(index) (\(codecName)): "
-                        + "the \(String(cString: format.pointee.name)) container cannot hold it")
+        let plan = try StreamPlan(demuxer: demuxer, format: muxer.format, selection: selection)
+        for entry in plan.entries {
+            switch entry.fate {
+            case .notSelected: continue
+            case .dropped:
+                warnings.append(entry.message ?? "")
                 continue
+            case .converted, .reencoded: notes.append(entry.message ?? "")
+            case .copied: break
             }
+            let index = Int32(entry.index)
+            let input = demuxer.stream(index)
             let output = muxer.addStream()
             try FFmpeg.check(
-                avcodec_parameters_copy(output.pointee.codecpar, parameters),
+                avcodec_parameters_copy(output.pointee.codecpar, input.pointee.codecpar),
                 "\(outputPath): copying stream #\(index)")
             // The input container's codec tag may mean something else in the output container.
             output.pointee.codecpar.pointee.codec_tag = 0
             output.pointee.time_base = input.pointee.time_base
+            if let converter = entry.audioConverter {
+                try converter.describe(output)
+                audioConverters[index] = converter
+            } else if let converter = entry.subtitleConverter {
+                try converter.describe(output)
+                subtitleConverters[index] = converter
+            }
+            if entry.audioConverter == nil {
+                output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
+                output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
+            }
             copiedStreams[index] = (output.pointee.index, input.pointee.time_base)
             output.pointee.disposition = input.pointee.disposition
-            output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
-            output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
             av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0)
         }
     }
@@ -289,6 +323,17 @@ public final class MediaFileWriter: FrameSink {
         guard let copiedPackets else { return }
         for packet in copiedPackets.takeAll() {
             guard let stream = copiedStreams[packet.streamIndex] else { continue }
+            if let converter = audioConverters[packet.streamIndex] {
+                for converted in try converter.convert(packet) {
+                    try muxer.write(converted, to: stream.output, from: converter.timeBase)
+                }
+                continue
+            }
+            if let converter = subtitleConverters[packet.streamIndex] {
+                guard let converted = try converter.convert(packet) else { continue }
+                try muxer.write(converted, to: stream.output, from: stream.timeBase)
+                continue
+            }
             try muxer.write(packet, to: stream.output, from: stream.timeBase)
         }
     }

@@ -37,6 +37,8 @@ public struct MediaProbe: Sendable {
     /// The first decoded frame's field flags (what `--deinterlace auto` goes by where the stream is
     /// not tagged); nil when no frame decodes.
     public let firstFrameFields: FieldOrder?
+    /// What of the video no output keeps (bits beyond 10, alpha, Dolby Vision), one line each.
+    public let conversionWarnings: [String]
 
     public var isVariableFrameRate: Bool { frameDurations.count > 1 }
 
@@ -50,6 +52,7 @@ public struct MediaProbe: Sendable {
         let reader = try MediaFileReader(path: path)
         video = reader.streamInfo
         firstFrameFields = try? reader.peekFirstFrame()?.fields
+        conversionWarnings = reader.conversionWarnings
         indexedFrameCount = reader.indexedFrameCount
         streams = (0..<demuxer.streamCount).map { MediaProbe.describe(demuxer.stream($0), index: Int($0)) }
 

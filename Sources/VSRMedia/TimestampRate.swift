@@ -17,10 +17,10 @@ enum TimestampRate {
         let sorted = timestamps.sorted()
         let steps = zip(sorted, sorted.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }.sorted()
         guard !steps.isEmpty, timeBase.num > 0, timeBase.den > 0 else { return nil }
-        // The mean of the steps near the median: rounding to the container's clock (33, 33, 34 ms)
-        // averages out, and gaps and stray steps do not count.
+        // The mean step: rounding to the container's clock (33, 33, 34 ms) averages out, variable
+        // rates give their average; gaps (steps over 4x the median) do not count.
         let median = steps[steps.count / 2]
-        let regular = steps.filter { abs($0 - median) <= max(1, median / 100) }
+        let regular = steps.filter { $0 <= 4 * median }
         let tick = av_q2d(timeBase)
         let seconds = Double(regular.reduce(0, +)) / Double(regular.count) * tick
         guard seconds > 0 else { return nil }

@@ -13,12 +13,13 @@ final class VideoEncoder {
     ///   - video: the frames to encode (already at the output size).
     ///   - timeBase: the time base of the pts that will be sent.
     ///   - muxer: the container, for its default codec and global-header flag.
+    ///   - hdr: static HDR metadata to give x265 for its SEI messages.
     init(
         video: VideoStreamInfo, timeBase: Rational, muxer: UnsafePointer<AVOutputFormat>,
-        settings: EncoderSettings, outputPath: String
+        settings: EncoderSettings, outputPath: String, hdr: StaticHDRMetadata? = nil
     ) throws {
         let muxerName = String(cString: muxer.pointee.name)
-        let codec = try VideoEncoder.codec(settings: settings, muxer: muxer, outputPath: outputPath)
+        let codec = try VideoEncoder.codec(settings: settings, muxer: muxer, video: video, outputPath: outputPath)
         codecName = String(cString: codec.pointee.name)
         guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
             throw VSRError.unsupported("'\(codecName)' is not a video encoder")
@@ -62,6 +63,11 @@ final class VideoEncoder {
                 av_dict_set(&options, key, value, 0)
             }
             for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
+            if codecName == "libx265", let hdr, !hdr.x265Parameters.isEmpty {
+                // After the user's own x265-params, which win where both set a key.
+                let own = settings.options["x265-params"]
+                av_dict_set(&options, "x265-params", ([hdr.x265Parameters] + [own].compactMap { $0 }).joined(separator: ":"), 0)
+            }
             try FFmpeg.check(avcodec_open2(c, codec, &options)) {
                 VSRError.unsupported(
                     "cannot open encoder \(self.codecName) for \(video.width)x\(video.height) "
@@ -79,10 +85,10 @@ final class VideoEncoder {
 
     /// The encoder `settings` name, or the container's default.
     static func codec(
-        settings: EncoderSettings, muxer: UnsafePointer<AVOutputFormat>, outputPath: String
+        settings: EncoderSettings, muxer: UnsafePointer<AVOutputFormat>, video: VideoStreamInfo, outputPath: String
     ) throws -> UnsafePointer<AVCodec> {
         let muxerName = String(cString: muxer.pointee.name)
-        if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName) {
+        if let name = settings.codec ?? EncoderDefaults.codec(forMuxer: muxerName, transfer: video.color.transfer) {
             guard let found = avcodec_find_encoder_by_name(name) else {
                 throw VSRError.unsupported("unknown encoder '\(name)': this FFmpeg build has no such video encoder")
             }

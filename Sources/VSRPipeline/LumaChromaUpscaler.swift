@@ -27,8 +27,6 @@ public final class LumaChromaUpscaler: FrameUpscaler {
             let size = frame.format.planeSize(index, width: width, height: height)
             planes.append(try chroma.resize(frame.planes[index], toWidth: size.width, height: size.height))
         }
-        return VideoFrame(
-            index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format,
-            planes: planes)
+        return frame.replacingPlanes(planes)
     }
 }

@@ -48,6 +48,14 @@ public struct UpscaleEndpoints: ParsableArguments {
     @Flag(help: "Do not copy subtitle streams.")
     public var noSubtitles = false
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Audio encoder for every audio stream (e.g. libopus, aac), or copy to never re-encode. Default: \
+            copy, re-encoding only audio the container cannot hold (to Opus, else AAC, ...).
+            """, valueName: "name|copy"))
+    public var audioCodec: String?
+
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([...])`.
     public init() {}
 

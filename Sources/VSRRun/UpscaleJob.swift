@@ -51,7 +51,9 @@ public struct UpscaleJob {
         let outputInfo = sourceInfo.scaled(by: scale)
         let output = try UpscaleOutput.open(endpoints, settings: settings, video: outputInfo, input: input)
         output.warnings.forEach { events.message(.warning($0)) }
+        output.notes.forEach { events.message(.note($0)) }
         if let note { events.message(.note(note)) }
+        input.media?.conversionWarnings.forEach { events.message(.warning($0)) }
         if let correctionSummary { events.message(.note("\(input.name): \(correctionSummary)")) }
 
         events.started([settings.frames, sourceInfo.estimatedFrameCount].compactMap { $0 }.min())
@@ -73,6 +75,12 @@ public struct UpscaleJob {
             }, sink: output.sink, progress: events.progress)
         if let corrupt = input.media?.corruptPackets, corrupt > 0 {
             events.message(.warning("\(input.name): skipped \(corrupt) damaged video packet(s)"))
+        }
+        if let writer = output.sink as? MediaFileWriter, writer.droppedCaptionFrames > 0 {
+            events.message(
+                .warning(
+                    "\(input.name): the closed captions (A53) of \(writer.droppedCaptionFrames) frame(s) are dropped: "
+                        + "encoder \(writer.codecName) cannot carry them (libx264 can)"))
         }
         if let writer = output.sink as? MediaFileWriter, writer.reorderedTimestamps > 0 {
             events.message(

@@ -12,6 +12,8 @@ public struct UpscaleOutput {
     /// What is written, e.g. "libx264 yuv420p" or "y4m yuv420p".
     public let description: String
     public let warnings: [String]
+    /// What was converted to fit the container (subtitles into another text format).
+    public var notes: [String] = []
 
     /// True when the output keeps a display matrix (mp4, mov): frames then stay as stored and players
     /// turn them; other outputs get upright frames.
@@ -31,12 +33,13 @@ public struct UpscaleOutput {
         case .encoded:
             let writer = try MediaFileWriter(
                 path: output, video: video, source: input.media,
-                streams: StreamSelection(audio: !endpoints.noAudio, subtitles: !endpoints.noSubtitles),
+                streams: StreamSelection(
+                    audio: !endpoints.noAudio, subtitles: !endpoints.noSubtitles, audioCodec: endpoints.audioCodec),
                 settings: settings.encoder(pixFmtNamesInput: input.rawFormat != nil), overwrite: endpoints.overwrite,
                 notSameAs: [endpoints.input])
             return UpscaleOutput(
                 sink: writer, name: output, description: "\(writer.codecName) \(writer.encodedPixelFormat)",
-                warnings: writer.warnings)
+                warnings: writer.warnings, notes: writer.notes)
         case .raw(let rawFormat):
             return try openRaw(rawFormat, endpoints: endpoints, settings: settings, video: video, input: input)
         }

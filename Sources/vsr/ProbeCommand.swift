@@ -13,8 +13,9 @@ struct ProbeCommand: ParsableCommand {
         abstract: "Describe a video before upscaling it, with an ETA measured on this CPU.",
         discussion: """
             Lists the streams (and which are copied), the frame count (counted from the packets), whether the \
-            frame rate is variable, the colour tags and what vsr assumes where they are missing, interlacing, \
-            HDR side data and odd sizes. The ETA comes from running the chosen model or recipe (the same \
+            frame rate is variable, the colour tags and what vsr assumes where they are missing, interlacing \
+            and what --deinterlace will do, rotation, HDR side data, odd sizes, and what of the other streams \
+            the output (-o, default .mkv) copies, converts or drops. The ETA comes from running the chosen model or recipe (the same \
             options as `vsr upscale`) on the file's first frames for about 2 seconds, decode, upscale and \
             encode (the recipe's encoder, or libx264 medium as for .mkv) included.
             """
@@ -25,6 +26,12 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup(title: "The run the ETA is for (as for vsr upscale)")
     var settings: UpscaleSettings
+
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "The output the stream report is for: its extension picks the container (default .mkv).", valueName: "file"))
+    var output = "out.mkv"
 
     @Option(help: ArgumentHelp("Seconds of benchmark behind the ETA (0 skips it).", valueName: "s"))
     var benchmarkSeconds: Double = 2
@@ -38,10 +45,22 @@ struct ProbeCommand: ParsableCommand {
         let probe = try MediaProbe(path: input)
         let info = probe.video
         print("\(input): \(probe.container)" + (probe.duration.map { String(format: ", %.3f s", $0) } ?? ""))
+        let plan = try StreamPlan.plan(input: input, output: output, selection: StreamSelection())
+        let container = (output as NSString).pathExtension
         for stream in probe.streams {
-            let role = stream.index == probe.videoStreamIndex ? "upscaled" : stream.kind == "video" ? "copied as is" : "copied"
+            var role = "upscaled"
+            if let entry = plan.entries.first(where: { $0.index == stream.index }) {
+                switch entry.fate {
+                case .copied: role = stream.kind == "video" ? "copied as is" : "copied"
+                case .converted(let target): role = "converted to \(target) for .\(container)"
+                case .reencoded(let target, _): role = "re-encoded to \(target) for .\(container)"
+                case .dropped: role = "dropped: .\(container) cannot hold it"
+                case .notSelected: role = "left out"
+                }
+            }
             print("  #\(stream.index) \(stream.kind): \(stream.summary)  -> \(role)")
         }
+        probe.conversionWarnings.forEach { print("  not kept: " + $0.replacingOccurrences(of: "\(input): ", with: "")) }
         let rate =
             info.frameRate.doubleValue.map { String(format: "%.3f fps (%d/%d)", $0, info.frameRate.num, info.frameRate.den) } ?? "unknown"
         print("frames: \(probe.frameCount)" + (probe.frameCountIsExact ? " (counted)" : " (estimated from the duration)"))
@@ -67,7 +86,8 @@ struct ProbeCommand: ParsableCommand {
             print(
                 "HDR: "
                     + ([hdrTransfer.map { "\($0) transfer (tag carried to the output)" }].compactMap { $0 }
-                    + probe.hdrSideData.map { "\($0) (not carried to the output)" }).joined(separator: ", "))
+                    + probe.hdrSideData.map { "\($0) (carried to the output)" }).joined(separator: ", ")
+                    + (hdrTransfer != nil && settings.codec == nil ? "; encoded with libx265 Main 10 unless --codec says otherwise" : ""))
         }
         printSize(info)
         if benchmarkSeconds > 0 { try printETA(frames: probe.frameCount) }

@@ -44,7 +44,39 @@ final class ProbeTests: TemporaryDirectoryTestCase {
         let result = try Tools.vsr(["probe", file, "--benchmark-seconds", "0"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(
-            result.stdoutText.contains("interlacing: interlaced, top field first (vsr upscales whole frames; deinterlace first"),
+            result.stdoutText.contains(
+                "interlacing: interlaced, top field first -> deinterlaced with bwdif (one frame per frame) (--deinterlace auto)"),
             result.stdoutText)
+        let off = try Tools.vsr(["probe", file, "--benchmark-seconds", "0", "--deinterlace", "off"])
+        XCTAssertTrue(
+            off.stdoutText.contains("interlacing: interlaced, top field first -> upscaled as it is, combing included (--deinterlace off)"),
+            off.stdoutText)
+    }
+
+    /// The real files in ../shared/media: each report against its reviewed snapshot, and the facts
+    /// the report must state checked against ffprobe (rotation, field order, HDR side data).
+    func testRealMediaReportsMatchTheirSnapshotsAndFFprobe() throws {
+        let media = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/media")
+        guard FileManager.default.fileExists(atPath: media.path) else { throw XCTSkip("SKIPPED: \(media.path) is absent") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: media.path).filter { !$0.hasSuffix(".md") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 17)
+        for name in names {
+            let file = media.appendingPathComponent(name).path
+            let result = try Tools.vsr(["probe", file, "--benchmark-seconds", "0"])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let report = result.stdoutText.replacingOccurrences(of: media.path + "/", with: "")
+            let expected = try String(contentsOf: snapshots.appendingPathComponent("probe-media-\(name).txt"), encoding: .utf8)
+            XCTAssertEqual(report, expected, "\(name): the report changed; review it and update Tests/vsrTests/Snapshots")
+
+            let facts = try Tools.ffprobe(
+                file, ["-select_streams", "v:0", "-show_entries", "stream=field_order:stream_side_data=side_data_type,rotation"])
+            let stream = (facts["streams"] as? [[String: Any]])?.first ?? [:]
+            let sideData = (stream["side_data_list"] as? [[String: Any]] ?? []).compactMap { $0["side_data_type"] as? String }
+            XCTAssertEqual(sideData.contains("Display Matrix"), report.contains("(display matrix)"), name)
+            XCTAssertEqual(sideData.contains("Mastering display metadata"), report.contains("mastering display metadata"), name)
+            if stream["field_order"] as? String == "tt" {
+                XCTAssertTrue(report.contains("interlacing: interlaced, top field first -> deinterlaced"), name)
+            }
+        }
     }
 }

@@ -173,4 +173,111 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         let tsProbe = try Probe(path("out.ts"))
         XCTAssertEqual(tsProbe.streams.map { $0["codec_name"] as? String ?? "" }, ["h264", "ac3"])
     }
+
+    func testTextSubtitlesBecomeMovTextInMP4() throws {
+        // (webvtt-subtitles.mkv's S_TEXT/WEBVTT track is codec "none" to FFmpeg 5.1's Matroska demuxer.)
+        for name in ["srt-subtitles.mkv"] {
+            let input = try media(name)
+            let result = try upscale(input, to: "subs.mp4", ["--frames", "3", "--encoder-preset", "ultrafast", "-y"])
+            XCTAssertTrue(result.stderr.contains("to mov_text: the mp4 container cannot hold"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("dropped subtitle"), result.stderr)
+            let before = try Probe(input), after = try Probe(path("subs.mp4"))
+            XCTAssertEqual(after.streams(ofType: "subtitle").map { $0["codec_name"] as? String ?? "" }, ["mov_text"], name)
+            // Every cue, at its time.
+            let times = { (probe: Probe) in
+                try probe.packetDigests("s").map { $0.split(separator: " ")[0] }
+            }
+            XCTAssertEqual(try times(after), try times(before), name)
+            XCTAssertFalse(try times(after).isEmpty)
+        }
+    }
+
+    // MARK: HDR, captions, what cannot be kept
+
+    func testHDR10MetadataIsCarriedAndPQGetsHEVCMain10() throws {
+        let input = try media("hdr10-mdcv-clli-av1.mp4")
+        _ = try upscale(input, to: "hdr.mp4", ["--frames", "3", "--encoder-preset", "ultrafast"])
+        let out = try Probe(path("hdr.mp4"))
+        XCTAssertEqual(out.videoString("codec_name"), "hevc")
+        XCTAssertEqual(out.videoString("codec_tag_string"), "hvc1")
+        XCTAssertEqual(out.videoString("pix_fmt"), "yuv420p10le")
+        XCTAssertEqual(out.videoString("color_transfer"), "smpte2084")
+        func sideData(_ file: String) throws -> [[String: String]] {
+            let json = try Tools.ffprobe(file, ["-select_streams", "v:0", "-show_entries", "stream_side_data"])
+            let list = ((json["streams"] as? [[String: Any]])?.first?["side_data_list"] as? [[String: Any]]) ?? []
+            return list.map { $0.mapValues { "\($0)" } }
+        }
+        XCTAssertEqual(try sideData(path("hdr.mp4")), try sideData(input))
+        XCTAssertEqual(try sideData(input).count, 2)
+        // x265 wrote the SEI messages too: ffprobe finds them on the decoded frames.
+        let frames = try Tools.ffprobe(
+            path("hdr.mp4"), ["-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries", "frame_side_data=side_data_type"])
+        let types = ((frames["frames"] as? [[String: Any]])?.first?["side_data_list"] as? [[String: Any]] ?? []).compactMap {
+            $0["side_data_type"] as? String
+        }
+        XCTAssertTrue(types.contains("Mastering display metadata"), "\(types)")
+        XCTAssertTrue(types.contains("Content light level metadata"), "\(types)")
+    }
+
+    func testClosedCaptionsAreCarriedByX264AndOtherwiseSaidToBeDropped() throws {
+        let input = try media("cea608-captions-h264.ts")
+        func captionFrames(_ file: String) throws -> Int {
+            let json = try Tools.ffprobe(file, ["-select_streams", "v:0", "-show_entries", "frame_side_data=side_data_type"])
+            return (json["frames"] as? [[String: Any]] ?? []).filter { frame in
+                (frame["side_data_list"] as? [[String: Any]] ?? []).contains { ($0["side_data_type"] as? String)?.contains("A53") == true }
+            }.count
+        }
+        let result = try upscale(input, to: "cc.mp4", ["--encoder-preset", "ultrafast"])
+        XCTAssertFalse(result.stderr.contains("closed captions"), result.stderr)
+        let inputFrames = try captionFrames(input)
+        XCTAssertGreaterThan(inputFrames, 0)
+        XCTAssertEqual(try captionFrames(path("cc.mp4")), inputFrames)
+        let vp9 = try upscale(input, to: "cc.webm", ["--frames", "5"])
+        XCTAssertTrue(vp9.stderr.contains("the closed captions (A53) of 1 frame(s) are dropped: encoder libvpx-vp9"), vp9.stderr)
+    }
+
+    func testTwelveBitAndAlphaAreSaidToBeLost() throws {
+        let twelve = path("twelve.mkv")
+        try Tools.ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "3", "-pix_fmt", "yuv420p12le", "-c:v", "ffv1", twelve,
+        ])
+        let result = try upscale(twelve, to: "ten.mkv", ["--codec", "ffv1"])
+        XCTAssertTrue(result.stderr.contains("12-bit video (yuv420p12le) is processed and written at 10 bits"), result.stderr)
+        let alpha = try upscale(try media("image-rgba-304x84.png"), to: "alpha.mkv", ["--codec", "ffv1"])
+        XCTAssertTrue(alpha.stderr.contains("the alpha (transparency) plane is dropped"), alpha.stderr)
+        let opaque = try upscale(try media("image-rgb-451x300.png"), to: "opaque.mkv", ["--codec", "ffv1"])
+        XCTAssertFalse(opaque.stderr.contains("alpha"), opaque.stderr)
+    }
+
+    func testAudioTheContainerCannotHoldIsReencoded() throws {
+        let input = try media("srt-subtitles.mkv")  // AC-3, which WebM cannot hold
+        let result = try upscale(input, to: "opus.webm", ["--no-subtitles"])
+        XCTAssertTrue(result.stderr.contains("re-encoded audio stream #1 from ac3 to libopus"), result.stderr)
+        let out = try Probe(path("opus.webm")), before = try Probe(input)
+        let audio = try XCTUnwrap(out.streams(ofType: "audio").first)
+        XCTAssertEqual(audio["codec_name"] as? String, "opus")
+        func audioSeconds(_ file: String) throws -> Double {
+            let json = try Tools.ffprobe(file, ["-select_streams", "a:0", "-show_entries", "packet=pts_time,duration_time"])
+            let packets = json["packets"] as? [[String: Any]] ?? []
+            let ends = packets.compactMap { p -> Double? in
+                guard let start = Double(p["pts_time"] as? String ?? ""), let length = Double(p["duration_time"] as? String ?? "") else {
+                    return nil
+                }
+                return start + length
+            }
+            return ends.max() ?? -1
+        }
+        // The same length of sound, to within one Opus frame (20 ms) and the pre-skip.
+        XCTAssertEqual(try audioSeconds(path("opus.webm")), try audioSeconds(input), accuracy: 0.05)
+        XCTAssertEqual(before.streams(ofType: "audio").count, 1)
+
+        let copyOnly = try upscale(input, to: "copy.webm", ["--no-subtitles", "--audio-codec", "copy"])
+        XCTAssertTrue(copyOnly.stderr.contains("dropped audio stream #1 (ac3): the webm container cannot hold it"), copyOnly.stderr)
+        let chosen = try upscale(input, to: "aac.mkv", ["--no-subtitles", "--audio-codec", "aac", "--frames", "3"])
+        XCTAssertTrue(chosen.stderr.contains("re-encoded audio stream #1 from ac3 to aac (--audio-codec)"), chosen.stderr)
+        XCTAssertEqual(try Probe(path("aac.mkv")).streams(ofType: "audio").first?["codec_name"] as? String, "aac")
+        let unknown = try Tools.vsr(["upscale", input, "-o", path("x.mkv"), "--model", "bicubic", "--audio-codec", "nosuch"])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown audio encoder 'nosuch'"), unknown.stderr)
+    }
 }

@@ -70,7 +70,7 @@ public final class RGBModelFrameUpscaler: FrameUpscaler {
             try resizer.resize(u, toWidth: chroma.width, height: chroma.height),
             try resizer.resize(v, toWidth: chroma.width, height: chroma.height),
         ]
-        return VideoFrame(index: frame.index, pts: frame.pts, duration: frame.duration, format: frame.format, planes: planes)
+        return frame.replacingPlanes(planes)
     }
 
     private func fullSize(_ plane: Plane, width: Int, height: Int) throws -> Plane {
