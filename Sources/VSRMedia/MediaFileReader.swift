@@ -69,8 +69,8 @@ public final class MediaFileReader: FrameSource {
         return packets
     }
 
-    /// What of the video cannot be kept, one line each: bits beyond 10, an alpha plane, a Dolby
-    /// Vision configuration.
+    /// What of the video cannot be kept, one line each: bits beyond 10, a Dolby Vision
+    /// configuration. (Alpha is kept where the output can hold it; the writers say where not.)
     public var conversionWarnings: [String] {
         let stream = demuxer.videoStream
         let source = AVPixelFormat(rawValue: stream.pointee.codecpar.pointee.format)
@@ -81,9 +81,6 @@ public final class MediaFileReader: FrameSource {
                 lines.append(
                     "\(path): \(depth)-bit video (\(streamInfo.sourceFormatName)) is processed and written at "
                         + "\(streamInfo.format.bitDepth) bits: vsr's planes hold at most 10")
-            }
-            if descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 {
-                lines.append("\(path): the alpha (transparency) plane is dropped: vsr upscales Y, U and V only")
             }
         }
         if av_stream_get_side_data(stream, AV_PKT_DATA_DOVI_CONF, nil) != nil {

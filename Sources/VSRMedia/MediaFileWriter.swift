@@ -96,6 +96,12 @@ public final class MediaFileWriter: FrameSink {
             encoder = try VideoEncoder(
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
                 settings: settings, outputPath: path, hdr: hdr)
+            let encodedAlpha = av_pix_fmt_desc_get(encoder.pixelFormat).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 }
+            if video.format.hasAlpha, encodedAlpha != true {
+                warnings.append(
+                    "the alpha (transparency) plane is dropped: encoder \(encoder.codecName) with "
+                        + "\(PixelFormat.name(of: encoder.pixelFormat)) cannot carry it (ffv1, png, prores_ks and libvpx-vp9 can)")
+            }
             let stream = muxer.addStream()
             videoStreamIndex = stream.pointee.index
             try FFmpeg.check(

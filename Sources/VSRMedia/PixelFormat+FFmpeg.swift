@@ -13,6 +13,12 @@ extension PixelFormat {
         case .yuv444p10le: return AV_PIX_FMT_YUV444P10LE
         case .gray: return AV_PIX_FMT_GRAY8
         case .gray10le: return AV_PIX_FMT_GRAY10LE
+        case .yuva420p: return AV_PIX_FMT_YUVA420P
+        case .yuva422p: return AV_PIX_FMT_YUVA422P
+        case .yuva444p: return AV_PIX_FMT_YUVA444P
+        case .yuva420p10le: return AV_PIX_FMT_YUVA420P10LE
+        case .yuva422p10le: return AV_PIX_FMT_YUVA422P10LE
+        case .yuva444p10le: return AV_PIX_FMT_YUVA444P10LE
         }
     }
 
@@ -24,7 +30,8 @@ extension PixelFormat {
 
     /// The native format closest to `format`: same chroma layout where possible (4:2:0, 4:2:2,
     /// 4:4:4 or gray; semi-planar and packed formats map to their planar twin, RGB to 4:4:4), and
-    /// 10-bit when the source has more than 8 bits per component.
+    /// 10-bit when the source has more than 8 bits per component; with an alpha plane when the
+    /// source has one (RGBA and gray+alpha become 4:4:4 with alpha).
     static func nearest(to format: AVPixelFormat) -> PixelFormat {
         if let native = PixelFormat(format) { return native }
         guard let descriptor = av_pix_fmt_desc_get(format) else { return .yuv420p }
@@ -42,7 +49,8 @@ extension PixelFormat {
         } else {
             base = .yuv420p
         }
-        return base.withBitDepth(depth)
+        let hasAlpha = d.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0
+        return hasAlpha ? base.withBitDepth(depth).withAlpha : base.withBitDepth(depth)
     }
 
     /// FFmpeg's name of an FFmpeg pixel format, for messages.

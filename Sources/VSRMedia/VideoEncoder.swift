@@ -94,7 +94,9 @@ final class VideoEncoder {
             }
             return found
         }
-        guard let found = avcodec_find_encoder(muxer.pointee.video_codec) else {
+        // FFmpeg's own guess from the name: image2 picks png for .png, bmp for .bmp, mjpeg for .jpg.
+        let guessed = av_guess_codec(muxer, nil, outputPath, nil, AVMEDIA_TYPE_VIDEO)
+        guard let found = avcodec_find_encoder(guessed != AV_CODEC_ID_NONE ? guessed : muxer.pointee.video_codec) else {
             throw VSRError.unsupported("\(outputPath): the \(muxerName) container has no default video encoder; use --codec")
         }
         return found
@@ -150,7 +152,10 @@ final class VideoEncoder {
         }
         let native = source.avPixelFormat
         if supported.isEmpty || supported.contains(native) { return native }
-        var list = supported + [AV_PIX_FMT_NONE]
+        // Transparency first: FFmpeg's ranking would trade alpha for chroma resolution (VP9 takes
+        // yuva420p but also yuv444p).
+        let withAlpha = supported.filter { av_pix_fmt_desc_get($0).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 } ?? false }
+        var list = (source.hasAlpha && !withAlpha.isEmpty ? withAlpha : supported) + [AV_PIX_FMT_NONE]
         return avcodec_find_best_pix_fmt_of_list(&list, native, 0, nil)
     }
 

@@ -68,6 +68,14 @@ public struct UpscaleOutput {
         let name = isStdout ? "stdout" : output
         switch rawFormat {
         case .y4m:
+            guard Y4MHeader.holds(video.format) else {
+                var opaque = video
+                opaque.format = video.format.withoutAlpha
+                let writer = try Y4MWriter(output: bytes, stream: opaque, extensions: input.y4mExtensions)
+                return UpscaleOutput(
+                    sink: AlphaDroppingSink(writer), name: name, description: "y4m \(opaque.format.rawValue)",
+                    warnings: ["the alpha (transparency) plane is dropped: y4m holds alpha only as 8-bit 4:4:4 (C444alpha)"])
+            }
             let writer = try Y4MWriter(output: bytes, stream: video, extensions: input.y4mExtensions)
             return UpscaleOutput(sink: writer, name: name, description: "y4m \(video.format.rawValue)", warnings: [])
         case .rawvideo:

@@ -27,7 +27,11 @@ public struct Y4MHeader: Equatable, Sendable {
         ("420paldv", .yuv420p, .topLeft), ("422", .yuv422p, .unspecified), ("444", .yuv444p, .unspecified),
         ("mono", .gray, .unspecified), ("420p10", .yuv420p10le, .center), ("422p10", .yuv422p10le, .unspecified),
         ("444p10", .yuv444p10le, .unspecified), ("mono10", .gray10le, .unspecified),
+        ("444alpha", .yuva444p, .unspecified),
     ]
+
+    /// True when a y4m header can state `format` (of the alpha formats, only 4:4:4 8-bit: C444alpha).
+    public static func holds(_ format: PixelFormat) -> Bool { !format.hasAlpha || format == .yuva444p }
 
     public init(
         width: Int, height: Int, frameRate: Rational, sampleAspectRatio: Rational, format: PixelFormat,
@@ -133,6 +137,9 @@ public struct Y4MHeader: Equatable, Sendable {
         case .yuv422p10le: tag = "422p10"
         case .yuv444p10le: tag = "444p10"
         case .gray10le: tag = "mono10"
+        case .yuva444p: tag = "444alpha"
+        case .yuva420p, .yuva422p, .yuva420p10le, .yuva422p10le, .yuva444p10le:
+            preconditionFailure("y4m has no tag for \(format.rawValue); check Y4MHeader.holds first")
         }
         let aspect =
             sampleAspectRatio.num > 0 && sampleAspectRatio.den > 0

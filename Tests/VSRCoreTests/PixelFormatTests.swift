@@ -21,6 +21,21 @@ final class PixelFormatTests: XCTestCase {
             XCTAssertEqual(format.withBitDepth(format.bitDepth), format)
             XCTAssertEqual(format.withBitDepth(10).chromaShift.x, format.chromaShift.x)
             XCTAssertEqual(format.withBitDepth(8).chromaShift.y, format.chromaShift.y)
+            XCTAssertEqual(format.withBitDepth(10).hasAlpha, format.hasAlpha)
+        }
+    }
+
+    func testAlphaIsAFourthPlaneAtTheLumaSize() {
+        XCTAssertEqual(PixelFormat.yuva420p.planeCount, 4)
+        XCTAssertEqual(PixelFormat.yuva420p.planeSize(3, width: 321, height: 181).width, 321)
+        XCTAssertEqual(PixelFormat.yuva420p.planeSize(3, width: 321, height: 181).height, 181)
+        XCTAssertEqual(PixelFormat.yuva420p.planeSize(2, width: 321, height: 181).width, 161)
+        XCTAssertEqual(PixelFormat.yuva422p10le.withoutAlpha, .yuv422p10le)
+        XCTAssertEqual(PixelFormat.yuv420p.withAlpha, .yuva420p)
+        XCTAssertEqual(PixelFormat.gray.withAlpha, .yuva444p)
+        for format in PixelFormat.allCases where !format.isGray {
+            XCTAssertEqual(format.withoutAlpha.withAlpha.withoutAlpha, format.withoutAlpha)
+            XCTAssertEqual(format.withoutAlpha.planeCount, 3)
         }
     }
 }

@@ -142,7 +142,7 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         let input = try media("h263-qcif.3gp")
         let expected = try decodedFrames(input)
         XCTAssertEqual(expected, 15)
-        for ext in ["mp4", "mkv", "mov", "webm", "ts", "avi", "ogv", "3gp", "y4m"] {
+        for ext in ["mp4", "mkv", "mov", "webm", "ts", "avi", "ogv", "3gp", "gif", "y4m"] {
             let result = try upscale(input, to: "out.\(ext)")
             XCTAssertTrue(result.stderr.contains("upscaled \(expected) frames"), result.stderr)
             XCTAssertEqual(try decodedFrames(path("out.\(ext)")), expected, ext)
@@ -236,17 +236,46 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(vp9.stderr.contains("the closed captions (A53) of 1 frame(s) are dropped: encoder libvpx-vp9"), vp9.stderr)
     }
 
-    func testTwelveBitAndAlphaAreSaidToBeLost() throws {
+    func testTwelveBitIsSaidToBeLost() throws {
         let twelve = path("twelve.mkv")
         try Tools.ffmpeg([
             "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "3", "-pix_fmt", "yuv420p12le", "-c:v", "ffv1", twelve,
         ])
         let result = try upscale(twelve, to: "ten.mkv", ["--codec", "ffv1"])
         XCTAssertTrue(result.stderr.contains("12-bit video (yuv420p12le) is processed and written at 10 bits"), result.stderr)
-        let alpha = try upscale(try media("image-rgba-304x84.png"), to: "alpha.mkv", ["--codec", "ffv1"])
-        XCTAssertTrue(alpha.stderr.contains("the alpha (transparency) plane is dropped"), alpha.stderr)
-        let opaque = try upscale(try media("image-rgb-451x300.png"), to: "opaque.mkv", ["--codec", "ffv1"])
-        XCTAssertFalse(opaque.stderr.contains("alpha"), opaque.stderr)
+        XCTAssertEqual(try Probe(path("ten.mkv")).videoString("pix_fmt"), "yuv420p10le")
+    }
+
+    func testAlphaIsUpscaledAndKeptWhereTheOutputHoldsIt() throws {
+        let input = try media("image-rgba-304x84.png")
+        // The alpha plane of each output, scaled back to the input's size by ffmpeg, against the input's.
+        func alphaPSNR(_ file: String, decoder: [String] = []) throws -> Double {
+            let result = try Tools.ffmpeg(
+                ["-v", "info"] + decoder + [
+                    "-i", file, "-i", input, "-lavfi", "[0:v]alphaextract,scale=304:84[a];[1:v]alphaextract[b];[a][b]psnr", "-f",
+                    "null", "-",
+                ])
+            let match = try XCTUnwrap(result.stderr.range(of: #"average:[0-9.]+"#, options: .regularExpression))
+            return try XCTUnwrap(Double(result.stderr[match].dropFirst("average:".count)))
+        }
+        for (output, extra, decoder) in [
+            ("alpha.png", [String](), [String]()), ("alpha.mkv", ["--codec", "ffv1"], []),
+            ("alpha.webm", [], ["-c:v", "libvpx-vp9"]), ("alpha.mov", ["--codec", "prores_ks"], []),
+        ] {
+            let result = try upscale(input, to: output, extra)
+            XCTAssertFalse(result.stderr.contains("alpha (transparency)"), "\(output): \(result.stderr)")
+            XCTAssertGreaterThan(try alphaPSNR(path(output), decoder: decoder), 35, output)
+        }
+        // A flat alpha of 255 would score about 9 dB here: the check can fail.
+        let dropped = try upscale(input, to: "opaque.mp4", ["--pix-fmt", "yuv444p"])
+        XCTAssertTrue(dropped.stderr.contains("the alpha (transparency) plane is dropped: encoder libx264"), dropped.stderr)
+        let y4m = try upscale(input, to: "alpha.y4m")
+        XCTAssertFalse(y4m.stderr.contains("alpha (transparency)"), y4m.stderr)
+        XCTAssertTrue(
+            try String(decoding: Data(contentsOf: URL(fileURLWithPath: path("alpha.y4m"))).prefix(80), as: UTF8.self).contains("C444alpha"))
+        let rgb = try upscale(try media("image-rgb-451x300.png"), to: "rgb.mkv", ["--codec", "ffv1"])
+        XCTAssertFalse(rgb.stderr.contains("alpha (transparency)"), rgb.stderr)
+        XCTAssertEqual(try Probe(path("rgb.mkv")).videoString("pix_fmt"), "yuv444p")
     }
 
     func testAudioTheContainerCannotHoldIsReencoded() throws {

@@ -3,7 +3,7 @@ import VSRCore
 /// Upscales frames with an RGB model (such as the official RLFN): chroma is brought to luma size,
 /// the frame becomes RGB with the stream's matrix and range, the model runs in tiles, and the
 /// result goes back to YUV with the same matrix and range, chroma resampled to the output's
-/// subsampling. Not thread-safe (the resizer is not).
+/// subsampling; an alpha plane is resized like chroma. Not thread-safe (the resizer is not).
 public final class RGBModelFrameUpscaler: FrameUpscaler {
     private let inference: TiledInference
     private let context: InferenceContext
@@ -65,11 +65,13 @@ public final class RGBModelFrameUpscaler: FrameUpscaler {
             }
         }
         let chroma = frame.format.planeSize(1, width: outW, height: outH)
-        let planes = [
+        var planes = [
             luma,
             try resizer.resize(u, toWidth: chroma.width, height: chroma.height),
             try resizer.resize(v, toWidth: chroma.width, height: chroma.height),
         ]
+        // Alpha is not colour: the chroma resizer brings it to the output's size.
+        if frame.format.hasAlpha { planes.append(try resizer.resize(frame.planes[3], toWidth: outW, height: outH)) }
         return frame.replacingPlanes(planes)
     }
 
