@@ -4,26 +4,28 @@ public enum PixelFormat: String, CaseIterable, Sendable, Codable {
     case yuv420p, yuv422p, yuv444p
     case yuv420p10le, yuv422p10le, yuv444p10le
     case gray, gray10le
+    case yuv420p12le, yuv422p12le, yuv444p12le, gray12le
     /// With an alpha (transparency) plane after V, at the luma's size.
     case yuva420p, yuva422p, yuva444p
     case yuva420p10le, yuva422p10le, yuva444p10le
 
-    /// Bits per sample: 8 or 10.
+    /// Bits per sample: 8, 10 or 12.
     public var bitDepth: Int {
         switch self {
         case .yuv420p, .yuv422p, .yuv444p, .gray, .yuva420p, .yuva422p, .yuva444p: return 8
         case .yuv420p10le, .yuv422p10le, .yuv444p10le, .gray10le, .yuva420p10le, .yuva422p10le, .yuva444p10le: return 10
+        case .yuv420p12le, .yuv422p12le, .yuv444p12le, .gray12le: return 12
         }
     }
 
-    /// Bytes per stored sample: 1 for 8-bit, 2 (little-endian) for 10-bit.
+    /// Bytes per stored sample: 1 for 8-bit, 2 (little-endian) for 10- and 12-bit.
     public var bytesPerSample: Int { bitDepth > 8 ? 2 : 1 }
 
     /// The largest sample value, `2^bitDepth - 1`.
     public var maxSampleValue: Int { (1 << bitDepth) - 1 }
 
     /// True for luma-only formats.
-    public var isGray: Bool { self == .gray || self == .gray10le }
+    public var isGray: Bool { self == .gray || self == .gray10le || self == .gray12le }
 
     /// True for the formats with an alpha plane (the fourth).
     public var hasAlpha: Bool {
@@ -49,9 +51,11 @@ public enum PixelFormat: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The same layout with an alpha plane (gray becomes 4:4:4).
+    /// The same layout with an alpha plane (gray becomes 4:4:4; 12-bit becomes 10-bit, as vsr has
+    /// no 12-bit formats with alpha).
     public var withAlpha: PixelFormat {
         switch self {
+        case .yuv420p12le, .yuv422p12le, .yuv444p12le, .gray12le: return withBitDepth(10).withAlpha
         case .yuv420p: return .yuva420p
         case .yuv422p: return .yuva422p
         case .yuv444p, .gray: return .yuva444p
@@ -65,9 +69,9 @@ public enum PixelFormat: String, CaseIterable, Sendable, Codable {
     /// log2 of the horizontal and vertical chroma subsampling factors.
     public var chromaShift: (x: Int, y: Int) {
         switch self {
-        case .yuv420p, .yuv420p10le, .yuva420p, .yuva420p10le: return (1, 1)
-        case .yuv422p, .yuv422p10le, .yuva422p, .yuva422p10le: return (1, 0)
-        case .yuv444p, .yuv444p10le, .gray, .gray10le, .yuva444p, .yuva444p10le: return (0, 0)
+        case .yuv420p, .yuv420p10le, .yuv420p12le, .yuva420p, .yuva420p10le: return (1, 1)
+        case .yuv422p, .yuv422p10le, .yuv422p12le, .yuva422p, .yuva422p10le: return (1, 0)
+        case .yuv444p, .yuv444p10le, .yuv444p12le, .gray, .gray10le, .gray12le, .yuva444p, .yuva444p10le: return (0, 0)
         }
     }
 
@@ -81,14 +85,15 @@ public enum PixelFormat: String, CaseIterable, Sendable, Codable {
     }
 
     /// The same chroma layout at another bit depth.
+    /// Depths over 10 give 12 bits (with alpha: 10).
     public func withBitDepth(_ depth: Int) -> PixelFormat {
-        let tenBit = depth > 8
-        if hasAlpha { return withoutAlpha.withBitDepth(depth).withAlpha }
+        let tenBit = depth > 8, twelveBit = depth > 10
+        if hasAlpha { return withoutAlpha.withBitDepth(min(depth, 10)).withAlpha }
         switch self {
-        case .yuv420p, .yuv420p10le: return tenBit ? .yuv420p10le : .yuv420p
-        case .yuv422p, .yuv422p10le: return tenBit ? .yuv422p10le : .yuv422p
-        case .yuv444p, .yuv444p10le: return tenBit ? .yuv444p10le : .yuv444p
-        case .gray, .gray10le: return tenBit ? .gray10le : .gray
+        case .yuv420p, .yuv420p10le, .yuv420p12le: return twelveBit ? .yuv420p12le : tenBit ? .yuv420p10le : .yuv420p
+        case .yuv422p, .yuv422p10le, .yuv422p12le: return twelveBit ? .yuv422p12le : tenBit ? .yuv422p10le : .yuv422p
+        case .yuv444p, .yuv444p10le, .yuv444p12le: return twelveBit ? .yuv444p12le : tenBit ? .yuv444p10le : .yuv444p
+        case .gray, .gray10le, .gray12le: return twelveBit ? .gray12le : tenBit ? .gray10le : .gray
         default: return self
         }
     }

@@ -96,6 +96,12 @@ public final class MediaFileWriter: FrameSink {
             encoder = try VideoEncoder(
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
                 settings: settings, outputPath: path, hdr: hdr)
+            let encodedDepth = av_pix_fmt_desc_get(encoder.pixelFormat).map { Int($0.pointee.comp.0.depth) } ?? 8
+            if settings.pixelFormat == nil, encodedDepth < video.format.bitDepth {
+                warnings.append(
+                    "\(video.format.bitDepth)-bit video is written at \(encodedDepth) bits: encoder \(encoder.codecName) "
+                        + "cannot hold more (ffv1 and libx265 can)")
+            }
             let encodedAlpha = av_pix_fmt_desc_get(encoder.pixelFormat).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 }
             if video.format.hasAlpha, encodedAlpha != true {
                 warnings.append(

@@ -13,6 +13,10 @@ extension PixelFormat {
         case .yuv444p10le: return AV_PIX_FMT_YUV444P10LE
         case .gray: return AV_PIX_FMT_GRAY8
         case .gray10le: return AV_PIX_FMT_GRAY10LE
+        case .yuv420p12le: return AV_PIX_FMT_YUV420P12LE
+        case .yuv422p12le: return AV_PIX_FMT_YUV422P12LE
+        case .yuv444p12le: return AV_PIX_FMT_YUV444P12LE
+        case .gray12le: return AV_PIX_FMT_GRAY12LE
         case .yuva420p: return AV_PIX_FMT_YUVA420P
         case .yuva422p: return AV_PIX_FMT_YUVA422P
         case .yuva444p: return AV_PIX_FMT_YUVA444P
@@ -30,13 +34,13 @@ extension PixelFormat {
 
     /// The native format closest to `format`: same chroma layout where possible (4:2:0, 4:2:2,
     /// 4:4:4 or gray; semi-planar and packed formats map to their planar twin, RGB to 4:4:4), and
-    /// 10-bit when the source has more than 8 bits per component; with an alpha plane when the
-    /// source has one (RGBA and gray+alpha become 4:4:4 with alpha).
+    /// 10- or 12-bit when the source has more than 8 or 10 bits per component; with an alpha plane when the
+    /// source has one (RGBA and gray+alpha become 4:4:4 with alpha; palettes do not count).
     static func nearest(to format: AVPixelFormat) -> PixelFormat {
         if let native = PixelFormat(format) { return native }
         guard let descriptor = av_pix_fmt_desc_get(format) else { return .yuv420p }
         let d = descriptor.pointee
-        let depth = Int(d.comp.0.depth) > 8 ? 10 : 8
+        let depth = Int(d.comp.0.depth) > 10 ? 12 : Int(d.comp.0.depth) > 8 ? 10 : 8
         // Palettes hold colours, so they count as RGB here.
         let isRGB = d.flags & UInt64(AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL) != 0
         let base: PixelFormat
@@ -49,7 +53,9 @@ extension PixelFormat {
         } else {
             base = .yuv420p
         }
-        let hasAlpha = d.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0
+        // A palette's alpha is a property of its entries, rarely used by video (GIF transparency
+        // decodes to bgra): palettes count as opaque.
+        let hasAlpha = d.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 && d.flags & UInt64(AV_PIX_FMT_FLAG_PAL) == 0
         return hasAlpha ? base.withBitDepth(depth).withAlpha : base.withBitDepth(depth)
     }
 

@@ -32,9 +32,9 @@ public final class SwscalePlaneResizer: PlaneResizer {
     deinit { sws_freeContext(context) }
 
     public func resize(_ plane: Plane, toWidth width: Int, height: Int) throws -> Plane {
-        let format = plane.bitDepth > 8 ? AV_PIX_FMT_GRAY10LE : AV_PIX_FMT_GRAY8
-        guard plane.bitDepth == 8 || plane.bitDepth == 10 else {
-            throw VSRError.unsupported("planes of \(plane.bitDepth) bits cannot be resized; expected 8 or 10")
+        let formats = [8: AV_PIX_FMT_GRAY8, 10: AV_PIX_FMT_GRAY10LE, 12: AV_PIX_FMT_GRAY12LE]
+        guard let format = formats[plane.bitDepth] else {
+            throw VSRError.unsupported("planes of \(plane.bitDepth) bits cannot be resized; expected 8, 10 or 12")
         }
         // sws_getCachedContext returns the same context while the geometry is unchanged.
         context = sws_getCachedContext(

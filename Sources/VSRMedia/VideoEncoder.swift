@@ -63,10 +63,12 @@ final class VideoEncoder {
                 av_dict_set(&options, key, value, 0)
             }
             for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
-            if codecName == "libx265", let hdr, !hdr.x265Parameters.isEmpty {
-                // After the user's own x265-params, which win where both set a key.
+            if codecName == "libx265" {
+                // x265 logs to stderr itself: errors only, as vsr's own FFmpeg logging. HDR's SEI
+                // parameters next; the user's own x265-params last, so theirs win.
                 let own = settings.options["x265-params"]
-                av_dict_set(&options, "x265-params", ([hdr.x265Parameters] + [own].compactMap { $0 }).joined(separator: ":"), 0)
+                let parameters = ["log-level=error", hdr?.x265Parameters ?? ""] + [own].compactMap { $0 }
+                av_dict_set(&options, "x265-params", parameters.filter { !$0.isEmpty }.joined(separator: ":"), 0)
             }
             try FFmpeg.check(avcodec_open2(c, codec, &options)) {
                 VSRError.unsupported(

@@ -27,7 +27,8 @@ public struct Y4MHeader: Equatable, Sendable {
         ("420paldv", .yuv420p, .topLeft), ("422", .yuv422p, .unspecified), ("444", .yuv444p, .unspecified),
         ("mono", .gray, .unspecified), ("420p10", .yuv420p10le, .center), ("422p10", .yuv422p10le, .unspecified),
         ("444p10", .yuv444p10le, .unspecified), ("mono10", .gray10le, .unspecified),
-        ("444alpha", .yuva444p, .unspecified),
+        ("444alpha", .yuva444p, .unspecified), ("420p12", .yuv420p12le, .center), ("422p12", .yuv422p12le, .unspecified),
+        ("444p12", .yuv444p12le, .unspecified), ("mono12", .gray12le, .unspecified),
     ]
 
     /// True when a y4m header can state `format` (of the alpha formats, only 4:4:4 8-bit: C444alpha).
@@ -138,6 +139,10 @@ public struct Y4MHeader: Equatable, Sendable {
         case .yuv444p10le: tag = "444p10"
         case .gray10le: tag = "mono10"
         case .yuva444p: tag = "444alpha"
+        case .yuv420p12le: tag = "420p12"
+        case .yuv422p12le: tag = "422p12"
+        case .yuv444p12le: tag = "444p12"
+        case .gray12le: tag = "mono12"
         case .yuva420p, .yuva422p, .yuva420p10le, .yuva422p10le, .yuva444p10le:
             preconditionFailure("y4m has no tag for \(format.rawValue); check Y4MHeader.holds first")
         }

@@ -46,8 +46,11 @@ final class PixelFormatMappingTests: XCTestCase {
     func testNearestNativeFormats() {
         XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_RGB24), .yuv444p)
         XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_NV12), .yuv420p)
-        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_YUV420P12LE), .yuv420p10le)
-        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_GRAY16LE), .gray10le)
+        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_YUV420P12LE), .yuv420p12le)
+        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_GRAY16LE), .gray12le)
+        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_RGBA), .yuva444p)
+        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_YUVA420P), .yuva420p)
+        XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_RGBA64LE), .yuva444p10le)
         XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_PAL8), .yuv444p)
         XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_YUV422P10LE), .yuv422p10le)
         XCTAssertEqual(PixelFormat.nearest(to: AV_PIX_FMT_YUYV422), .yuv422p)

@@ -40,7 +40,7 @@ final class RawFrameStreamTests: XCTestCase {
     }
 
     func testY4MRoundTripsEveryFormatAtOddSizes() throws {
-        for format in PixelFormat.allCases {
+        for format in PixelFormat.allCases where Y4MHeader.holds(format) {
             let frames = randomFrames(3, format: format, width: 7, height: 5)
             let file = path("\(format).y4m")
             let writer = try Y4MWriter(output: try ByteOutput(path: file, overwrite: false), stream: info(format, 7, 5))

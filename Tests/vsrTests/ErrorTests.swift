@@ -69,9 +69,15 @@ final class ErrorTests: TemporaryDirectoryTestCase {
     }
 
     func testOddOutputSizeForH264() throws {
+        // The sample is HLG, so HEVC is the default encoder; H.264 when asked for.
         try assertFails(
             ["upscale", "--model", "bicubic", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3"],
-            status: 69, mentions: ["963x543", "libx264"])
+            status: 69, mentions: ["963x543", "libx265"])
+        try assertFails(
+            [
+                "upscale", "--model", "bicubic", Tools.sample("odd-321x181-yuv422p10.mkv"), "-o", path("out.mkv"), "--scale", "3",
+                "--codec", "libx264",
+            ], status: 69, mentions: ["963x543", "libx264"])
         XCTAssertEqual(try listing(), [])
     }
 

@@ -236,14 +236,28 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(vp9.stderr.contains("the closed captions (A53) of 1 frame(s) are dropped: encoder libvpx-vp9"), vp9.stderr)
     }
 
-    func testTwelveBitIsSaidToBeLost() throws {
+    func testTwelveBitIsKeptWhereTheEncoderCanAndOtherwiseSaidToBeLost() throws {
         let twelve = path("twelve.mkv")
         try Tools.ffmpeg([
             "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "3", "-pix_fmt", "yuv420p12le", "-c:v", "ffv1", twelve,
         ])
-        let result = try upscale(twelve, to: "ten.mkv", ["--codec", "ffv1"])
-        XCTAssertTrue(result.stderr.contains("12-bit video (yuv420p12le) is processed and written at 10 bits"), result.stderr)
-        XCTAssertEqual(try Probe(path("ten.mkv")).videoString("pix_fmt"), "yuv420p10le")
+        for codec in ["ffv1", "libx265"] {
+            let result = try upscale(twelve, to: "\(codec).mkv", ["--codec", codec])
+            XCTAssertFalse(result.stderr.contains("bits"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("x265 [info]"), "x265's own log is quiet: \(result.stderr)")
+            XCTAssertEqual(try Probe(path("\(codec).mkv")).videoString("pix_fmt"), "yuv420p12le", codec)
+        }
+        let x264 = try upscale(twelve, to: "x264.mkv")
+        XCTAssertTrue(x264.stderr.contains("12-bit video is written at 10 bits: encoder libx264"), x264.stderr)
+        XCTAssertEqual(try Probe(path("x264.mkv")).videoString("pix_fmt"), "yuv420p10le")
+        // Through a y4m pipe too (C420p12), as ffmpeg writes it.
+        let script = """
+            ffmpeg -v error -i "\(twelve)" -f yuv4mpegpipe -strict -1 - | "\(Tools.vsr)" upscale - -o "\(path("pipe.mkv"))" \
+            --model bicubic --progress none --codec ffv1
+            """
+        let piped = try Tools.run("/bin/bash", ["-o", "pipefail", "-c", script])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(try Probe(path("pipe.mkv")).videoString("pix_fmt"), "yuv420p12le")
     }
 
     func testAlphaIsUpscaledAndKeptWhereTheOutputHoldsIt() throws {
