@@ -138,7 +138,7 @@ public final class MediaFileWriter: FrameSink {
                 source.copiedPackets.keep(streams: Set(copiedStreams.keys))
                 copiedPackets = source.copiedPackets
             }
-            try muxer.writeHeader()
+            try muxer.writeHeader(options: Self.muxerOptions(muxerName, metadata: muxer.context.pointee.metadata))
         } catch {
             muxer.close()
             try? FileManager.default.removeItem(atPath: temporaryPath)
@@ -154,6 +154,18 @@ public final class MediaFileWriter: FrameSink {
     /// has no capability query for side data; FFmpeg 5.1's Matroska muxer drops the matrix, as
     /// `ffmpeg -c copy` to .mkv shows.
     static let displayMatrixMuxers: Set<String> = ["mp4", "mov", "3gp", "3g2", "ipod", "ismv", "psp", "f4v"]
+
+    /// mp4 and mov write only the tags of their fixed list (title, artist, ...) unless told to keep
+    /// every key: phones' `com.apple.quicktime.*` and `com.android.*` tags need `use_metadata_tags`.
+    static func muxerOptions(_ muxer: String, metadata: OpaquePointer?) -> [String: String] {
+        guard displayMatrixMuxers.contains(muxer) else { return [:] }
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+        while let next = av_dict_get(metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            if String(cString: next.pointee.key).contains(".") { return ["movflags": "use_metadata_tags"] }
+            entry = next
+        }
+        return [:]
+    }
 
     static func fourCC(_ code: String) -> UInt32 {
         code.utf8.enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }

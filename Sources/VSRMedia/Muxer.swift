@@ -90,8 +90,12 @@ final class Muxer: @unchecked Sendable {
 
     func stream(_ index: Int32) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[Int(index)]! }
 
-    func writeHeader() throws {
-        try FFmpeg.check(avformat_write_header(context, nil)) {
+    /// - Parameter options: muxer options (e.g. `movflags`).
+    func writeHeader(options: [String: String] = [:]) throws {
+        var dictionary: OpaquePointer? = nil
+        defer { av_dict_free(&dictionary) }
+        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        try FFmpeg.check(avformat_write_header(context, &dictionary)) {
             VSRError.outputUnwritable(path: displayPath, reason: "cannot write the container header: \($0)")
         }
         headerWritten = true

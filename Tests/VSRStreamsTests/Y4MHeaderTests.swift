@@ -20,7 +20,8 @@ final class Y4MHeaderTests: XCTestCase {
         let expected: [String: PixelFormat] = [
             "C420jpeg": .yuv420p, "C420mpeg2": .yuv420p, "C420paldv": .yuv420p, "C420": .yuv420p, "C422": .yuv422p,
             "C444": .yuv444p, "Cmono": .gray, "C420p10": .yuv420p10le, "C422p10": .yuv422p10le,
-            "C444p10": .yuv444p10le, "Cmono10": .gray10le,
+            "C444p10": .yuv444p10le, "Cmono10": .gray10le, "C444alpha": .yuva444p, "C420p12": .yuv420p12le,
+            "C422p12": .yuv422p12le, "C444p12": .yuv444p12le, "Cmono12": .gray12le,
         ]
         for (tag, format) in expected {
             XCTAssertEqual(try parse("YUV4MPEG2 W8 H6 F25:1 \(tag)").format, format, tag)
@@ -67,7 +68,7 @@ final class Y4MHeaderTests: XCTestCase {
         assertRejected("YUV4MPEG2 W8 H6 F25", mentions: ["F'25'", "F30000:1001"])
         assertRejected("YUV4MPEG2 W8 H6 F25:0", mentions: ["F'25:0'"])
         assertRejected("YUV4MPEG2 W8 H6 F25:1 C411", mentions: ["C'411'", "C420jpeg", "Cmono10"])
-        assertRejected("YUV4MPEG2 W8 H6 F25:1 C420p12", mentions: ["C'420p12'"])
+        assertRejected("YUV4MPEG2 W8 H6 F25:1 C420p14", mentions: ["C'420p14'", "C420p12"])
         assertRejected("YUV4MPEG2 W8 H6 F25:1 Ix", mentions: ["I'x'", "Ip"])
         assertRejected("YUV4MPEG2 W8 H6 F25:1 Z7", mentions: ["unknown tag 'Z7'"])
         assertRejected("YUV4MPEG2 W8 H6 F25:1 Ax", mentions: ["A'x'"])

@@ -130,7 +130,8 @@ final class PipeTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(
             bad.stderr,
             "vsr: error: stdin: bad y4m header: found C'411', expected one of C420jpeg, C420, "
-                + "C420mpeg2, C420paldv, C422, C444, Cmono, C420p10, C422p10, C444p10, Cmono10")
+                + "C420mpeg2, C420paldv, C422, C444, Cmono, C420p10, C422p10, C444p10, Cmono10, C444alpha, C420p12, C422p12, "
+                + "C444p12, Cmono12")
         let mixed = try shell("printf 'YUV4MPEG2 W64 H48 F25:1 Im\\n' | \"$VSR\" upscale - -o out.y4m")
         XCTAssertEqual(mixed.statuses, [0, 65])
         XCTAssertEqual(

@@ -323,4 +323,21 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(unknown.status, 64, unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("unknown audio encoder 'nosuch'"), unknown.stderr)
     }
+
+    func testPhoneMetadataIsKeptInMP4() throws {
+        let tagged = path("phone.mp4")
+        try Tools.ffmpeg([
+            "-i", Tools.sample("testsrc2-320x180-h264-aac.mp4"), "-t", "0.5", "-c", "copy", "-movflags", "use_metadata_tags",
+            "-metadata", "com.apple.quicktime.location.ISO6709=+48.8577+002.2950/", "-metadata", "com.android.capture.fps=30.0",
+            "-metadata", "title=Trip", tagged,
+        ])
+        for output in ["out.mp4", "out.mov", "out.mkv"] {
+            _ = try upscale(tagged, to: output, ["--encoder-preset", "ultrafast"])
+            let tags = (try Probe(path(output)).json["format"] as? [String: Any])?["tags"] as? [String: String] ?? [:]
+            let lowercased = Dictionary(uniqueKeysWithValues: tags.map { ($0.key.lowercased(), $0.value) })
+            XCTAssertEqual(lowercased["com.apple.quicktime.location.iso6709"], "+48.8577+002.2950/", output)
+            XCTAssertEqual(lowercased["com.android.capture.fps"], "30.0", output)
+            XCTAssertEqual(lowercased["title"], "Trip", output)
+        }
+    }
 }
