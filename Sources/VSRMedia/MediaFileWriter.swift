@@ -303,6 +303,11 @@ public final class MediaFileWriter: FrameSink {
         for entry in plan.entries {
             switch entry.fate {
             case .notSelected: continue
+            case .timecode(let value):
+                notes.append(entry.message ?? "")
+                let video = muxer.stream(videoStreamIndex)
+                try FFmpeg.check(av_dict_set(&video.pointee.metadata, "timecode", value, 0), "setting the timecode")
+                continue
             case .dropped:
                 warnings.append(entry.message ?? "")
                 continue

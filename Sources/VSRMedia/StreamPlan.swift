@@ -15,6 +15,9 @@ public struct StreamPlan {
         case dropped
         /// Left out by `--no-audio`, `--no-subtitles`.
         case notSelected
+        /// A QuickTime timecode track: its start time goes on the video stream as the `timecode`
+        /// tag, from which the mov/mp4 muxer writes a new timecode track (and Matroska keeps the tag).
+        case timecode(String)
     }
 
     public struct Entry {
@@ -32,6 +35,10 @@ public struct StreamPlan {
         public var message: String? {
             switch fate {
             case .copied, .notSelected: return nil
+            case .timecode(let value):
+                return "timecode track #\(index) (\(value)) kept as the video's timecode"
+                    + (MediaFileWriter.displayMatrixMuxers.contains(container)
+                        ? "" : " tag: the \(container) container has no timecode tracks")
             case .dropped: return "dropped \(kind) stream #\(index) (\(codec)): the \(container) container cannot hold it"
             case .converted(let target):
                 return "converted \(kind) stream #\(index) from \(codec) to \(target): the \(container) container cannot hold \(codec)"
@@ -68,6 +75,12 @@ public struct StreamPlan {
             }
             guard wanted else {
                 entries.append(entry(.notSelected))
+                continue
+            }
+            if parameters.pointee.codec_tag == MediaFileWriter.fourCC("tmcd"),
+                let value = av_dict_get(input.pointee.metadata, "timecode", nil, 0)
+            {
+                entries.append(entry(.timecode(String(cString: value.pointee.value))))
                 continue
             }
             let accepted = Muxer.accepts(input, format: format)

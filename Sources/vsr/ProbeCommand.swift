@@ -56,6 +56,7 @@ struct ProbeCommand: ParsableCommand {
                 case .reencoded(let target, _): role = "re-encoded to \(target) for .\(container)"
                 case .dropped: role = "dropped: .\(container) cannot hold it"
                 case .notSelected: role = "left out"
+                case .timecode(let value): role = "timecode \(value), kept as the video's timecode"
                 }
             }
             print("  #\(stream.index) \(stream.kind): \(stream.summary)  -> \(role)")

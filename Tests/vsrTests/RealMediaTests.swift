@@ -340,4 +340,27 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(lowercased["title"], "Trip", output)
         }
     }
+
+    func testTimecodeAndDataTracksAreKept() throws {
+        let tagged = path("timecode.mov")
+        try Tools.ffmpeg([
+            "-i", Tools.sample("testsrc2-320x180-h264-aac.mp4"), "-t", "0.5", "-c", "copy", "-timecode", "01:00:00:00", tagged,
+        ])
+        for output in ["out.mov", "out.mp4"] {
+            let result = try upscale(tagged, to: output, ["--encoder-preset", "ultrafast"])
+            XCTAssertFalse(result.stderr.contains("dropped"), result.stderr)
+            let data = try Probe(path(output)).streams(ofType: "data")
+            XCTAssertEqual(data.map { $0["codec_tag_string"] as? String ?? "" }, ["tmcd"], output)
+            XCTAssertEqual((data.first?["tags"] as? [String: String])?["timecode"], "01:00:00:00", output)
+        }
+        let mkv = try upscale(tagged, to: "out.mkv", ["--encoder-preset", "ultrafast"])
+        XCTAssertTrue(mkv.stderr.contains("kept as the video's timecode tag: the matroska container has no timecode tracks"), mkv.stderr)
+        XCTAssertEqual((try Probe(path("out.mkv")).video["tags"] as? [String: String])?["TIMECODE"], "01:00:00:00")
+
+        // mp4 to mp4 keeps a data track (chapters-h264.mp4 has one).
+        let chapters = try media("chapters-h264.mp4")
+        let copied = try upscale(chapters, to: "data.mp4", ["--frames", "5", "--encoder-preset", "ultrafast"])
+        XCTAssertFalse(copied.stderr.contains("dropped"), copied.stderr)
+        XCTAssertEqual(try Probe(path("data.mp4")).streams(ofType: "data").count, try Probe(chapters).streams(ofType: "data").count)
+    }
 }
