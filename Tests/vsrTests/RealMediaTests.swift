@@ -363,4 +363,24 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertFalse(copied.stderr.contains("dropped"), copied.stderr)
         XCTAssertEqual(try Probe(path("data.mp4")).streams(ofType: "data").count, try Probe(chapters).streams(ofType: "data").count)
     }
+
+    func testEditListsAndVP9KeepEveryTimestamp() throws {
+        // An edit list that starts the video at 1.0 s: exact in mp4/mov (Matroska outputs shift by
+        // the AAC priming, a known limitation of FFmpeg 5.1's Matroska muxer).
+        let edited = try media("edit-list-shift-h264.mp4")
+        let editedTimes = try Probe(edited).framePresentationTimes()
+        XCTAssertEqual(editedTimes.first, "1.000000")
+        for output in ["edited.mp4", "edited.mov"] {
+            _ = try upscale(edited, to: output, ["--encoder-preset", "ultrafast"])
+            XCTAssertEqual(try Probe(path(output)).framePresentationTimes(), editedTimes, output)
+        }
+        for name in ["vp9-320x240.webm", "vp9-odd-161x121.webm"] {
+            let input = try media(name)
+            let times = try Probe(input).framePresentationTimes()
+            for output in ["vp9.webm", "vp9.mp4", "vp9.mkv"] {
+                _ = try upscale(input, to: output, ["--encoder-preset", "ultrafast", "-y"])
+                XCTAssertEqual(try Probe(path(output)).framePresentationTimes(), times, "\(name) -> \(output)")
+            }
+        }
+    }
 }
