@@ -39,6 +39,12 @@ enum EncoderDefaults {
         }
     }
 
+    /// x264's preset names as libvpx-vp9 `cpu-used` values (0 slowest, 8 fastest).
+    static let vp9Speed: [String: Int] = [
+        "ultrafast": 8, "superfast": 8, "veryfast": 7, "faster": 6, "fast": 5, "medium": 4, "slow": 2, "slower": 1,
+        "veryslow": 0, "placebo": 0,
+    ]
+
     /// Private options set unless the user set them: quality-driven rate control for each family.
     static func options(forCodec codec: String, settings: EncoderSettings) -> [(String, String)] {
         switch codec {
@@ -46,7 +52,9 @@ enum EncoderDefaults {
             return [("crf", String(settings.crf ?? 18)), ("preset", settings.preset ?? "medium")]
         case "libvpx-vp9":
             // Constant quality needs bit_rate 0 (set by the encoder type); row-mt uses every core.
-            return [("crf", String(settings.crf ?? 31)), ("row-mt", "1"), ("cpu-used", "4"), ("deadline", "good")]
+            // libvpx has no presets: x264's names map onto its speed control.
+            let speed = settings.preset.flatMap { vp9Speed[$0] } ?? 4
+            return [("crf", String(settings.crf ?? 31)), ("row-mt", "1"), ("cpu-used", String(speed)), ("deadline", "good")]
         case "ffv1":
             // Version 3 with per-slice CRCs: the archival configuration.
             return [("level", "3"), ("slicecrc", "1")]

@@ -96,6 +96,7 @@ public final class MediaFileWriter: FrameSink {
             encoder = try VideoEncoder(
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
                 settings: settings, outputPath: path, hdr: hdr)
+            notes += encoder.notes
             let encodedDepth = av_pix_fmt_desc_get(encoder.pixelFormat).map { Int($0.pointee.comp.0.depth) } ?? 8
             if settings.pixelFormat == nil, encodedDepth < video.format.bitDepth {
                 warnings.append(

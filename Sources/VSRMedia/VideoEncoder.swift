@@ -8,6 +8,9 @@ final class VideoEncoder {
     let codecName: String
     /// The pixel format frames must be in when sent.
     let pixelFormat: AVPixelFormat
+    /// What vsr chose for the user: a more playable layout than the source's (4:2:0 for .mp4), an
+    /// x264 preset name mapped onto libvpx's speed.
+    let notes: [String]
 
     /// - Parameters:
     ///   - video: the frames to encode (already at the output size).
@@ -29,9 +32,26 @@ final class VideoEncoder {
         guard avformat_query_codec(muxer, codec.pointee.id, FF_COMPLIANCE_NORMAL) != 0 else {
             throw VSRError.unsupported("\(outputPath): the \(muxerName) container cannot hold \(codecName) video")
         }
+        var source = video.format
+        var notes: [String] = []
+        if settings.pixelFormat == nil, let playable = VideoEncoder.playableFormat(for: source, codec: codecName, muxer: muxerName) {
+            notes.append(
+                "\(outputPath): \(source.rawValue) is encoded as \(playable.rawValue), which browsers and phones play; "
+                    + "--pix-fmt \(source.rawValue) keeps it")
+            source = playable
+        }
+        if codecName == "libvpx-vp9", let preset = settings.preset {
+            guard let speed = EncoderDefaults.vp9Speed[preset] else {
+                throw VSRError.usage(
+                    "libvpx-vp9 has no preset '\(preset)'; --encoder-preset takes x264's names for it "
+                        + "(\(EncoderDefaults.vp9Speed.keys.sorted().joined(separator: ", ")))")
+            }
+            notes.append("--encoder-preset \(preset) is libvpx-vp9's cpu-used \(speed) (libvpx has no presets)")
+        }
+        self.notes = notes
         pixelFormat = try VideoEncoder.choosePixelFormat(
             codec: codec, codecName: codecName,
-            source: video.format, requested: settings.pixelFormat)
+            source: source, requested: settings.pixelFormat)
         try VideoEncoder.checkDimensions(video: video, format: pixelFormat, codecName: codecName)
 
         guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
@@ -136,6 +156,19 @@ final class VideoEncoder {
 
     /// The requested format if the encoder takes it; otherwise the source's native format if the
     /// encoder takes it; otherwise the encoder's closest supported format.
+    /// 4:2:0 at the source's bit depth where the container is for playback (.mp4, .mov, .webm) and
+    /// the encoder would otherwise make a 4:4:4, 4:2:2 or 4:0:0 stream (H.264 High 4:4:4 and the like)
+    /// that browsers and phones do not decode; nil where the source is 4:2:0 already or the output
+    /// is for archiving (.mkv, FFV1, ProRes, PNG keep the source's layout).
+    static func playableFormat(for source: PixelFormat, codec: String, muxer: String) -> PixelFormat? {
+        guard ["mp4", "mov", "webm"].contains(muxer), ["libx264", "libx265", "libvpx-vp9"].contains(codec) else { return nil }
+        let shift = source.chromaShift
+        guard source.isGray || shift.x != 1 || shift.y != 1 else { return nil }
+        let planar = PixelFormat.yuv420p.withBitDepth(source.bitDepth)
+        // VP9 keeps alpha in WebM; the others have none to keep.
+        return source.hasAlpha && codec == "libvpx-vp9" ? planar.withAlpha : planar
+    }
+
     private static func choosePixelFormat(
         codec: UnsafePointer<AVCodec>, codecName: String, source: PixelFormat,
         requested: String?

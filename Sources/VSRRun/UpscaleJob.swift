@@ -53,6 +53,7 @@ public struct UpscaleJob {
         output.warnings.forEach { events.message(.warning($0)) }
         output.notes.forEach { events.message(.note($0)) }
         if let note { events.message(.note(note)) }
+        if let recipeNote = settings.recipeNote { events.message(.note(recipeNote)) }
         input.media?.conversionWarnings.forEach { events.message(.warning($0)) }
         if let correctionSummary { events.message(.note("\(input.name): \(correctionSummary)")) }
 

@@ -136,6 +136,9 @@ public struct UpscaleSettings: ParsableArguments {
     /// Encoder private options from the recipe; `--encoder-option` flags are merged over them in `encoder()`.
     public var encoderOptions: [String: String] = [:]
 
+    /// Set by `apply(_:catalog:)` when the recipe's first model is not installed and a later one runs.
+    public var recipeNote: String?
+
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
             encoderPreset, pixFmt, frames, deinterlace, deinterlaceRate, encoderOptionFlags
@@ -188,6 +191,12 @@ public struct UpscaleSettings: ParsableArguments {
 
     /// Loads `--recipe` (if given) and takes from it every setting the flags left unset.
     public mutating func applyRecipe(library: RecipeLibrary = RecipeLibrary(), catalog: ModelCatalog) throws {
+        // `vsr recipes` lists names like fast-x2, and --preset is the natural guess for them.
+        if let preset = encoderPreset, library.all().contains(where: { $0.name == preset }) {
+            throw VSRError.usage(
+                "'\(preset)' is a recipe: use --recipe \(preset) (--preset and --encoder-preset name the encoder's "
+                    + "speed preset, such as slow or veryfast)")
+        }
         guard let recipe else { return }
         try apply(PipelinePreset.load(path: library.locate(recipe)), catalog: catalog)
     }
@@ -195,7 +204,15 @@ public struct UpscaleSettings: ParsableArguments {
     /// Takes every setting the flags left unset from `recipe`; its first available model wins.
     public mutating func apply(_ recipe: PipelinePreset, catalog: ModelCatalog) throws {
         if model == nil && weights == nil {
-            if let name = try catalog.firstAvailable(recipe.models, recipe: recipe.path) { model = name }
+            if let name = try catalog.firstAvailable(recipe.models, recipe: recipe.path) {
+                model = name
+                let missing = recipe.models.prefix { $0 != name }
+                if !missing.isEmpty {
+                    recipeNote =
+                        "recipe \(self.recipe ?? recipe.path): \(missing.joined(separator: " and ")) "
+                        + "\(missing.count == 1 ? "is" : "are") not installed (vsr import adds \(missing.count == 1 ? "it" : "them")); using \(name)"
+                }
+            }
             weights = recipe.weights
         }
         scale = scale ?? recipe.scale

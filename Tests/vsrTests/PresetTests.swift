@@ -120,4 +120,30 @@ final class PresetTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(listing.stdoutText.contains(name), listing.stdoutText)
         }
     }
+
+    func testRecipeNamesAndEncoderPresetsAreNotMixedUp() throws {
+        let mixedUp = try Tools.vsr(["upscale", sample, "-o", path("out.mkv"), "--preset", "fast-x2", "--model", "bicubic"])
+        XCTAssertEqual(mixedUp.status, 64, mixedUp.stderr)
+        XCTAssertTrue(mixedUp.stderr.contains("'fast-x2' is a recipe: use --recipe fast-x2"), mixedUp.stderr)
+        XCTAssertEqual(try listing(), [])
+
+        let vp9 = try Tools.vsr([
+            "upscale", sample, "-o", path("slow.webm"), "--preset", "slow", "--model", "bicubic", "--frames", "2", "--progress", "none",
+        ])
+        XCTAssertEqual(vp9.status, 0, vp9.stderr)
+        XCTAssertTrue(vp9.stderr.contains("--encoder-preset slow is libvpx-vp9's cpu-used 2"), vp9.stderr)
+        let unknown = try Tools.vsr(["upscale", sample, "-o", path("x.webm"), "--preset", "nosuch", "--model", "bicubic"])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("libvpx-vp9 has no preset 'nosuch'"), unknown.stderr)
+
+        // A recipe whose first model is not installed says which one ran.
+        let home = path("empty-models")
+        let fallback = try Tools.vsr(
+            ["upscale", sample, "-o", path("x4.mkv"), "--recipe", "quality-x4", "--frames", "1", "--progress", "none"],
+            environment: ["XDG_DATA_HOME": home])
+        XCTAssertEqual(fallback.status, 0, fallback.stderr)
+        XCTAssertTrue(
+            fallback.stderr.contains("recipe quality-x4: rlfn_x4 and rlfn_s_x4 are not installed (vsr import adds them); using repsr-y-x4"),
+            fallback.stderr)
+    }
 }

@@ -383,4 +383,26 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
             }
         }
     }
+
+    func testPlaybackContainersGet420AndArchivesKeepTheLayout() throws {
+        let gif = path("anim.gif")
+        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10", "-frames:v", "5", gif])
+        let played = try upscale(gif, to: "gif.mp4")
+        XCTAssertTrue(played.stderr.contains("is encoded as yuv420p, which browsers and phones play"), played.stderr)
+        let mp4 = try Probe(path("gif.mp4"))
+        XCTAssertEqual(mp4.videoString("pix_fmt"), "yuv420p")
+        XCTAssertEqual(mp4.videoString("profile"), "High")
+        XCTAssertEqual(try decodedFrames(path("gif.mp4")), 5)
+
+        let photo = try media("image-rgb-451x300.png")
+        _ = try upscale(photo, to: "photo.mkv", ["--encoder-preset", "ultrafast"])
+        XCTAssertEqual(try Probe(path("photo.mkv")).videoString("pix_fmt"), "yuv444p", "archives keep 4:4:4")
+        _ = try upscale(photo, to: "kept.mp4", ["--encoder-preset", "ultrafast", "--pix-fmt", "yuv444p"])
+        XCTAssertEqual(try Probe(path("kept.mp4")).videoString("pix_fmt"), "yuv444p", "--pix-fmt wins")
+        // A PNG in gives a PNG out of exactly twice the size.
+        _ = try upscale(photo, to: "photo.png")
+        let png = try Probe(path("photo.png"))
+        XCTAssertEqual(png.videoString("codec_name"), "png")
+        XCTAssertEqual([png.videoInt("width"), png.videoInt("height")], [902, 600])
+    }
 }
