@@ -41,6 +41,15 @@ public final class MediaFileWriter: FrameSink {
     /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
     private var durations: [Int64: Int64] = [:]
     private var state: State = .open
+    /// For GIF: FFmpeg's `palettegen` and `paletteuse`, a palette per frame from its own colours.
+    private var paletteFilters: VideoFilterGraph?
+    /// Frames inside the palette filters, in order, for their timing and side data.
+    private var framesInFilters: [VideoFrame] = []
+    private let filtered = Frame()
+    /// One palette per frame (GIF's local colour tables), made from that frame's colours: the
+    /// memory of a single pass, and greys stay grey.
+    static let paletteChain = "split[colours][picture];[colours]palettegen=stats_mode=single[palette];[picture][palette]paletteuse=new=1"
+
     private var lastPts: Int64?
     /// Frames whose timestamp did not increase (damaged input) and was moved after the previous one.
     public private(set) var reorderedTimestamps = 0
@@ -97,6 +106,9 @@ public final class MediaFileWriter: FrameSink {
                 video: video, timeBase: Rational(encoderTimeBase), muxer: format,
                 settings: settings, outputPath: path, hdr: hdr)
             notes += encoder.notes
+            if encoder.pixelFormat == AV_PIX_FMT_PAL8 {
+                paletteFilters = try VideoFilterGraph(input: video, filters: Self.paletteChain, outputFormat: "pal8")
+            }
             let encodedDepth = av_pix_fmt_desc_get(encoder.pixelFormat).map { Int($0.pointee.comp.0.depth) } ?? 8
             if settings.pixelFormat == nil, encodedDepth < video.format.bitDepth {
                 warnings.append(
@@ -187,7 +199,14 @@ public final class MediaFileWriter: FrameSink {
         try writeCopiedPackets()
         let target = encoder.pixelFormat
         let out = outputFrame.pointer
-        if PixelFormat(target) == frame.format {
+        if let paletteFilters {
+            try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
+            FramePlanes.copy(frame.planes, into: out)
+            out.pointee.pts = frame.pts
+            framesInFilters.append(frame)
+            try paletteFilters.send(out)
+            try drainPaletteFilters()
+        } else if PixelFormat(target) == frame.format {
             try allocate(out, width: frame.width, height: frame.height, format: target)
             FramePlanes.copy(frame.planes, into: out)
             try send(out, frame: frame)
@@ -196,6 +215,14 @@ public final class MediaFileWriter: FrameSink {
             try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
             FramePlanes.copy(frame.planes, into: out)
             try send(converter.convert(out, to: target), frame: frame)
+        }
+    }
+
+    /// Encodes what the palette filters have finished, each with the timing of its source frame.
+    private func drainPaletteFilters() throws {
+        guard let paletteFilters else { return }
+        while case .ok = try paletteFilters.receive(into: filtered), !framesInFilters.isEmpty {
+            try send(filtered.pointer, frame: framesInFilters.removeFirst())
         }
     }
 
@@ -272,6 +299,10 @@ public final class MediaFileWriter: FrameSink {
         guard state == .open else { return nil }
         do {
             try writeCopiedPackets()
+            if let paletteFilters {
+                try paletteFilters.send(nil)
+                try drainPaletteFilters()
+            }
             try encoder.send(nil)
             try drainEncoder()
             for (index, converter) in audioConverters.sorted(by: { $0.key < $1.key }) {

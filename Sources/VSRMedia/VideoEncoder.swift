@@ -174,6 +174,9 @@ final class VideoEncoder {
         requested: String?
     ) throws -> AVPixelFormat {
         let supported = supportedFormats(codec)
+        // GIF: a palette made from the frames themselves (MediaFileWriter's palette filters), not a
+        // fixed 3-3-2 colour cube that tints and dithers greys.
+        if requested == nil, codecName == "gif", supported.contains(AV_PIX_FMT_PAL8) { return AV_PIX_FMT_PAL8 }
         if let requested {
             let format = av_get_pix_fmt(requested)
             guard format != AV_PIX_FMT_NONE else {

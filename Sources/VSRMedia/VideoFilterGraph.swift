@@ -13,7 +13,8 @@ final class VideoFilterGraph {
 
     /// Builds and configures the graph for frames described by `input`; `filters` is a libavfilter
     /// chain such as `bwdif=mode=send_frame:deint=interlaced,transpose=clock`.
-    init(input: VideoStreamInfo, filters: String) throws {
+    /// - Parameter outputFormat: the format frames leave in; nil keeps the input's.
+    init(input: VideoStreamInfo, filters: String, outputFormat: String? = nil) throws {
         description = filters
         guard let graph = avfilter_graph_alloc() else { fatalError("avfilter_graph_alloc: out of memory") }
         self.graph = graph
@@ -37,7 +38,7 @@ final class VideoFilterGraph {
                 failure("the sink"))
             sink = created!
             // The chain ends in the input's pixel format: vsr's planes keep one layout per run.
-            let chain = "\(filters),format=\(input.format.rawValue)"
+            let chain = "\(filters),format=\(outputFormat ?? input.format.rawValue)"
             var outputs = avfilter_inout_alloc(), inputs = avfilter_inout_alloc()
             defer {
                 avfilter_inout_free(&outputs)

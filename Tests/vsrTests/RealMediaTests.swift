@@ -405,4 +405,27 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(png.videoString("codec_name"), "png")
         XCTAssertEqual([png.videoInt("width"), png.videoInt("height")], [902, 600])
     }
+
+    func testGIFOutputHasAPaletteFromItsFramesAndKeepsTheDelays() throws {
+        let grey = path("grey.gif")
+        try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10,format=gray", "-frames:v", "5", grey])
+        // Pixels whose red, green and blue differ, as ffmpeg decodes the file.
+        func colouredPixels(_ file: String) throws -> Int {
+            let rgb = [UInt8](try Tools.ffmpeg(["-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]).stdout)
+            var coloured = 0
+            for pixel in stride(from: 0, to: rgb.count - 2, by: 3) {
+                let (r, g, b) = (rgb[pixel], rgb[pixel + 1], rgb[pixel + 2])
+                if r != g || g != b { coloured += 1 }
+            }
+            return coloured
+        }
+        XCTAssertEqual(try colouredPixels(grey), 0)
+        let result = try upscale(grey, to: "grey-out.gif")
+        XCTAssertTrue(result.stderr.contains("gif pal8"), result.stderr)
+        XCTAssertEqual(try colouredPixels(path("grey-out.gif")), 0, "a greyscale GIF stays grey")
+        XCTAssertEqual(try Probe(path("grey-out.gif")).framePresentationTimes(), try Probe(grey).framePresentationTimes())
+        // The fixed 3-3-2 colour cube tints greys: the check above can fail.
+        _ = try upscale(grey, to: "cube.gif", ["--pix-fmt", "bgr8"])
+        XCTAssertGreaterThan(try colouredPixels(path("cube.gif")), 1000)
+    }
 }
