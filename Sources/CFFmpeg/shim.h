@@ -34,20 +34,24 @@ static inline const char *vsr_err2str(int err, char *buf, size_t size) {
 static inline uint8_t *vsr_frame_data(const AVFrame *frame, int plane) { return frame->data[plane]; }
 static inline int vsr_frame_linesize(const AVFrame *frame, int plane) { return frame->linesize[plane]; }
 
-/// Copies chapters (with their metadata) from one context to another, rescaling nothing:
-/// each chapter keeps its own time base. Returns 0 or a negative AVERROR.
-static inline int vsr_copy_chapters(AVFormatContext *dst, const AVFormatContext *src) {
+/// Copies chapters (with their metadata) from one context to another: each chapter keeps its own
+/// time base. `offset` and `end` (AV_TIME_BASE units; end < 0 for none) cut them to a part of the
+/// input, shifted to start at zero. Returns 0 or a negative AVERROR.
+static inline int vsr_copy_chapters(AVFormatContext *dst, const AVFormatContext *src, int64_t offset, int64_t end) {
     if (src->nb_chapters == 0) return 0;
     dst->chapters = av_calloc(src->nb_chapters, sizeof(*dst->chapters));
     if (!dst->chapters) return AVERROR(ENOMEM);
     for (unsigned i = 0; i < src->nb_chapters; i++) {
         const AVChapter *in = src->chapters[i];
+        int64_t shift = av_rescale_q(offset, AV_TIME_BASE_Q, in->time_base);
+        int64_t stop = end < 0 ? INT64_MAX : av_rescale_q(end, AV_TIME_BASE_Q, in->time_base);
+        if (in->end <= shift || in->start >= stop) continue;
         AVChapter *out = av_mallocz(sizeof(*out));
         if (!out) return AVERROR(ENOMEM);
         out->id = in->id;
         out->time_base = in->time_base;
-        out->start = in->start;
-        out->end = in->end;
+        out->start = (in->start > shift ? in->start : shift) - shift;
+        out->end = (in->end < stop ? in->end : stop) - shift;
         int ret = av_dict_copy(&out->metadata, in->metadata, 0);
         dst->chapters[dst->nb_chapters++] = out;
         if (ret < 0) return ret;

@@ -18,18 +18,50 @@ public final class MediaFileReader: FrameSource {
     private var nextPts: Int64 = 0
     /// Packets of the other streams, in file order, for the writer that copies them.
     let copiedPackets = CopiedPackets()
+    /// The part of the input read, if not all of it.
+    public let range: TimeRange?
+    /// `range` in AV_TIME_BASE units from the container's origin; everything is shifted by `startTime`.
+    private var startTime: Int64 = 0
+    private var endTime: Int64?
+
+    /// `startTime` in `timeBase`: what is subtracted from every timestamp of that stream.
+    func offset(in timeBase: AVRational) -> Int64 {
+        range == nil ? 0 : av_rescale_q(startTime, vsr_time_base_q(), timeBase)
+    }
+
+    /// The shift applied to every timestamp, in AV_TIME_BASE units (for chapters).
+    var timeOffset: Int64 { range == nil ? 0 : startTime }
+
     /// Packets read at open to measure the frame rate, handed out before reading on.
     private var lookahead: [Packet] = []
     /// How many video packets the frame-rate measurement reads at open.
     static let lookaheadVideoPackets = 48
 
     /// Opens `path`; throws `VSRError.inputNotFound` or `.invalidInput` naming the file.
-    public init(path: String) throws {
+    /// - Parameter range: the part to read (`--start`, `--end`): the demuxer seeks to the keyframe
+    ///   before its start, frames before it are decoded and dropped, every stream's timestamps are
+    ///   shifted so the part starts at zero, and the other streams' packets are cut to it.
+    public init(path: String, range: TimeRange? = nil) throws {
         self.path = path
         demuxer = try Demuxer(path: path)
         let stream = demuxer.videoStream
-        indexedFrameCount = MediaFileReader.indexedPackets(stream)
+        indexedFrameCount = range == nil ? MediaFileReader.indexedPackets(stream) : nil
         decoder = try VideoDecoder(stream: stream, path: path)
+        self.range = range
+        if let range {
+            let context = demuxer.context
+            // Times are measured from the container's start (where ffprobe's pts_time counts from 0
+            // too): the first timestamp of the file, when the container knows it.
+            let origin = context.pointee.start_time == vsr_nopts_value() ? 0 : context.pointee.start_time
+            startTime = origin + Int64(range.start * Double(AV_TIME_BASE))
+            endTime = range.end.map { origin + Int64($0 * Double(AV_TIME_BASE)) }
+            if range.start > 0 {
+                let target = av_rescale_q(startTime, vsr_time_base_q(), stream.pointee.time_base)
+                try FFmpeg.check(av_seek_frame(context, demuxer.videoStreamIndex, target, AVSEEK_FLAG_BACKWARD)) {
+                    VSRError.invalidInput(path: path, reason: "cannot seek to \(range.start) s: \($0)")
+                }
+            }
+        }
         let ahead = try MediaFileReader.readAhead(demuxer)
         lookahead = ahead
         let videoIndex = demuxer.videoStreamIndex
@@ -39,7 +71,15 @@ public final class MediaFileReader: FrameSource {
             return time == vsr_nopts_value() ? nil : time
         }
         let measuredRate = TimestampRate.measured(timestamps, timeBase: stream.pointee.time_base)
-        streamInfo = try MediaFileReader.describe(stream: stream, demuxer: demuxer, measuredRate: measuredRate, path: path)
+        var info = try MediaFileReader.describe(stream: stream, demuxer: demuxer, measuredRate: measuredRate, path: path)
+        if let range, let rate = info.frameRate.doubleValue, rate > 0 {
+            let total = demuxer.context.pointee.duration > 0 ? Double(demuxer.context.pointee.duration) / Double(AV_TIME_BASE) : nil
+            if let length = (range.end ?? total).map({ $0 - range.start }) {
+                let count = max(0, Int((length * rate).rounded()))
+                info.estimatedFrameCount = info.estimatedFrameCount.map { min($0, count) } ?? count
+            }
+        }
+        streamInfo = info
     }
 
     /// The video packets the container's index lists with data in them: AVI indexes zero-size "drop"
@@ -131,6 +171,18 @@ public final class MediaFileReader: FrameSource {
         while !finished {
             switch try decoder.receive(into: decoded) {
             case .ok:
+                if range != nil {
+                    let timeBase = demuxer.videoStream.pointee.time_base
+                    let pts = decoded.pointer.pointee.best_effort_timestamp
+                    if pts != vsr_nopts_value() {
+                        if pts < offset(in: timeBase) { continue }
+                        if let endTime, pts >= av_rescale_q(endTime, vsr_time_base_q(), timeBase) {
+                            finished = true
+                            return nil
+                        }
+                        decoded.pointer.pointee.best_effort_timestamp = pts - offset(in: timeBase)
+                    }
+                }
                 return try makeFrame(decoded.pointer)
             case .endOfStream:
                 finished = true
@@ -157,6 +209,18 @@ public final class MediaFileReader: FrameSource {
                 videoPackets += 1
                 try decoder.send(packet)
                 return
+            }
+            if range != nil {
+                // Cut to the range: packets that start in it, shifted to its start.
+                let timeBase = demuxer.stream(packet.streamIndex).pointee.time_base
+                let p = packet.pointer
+                let start = p.pointee.pts == vsr_nopts_value() ? p.pointee.dts : p.pointee.pts
+                guard start != vsr_nopts_value() else { continue }
+                let offset = offset(in: timeBase)
+                if start < offset { continue }
+                if let endTime, start >= av_rescale_q(endTime, vsr_time_base_q(), timeBase) { continue }
+                if p.pointee.pts != vsr_nopts_value() { p.pointee.pts -= offset }
+                if p.pointee.dts != vsr_nopts_value() { p.pointee.dts -= offset }
             }
             copiedPackets.put(packet)
         }

@@ -147,7 +147,7 @@ public final class MediaFileWriter: FrameSink {
                 }
                 stream.pointee.disposition = input.pointee.disposition & ~AV_DISPOSITION_ATTACHED_PIC
                 try copyStreams(from: source, selection: streams)
-                try copyContainerMetadata(from: source.demuxer.context)
+                try copyContainerMetadata(from: source)
                 source.copiedPackets.keep(streams: Set(copiedStreams.keys))
                 copiedPackets = source.copiedPackets
             }
@@ -372,10 +372,12 @@ public final class MediaFileWriter: FrameSink {
         }
     }
 
-    private func copyContainerMetadata(from input: UnsafeMutablePointer<AVFormatContext>) throws {
+    private func copyContainerMetadata(from source: MediaFileReader) throws {
+        let input = source.demuxer.context
         let output = muxer.context
         try FFmpeg.check(av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0), "copying metadata")
-        try FFmpeg.check(vsr_copy_chapters(output, input), "copying chapters")
+        let end = source.range?.end.map { source.timeOffset + Int64(($0 - source.range!.start) * Double(AV_TIME_BASE)) } ?? -1
+        try FFmpeg.check(vsr_copy_chapters(output, input, source.timeOffset, end), "copying chapters")
     }
 
     /// Muxes the copied streams' packets the reader has read so far (libavformat interleaves them

@@ -39,6 +39,18 @@ public struct UpscaleEndpoints: ParsableArguments {
             valueName: "format"))
     public var outputFormat: RawOutputFormat?
 
+    @Option(
+        help: ArgumentHelp(
+            "Start at this time of the input: seconds or HH:MM:SS.mmm; frame-accurate, and the output starts at zero.",
+            valueName: "time"))
+    public var start: String?
+
+    @Option(help: ArgumentHelp("Stop before this time of the input (seconds or HH:MM:SS.mmm).", valueName: "time"))
+    public var end: String?
+
+    @Option(help: ArgumentHelp("Upscale this long from --start (seconds or HH:MM:SS.mmm).", valueName: "time"))
+    public var duration: String?
+
     @Flag(name: [.customShort("y"), .long], help: "Replace the output if it exists.")
     public var overwrite = false
 
@@ -59,7 +71,29 @@ public struct UpscaleEndpoints: ParsableArguments {
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([...])`.
     public init() {}
 
+    /// `--start`, `--end` and `--duration` as one range; nil when none is given.
+    public func timeRange() throws -> TimeRange? {
+        guard start != nil || end != nil || duration != nil else { return nil }
+        func seconds(_ text: String, _ flag: String) throws -> Double {
+            guard let value = TimeRange.seconds(text) else {
+                throw ValidationError("\(flag) '\(text)' is not a time; expected seconds (90, 1.5) or HH:MM:SS.mmm")
+            }
+            return value
+        }
+        if end != nil && duration != nil { throw ValidationError("give --end or --duration, not both") }
+        let from = try start.map { try seconds($0, "--start") } ?? 0
+        var to = try end.map { try seconds($0, "--end") }
+        if let duration {
+            let length = try seconds(duration, "--duration")
+            guard length > 0 else { throw ValidationError("--duration must be more than 0") }
+            to = from + length
+        }
+        if let to, to <= from { throw ValidationError("--end (\(to) s) must come after --start (\(from) s)") }
+        return TimeRange(start: from, end: to)
+    }
+
     public func validate() throws {
+        _ = try timeRange()
         if let size { _ = try FrameGeometry.parseSize(size, flag: "--size") }
         if let fps { _ = try FrameGeometry.parseRate(fps, flag: "--fps") }
     }

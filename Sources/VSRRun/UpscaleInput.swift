@@ -38,8 +38,11 @@ public struct UpscaleInput {
             if endpoints.size != nil || endpoints.fps != nil {
                 throw VSRError.usage("--size and --fps describe rawvideo input; add --input-format rawvideo")
             }
-            let reader = try MediaFileReader(path: endpoints.input)
+            let reader = try MediaFileReader(path: endpoints.input, range: endpoints.timeRange())
             return UpscaleInput(source: reader, media: reader, rawFormat: nil, y4mExtensions: [], name: endpoints.input)
+        }
+        if try endpoints.timeRange() != nil {
+            throw VSRError.usage("--start, --end and --duration need a media file as input, not raw frames")
         }
         if isStdin, isatty(STDIN_FILENO) == 1 {
             throw VSRError.usage("stdin is a terminal; pipe frames in, e.g. ffmpeg -i in.mkv -f yuv4mpegpipe - | vsr upscale - -o out.mkv")
