@@ -46,9 +46,17 @@ public struct UpscaleJob {
             source: opened.source.streamInfo, firstFrame: try opened.firstFrameFields(),
             outputCarriesDisplayMatrix: UpscaleOutput.carriesDisplayMatrix(endpoints))
         let (input, correctionSummary) = try opened.corrected(by: correction)
-        let (choice, scale, note) = try settings.resolveModel(catalog: catalog)
         let sourceInfo = input.source.streamInfo
-        let outputInfo = sourceInfo.scaled(by: scale)
+        let target = try settings.targetSize(width: sourceInfo.width, height: sourceInfo.height)
+        if let target { settings.chooseScale(for: target, sourceWidth: sourceInfo.width, sourceHeight: sourceInfo.height) }
+        let (choice, scale, note) = try settings.resolveModel(catalog: catalog)
+        var outputInfo = sourceInfo.scaled(by: scale)
+        if let target {
+            (outputInfo.width, outputInfo.height) = target
+            if target != (sourceInfo.width * scale, sourceInfo.height * scale) {
+                events.message(.note("x\(scale), then lanczos to \(target.width)x\(target.height)"))
+            }
+        }
         let output = try UpscaleOutput.open(endpoints, settings: settings, video: outputInfo, input: input)
         output.warnings.forEach { events.message(.warning($0)) }
         output.notes.forEach { events.message(.note($0)) }
@@ -70,7 +78,11 @@ public struct UpscaleJob {
         let summary = try pipeline.run(
             source: input.source,
             makeUpscaler: {
-                let upscaler = factory.make(choice, threads: threads)
+                var upscaler = factory.make(choice, threads: threads)
+                if let target, target != (sourceInfo.width * scale, sourceInfo.height * scale) {
+                    upscaler = ExactSizeUpscaler(
+                        upscaler, width: target.width, height: target.height, resizer: SwscalePlaneResizer(filter: .lanczos))
+                }
                 upscalerName = upscaler.name
                 return upscaler
             }, sink: output.sink, progress: events.progress)

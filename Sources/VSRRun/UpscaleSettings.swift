@@ -115,6 +115,20 @@ public struct UpscaleSettings: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
+            An exact output size: the network runs at the integer scale at or above it (x2, else x4 with the \
+            shipped models), then lanczos gives the size.
+            """, valueName: "WxH"))
+    public var outputSize: String?
+
+    @Option(help: ArgumentHelp("An output width; the height keeps the aspect ratio (rounded to even).", valueName: "W"))
+    public var width: Int?
+
+    @Option(help: ArgumentHelp("An output height; the width keeps the aspect ratio (rounded to even).", valueName: "H"))
+    public var height: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
             Deinterlace with FFmpeg's bwdif before upscaling: auto (default) does it to the frames flagged \
             interlaced, on to every frame, off never (combing is then upscaled too).
             """, valueName: "auto|on|off"))
@@ -141,7 +155,7 @@ public struct UpscaleSettings: ParsableArguments {
 
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
-            encoderPreset, pixFmt, frames, deinterlace, deinterlaceRate, encoderOptionFlags
+            encoderPreset, pixFmt, frames, outputSize, width, height, deinterlace, deinterlaceRate, encoderOptionFlags
     }
 
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([])` (the
@@ -165,9 +179,24 @@ public struct UpscaleSettings: ParsableArguments {
             if let value, value > 1 << 30 { throw ValidationError("\(flag) must be at most \(1 << 30), got \(value)") }
         }
         if let frames { try Self.check(atLeastOne: frames, flag: "--frames") }
+        if outputSize != nil && (width != nil || height != nil) {
+            throw ValidationError("give --output-size, or --width and/or --height, not both")
+        }
+        if let outputSize {
+            let (w, h) = try FrameGeometry.parseSize(outputSize, flag: "--output-size")
+            try Self.check(outputWidth: w, height: h)
+        }
+        try Self.check(outputWidth: width ?? 2, height: height ?? 2)
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0...63, got \(crf)") }
         for option in encoderOptionFlags where !option.contains("=") || option.hasPrefix("=") {
             throw ValidationError("--encoder-option '\(option)' is not key=value, e.g. tune=film")
+        }
+    }
+
+    static func check(outputWidth width: Int, height: Int) throws {
+        guard width >= 1, height >= 1 else { throw ValidationError("an output size must be at least 1x1, got \(width)x\(height)") }
+        guard FrameSizeLimit.accepts(width: width, height: height) else {
+            throw ValidationError("an output of \(width)x\(height) is too large: \(FrameSizeLimit.refusal(width: width, height: height))")
         }
     }
 
@@ -234,6 +263,27 @@ public struct UpscaleSettings: ParsableArguments {
     public var tileSize: Int { tile ?? Self.defaultTile }
     public var queueCapacity: Int { queueDepth ?? Self.defaultQueueDepth }
     public var chromaFilter: ResamplingFilter { chromaScaler ?? Self.defaultChromaScaler }
+
+    /// The exact output size `--output-size`, `--width` or `--height` asks for a `width` x `height`
+    /// source; nil when none is given. One side given keeps the aspect ratio, rounded to even.
+    public func targetSize(width sourceWidth: Int, height sourceHeight: Int) throws -> (width: Int, height: Int)? {
+        if let outputSize { return try FrameGeometry.parseSize(outputSize, flag: "--output-size") }
+        func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded()) * 2) }
+        switch (width, height) {
+        case (nil, nil): return nil
+        case (let w?, let h?): return (w, h)
+        case (let w?, nil): return (w, even(Double(sourceHeight) * Double(w) / Double(sourceWidth)))
+        case (nil, let h?): return (even(Double(sourceWidth) * Double(h) / Double(sourceHeight)), h)
+        }
+    }
+
+    /// For a target size with no --scale, --model or --weights: x2 where it reaches the target, else x4
+    /// (the shipped models' scales); the final resize does the rest.
+    public mutating func chooseScale(for target: (width: Int, height: Int), sourceWidth: Int, sourceHeight: Int) {
+        guard scale == nil, model == nil, weights == nil else { return }
+        let factor = max(Double(target.width) / Double(sourceWidth), Double(target.height) / Double(sourceHeight))
+        scale = factor <= 2 ? 2 : 4
+    }
 
     /// The upscaler these settings name, and a note when vsr chose it.
     public func resolveModel(catalog: ModelCatalog) throws -> (choice: ModelChoice, scale: Int, note: String?) {

@@ -34,7 +34,9 @@ final class TimeRangeTests: TemporaryDirectoryTestCase {
 
         let packets = try Tools.ffprobe(output, ["-select_streams", "a:0", "-show_entries", "packet=pts_time,duration_time"])
         let audio = (packets["packets"] as? [[String: Any]] ?? []).compactMap { p -> (Double, Double)? in
-            guard let start = Double(p["pts_time"] as? String ?? ""), let length = Double(p["duration_time"] as? String ?? "") else { return nil }
+            guard let start = Double(p["pts_time"] as? String ?? ""), let length = Double(p["duration_time"] as? String ?? "") else {
+                return nil
+            }
             return (start, length)
         }
         let first = try XCTUnwrap(audio.first), last = try XCTUnwrap(audio.last)
@@ -57,7 +59,8 @@ final class TimeRangeTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(result.status, 64, result.stderr)
             XCTAssertTrue(result.stderr.contains(message), result.stderr)
         }
-        let pipe = try Tools.run("/bin/bash", ["-c", "printf 'YUV4MPEG2 W8 H6 F25:1\\n' | \"\(Tools.vsr)\" upscale - -o \(path("p.y4m")) --start 1"])
+        let pipe = try Tools.run(
+            "/bin/bash", ["-c", "printf 'YUV4MPEG2 W8 H6 F25:1\\n' | \"\(Tools.vsr)\" upscale - -o \(path("p.y4m")) --start 1"])
         XCTAssertEqual(pipe.status, 64, pipe.stderr)
         XCTAssertTrue(pipe.stderr.contains("need a media file as input"), pipe.stderr)
         XCTAssertEqual(try listing().filter { !$0.hasPrefix("end") }, [])
