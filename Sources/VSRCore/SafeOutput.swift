@@ -51,6 +51,25 @@ public enum SafeOutput {
         return (template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, descriptor)
     }
 
+    /// A new, empty temporary folder beside `path`, named like the temporary files, for outputs of
+    /// many files (an image sequence) that are moved into place one by one when finished.
+    public static func makeTemporaryDirectory(for path: String) throws -> String {
+        sweepStaleTemporaries(for: path)
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var template = Array("\(directory)/.\(url.lastPathComponent).\(getpid()).XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        let made = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let named = made + ".vsr-tmp"
+        guard rename(made, named) == 0 else {
+            rmdir(made)
+            throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        return named
+    }
+
     /// The umask, read once: reading it means setting it, which is process-wide, so not per file.
     private static let processUmask: mode_t = {
         let mask = umask(0)
@@ -99,7 +118,7 @@ public enum SafeOutput {
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".vsr-tmp") {
             let middle = name.dropFirst(prefix.count).dropLast(".vsr-tmp".count)
             guard let pid = Int32(middle.split(separator: ".").first ?? ""), pid > 0 else { continue }
-            if kill(pid, 0) == -1 && errno == ESRCH { unlink(directory + "/" + name) }
+            if kill(pid, 0) == -1 && errno == ESRCH { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
         }
     }
 }

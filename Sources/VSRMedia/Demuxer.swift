@@ -10,9 +10,14 @@ final class Demuxer {
     /// Index of the video stream that is decoded and upscaled.
     let videoStreamIndex: Int32
 
-    init(path: String) throws {
+    /// - Parameter sequenceRate: for an image sequence (a printf pattern or glob that names no
+    ///   existing file), the frame rate its pictures are shown at.
+    init(path: String, sequenceRate: Rational = Rational(25, 1)) throws {
         self.path = path
-        guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
+        let sequence = FileManager.default.fileExists(atPath: path) ? nil : ImageSequence(path)
+        if sequence == nil {
+            guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw VSRError.invalidInput(path: path, reason: "is a directory, expected a media file")
@@ -21,8 +26,24 @@ final class Demuxer {
         let invalid = { (message: String) in
             VSRError.invalidInput(path: path, reason: "not a media file FFmpeg can read (\(message))")
         }
-        // Always FFmpeg's file protocol: a file named `pipe:0.mp4` or `http:x` is a file here, never stdin or a URL.
-        try FFmpeg.check(avformat_open_input(&opened, "file:" + path, nil, nil), invalid)
+        var options: OpaquePointer? = nil
+        defer { av_dict_free(&options) }
+        var format: UnsafePointer<AVInputFormat>? = nil
+        if let sequence {
+            // FFmpeg's image2 reads the pictures in order: numbered from the first number found
+            // (0 to 4), or every file the glob matches, sorted.
+            format = av_find_input_format("image2")
+            av_dict_set(&options, "framerate", "\(sequenceRate.num)/\(sequenceRate.den)", 0)
+            av_dict_set(&options, "pattern_type", sequence.kind == .glob ? "glob" : "sequence", 0)
+        }
+        // Always FFmpeg's file protocol: a file named `pipe:0.mp4` or `http:x` is a file here, never
+        // stdin or a URL. (A glob is matched by image2 itself, without the protocol prefix.)
+        let url = sequence?.kind == .glob ? path : "file:" + path
+        let code = avformat_open_input(&opened, url, format, &options)
+        if code < 0, sequence != nil {
+            throw VSRError.inputNotFound(path: path)
+        }
+        try FFmpeg.check(code, invalid)
         guard let ctx = opened else { throw invalid("no context") }
         context = ctx
         do {

@@ -41,9 +41,10 @@ public final class MediaFileReader: FrameSource {
     /// - Parameter range: the part to read (`--start`, `--end`): the demuxer seeks to the keyframe
     ///   before its start, frames before it are decoded and dropped, every stream's timestamps are
     ///   shifted so the part starts at zero, and the other streams' packets are cut to it.
-    public init(path: String, range: TimeRange? = nil) throws {
+    ///   `sequenceRate` is the frame rate of an image sequence (`frame_%03d.png`, `shots/*.png`).
+    public init(path: String, range: TimeRange? = nil, sequenceRate: Rational = Rational(25, 1)) throws {
         self.path = path
-        demuxer = try Demuxer(path: path)
+        demuxer = try Demuxer(path: path, sequenceRate: sequenceRate)
         let stream = demuxer.videoStream
         indexedFrameCount = range == nil ? MediaFileReader.indexedPackets(stream) : nil
         decoder = try VideoDecoder(stream: stream, path: path)

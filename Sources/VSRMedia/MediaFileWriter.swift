@@ -12,7 +12,15 @@ import VSRCore
 public final class MediaFileWriter: FrameSink {
     public let outputPath: String
     private let overwrite: Bool
+    /// The file FFmpeg writes (for a sequence: its pattern inside `temporaryDirectory`).
     private let temporaryPath: String
+    /// A numbered image sequence (`out_%03d.png`): written into a temporary folder, then moved.
+    private let sequence: ImageSequence?
+    private let temporaryDirectory: String?
+    /// One picture only: an image file name without a pattern.
+    private let holdsOnePicture: Bool
+    /// Video packets muxed: the pictures of an image output.
+    private var picturesWritten = 0
     private let muxer: Muxer
     private let encoder: VideoEncoder
     private let videoStreamIndex: Int32
@@ -74,16 +82,29 @@ public final class MediaFileWriter: FrameSink {
     ) throws {
         outputPath = path
         self.overwrite = overwrite
-        try SafeOutput.check(path, overwrite: overwrite, notSameAs: inputs + (source.map { [$0.path] } ?? []))
         let format = try Muxer.format(for: path)
-        // Created here with O_EXCL and a random name; FFmpeg then opens this file of ours by name.
-        let (temporary, descriptor) = try SafeOutput.makeTemporary(for: path)
-        close(descriptor)
-        temporaryPath = temporary
+        let isImage = String(cString: format.pointee.name) == "image2"
+        sequence = isImage ? ImageSequence(path) : nil
+        if sequence?.kind == .glob {
+            throw VSRError.usage("\(path): a glob names pictures to read; name a sequence to write with a pattern such as out_%03d.png")
+        }
+        holdsOnePicture = isImage && sequence == nil
+        try SafeOutput.check(sequence?.name(1) ?? path, overwrite: overwrite, notSameAs: inputs + (source.map { [$0.path] } ?? []))
+        if let sequence {
+            let folder = try SafeOutput.makeTemporaryDirectory(for: sequence.name(1))
+            temporaryDirectory = folder
+            temporaryPath = folder + "/" + (sequence.pattern as NSString).lastPathComponent
+        } else {
+            // Created here with O_EXCL and a random name; FFmpeg then opens this file of ours by name.
+            let (temporary, descriptor) = try SafeOutput.makeTemporary(for: path)
+            close(descriptor)
+            temporaryPath = temporary
+            temporaryDirectory = nil
+        }
         do {
             muxer = try Muxer(path: temporaryPath, format: format, displayPath: path)
         } catch {
-            unlink(temporary)
+            try? FileManager.default.removeItem(atPath: temporaryDirectory ?? temporaryPath)
             throw error
         }
         do {
@@ -154,7 +175,7 @@ public final class MediaFileWriter: FrameSink {
             try muxer.writeHeader(options: Self.muxerOptions(muxerName, metadata: muxer.context.pointee.metadata))
         } catch {
             muxer.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
+            try? FileManager.default.removeItem(atPath: temporaryDirectory ?? temporaryPath)
             throw error
         }
     }
@@ -246,6 +267,8 @@ public final class MediaFileWriter: FrameSink {
         lastPts = pts
         avFrame.pointee.pts = pts
         avFrame.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        // Constant-quantiser encoders (mjpeg) take the quality per frame.
+        if encoder.context.pointee.flags & AV_CODEC_FLAG_QSCALE != 0 { avFrame.pointee.quality = encoder.context.pointee.global_quality }
         av_frame_remove_side_data(avFrame, AV_FRAME_DATA_A53_CC)
         if let captions = frame.closedCaptions {
             if Self.captionEncoders.contains(encoder.codecName) {
@@ -289,7 +312,14 @@ public final class MediaFileWriter: FrameSink {
             } else {
                 durations.removeValue(forKey: p.pointee.pts)
             }
+            if holdsOnePicture, picturesWritten == 1 {
+                throw VSRError.usage(
+                    "\(outputPath) holds one picture and the input has more: name a sequence such as "
+                        + "\(((outputPath as NSString).deletingPathExtension))_%03d.\((outputPath as NSString).pathExtension), or add --frames 1"
+                )
+            }
             try muxer.write(packet, to: videoStreamIndex, from: encoderTimeBase)
+            picturesWritten += 1
         }
     }
 
@@ -310,21 +340,40 @@ public final class MediaFileWriter: FrameSink {
                 for packet in try converter.flush() { try muxer.write(packet, to: stream.output, from: converter.timeBase) }
             }
             try muxer.finish()
-            try SafeOutput.commit(temporaryPath, to: outputPath, overwrite: overwrite)
+            if let sequence, let temporaryDirectory {
+                // Picture n is written as n (image2 counts from 1), each moved by SafeOutput's rules,
+                // after checking that none is there yet (no half-moved sequence beside old pictures).
+                if !overwrite,
+                    let taken = (0..<picturesWritten).map({ sequence.name($0 + 1) }).first(where: {
+                        FileManager.default.fileExists(atPath: $0)
+                    })
+                {
+                    throw VSRError.outputExists(path: taken)
+                }
+                for number in 1...max(1, picturesWritten) where picturesWritten > 0 {
+                    let name = sequence.name(number)
+                    try SafeOutput.commit(temporaryDirectory + "/" + (name as NSString).lastPathComponent, to: name, overwrite: overwrite)
+                }
+                try? FileManager.default.removeItem(atPath: temporaryDirectory)
+            } else {
+                try SafeOutput.commit(temporaryPath, to: outputPath, overwrite: overwrite)
+            }
             state = .finished
         } catch {
             abort()
             throw error
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: outputPath)
-        return (attributes?[.size] as? NSNumber)?.int64Value
+        let names = sequence.map { sequence in (0..<picturesWritten).map { sequence.name($0 + 1) } } ?? [outputPath]
+        return names.reduce(Int64(0)) { total, name in
+            total + (((try? FileManager.default.attributesOfItem(atPath: name))?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
     }
 
     public func abort() {
         guard state == .open else { return }
         state = .aborted
         muxer.close()
-        try? FileManager.default.removeItem(atPath: temporaryPath)
+        try? FileManager.default.removeItem(atPath: temporaryDirectory ?? temporaryPath)
     }
 
     // MARK: - Copied streams

@@ -83,14 +83,17 @@ public struct StreamPlan {
                 entries.append(entry(.timecode(String(cString: value.pointee.value))))
                 continue
             }
-            let accepted = Muxer.accepts(input, format: format)
-            if kind == AVMEDIA_TYPE_AUDIO, selection.audioCodec != "copy", !accepted || selection.audioCodec != nil,
+            // Picture containers (image2, GIF, WebP) have no default audio or subtitle codec: they hold
+            // the video alone, whatever a header written with another stream says.
+            let picturesOnly = format.pointee.audio_codec == AV_CODEC_ID_NONE && format.pointee.subtitle_codec == AV_CODEC_ID_NONE
+            let accepted = !picturesOnly && Muxer.accepts(input, format: format)
+            if kind == AVMEDIA_TYPE_AUDIO, !picturesOnly, selection.audioCodec != "copy", !accepted || selection.audioCodec != nil,
                 let converter = try AudioConverter.make(for: input, format: format, codecName: selection.audioCodec)
             {
                 entries.append(entry(.reencoded(to: converter.targetName, chosen: accepted), audio: converter))
             } else if accepted {
                 entries.append(entry(.copied))
-            } else if let converter = SubtitleConverter.make(for: input, format: format) {
+            } else if !picturesOnly, let converter = SubtitleConverter.make(for: input, format: format) {
                 entries.append(entry(.converted(to: converter.targetName), subtitles: converter))
             } else {
                 entries.append(entry(.dropped))

@@ -75,6 +75,13 @@ final class VideoEncoder {
             c.pointee.thread_count = 0
             if muxer.pointee.flags & AVFMT_GLOBALHEADER != 0 { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
             if codecName == "libvpx-vp9" { c.pointee.bit_rate = 0 }
+            if codecName == "mjpeg" {
+                // JPEG stills at quality 2 of 31 (ffmpeg's -q:v 2), from limited-range YUV too
+                // (an FFmpeg extension of JPEG, hence "unofficial").
+                c.pointee.flags |= AV_CODEC_FLAG_QSCALE
+                c.pointee.global_quality = Int32(settings.crf ?? 2) * FF_QP2LAMBDA
+                c.pointee.strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL
+            }
 
             var options: OpaquePointer? = nil
             defer { av_dict_free(&options) }

@@ -35,10 +35,12 @@ public struct UpscaleInput {
     public static func open(_ endpoints: UpscaleEndpoints, pixFmt: String?) throws -> UpscaleInput {
         let isStdin = endpoints.input == "-"
         guard isStdin || endpoints.inputFormat != nil else {
-            if endpoints.size != nil || endpoints.fps != nil {
-                throw VSRError.usage("--size and --fps describe rawvideo input; add --input-format rawvideo")
+            let isSequence = ImageSequence(endpoints.input) != nil && !FileManager.default.fileExists(atPath: endpoints.input)
+            if endpoints.size != nil || (endpoints.fps != nil && !isSequence) {
+                throw VSRError.usage("--size and --fps describe rawvideo input (and --fps an image sequence); add --input-format rawvideo")
             }
-            let reader = try MediaFileReader(path: endpoints.input, range: endpoints.timeRange())
+            let rate = try endpoints.fps.map { try FrameGeometry.parseRate($0) } ?? Rational(25, 1)
+            let reader = try MediaFileReader(path: endpoints.input, range: endpoints.timeRange(), sequenceRate: rate)
             return UpscaleInput(source: reader, media: reader, rawFormat: nil, y4mExtensions: [], name: endpoints.input)
         }
         if try endpoints.timeRange() != nil {

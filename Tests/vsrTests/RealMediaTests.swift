@@ -147,6 +147,10 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(result.stderr.contains("upscaled \(expected) frames"), result.stderr)
             XCTAssertEqual(try decodedFrames(path("out.\(ext)")), expected, ext)
         }
+        let pictures = try upscale(input, to: "pic_%03d.png")
+        XCTAssertTrue(pictures.stderr.contains("upscaled \(expected) frames"), pictures.stderr)
+        XCTAssertEqual(try listing().filter { $0.hasPrefix("pic_") }.count, expected)
+        XCTAssertEqual(try decodedFrames(path("pic_%03d.png")), expected, "png sequence")
     }
 
     // MARK: Streams
