@@ -8,7 +8,11 @@ import VSRStreams
 public struct UpscaleEndpoints: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
-            "The video to upscale (any container and codec FFmpeg decodes), or - for y4m/raw frames on stdin.",
+            """
+            The video or picture to upscale (any container and codec FFmpeg decodes), an image sequence \
+            (frame_%03d.png, 'shots/*.png'), a folder (every video and picture in it, to -o DIR), or - for \
+            y4m/raw frames on stdin.
+            """,
             valueName: "input"))
     public var input: String
 

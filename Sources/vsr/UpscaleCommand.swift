@@ -51,6 +51,14 @@ struct UpscaleCommand: ParsableCommand {
                 throw VSRError.usage("--stats-json \(statsJson) is the output")
             }
         }
+        if FolderBatch.isFolder(endpoints.input) {
+            return try runFolder(cancellation: cancellation)
+        }
+        try runOne(endpoints, cancellation: cancellation)
+    }
+
+    /// One input to one output, reported as it goes.
+    private func runOne(_ endpoints: UpscaleEndpoints, cancellation: CancellationFlag) throws {
         var reporter: ProgressReporter?
         defer { reporter?.end() }
         var events = UpscaleJob.Events()
@@ -65,11 +73,45 @@ struct UpscaleCommand: ParsableCommand {
         let report = try UpscaleJob(endpoints: endpoints, settings: settings, cancellation: cancellation, events: events).run()
         reporter?.end()
         reporter = nil
-        try finish(report)
+        try finish(report, endpoints: endpoints)
+    }
+
+    /// Every video and picture in a folder, one after another: a failure is reported and the rest
+    /// still run; the exit status is the first failure's.
+    private func runFolder(cancellation: CancellationFlag) throws {
+        guard reporting.statsJson == nil else { throw VSRError.usage("--stats-json takes one input, not a folder") }
+        let batch = try FolderBatch(input: endpoints.input, output: endpoints.output, overwrite: endpoints.overwrite)
+        var done = 0, skipped = 0, failures: [(name: String, status: Int32)] = []
+        for (number, item) in batch.items.enumerated() {
+            let name = (item.input as NSString).lastPathComponent
+            let position = "[\(number + 1)/\(batch.items.count)] \(name)"
+            if item.skipped {
+                Console.note("\(position): skipped, \(item.output) exists (-y replaces it)")
+                skipped += 1
+                continue
+            }
+            guard !cancellation.isCancelled else { break }
+            Console.note(position)
+            var one = endpoints
+            (one.input, one.output) = (item.input, item.output)
+            do {
+                try runOne(one, cancellation: cancellation)
+                done += 1
+            } catch {
+                if let message = ExitStatusMapping.message(for: error) { Console.error(message) }
+                let status = ExitStatusMapping.status(for: error)
+                failures.append((name, status))
+                if status == ExitStatus.interrupted { break }
+            }
+        }
+        Console.note(
+            "folder: \(done) upscaled, \(failures.count) failed\(failures.isEmpty ? "" : " (\(failures.map(\.name).joined(separator: ", ")))"), "
+                + "\(skipped) skipped, of \(batch.items.count) in \(endpoints.input)")
+        if let first = failures.first { throw ExitCode(first.status) }
     }
 
     /// The closing lines, the statistics and the exit status of a finished job.
-    private func finish(_ report: UpscaleReport) throws {
+    private func finish(_ report: UpscaleReport, endpoints: UpscaleEndpoints) throws {
         let summary = report.summary
         switch report.outcome {
         case .interruptedBeforeFirstFrame:
