@@ -64,6 +64,10 @@ public struct ModelCatalog: Sendable {
     /// A network from a .safetensors file.
     public func network(file path: String) throws -> any SRModel {
         guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
+        // torch.save writes zip files ("PK\u{3}\u{4}"); safetensors start with a little-endian length.
+        if let handle = FileHandle(forReadingAtPath: path), let magic = try? handle.read(upToCount: 4), magic == Data([0x50, 0x4B, 3, 4]) {
+            throw VSRError.usage("\(path) is a PyTorch checkpoint: run `vsr import \(path)` first, then --model with its name")
+        }
         return try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: path)), source: path)
     }
 

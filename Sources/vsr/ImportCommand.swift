@@ -4,7 +4,7 @@ import VSRCore
 import VSRInference
 import VSRRun
 
-/// `vsr import CKPT.pth --arch A --scale N [-o OUT.safetensors]`: converts a PyTorch checkpoint.
+/// `vsr import CKPT.pth [--arch A] [--scale N] [-o OUT.safetensors]`: converts a PyTorch checkpoint.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -20,11 +20,17 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The checkpoint to import.", valueName: "checkpoint"))
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("Architecture: \(CheckpointImporter.architectures.joined(separator: ", ")).", valueName: "name"))
-    var arch: String
+    @Option(
+        help: ArgumentHelp(
+            "Architecture: \(CheckpointImporter.architectures.joined(separator: ", ")) (default: inferred from the tensors' shapes).",
+            valueName: "name"))
+    var arch: String?
 
-    @Option(help: "The checkpoint's upscaling factor.")
-    var scale: Int
+    @Option(help: "The checkpoint's upscaling factor (default: inferred from the tensors' shapes).")
+    var scale: Int?
+
+    @Flag(name: [.customShort("y"), .long], help: "Replace an installed model or output file of the same name.")
+    var overwrite = false
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the model (default: the user model folder).", valueName: "file"))
     var output: String?
@@ -33,18 +39,23 @@ struct ImportCommand: ParsableCommand {
     var name: String?
 
     func validate() throws {
-        guard CheckpointImporter.architectures.contains(arch) else {
+        if let arch, !CheckpointImporter.architectures.contains(arch) {
             throw ValidationError("--arch must be one of \(CheckpointImporter.architectures.joined(separator: ", ")), got '\(arch)'")
         }
-        try UpscaleSettings.check(scale: scale)
+        if let scale { try UpscaleSettings.check(scale: scale) }
     }
 
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: checkpoint) else { throw VSRError.inputNotFound(path: checkpoint) }
         let url = URL(fileURLWithPath: checkpoint)
-        let (weights, model) = try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale)
+        let imported = try CheckpointImporter.importCheckpoint(url, arch: arch, scale: scale)
+        let (weights, model) = (imported.weights, imported.model)
+        if let inferred = imported.inferred {
+            Console.note("inferred the \(inferred) from the tensors' shapes: --arch \(imported.arch) --scale \(imported.scale)")
+        }
         let destination: URL
         if let output {
+            if !overwrite, FileManager.default.fileExists(atPath: output) { throw VSRError.outputExists(path: output) }
             destination = URL(fileURLWithPath: output)
             do { try SafeTensors.write(weights, to: destination) } catch {
                 throw VSRError.outputUnwritable(path: output, reason: error.localizedDescription)
@@ -55,12 +66,15 @@ struct ImportCommand: ParsableCommand {
             if BuiltInModels.names.contains(modelName) {
                 throw VSRError.usage("'\(modelName)' is the name of a shipped model; choose another with --name")
             }
+            if !overwrite, FileManager.default.fileExists(atPath: store.url(for: modelName).path) {
+                throw VSRError.outputExists(path: store.url(for: modelName).path)
+            }
             do { destination = try store.install(weights, as: modelName) } catch {
                 throw VSRError.outputUnwritable(path: store.url(for: modelName).path, reason: error.localizedDescription)
             }
         }
         Console.note(
-            "imported \(weights.tensors.count) tensors (\(model.parameterCount) parameters, \(arch) x\(scale)) "
+            "imported \(weights.tensors.count) tensors (\(model.parameterCount) parameters, \(imported.arch) x\(imported.scale)) "
                 + "into \(destination.path)")
     }
 }

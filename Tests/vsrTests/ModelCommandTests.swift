@@ -31,14 +31,34 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(listing.stdoutText.contains("bicubic"))
     }
 
-    func testImportWithTheWrongArchitectureListsTheMismatches() throws {
+    func testImportWithTheWrongArchitectureNamesTheOneThatFits() throws {
         let checkpoint = try sharedFile("models/rlfn-official/rlfn_s_x2.pth")
         let result = try vsr(["import", checkpoint, "--arch", "rlfn", "--scale", "2", "-o", path("x.safetensors")])
         XCTAssertEqual(result.status, 65, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("vsr: error: \(checkpoint): the weights do not fit"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("conv_1.weight has shape [48, 3, 3, 3], expected [52, 3, 3, 3]"), result.stderr)
-        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1)
+        XCTAssertEqual(
+            result.stderr,
+            "vsr: error: \(checkpoint): the tensors do not fit --arch rlfn --scale 2; they fit --arch rlfn-s --scale 2\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+    }
+
+    func testImportInfersTheArchitectureAndScaleAndReimportNeedsOverwrite() throws {
+        for (name, arch, scale) in [("rlfn_s_x2", "rlfn-s", 2), ("rlfn_x4", "rlfn", 4), ("rlfn_ntire_x4", "rlfn-prune", 4)] {
+            let checkpoint = try sharedFile("models/rlfn-official/\(name).pth")
+            let imported = try vsr(["import", checkpoint])
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+            XCTAssertTrue(
+                imported.stderr.contains("inferred the architecture and scale from the tensors' shapes: --arch \(arch) --scale \(scale)"),
+                imported.stderr)
+        }
+        let checkpoint = try sharedFile("models/rlfn-official/rlfn_s_x2.pth")
+        let again = try vsr(["import", checkpoint])
+        XCTAssertEqual(again.status, 73, again.stderr)
+        XCTAssertTrue(again.stderr.contains("output exists"), again.stderr)
+        XCTAssertEqual(try vsr(["import", checkpoint, "-y"]).status, 0)
+
+        let asWeights = try vsr(["upscale", Tools.sample(Tools.samples[0]), "-o", path("w.mkv"), "--weights", checkpoint])
+        XCTAssertEqual(asWeights.status, 64, asWeights.stderr)
+        XCTAssertTrue(asWeights.stderr.contains("is a PyTorch checkpoint: run `vsr import"), asWeights.stderr)
     }
 
     func testImportOfBadFiles() throws {

@@ -153,7 +153,65 @@ public enum CheckpointImporter {
     /// The weights of `url` with the metadata that `ModelRegistry` builds `arch` from, and the model
     /// built from them: a checkpoint that does not fit fails here with every mismatch listed.
     public static func importCheckpoint(_ url: URL, arch: String, scale: Int) throws -> (weights: WeightSet, model: any SRModel) {
+        try build(TorchCheckpoint.read(contentsOf: url), url: url, arch: arch, scale: scale)
+    }
+
+    /// What an import found: the architecture and scale (given or inferred), the weights and model.
+    public struct Imported {
+        public let weights: WeightSet
+        public let model: any SRModel
+        public let arch: String
+        public let scale: Int
+        /// "architecture and scale" or one of them when they were inferred from the shapes; nil when both were given.
+        public let inferred: String?
+    }
+
+    /// Imports `url` as `arch` at `scale`, inferring what is nil: every architecture and scale is
+    /// tried against the tensors' shapes (a model builds only when every tensor fits), and the file
+    /// name (`x2`, `_s_`) decides between several fits. A given pair that does not fit, where
+    /// another does, fails naming the one that fits.
+    public static func importCheckpoint(_ url: URL, arch: String?, scale: Int?) throws -> Imported {
         let tensors = try TorchCheckpoint.read(contentsOf: url)
+        if let arch, let scale {
+            do {
+                let (weights, model) = try build(tensors, url: url, arch: arch, scale: scale)
+                return Imported(weights: weights, model: model, arch: arch, scale: scale, inferred: nil)
+            } catch {
+                let fits = candidates(tensors, url: url, arches: architectures, scales: [2, 3, 4])
+                guard let fit = fits.first, fit.arch != arch || fit.scale != scale else { throw error }
+                throw WeightsError.malformed(
+                    source: url.path,
+                    reason: "the tensors do not fit --arch \(arch) --scale \(scale); they fit --arch \(fit.arch) --scale \(fit.scale)")
+            }
+        }
+        let fits = candidates(tensors, url: url, arches: arch.map { [$0] } ?? architectures, scales: scale.map { [$0] } ?? [2, 3, 4])
+        guard !fits.isEmpty else {
+            throw WeightsError.malformed(
+                source: url.path,
+                reason: "the tensors fit none of \(architectures.joined(separator: ", ")) at x2, x3 or x4; "
+                    + "give --arch and --scale to see every mismatch")
+        }
+        // Several fits (rare: a scale the upsampler cannot tell apart): the file name decides.
+        let name = url.deletingPathExtension().lastPathComponent.lowercased()
+        let hinted =
+            fits.first { name.contains("x\($0.scale)") && (name.contains("_s_") == ($0.arch == "rlfn-s") || $0.arch != "rlfn") } ?? fits[0]
+        let what = [arch == nil ? "architecture" : nil, scale == nil ? "scale" : nil].compactMap { $0 }.joined(separator: " and ")
+        return Imported(weights: hinted.weights, model: hinted.model, arch: hinted.arch, scale: hinted.scale, inferred: what)
+    }
+
+    private static func candidates(
+        _ tensors: [String: WeightSet.Entry], url: URL, arches: [String], scales: [Int]
+    ) -> [(arch: String, scale: Int, weights: WeightSet, model: any SRModel)] {
+        arches.flatMap { arch in
+            scales.compactMap { scale in
+                (try? build(tensors, url: url, arch: arch, scale: scale)).map { (arch, scale, $0.weights, $0.model) }
+            }
+        }
+    }
+
+    private static func build(
+        _ tensors: [String: WeightSet.Entry], url: URL, arch: String, scale: Int
+    ) throws -> (weights: WeightSet, model: any SRModel) {
         var metadata: [String: String] = ["scale": String(scale), "source": url.lastPathComponent]
         switch arch {
         case "rlfn", "rlfn-s", "rlfn-prune":
