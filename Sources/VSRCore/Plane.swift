@@ -62,3 +62,18 @@ public struct Plane: Sendable, Equatable {
         return Double(sum) / Double(width * height)
     }
 }
+
+extension Plane {
+    /// The `width` x `height` part whose top-left sample is at (`x`, `y`).
+    public func cropped(x: Int, y: Int, width: Int, height: Int) -> Plane {
+        precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height, "crop outside the plane")
+        let rowBytes = width * bytesPerSample
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(rowBytes * height)
+        for row in y..<(y + height) {
+            let start = row * self.rowBytes + x * bytesPerSample
+            bytes.append(contentsOf: self.bytes[start..<(start + rowBytes)])
+        }
+        return Plane(width: width, height: height, bitDepth: bitDepth, bytes: bytes)
+    }
+}

@@ -13,6 +13,14 @@ public enum ModelChoice {
         return nil
     }
 
+    /// The name a user gives with --model ("bicubic", "repsr-y-x2").
+    public var displayName: String {
+        switch self {
+        case .classical(let filter): return filter.rawValue
+        case .network(let name, _): return name
+        }
+    }
+
     public var isNetwork: Bool {
         if case .network = self { return true }
         return false

@@ -154,11 +154,25 @@ struct ProbeCommand: ParsableCommand {
         try settings.validate()
         let (choice, factor, _) = try settings.resolveModel(catalog: catalog)
         let (workers, threads) = settings.parallelism(isNetwork: choice.isNetwork)
+        // Slow frames (a large frame through a big network) would make even one frame of the real
+        // pipeline outlast the benchmark: a part of the first frame is timed and scaled instead.
+        let factory = settings.factory(scale: factor, color: ColorInfo())
+        let sample = try SampleTiming(input: input, choice: choice, factory: factory, threads: threads)
+        if sample.secondsPerFrame * 2 > benchmarkSeconds {
+            let framesPerSecond = Double(workers) / sample.secondsPerFrame
+            print(
+                String(
+                    format: "ETA: %@ x%d: about %.2f s a frame on %d thread(s), %d frame(s) at once, from a %dx%d part of the "
+                        + "first frame scaled by pixel count (decoding and encoding not included) -> about %@ for %d frames",
+                    choice.displayName, factor, sample.secondsPerFrame, threads, workers, sample.sampleWidth, sample.sampleHeight,
+                    ProbeCommand.describe(seconds: Double(frames) / framesPerSecond), frames))
+            return
+        }
         let cancellation = CancellationFlag()
         let timer = DispatchWorkItem { cancellation.cancel() }
         DispatchQueue.global().asyncAfter(deadline: .now() + benchmarkSeconds, execute: timer)
         defer { timer.cancel() }
-        var trial = TrialRun(input: input, choice: choice, factory: settings.factory(scale: factor, color: ColorInfo()))
+        var trial = TrialRun(input: input, choice: choice, factory: factory)
         trial.encoder = settings.encoder()
         (trial.workers, trial.threads, trial.queueDepth) = (workers, threads, settings.queueCapacity)
         trial.cancellation = cancellation

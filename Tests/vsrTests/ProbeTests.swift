@@ -34,6 +34,13 @@ final class ProbeTests: TemporaryDirectoryTestCase {
         let line = try XCTUnwrap(result.stdoutText.split(separator: "\n").last.map(String.init))
         XCTAssertTrue(line.hasPrefix("ETA: bicubic x2, encoder libx264: "), line)
         XCTAssertTrue(line.hasSuffix(" for 50 frames"), line)
+        // Frames slower than the benchmark allows: a part of the first frame is timed and scaled.
+        let slow = try Tools.vsr(["probe", Tools.sample(Tools.samples[0]), "--benchmark-seconds", "0.001"])
+        XCTAssertEqual(slow.status, 0, slow.stderr)
+        let estimate = try XCTUnwrap(slow.stdoutText.split(separator: "\n").last.map(String.init))
+        XCTAssertTrue(estimate.hasPrefix("ETA: repsr-y-x2 x2: about "), estimate)
+        XCTAssertTrue(estimate.contains("from a 192x180 part of the first frame scaled by pixel count"), estimate)
+        XCTAssertTrue(estimate.hasSuffix(" for 50 frames"), estimate)
         let missing = try Tools.vsr(["probe", path("missing.mkv")])
         XCTAssertEqual(missing.status, 66, missing.stderr)
     }
