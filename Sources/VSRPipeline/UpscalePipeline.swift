@@ -13,6 +13,12 @@ public struct RunSummary: Sendable, Equatable {
     /// Set when the source failed part way (a truncated or damaged input): the frames read before
     /// the failure were upscaled and written, and the output finished; the caller reports this.
     public var inputError: VSRError?
+    /// CPU seconds of the whole process during the run: the stages' threads and the threads
+    /// libraries start (x264's and x265's frame threads, FFmpeg's decoder threads).
+    public var processCPUSeconds: Double = 0
+
+    /// CPU seconds of threads that are no stage's: the encoder's and decoder's own.
+    public var libraryCPUSeconds: Double { max(0, processCPUSeconds - stages.reduce(0) { $0 + $1.cpuSeconds }) }
 
     public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }
 }
@@ -64,6 +70,7 @@ public final class UpscalePipeline {
         progress: ProgressHandler? = nil
     ) throws -> RunSummary {
         let start = DispatchTime.now().uptimeNanoseconds
+        let startCPU = StageClock.processCPUSeconds()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let upscalers: [FrameUpscaler]
         do {
@@ -89,7 +96,11 @@ public final class UpscalePipeline {
             do {
                 try spawn(threads, name: "vsr.upscale.\(number)") {
                     var clock = StageClock(name: "upscale")
-                    defer { stats.add(clock.statistics); workersDone.leave() }
+                    defer {
+                        clock.stop()
+                        stats.add(clock.statistics)
+                        workersDone.leave()
+                    }
                     while let frame = decoded.pop() {
                         clock.waited()
                         do {
@@ -117,7 +128,11 @@ public final class UpscalePipeline {
                 try spawn(threads, name: "vsr.decode") {
                     var clock = StageClock(name: "decode")
                     var count = 0
-                    defer { decoded.close(); stats.add(clock.statistics) }
+                    defer {
+                        decoded.close()
+                        clock.stop()
+                        stats.add(clock.statistics)
+                    }
                     do {
                         while !cancellation.isCancelled, limit.map({ count < $0 }) ?? true {
                             guard tickets.push(true) else { return }
@@ -164,7 +179,6 @@ public final class UpscalePipeline {
         decoded.close()
         upscaled.close()
         threads.wait()
-        stats.add(clock.statistics)
         if let error = failure.error {
             sink.abort()
             throw error
@@ -181,10 +195,14 @@ public final class UpscalePipeline {
                 throw error
             }
         }
+        clock.workedWithoutItem()
+        clock.stop()
+        stats.add(clock.statistics)
         let inputError = sourceFailure.error.map { $0 as? VSRError ?? .processing("reading the input: \($0)") }
         return RunSummary(
             frames: next, seconds: elapsed(), interrupted: cancellation.isCancelled, outputBytes: bytes,
-            stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError)
+            stages: stats.merged(order: ["decode", "upscale", "encode"]), inputError: inputError,
+            processCPUSeconds: StageClock.processCPUSeconds() - startCPU)
     }
 
     /// Starts a thread running `body`, or throws: a thread that cannot start (a process or memory
@@ -261,6 +279,7 @@ private final class StatisticsBox: @unchecked Sendable {
                 sum.busySeconds += next.busySeconds
                 sum.waitingSeconds += next.waitingSeconds
                 sum.items += next.items
+                sum.cpuSeconds += next.cpuSeconds
                 return sum
             }
         }

@@ -9,9 +9,15 @@ enum StatisticsReport {
             Console.note(
                 "stage " + stage.name.padding(toLength: 8, withPad: " ", startingAt: 0)
                     + String(
-                        format: " busy %7.2f s  waiting %7.2f s  frames %d",
-                        stage.busySeconds, stage.waitingSeconds, stage.items))
+                        format: " busy %7.2f s  waiting %7.2f s  cpu %7.2f s  frames %d",
+                        stage.busySeconds, stage.waitingSeconds, stage.cpuSeconds, stage.items))
         }
+        // x264/x265 encode on threads of their own, and FFmpeg's decoders may too: the time they take
+        // is in no stage's busy time, so it is shown beside them.
+        Console.note(
+            String(
+                format: "encoder and decoder threads (libx264's, FFmpeg's own): cpu %.2f s of %.2f s for the whole process",
+                summary.libraryCPUSeconds, summary.processCPUSeconds))
         Console.note(
             String(
                 format: "frames %d  %.2f s  %.2f fps  peak RSS %.1f MB", summary.frames, summary.seconds,
@@ -28,8 +34,13 @@ enum StatisticsReport {
         report["output_bytes"] = summary.outputBytes.map { Int($0) } ?? NSNull()
         report["peak_rss_kb"] = peakResidentKilobytes()
         report["stages"] = summary.stages.map {
-            ["name": $0.name, "busy_seconds": $0.busySeconds, "waiting_seconds": $0.waitingSeconds, "frames": $0.items] as [String: Any]
+            [
+                "name": $0.name, "busy_seconds": $0.busySeconds, "waiting_seconds": $0.waitingSeconds, "cpu_seconds": $0.cpuSeconds,
+                "frames": $0.items,
+            ] as [String: Any]
         }
+        report["process_cpu_seconds"] = summary.processCPUSeconds
+        report["library_cpu_seconds"] = summary.libraryCPUSeconds
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         try SafeOutput.write(data, to: path, overwrite: overwrite)
     }
