@@ -120,10 +120,24 @@ struct BenchCommand: ParsableCommand {
                         srOnlyFPS: srOnly.fps))
             }
         }
+        // The probe again: a machine whose speed changed during the run (other load, a throttled or
+        // shared core) gives figures that are not measurements of vsr, and the report says so.
+        var peaksAfter: [Int: Double] = [:]
+        for count in threadList { peaksAfter[count] = FMAPeak.measure(threads: count) }
+        let drift = threadList.map { abs(peaksAfter[$0]! / peaks[$0]! - 1) }.max() ?? 0
+        let noisy = drift > 0.10
+        print(
+            String(
+                format: "\nfp32 FMA peak again after the timings: %@ (%.0f%% apart at most)%@",
+                threadList.map { String(format: "%.1f GFLOP/s on %d thread(s)", peaksAfter[$0]!, $0) }.joined(separator: ", "),
+                100 * drift,
+                noisy ? ": the machine's speed changed during the run, so these figures are not reliable; rerun on a quiet machine" : ""))
         if let json {
             let report: [String: Any] = [
                 "schema": "vsr-bench/1", "machine": machine.json,
                 "fma_peak_gflops": Dictionary(uniqueKeysWithValues: peaks.map { ("\($0.key)", $0.value) }),
+                "fma_peak_after_gflops": Dictionary(uniqueKeysWithValues: peaksAfter.map { ("\($0.key)", $0.value) }),
+                "noisy": noisy,
                 "settings": [
                     "size": "\(frame.width)x\(frame.height)", "pixel_format": frame.format.rawValue,
                     "frames": frames, "warmup_frames": 2, "tile": tile, "threads": threadList,

@@ -58,8 +58,16 @@ final class BenchTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(run["frames"] as? Int, 3)
             XCTAssertEqual((run["stages"] as? [[String: Any]])?.map { $0["name"] as? String }, ["decode", "upscale", "encode"])
             let fps = try XCTUnwrap(run["fps"] as? Double), srOnly = try XCTUnwrap(run["sr_only_fps"] as? Double)
-            XCTAssertEqual(try XCTUnwrap(run["efficiency"] as? Double), fps / srOnly, accuracy: 1e-9)
+            // Null exactly when end to end came out faster than SR alone (a load change between the timings).
+            if let efficiency = run["efficiency"] as? Double {
+                XCTAssertEqual(efficiency, fps / srOnly, accuracy: 1e-9)
+                XCTAssertLessThanOrEqual(efficiency, 1.05)
+            } else {
+                XCTAssertGreaterThan(fps / srOnly, 1.05)
+            }
         }
+        XCTAssertNotNil(report["fma_peak_after_gflops"] as? [String: Double])
+        XCTAssertNotNil(report["noisy"] as? Bool)
     }
 
     /// VSR_CPU caps the kernels' level: baseline runs everywhere, and the bench says which ran.
