@@ -41,8 +41,23 @@ public struct UpscaleSettings: ParsableArguments {
             """, valueName: "recipe"))
     public var recipe: String?
 
-    @Option(help: "Upscaling factor: 2, 3 or 4 (default: the model's, or 2).")
-    public var scale: Int?
+    @Option(
+        name: .customLong("scale"),
+        help: ArgumentHelp(
+            """
+            Upscaling factor: 2, 3 or 4 (default: the model's, or 2); a factor such as 1.5 or 2.5 runs the \
+            network at the next scale it has and lanczos to the size.
+            """, valueName: "factor"))
+    public var scaleFactor: Double?
+
+    /// The whole-number scale the upscaler runs at (nil for a fractional factor or none given).
+    public var scale: Int? {
+        get { scaleFactor.flatMap { $0 == $0.rounded() ? Int($0) : nil } }
+        set { scaleFactor = newValue.map(Double.init) }
+    }
+
+    /// A factor that is not a whole number (1.5): reached by a final resize, as --output-size is.
+    public var fractionalScale: Double? { scaleFactor.flatMap { $0 == $0.rounded() ? nil : $0 } }
 
     @Option(help: ArgumentHelp("Tile size in input pixels for networks (default \(defaultTile)).", valueName: "n"))
     public var tile: Int?
@@ -154,7 +169,7 @@ public struct UpscaleSettings: ParsableArguments {
     public var recipeNote: String?
 
     enum CodingKeys: String, CodingKey {
-        case model, weights, recipe, scale, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
+        case model, weights, recipe, scaleFactor, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
             encoderPreset, pixFmt, frames, outputSize, width, height, deinterlace, deinterlaceRate, encoderOptionFlags
     }
 
@@ -167,6 +182,12 @@ public struct UpscaleSettings: ParsableArguments {
     /// Checks every value the flags or a recipe gave; messages name the flag.
     public func validate() throws {
         if let scale { try Self.check(scale: scale) }
+        if let fraction = fractionalScale {
+            guard fraction > 1, fraction <= 8 else { throw ValidationError("--scale must be over 1 and at most 8, got \(fraction)") }
+            if outputSize != nil || width != nil || height != nil {
+                throw ValidationError("give a fractional --scale or an output size, not both")
+            }
+        }
         if model != nil && weights != nil { throw ValidationError("give --model or --weights, not both") }
         if let tile { try Self.check(tile: tile) }
         if let halo { try Self.check(halo: halo) }
@@ -264,11 +285,13 @@ public struct UpscaleSettings: ParsableArguments {
     public var queueCapacity: Int { queueDepth ?? Self.defaultQueueDepth }
     public var chromaFilter: ResamplingFilter { chromaScaler ?? Self.defaultChromaScaler }
 
-    /// The exact output size `--output-size`, `--width` or `--height` asks for a `width` x `height`
-    /// source; nil when none is given. One side given keeps the aspect ratio, rounded to even.
+    /// The exact output size `--output-size`, `--width`, `--height` or a fractional `--scale` asks
+    /// for a `width` x `height` source; nil when none is given. A side computed from the other (or
+    /// from the factor) keeps the aspect ratio, rounded to even.
     public func targetSize(width sourceWidth: Int, height sourceHeight: Int) throws -> (width: Int, height: Int)? {
         if let outputSize { return try FrameGeometry.parseSize(outputSize, flag: "--output-size") }
         func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded()) * 2) }
+        if let fraction = fractionalScale { return (even(Double(sourceWidth) * fraction), even(Double(sourceHeight) * fraction)) }
         switch (width, height) {
         case (nil, nil): return nil
         case (let w?, let h?): return (w, h)

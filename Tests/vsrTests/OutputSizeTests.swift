@@ -37,4 +37,17 @@ final class OutputSizeTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(bad.stderr.contains(message), bad.stderr)
         }
     }
+
+    func testAFractionalScaleRunsTheNetworkThenLanczos() throws {
+        let sample = Tools.sample(Tools.samples[0])
+        let result = try Tools.vsr(["upscale", sample, "-o", path("f.mkv"), "--scale", "1.5", "--frames", "2", "--progress", "none"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("x2, then lanczos to 480x270"), result.stderr)
+        let out = try Probe(path("f.mkv"))
+        XCTAssertEqual([out.videoInt("width"), out.videoInt("height")], [480, 270])
+        for bad in [["--scale", "0.5"], ["--scale", "1.5", "--width", "100"]] {
+            let refused = try Tools.vsr(["upscale", sample, "-o", path("bad.mkv")] + bad)
+            XCTAssertEqual(refused.status, 64, refused.stderr)
+        }
+    }
 }
