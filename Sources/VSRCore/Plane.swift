@@ -77,3 +77,22 @@ extension Plane {
         return Plane(width: width, height: height, bitDepth: bitDepth, bytes: bytes)
     }
 }
+
+extension Plane {
+    /// This plane grown to `width` x `height` by repeating its last column and row (what an encoder
+    /// that needs even sizes sees as an invisible edge).
+    public func padded(toWidth width: Int, height: Int) -> Plane {
+        precondition(width >= self.width && height >= self.height, "padding cannot shrink a plane")
+        let size = bytesPerSample, sourceRow = rowBytes, targetRow = width * size
+        var bytes = [UInt8](repeating: 0, count: targetRow * height)
+        for row in 0..<height {
+            let from = min(row, self.height - 1) * sourceRow, to = row * targetRow
+            bytes.replaceSubrange(to..<(to + sourceRow), with: self.bytes[from..<(from + sourceRow)])
+            let last = self.bytes[(from + sourceRow - size)..<(from + sourceRow)]
+            for column in self.width..<width {
+                bytes.replaceSubrange((to + column * size)..<(to + column * size + size), with: last)
+            }
+        }
+        return Plane(width: width, height: height, bitDepth: bitDepth, bytes: bytes)
+    }
+}

@@ -224,7 +224,7 @@ final class VideoEncoder {
             throw VSRError.unsupported(
                 "encoder \(codecName) needs a width divisible by \(xStep) and a height divisible by \(yStep) for "
                     + "\(PixelFormat.name(of: format)), but the output is \(video.width)x\(video.height); "
-                    + "use another --scale, --pix-fmt yuv444p or --codec ffv1")
+                    + "use --pad or --crop, another --scale, --pix-fmt yuv444p or --codec ffv1")
         }
     }
 }

@@ -57,6 +57,13 @@ public struct UpscaleJob {
                 events.message(.note("x\(scale), then lanczos to \(target.width)x\(target.height)"))
             }
         }
+        let resized = (outputInfo.width, outputInfo.height)
+        let even = settings.evenSize(width: resized.0, height: resized.1)
+        if even != resized {
+            (outputInfo.width, outputInfo.height) = even
+            events.message(
+                .note("\(settings.pad ? "padded" : "cropped") \(resized.0)x\(resized.1) to \(even.width)x\(even.height)"))
+        }
         let output = try UpscaleOutput.open(endpoints, settings: settings, video: outputInfo, input: input)
         output.warnings.forEach { events.message(.warning($0)) }
         output.notes.forEach { events.message(.note($0)) }
@@ -83,6 +90,7 @@ public struct UpscaleJob {
                     upscaler = ExactSizeUpscaler(
                         upscaler, width: target.width, height: target.height, resizer: SwscalePlaneResizer(filter: .lanczos))
                 }
+                if even != resized { upscaler = EvenSizeUpscaler(upscaler, width: even.width, height: even.height) }
                 upscalerName = upscaler.name
                 return upscaler
             }, sink: output.sink, progress: events.progress)

@@ -141,6 +141,12 @@ public struct UpscaleSettings: ParsableArguments {
     @Option(help: ArgumentHelp("An output height; the width keeps the aspect ratio (rounded to even).", valueName: "H"))
     public var height: Int?
 
+    @Flag(help: "Make an odd output width or height even by repeating the last column or row (H.264/HEVC need even sizes).")
+    public var pad = false
+
+    @Flag(help: "Make an odd output width or height even by cutting the last column or row.")
+    public var crop = false
+
     @Option(
         help: ArgumentHelp(
             """
@@ -170,7 +176,7 @@ public struct UpscaleSettings: ParsableArguments {
 
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scaleFactor, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
-            encoderPreset, pixFmt, frames, outputSize, width, height, deinterlace, deinterlaceRate, encoderOptionFlags
+            encoderPreset, pixFmt, frames, outputSize, width, height, pad, crop, deinterlace, deinterlaceRate, encoderOptionFlags
     }
 
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([])` (the
@@ -200,6 +206,7 @@ public struct UpscaleSettings: ParsableArguments {
             if let value, value > 1 << 30 { throw ValidationError("\(flag) must be at most \(1 << 30), got \(value)") }
         }
         if let frames { try Self.check(atLeastOne: frames, flag: "--frames") }
+        if pad && crop { throw ValidationError("give --pad or --crop, not both") }
         if outputSize != nil && (width != nil || height != nil) {
             throw ValidationError("give --output-size, or --width and/or --height, not both")
         }
@@ -298,6 +305,13 @@ public struct UpscaleSettings: ParsableArguments {
         case (let w?, nil): return (w, even(Double(sourceHeight) * Double(w) / Double(sourceWidth)))
         case (nil, let h?): return (even(Double(sourceWidth) * Double(h) / Double(sourceHeight)), h)
         }
+    }
+
+    /// `width` x `height` made even by --pad (up) or --crop (down); unchanged without them.
+    public func evenSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        if pad { return (width + width % 2, height + height % 2) }
+        if crop { return (max(2, width - width % 2), max(2, height - height % 2)) }
+        return (width, height)
     }
 
     /// For a target size with no --scale, --model or --weights: x2 where it reaches the target, else x4

@@ -41,6 +41,16 @@ final class PixelFormatTests: XCTestCase {
 }
 
 final class PlaneTests: XCTestCase {
+    func testPaddingRepeatsTheLastColumnAndRowAndCroppingCuts() {
+        var plane = Plane(width: 3, height: 2, bitDepth: 10)
+        for y in 0..<2 { for x in 0..<3 { plane[x, y] = 100 * y + x } }
+        let padded = plane.padded(toWidth: 4, height: 3)
+        XCTAssertEqual((0..<4).map { padded[$0, 0] }, [0, 1, 2, 2])
+        XCTAssertEqual((0..<4).map { padded[$0, 2] }, [100, 101, 102, 102])
+        let cropped = padded.cropped(x: 1, y: 1, width: 2, height: 2)
+        XCTAssertEqual([cropped[0, 0], cropped[1, 0], cropped[0, 1], cropped[1, 1]], [101, 102, 101, 102])
+    }
+
     func testTenBitSamplesAreLittleEndianPairs() {
         var plane = Plane(width: 3, height: 2, bitDepth: 10, filledWith: 512)
         XCTAssertEqual(plane.bytes.count, 12)

@@ -50,4 +50,20 @@ final class OutputSizeTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(refused.status, 64, refused.stderr)
         }
     }
+
+    func testPadAndCropMakeOddSizesEven() throws {
+        let odd = Tools.sample("odd-321x181-yuv422p10.mkv")
+        let refused = try Tools.vsr(["upscale", odd, "-o", path("odd.mkv"), "--scale", "3", "--model", "bicubic"])
+        XCTAssertEqual(refused.status, 69, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("use --pad or --crop"), refused.stderr)
+        for (flag, size) in [("--pad", [964, 544]), ("--crop", [962, 542])] {
+            let result = try Tools.vsr([
+                "upscale", odd, "-o", path("\(flag).mkv"), "--scale", "3", "--model", "bicubic", flag, "--frames", "2",
+                "--progress", "none",
+            ])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let out = try Probe(path("\(flag).mkv"))
+            XCTAssertEqual([out.videoInt("width"), out.videoInt("height")], size, flag)
+        }
+    }
 }
