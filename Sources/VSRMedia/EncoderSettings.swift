@@ -31,8 +31,9 @@ enum EncoderDefaults {
     static func codec(forMuxer muxer: String, transfer: Int32 = 2) -> String? {
         if [16, 18].contains(transfer), ["mp4", "matroska", "mov", "mpegts"].contains(muxer) { return "libx265" }
         switch muxer {
-        // MPEG-TS and 3GP too: FFmpeg's own defaults there (MPEG-2, H.263) are from another era.
-        case "mp4", "matroska", "mov", "mpegts", "3gp": return "libx264"
+        // MPEG-TS, 3GP and FLV too: FFmpeg's own defaults there (MPEG-2, H.263, Sorenson) are from
+        // another era.
+        case "mp4", "matroska", "mov", "mpegts", "3gp", "flv", "ipod": return "libx264"
         case "webm": return "libvpx-vp9"
         case "yuv4mpegpipe": return "wrapped_avframe"
         default: return nil

@@ -19,7 +19,8 @@ public final class EvenSizeUpscaler: FrameUpscaler {
         let planes = upscaled.planes.enumerated().map { index, plane in
             let size = upscaled.format.planeSize(index, width: width, height: height)
             let cropped = plane.cropped(x: 0, y: 0, width: min(size.width, plane.width), height: min(size.height, plane.height))
-            return cropped.width == size.width && cropped.height == size.height ? cropped : cropped.padded(toWidth: size.width, height: size.height)
+            return cropped.width == size.width && cropped.height == size.height
+                ? cropped : cropped.padded(toWidth: size.width, height: size.height)
         }
         return upscaled.replacingPlanes(planes)
     }
