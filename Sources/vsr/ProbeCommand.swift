@@ -174,9 +174,12 @@ struct ProbeCommand: ParsableCommand {
         defer { timer.cancel() }
         var trial = TrialRun(input: input, choice: choice, factory: factory)
         trial.encoder = settings.encoder()
-        (trial.workers, trial.threads, trial.queueDepth) = (workers, threads, settings.queueCapacity)
+        // Frames in flight when the time is up still go through: one frame of queue, and about as many
+        // frames as the sample says fit in the benchmark, keep the run near its time.
+        (trial.workers, trial.threads, trial.queueDepth) = (workers, threads, 1)
         trial.cancellation = cancellation
-        trial.frameLimit = settings.frames
+        let fitting = max(2, Int(benchmarkSeconds * Double(workers) / max(sample.secondsPerFrame, 1e-3)))
+        trial.frameLimit = min(settings.frames ?? fitting, fitting)
         let (summary, encoder, name) = try trial.run()
         guard summary.frames > 0, summary.framesPerSecond > 0 else {
             print("ETA: no frame was done in \(benchmarkSeconds) s; the run will take longer than \(frames) x that")
