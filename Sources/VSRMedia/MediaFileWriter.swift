@@ -172,7 +172,9 @@ public final class MediaFileWriter: FrameSink {
                 source.copiedPackets.keep(streams: Set(copiedStreams.keys))
                 copiedPackets = source.copiedPackets
             }
-            try muxer.writeHeader(options: Self.muxerOptions(muxerName, metadata: muxer.context.pointee.metadata))
+            var options = Self.muxerOptions(muxerName, metadata: muxer.context.pointee.metadata)
+            if muxerName == "gif", let source, let loop = GIFLoop.count(inFile: source.path) { options["loop"] = String(loop) }
+            try muxer.writeHeader(options: options)
         } catch {
             muxer.close()
             try? FileManager.default.removeItem(atPath: temporaryDirectory ?? temporaryPath)

@@ -428,6 +428,22 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(result.stderr.contains("gif pal8"), result.stderr)
         XCTAssertEqual(try colouredPixels(path("grey-out.gif")), 0, "a greyscale GIF stays grey")
         XCTAssertEqual(try Probe(path("grey-out.gif")).framePresentationTimes(), try Probe(grey).framePresentationTimes())
+        // The loop count, as the NETSCAPE2.0 extension states it (none: play once).
+        func loopCount(_ file: String) throws -> Int? {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            let marker = Array("NETSCAPE2.0".utf8)
+            guard let start = (0..<(bytes.count - marker.count - 4)).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker })
+            else { return nil }
+            return Int(bytes[start + 13]) | Int(bytes[start + 14]) << 8
+        }
+        for loop in ["3", "-1"] {
+            let input = path("loop\(loop).gif")
+            try Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=32x24:rate=10", "-frames:v", "3", "-loop", loop, input])
+            _ = try upscale(input, to: "loop\(loop)-out.gif")
+            XCTAssertEqual(try loopCount(path("loop\(loop)-out.gif")), try loopCount(input), "loop \(loop)")
+        }
+        XCTAssertEqual(try loopCount(path("loop3-out.gif")), 3)
+        XCTAssertNil(try loopCount(path("loop-1-out.gif")))
         // The fixed 3-3-2 colour cube tints greys: the check above can fail.
         _ = try upscale(grey, to: "cube.gif", ["--pix-fmt", "bgr8"])
         XCTAssertGreaterThan(try colouredPixels(path("cube.gif")), 1000)
