@@ -41,6 +41,17 @@ public struct UpscaleJob {
         var settings = self.settings
         try settings.applyRecipe(library: recipes, catalog: catalog)
         try settings.validate()
+        var endpoints = self.endpoints
+        if let format = settings.recipeOutputFormat, endpoints.outputFormat == nil {
+            if endpoints.output == "-" {
+                endpoints.outputFormat = format
+            } else if case .encoded = OutputKind.choose(path: endpoints.output, format: nil) {
+                events.message(
+                    .note(
+                        "recipe \(settings.recipe ?? ""): its \(format.rawValue) output is for stdout; "
+                            + "\(endpoints.output) is written by its extension"))
+            }
+        }
         let opened = try UpscaleInput.open(endpoints, pixFmt: settings.pixFmt)
         let correction = settings.frameCorrection(
             source: opened.source.streamInfo, firstFrame: try opened.firstFrameFields(),

@@ -174,6 +174,9 @@ public struct UpscaleSettings: ParsableArguments {
     /// Set by `apply(_:catalog:)` when the recipe's first model is not installed and a later one runs.
     public var recipeNote: String?
 
+    /// The recipe's raw format for stdout (`output_format`); a file output's extension decides for files.
+    public var recipeOutputFormat: RawOutputFormat?
+
     enum CodingKeys: String, CodingKey {
         case model, weights, recipe, scaleFactor, tile, halo, threads, workers, queueDepth, chromaScaler, codec, crf,
             encoderPreset, pixFmt, frames, outputSize, width, height, pad, crop, deinterlace, deinterlaceRate, encoderOptionFlags
@@ -284,6 +287,7 @@ public struct UpscaleSettings: ParsableArguments {
         encoderPreset = encoderPreset ?? recipe.encoderPreset
         pixFmt = pixFmt ?? recipe.pixelFormat
         encoderOptions = recipe.encoderOptions
+        recipeOutputFormat = recipe.outputFormat
     }
 
     // MARK: Effective values

@@ -146,4 +146,14 @@ final class PresetTests: TemporaryDirectoryTestCase {
             fallback.stderr.contains("recipe quality-x4: rlfn_x4 and rlfn_s_x4 are not installed (vsr import adds them); using repsr-y-x4"),
             fallback.stderr)
     }
+
+    func testAPipeRecipeWithAFileOutputWritesWhatTheExtensionSays() throws {
+        let result = try Tools.vsr([
+            "upscale", sample, "-o", path("out.mp4"), "--recipe", "pipe-y4m-x2", "--frames", "2", "--progress", "none",
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("its y4m output is for stdout; \(path("out.mp4")) is written by its extension"), result.stderr)
+        let format = (try Probe(path("out.mp4")).json["format"] as? [String: Any])?["format_name"] as? String ?? ""
+        XCTAssertTrue(format.contains("mp4"), format)
+    }
 }
