@@ -3,7 +3,7 @@ import VSRCore
 
 /// The frame rate the timestamps show, for containers whose stated rate is a guess: Matroska and FLV
 /// files often carry 1 ms packet durations, which make FFmpeg's average rate read 1000 fps for 30 fps
-/// video. The median interval between the first frames' timestamps decides.
+/// video. The mean interval between the first frames' timestamps (gaps left out) decides.
 enum TimestampRate {
     /// Rates that timestamps rounded to a container's clock (1 ms in Matroska) snap to.
     private static let common: [Rational] = [
@@ -31,8 +31,9 @@ enum TimestampRate {
         return Rational(av_d2q(rate, 1_001_000))
     }
 
-    /// The container's `stated` rate when the timestamps agree with it within a factor of 1.5 (VFR
-    /// averages differ from the median interval); otherwise the measured one.
+    /// The container's `stated` rate when the timestamps agree with it within a factor of 1.5 (a
+    /// variable rate's average over the whole file differs from its first frames'); otherwise the
+    /// measured one.
     static func choose(stated: Rational, measured: Rational?) -> Rational {
         guard let measured else { return stated }
         guard stated.num > 0, let statedValue = stated.doubleValue, let measuredValue = measured.doubleValue else {
