@@ -16,6 +16,14 @@ public struct UpscaleEndpoints: ParsableArguments {
             valueName: "input"))
     public var input: String
 
+    @Argument(
+        help: ArgumentHelp(
+            "More files to upscale with the same options; with them, -o names an output folder.", valueName: "more inputs"))
+    public var moreInputs: [String] = []
+
+    /// Every input named: the first and the rest.
+    public var inputs: [String] { [input] + moreInputs }
+
     @Option(
         name: .shortAndLong,
         help: ArgumentHelp(

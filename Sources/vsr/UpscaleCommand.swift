@@ -51,7 +51,7 @@ struct UpscaleCommand: ParsableCommand {
                 throw VSRError.usage("--stats-json \(statsJson) is the output")
             }
         }
-        if FolderBatch.isFolder(endpoints.input) {
+        if FolderBatch.isFolder(endpoints.input) || !endpoints.moreInputs.isEmpty {
             return try runFolder(cancellation: cancellation)
         }
         try runOne(endpoints, cancellation: cancellation)
@@ -80,7 +80,10 @@ struct UpscaleCommand: ParsableCommand {
     /// still run; the exit status is the first failure's.
     private func runFolder(cancellation: CancellationFlag) throws {
         guard reporting.statsJson == nil else { throw VSRError.usage("--stats-json takes one input, not a folder") }
-        let batch = try FolderBatch(input: endpoints.input, output: endpoints.output, overwrite: endpoints.overwrite)
+        let batch =
+            endpoints.moreInputs.isEmpty
+            ? try FolderBatch(input: endpoints.input, output: endpoints.output, overwrite: endpoints.overwrite)
+            : try FolderBatch(files: endpoints.inputs, output: endpoints.output, overwrite: endpoints.overwrite)
         var done = 0, skipped = 0, failures: [(name: String, status: Int32)] = []
         for (number, item) in batch.items.enumerated() {
             let name = (item.input as NSString).lastPathComponent
@@ -93,7 +96,7 @@ struct UpscaleCommand: ParsableCommand {
             guard !cancellation.isCancelled else { break }
             Console.note(position)
             var one = endpoints
-            (one.input, one.output) = (item.input, item.output)
+            (one.input, one.moreInputs, one.output) = (item.input, [], item.output)
             do {
                 try runOne(one, cancellation: cancellation)
                 done += 1
@@ -105,8 +108,8 @@ struct UpscaleCommand: ParsableCommand {
             }
         }
         Console.note(
-            "folder: \(done) upscaled, \(failures.count) failed\(failures.isEmpty ? "" : " (\(failures.map(\.name).joined(separator: ", ")))"), "
-                + "\(skipped) skipped, of \(batch.items.count) in \(endpoints.input)")
+            "batch: \(done) upscaled, \(failures.count) failed\(failures.isEmpty ? "" : " (\(failures.map(\.name).joined(separator: ", ")))"), "
+                + "\(skipped) skipped, of \(batch.items.count)" + (endpoints.moreInputs.isEmpty ? " in \(endpoints.input)" : ""))
         if let first = failures.first { throw ExitCode(first.status) }
     }
 
