@@ -9,8 +9,10 @@ final class AudioConverter {
     private var decoder: UnsafeMutablePointer<AVCodecContext>?
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
     private var graph: UnsafeMutablePointer<AVFilterGraph>?
-    private let source: UnsafeMutablePointer<AVFilterContext>
-    private let sink: UnsafeMutablePointer<AVFilterContext>
+    // Set while the graph is built; nil only until then. Every stored property has a value from the
+    // start, so a failure part way through `init` still runs `deinit`, which frees what was made.
+    private var source: UnsafeMutablePointer<AVFilterContext>!
+    private var sink: UnsafeMutablePointer<AVFilterContext>!
     private let decoded = Frame()
     private let filtered = Frame()
     private let encoded = Packet()
