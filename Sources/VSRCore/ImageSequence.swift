@@ -26,6 +26,12 @@ public struct ImageSequence: Sendable, Equatable {
         pattern = path
     }
 
+    /// The sequence an input path names: a pattern or glob that is not itself an existing file
+    /// (a file may be called `100%d.png`).
+    public static func input(_ path: String) -> ImageSequence? {
+        FileManager.default.fileExists(atPath: path) ? nil : ImageSequence(path)
+    }
+
     /// The file name of picture `number` of a numbered pattern (FFmpeg's `av_get_frame_filename`).
     public func name(_ number: Int) -> String {
         guard let range = pattern.range(of: #"(?<!%)%0?[0-9]*d"#, options: [.regularExpression, .backwards]) else {

@@ -40,10 +40,7 @@ public enum SafeOutput {
 
     /// A new, empty temporary file beside `path`, named `.NAME.PID.XXXXXX.vsr-tmp`, open for writing.
     public static func makeTemporary(for path: String) throws -> (path: String, descriptor: Int32) {
-        sweepStaleTemporaries(for: path)
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var template = Array("\(directory)/.\(url.lastPathComponent).\(getpid()).XXXXXX.vsr-tmp".utf8CString)
+        var template = temporaryTemplate(for: path, suffix: ".vsr-tmp")
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(".vsr-tmp".utf8.count)) }
         guard descriptor >= 0 else { throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno))) }
         // mkstemps makes 0600; outputs get the usual 0644 less the umask.
@@ -54,10 +51,8 @@ public enum SafeOutput {
     /// A new, empty temporary folder beside `path`, named like the temporary files, for outputs of
     /// many files (an image sequence) that are moved into place one by one when finished.
     public static func makeTemporaryDirectory(for path: String) throws -> String {
-        sweepStaleTemporaries(for: path)
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var template = Array("\(directory)/.\(url.lastPathComponent).\(getpid()).XXXXXX".utf8CString)
+        // mkdtemp takes no suffix: the folder gets `.vsr-tmp` by a rename, so the sweep finds it.
+        var template = temporaryTemplate(for: path, suffix: "")
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -68,6 +63,13 @@ public enum SafeOutput {
             throw VSRError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
         }
         return named
+    }
+
+    /// `DIR/.NAME.PID.XXXXXX` + `suffix` for mkstemps/mkdtemp, after sweeping what dead runs left.
+    private static func temporaryTemplate(for path: String, suffix: String) -> [CChar] {
+        sweepStaleTemporaries(for: path)
+        let url = URL(fileURLWithPath: path)
+        return Array("\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).\(getpid()).XXXXXX\(suffix)".utf8CString)
     }
 
     /// The umask, read once: reading it means setting it, which is process-wide, so not per file.

@@ -49,6 +49,7 @@ final class AudioConverter {
         targetName = name
         inputTimeBase = input.pointee.time_base
         let failure = { (message: String) in VSRError.processing("converting audio to \(name): \(message)") }
+        let stageFailure = { (what: String) in { (message: String) in failure("\(what): \(message)") } }
         guard let decoding = avcodec_find_decoder(input.pointee.codecpar.pointee.codec_id) else { throw failure("no decoder") }
         decoder = avcodec_alloc_context3(decoding)
         encoder = avcodec_alloc_context3(codec)
@@ -85,27 +86,13 @@ final class AudioConverter {
             "time_base=\(inputTimeBase.num)/\(inputTimeBase.den):sample_rate=\(decoder.pointee.sample_rate)"
             + ":sample_fmt=\(String(cString: av_get_sample_fmt_name(decoder.pointee.sample_fmt)))"
             + ":channel_layout=\(String(cString: layoutName))"
-        var created: UnsafeMutablePointer<AVFilterContext>? = nil
-        try FFmpeg.check(avfilter_graph_create_filter(&created, avfilter_get_by_name("abuffer"), "in", arguments, nil, graph), failure)
-        source = created!
-        try FFmpeg.check(avfilter_graph_create_filter(&created, avfilter_get_by_name("abuffersink"), "out", nil, nil, graph), failure)
-        sink = created!
         var outputLayout = [CChar](repeating: 0, count: 128)
         av_channel_layout_describe(&encoder.pointee.ch_layout, &outputLayout, outputLayout.count)
         let chain =
             "aresample=\(rate),aformat=sample_fmts=\(String(cString: av_get_sample_fmt_name(encoder.pointee.sample_fmt)))"
             + ":sample_rates=\(rate):channel_layouts=\(String(cString: outputLayout))"
-        var outputs = avfilter_inout_alloc(), inputs = avfilter_inout_alloc()
-        defer {
-            avfilter_inout_free(&outputs)
-            avfilter_inout_free(&inputs)
-        }
-        outputs!.pointee.name = av_strdup("in")
-        outputs!.pointee.filter_ctx = source
-        inputs!.pointee.name = av_strdup("out")
-        inputs!.pointee.filter_ctx = sink
-        try FFmpeg.check(avfilter_graph_parse_ptr(graph, chain, &inputs, &outputs, nil), failure)
-        try FFmpeg.check(avfilter_graph_config(graph, nil), failure)
+        (source, sink) = try FilterChain.build(
+            graph, source: "abuffer", arguments: arguments, chain: chain, sink: "abuffersink", failure: stageFailure)
         if encoder.pointee.frame_size > 0, codec.pointee.capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE == 0 {
             av_buffersink_set_frame_size(sink, UInt32(encoder.pointee.frame_size))
         }

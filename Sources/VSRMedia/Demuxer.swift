@@ -14,7 +14,7 @@ final class Demuxer {
     ///   existing file), the frame rate its pictures are shown at.
     init(path: String, sequenceRate: Rational = Rational(25, 1)) throws {
         self.path = path
-        let sequence = FileManager.default.fileExists(atPath: path) ? nil : ImageSequence(path)
+        let sequence = ImageSequence.input(path)
         if sequence == nil {
             guard FileManager.default.isReadableFile(atPath: path) else { throw VSRError.inputNotFound(path: path) }
         }

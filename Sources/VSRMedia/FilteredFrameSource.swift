@@ -37,10 +37,7 @@ public final class FilteredFrameSource: FrameSource {
         streamInfo = info
         summary = correction.summary
         sameTimeBase = info.timeBase == source.timeBase
-        let rate = info.frameRate, tb = info.timeBase
-        nominalDuration =
-            rate.num > 0 && rate.den > 0 && tb.num > 0
-            ? av_rescale_q(1, AVRational(num: rate.den, den: rate.num), tb.avRational) : 0
+        nominalDuration = info.nominalFrameDuration
     }
 
     public func nextFrame() throws -> VideoFrame? {

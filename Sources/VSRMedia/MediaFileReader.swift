@@ -173,15 +173,15 @@ public final class MediaFileReader: FrameSource {
             switch try decoder.receive(into: decoded) {
             case .ok:
                 if range != nil {
-                    let timeBase = demuxer.videoStream.pointee.time_base
+                    let timeBase = demuxer.videoStream.pointee.time_base, offset = offset(in: timeBase)
                     let pts = decoded.pointer.pointee.best_effort_timestamp
                     if pts != vsr_nopts_value() {
-                        if pts < offset(in: timeBase) { continue }
+                        if pts < offset { continue }
                         if let endTime, pts >= av_rescale_q(endTime, vsr_time_base_q(), timeBase) {
                             finished = true
                             return nil
                         }
-                        decoded.pointer.pointee.best_effort_timestamp = pts - offset(in: timeBase)
+                        decoded.pointer.pointee.best_effort_timestamp = pts - offset
                     }
                 }
                 return try makeFrame(decoded.pointer)
@@ -238,7 +238,7 @@ public final class MediaFileReader: FrameSource {
         }
         let best = f.best_effort_timestamp
         let pts = best == vsr_nopts_value() ? nextPts : best
-        let nominal = defaultFrameDuration
+        let nominal = streamInfo.nominalFrameDuration
         if nextIndex > 0, nominal > 0, pts - nextPts > 2 * nominal { missingFrames += Int((pts - nextPts) / nominal) }
         // Containers fill packet durations in loosely (Matroska and FLV files with 1 ms durations for
         // 30 fps video): a duration under an eighth of the measured frame interval is not believed.
@@ -263,13 +263,6 @@ public final class MediaFileReader: FrameSource {
             made.closedCaptions = Array(UnsafeBufferPointer(start: captions.pointee.data, count: Int(captions.pointee.size)))
         }
         return made
-    }
-
-    /// One frame's duration at the average frame rate, in the stream's time base; 0 if unknown.
-    private var defaultFrameDuration: Int64 {
-        let rate = streamInfo.frameRate, tb = streamInfo.timeBase
-        guard rate.num > 0, rate.den > 0, tb.num > 0 else { return 0 }
-        return av_rescale_q(1, AVRational(num: rate.den, den: rate.num), tb.avRational)
     }
 
     /// The deprecated full-range `yuvj` formats are the plain layouts with `range = full`.

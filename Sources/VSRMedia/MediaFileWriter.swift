@@ -150,12 +150,12 @@ public final class MediaFileWriter: FrameSink {
             stream.pointee.time_base = encoderTimeBase
             stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
             if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
-            if let matrix = video.displayMatrix, Self.displayMatrixMuxers.contains(muxerName) {
+            if let matrix = video.displayMatrix, Self.isoMediaMuxers.contains(muxerName) {
                 try matrix.attach(to: stream)
             }
             try hdr?.attach(to: stream)
             // Apple's players take HEVC in mp4/mov only under the `hvc1` tag (FFmpeg's default is `hev1`).
-            if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC, Self.displayMatrixMuxers.contains(muxerName) {
+            if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC, Self.isoMediaMuxers.contains(muxerName) {
                 stream.pointee.codecpar.pointee.codec_tag = MediaFileWriter.fourCC("hvc1")
             }
             if let source {
@@ -186,15 +186,17 @@ public final class MediaFileWriter: FrameSink {
         if state == .open { abort() }
     }
 
-    /// Muxers that write a stream's display matrix (the ISO BMFF family: its `tkhd` matrix). FFmpeg
-    /// has no capability query for side data; FFmpeg 5.1's Matroska muxer drops the matrix, as
+    /// FFmpeg's ISO BMFF muxers (movenc), which share what vsr relies on beyond codec tables: they
+    /// write a stream's display matrix (the `tkhd` matrix), a timecode track from the video's
+    /// `timecode` tag, `hvc1`-tagged HEVC, and every global tag with `use_metadata_tags`. FFmpeg has
+    /// no capability query for these; FFmpeg 5.1's Matroska muxer, for one, drops the matrix, as
     /// `ffmpeg -c copy` to .mkv shows.
-    static let displayMatrixMuxers: Set<String> = ["mp4", "mov", "3gp", "3g2", "ipod", "ismv", "psp", "f4v"]
+    static let isoMediaMuxers: Set<String> = ["mp4", "mov", "3gp", "3g2", "ipod", "ismv", "psp", "f4v"]
 
     /// mp4 and mov write only the tags of their fixed list (title, artist, ...) unless told to keep
     /// every key: phones' `com.apple.quicktime.*` and `com.android.*` tags need `use_metadata_tags`.
     static func muxerOptions(_ muxer: String, metadata: OpaquePointer?) -> [String: String] {
-        guard displayMatrixMuxers.contains(muxer) else { return [:] }
+        guard isoMediaMuxers.contains(muxer) else { return [:] }
         var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
         while let next = av_dict_get(metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
             if String(cString: next.pointee.key).contains(".") { return ["movflags": "use_metadata_tags"] }
@@ -210,7 +212,7 @@ public final class MediaFileWriter: FrameSink {
     /// True when the container chosen by `path`'s extension keeps a display matrix.
     public static func carriesDisplayMatrix(path: String) -> Bool {
         guard let format = av_guess_format(nil, path, nil) else { return false }
-        return displayMatrixMuxers.contains(String(cString: format.pointee.name))
+        return isoMediaMuxers.contains(String(cString: format.pointee.name))
     }
 
     /// The encoder actually used (e.g. "libx264").
@@ -220,24 +222,20 @@ public final class MediaFileWriter: FrameSink {
 
     public func write(_ frame: VideoFrame) throws {
         try writeCopiedPackets()
-        let target = encoder.pixelFormat
+        // The frame's own layout first; the palette filters or swscale make the encoder's from it
+        // where the two differ (GIF's pal8, --pix-fmt yuv420p for a 4:2:2 source).
         let out = outputFrame.pointer
+        try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
+        FramePlanes.copy(frame.planes, into: out)
         if let paletteFilters {
-            try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
-            FramePlanes.copy(frame.planes, into: out)
             out.pointee.pts = frame.pts
             framesInFilters.append(frame)
             try paletteFilters.send(out)
             try drainPaletteFilters()
-        } else if PixelFormat(target) == frame.format {
-            try allocate(out, width: frame.width, height: frame.height, format: target)
-            FramePlanes.copy(frame.planes, into: out)
+        } else if PixelFormat(encoder.pixelFormat) == frame.format {
             try send(out, frame: frame)
         } else {
-            // The encoder wants another layout (e.g. --pix-fmt yuv420p for a 4:2:2 source).
-            try allocate(out, width: frame.width, height: frame.height, format: frame.format.avPixelFormat)
-            FramePlanes.copy(frame.planes, into: out)
-            try send(converter.convert(out, to: target), frame: frame)
+            try send(converter.convert(out, to: encoder.pixelFormat), frame: frame)
         }
     }
 

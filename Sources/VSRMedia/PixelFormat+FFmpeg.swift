@@ -70,6 +70,14 @@ extension Rational {
     var avRational: AVRational { AVRational(num: num, den: den) }
 }
 
+extension VideoStreamInfo {
+    /// One frame's duration at the average frame rate, in the stream's time base; 0 if unknown.
+    var nominalFrameDuration: Int64 {
+        guard frameRate.num > 0, frameRate.den > 0, timeBase.num > 0 else { return 0 }
+        return av_rescale_q(1, AVRational(num: frameRate.den, den: frameRate.num), timeBase.avRational)
+    }
+}
+
 extension FieldOrder {
     /// A codec parameter's field order; the mixed orders (TB, BT: fields coded in the other order)
     /// count by the field displayed first.

@@ -37,7 +37,7 @@ public struct StreamPlan {
             case .copied, .notSelected: return nil
             case .timecode(let value):
                 return "timecode track #\(index) (\(value)) kept as the video's timecode"
-                    + (MediaFileWriter.displayMatrixMuxers.contains(container)
+                    + (MediaFileWriter.isoMediaMuxers.contains(container)
                         ? "" : " tag: the \(container) container has no timecode tracks")
             case .dropped: return "dropped \(kind) stream #\(index) (\(codec)): the \(container) container cannot hold it"
             case .converted(let target):

@@ -27,29 +27,11 @@ final class VideoFilterGraph {
             "video_size=\(input.width)x\(input.height):pix_fmt=\(input.format.avPixelFormat.rawValue)"
             + ":time_base=\(input.timeBase.num)/\(input.timeBase.den):pixel_aspect=\(sar.num)/\(sar.den)"
         if input.frameRate.num > 0, input.frameRate.den > 0 { arguments += ":frame_rate=\(input.frameRate.num)/\(input.frameRate.den)" }
-        var created: UnsafeMutablePointer<AVFilterContext>? = nil
         do {
-            try FFmpeg.check(
-                avfilter_graph_create_filter(&created, avfilter_get_by_name("buffer"), "in", arguments, nil, graph),
-                failure("the source"))
-            source = created!
-            try FFmpeg.check(
-                avfilter_graph_create_filter(&created, avfilter_get_by_name("buffersink"), "out", nil, nil, graph),
-                failure("the sink"))
-            sink = created!
             // The chain ends in the input's pixel format: vsr's planes keep one layout per run.
-            let chain = "\(filters),format=\(outputFormat ?? input.format.rawValue)"
-            var outputs = avfilter_inout_alloc(), inputs = avfilter_inout_alloc()
-            defer {
-                avfilter_inout_free(&outputs)
-                avfilter_inout_free(&inputs)
-            }
-            outputs!.pointee.name = av_strdup("in")
-            outputs!.pointee.filter_ctx = source
-            inputs!.pointee.name = av_strdup("out")
-            inputs!.pointee.filter_ctx = sink
-            try FFmpeg.check(avfilter_graph_parse_ptr(graph, chain, &inputs, &outputs, nil), failure("parsing"))
-            try FFmpeg.check(avfilter_graph_config(graph, nil), failure("configuring"))
+            (source, sink) = try FilterChain.build(
+                graph, source: "buffer", arguments: arguments, chain: "\(filters),format=\(outputFormat ?? input.format.rawValue)",
+                sink: "buffersink", failure: failure)
         } catch {
             avfilter_graph_free(&self.graph)
             throw error

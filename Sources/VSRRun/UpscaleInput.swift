@@ -35,7 +35,7 @@ public struct UpscaleInput {
     public static func open(_ endpoints: UpscaleEndpoints, pixFmt: String?) throws -> UpscaleInput {
         let isStdin = endpoints.input == "-"
         guard isStdin || endpoints.inputFormat != nil else {
-            let isSequence = ImageSequence(endpoints.input) != nil && !FileManager.default.fileExists(atPath: endpoints.input)
+            let isSequence = ImageSequence.input(endpoints.input) != nil
             if endpoints.size != nil || (endpoints.fps != nil && !isSequence) {
                 throw VSRError.usage("--size and --fps describe rawvideo input (and --fps an image sequence); add --input-format rawvideo")
             }

@@ -62,11 +62,11 @@ public struct UpscaleJob {
         if let target { settings.chooseScale(for: target, sourceWidth: sourceInfo.width, sourceHeight: sourceInfo.height) }
         let (choice, scale, note) = try settings.resolveModel(catalog: catalog)
         var outputInfo = sourceInfo.scaled(by: scale)
-        if let target {
-            (outputInfo.width, outputInfo.height) = target
-            if target != (sourceInfo.width * scale, sourceInfo.height * scale) {
-                events.message(.note("x\(scale), then lanczos to \(target.width)x\(target.height)"))
-            }
+        // A target the scale does not give exactly is reached by a final resize.
+        let resize: (width: Int, height: Int)? = target.flatMap { $0 != (outputInfo.width, outputInfo.height) ? $0 : nil }
+        if let resize {
+            (outputInfo.width, outputInfo.height) = resize
+            events.message(.note("x\(scale), then lanczos to \(resize.width)x\(resize.height)"))
         }
         let resized = (outputInfo.width, outputInfo.height)
         let even = settings.evenSize(width: resized.0, height: resized.1)
@@ -97,9 +97,9 @@ public struct UpscaleJob {
             source: input.source,
             makeUpscaler: {
                 var upscaler = factory.make(choice, threads: threads)
-                if let target, target != (sourceInfo.width * scale, sourceInfo.height * scale) {
+                if let resize {
                     upscaler = ExactSizeUpscaler(
-                        upscaler, width: target.width, height: target.height, resizer: SwscalePlaneResizer(filter: .lanczos))
+                        upscaler, width: resize.width, height: resize.height, resizer: SwscalePlaneResizer(filter: .lanczos))
                 }
                 if even != resized { upscaler = EvenSizeUpscaler(upscaler, width: even.width, height: even.height) }
                 upscalerName = upscaler.name

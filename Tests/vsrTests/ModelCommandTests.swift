@@ -4,13 +4,7 @@ import XCTest
 /// `vsr import`, `vsr models` and `vsr eval` through the binary, with the official checkpoints and
 /// test sets in ../shared (skipped visibly when absent).
 final class ModelCommandTests: TemporaryDirectoryTestCase {
-    static let shared = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-    private func sharedFile(_ relative: String) throws -> String {
-        let path = ModelCommandTests.shared.appendingPathComponent(relative).path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
-        return path
-    }
+    private func sharedFile(_ relative: String) throws -> String { try Tools.shared(relative) }
 
     private func vsr(_ arguments: [String], binary: String = Tools.vsr) throws -> CommandResult {
         setenv("XDG_DATA_HOME", directory.path, 1)

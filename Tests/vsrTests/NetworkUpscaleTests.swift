@@ -11,11 +11,7 @@ final class NetworkUpscaleTests: TemporaryDirectoryTestCase {
         return path
     }
 
-    private func shared(_ relative: String) throws -> String {
-        let path = ModelCommandTests.shared.appendingPathComponent(relative).path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
-        return path
-    }
+    private func shared(_ relative: String) throws -> String { try Tools.shared(relative) }
 
     /// Per-frame means of the Y, U and V planes of a yuv420p file of `width` x `height`.
     private func planeMeans(_ file: String, width: Int, height: Int) throws -> [[Double]] {

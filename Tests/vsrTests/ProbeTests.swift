@@ -63,8 +63,7 @@ final class ProbeTests: TemporaryDirectoryTestCase {
     /// The real files in ../shared/media: each report against its reviewed snapshot, and the facts
     /// the report must state checked against ffprobe (rotation, field order, HDR side data).
     func testRealMediaReportsMatchTheirSnapshotsAndFFprobe() throws {
-        let media = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/media")
-        guard FileManager.default.fileExists(atPath: media.path) else { throw XCTSkip("SKIPPED: \(media.path) is absent") }
+        let media = URL(fileURLWithPath: try Tools.shared("media"))
         let names = try FileManager.default.contentsOfDirectory(atPath: media.path).filter { !$0.hasSuffix(".md") }.sorted()
         XCTAssertGreaterThanOrEqual(names.count, 17)
         for name in names {

@@ -6,13 +6,7 @@ import XCTest
 /// idet, psnr). Skipped with a visible message when the folder is absent (`make test` refuses to
 /// start without ../shared).
 final class RealMediaTests: TemporaryDirectoryTestCase {
-    static let media = Tools.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/media")
-
-    private func media(_ name: String) throws -> String {
-        let path = RealMediaTests.media.appendingPathComponent(name).path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
-        return path
-    }
+    private func media(_ name: String) throws -> String { try Tools.shared("media/" + name) }
 
     private func upscale(_ input: String, to output: String, _ extra: [String] = []) throws -> CommandResult {
         let result = try Tools.vsr(["upscale", input, "-o", path(output), "--model", "bicubic", "--progress", "none"] + extra)

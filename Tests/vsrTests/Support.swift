@@ -34,6 +34,17 @@ enum Tools {
         packageRoot.appendingPathComponent("Samples").appendingPathComponent(name).path
     }
 
+    /// `../shared` beside the package: checkpoints, test sets, real media.
+    static let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    /// A file or folder under `../shared`; the test is skipped with a visible message when it is
+    /// absent (`make test` refuses to start without `../shared`, so CI fails loudly instead).
+    static func shared(_ relative: String) throws -> String {
+        let path = sharedFolder.appendingPathComponent(relative).path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("SKIPPED: \(path) is absent") }
+        return path
+    }
+
     static let samples = ["testsrc2-320x180-h264-aac.mp4", "vfr-mandelbrot-256x144.mkv", "odd-321x181-yuv422p10.mkv"]
 
     /// Under a sanitizer (`make sanitize`) programs run several times slower: timeouts stretch.
