@@ -17,6 +17,7 @@
 #include <libavfilter/buffersink.h>
 #include <libavutil/display.h>
 #include <libavutil/mastering_display_metadata.h>
+#include <libavutil/sha.h>
 
 static inline int vsr_averror(int posix_errno) { return AVERROR(posix_errno); }
 static inline int vsr_averror_eagain(void) { return AVERROR(EAGAIN); }

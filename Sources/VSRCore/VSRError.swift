@@ -18,6 +18,10 @@ public enum VSRError: Error, Sendable, Equatable, CustomStringConvertible {
     case processing(String)
     /// The reader of a pipe went away (EPIPE), e.g. `vsr ... -o - | head -c 1000`.
     case outputClosed(String)
+    /// A failure that running the same command again may not meet: a signal, an I/O error, memory.
+    case retryable(String)
+    /// A planned job was made with another model or other options than this command gives.
+    case planMismatch(String)
 
     public var description: String {
         switch self {
@@ -29,6 +33,8 @@ public enum VSRError: Error, Sendable, Equatable, CustomStringConvertible {
         case .usage(let message): return message
         case .processing(let message): return message
         case .outputClosed(let name): return "\(name): the reader closed the pipe"
+        case .retryable(let message): return message
+        case .planMismatch(let message): return message
         }
     }
 }

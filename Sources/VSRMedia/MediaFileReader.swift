@@ -20,6 +20,15 @@ public final class MediaFileReader: FrameSource {
     let copiedPackets = CopiedPackets()
     /// The part of the input read, if not all of it.
     public let range: TimeRange?
+    /// The exact frames read, if given; `wanted` are those not read yet.
+    public let selection: FrameSelection?
+    private var wanted: Set<Int64>
+    /// Keyframes decoded past the selection's last frame (the reader gives up after a few).
+    private var keyframesPastSelection = 0
+    /// Frames decoded inside the selection's span that it does not list: the decoder and the plan disagree.
+    public private(set) var unselectedFrames: [Int64] = []
+    /// The selection's timestamps not read (after the end): frames the decoder did not give.
+    public var missingSelectedFrames: [Int64] { selection.map { $0.timestamps.filter(wanted.contains) } ?? [] }
     /// `range` in AV_TIME_BASE units from the container's origin; everything is shifted by `startTime`.
     private var startTime: Int64 = 0
     private var endTime: Int64?
@@ -42,11 +51,22 @@ public final class MediaFileReader: FrameSource {
     ///   before its start, frames before it are decoded and dropped, every stream's timestamps are
     ///   shifted so the part starts at zero, and the other streams' packets are cut to it.
     ///   `sequenceRate` is the frame rate of an image sequence (`frame_%03d.png`, `shots/*.png`).
-    public init(path: String, range: TimeRange? = nil, sequenceRate: Rational = Rational(25, 1)) throws {
+    /// - Parameter selection: exact frames to read (a planned segment); every other frame, and
+    ///   every other stream's packet, is passed over.
+    public init(
+        path: String, range: TimeRange? = nil, sequenceRate: Rational = Rational(25, 1), selection: FrameSelection? = nil
+    ) throws {
         self.path = path
         demuxer = try Demuxer(path: path, sequenceRate: sequenceRate)
         let stream = demuxer.videoStream
-        indexedFrameCount = range == nil ? MediaFileReader.indexedPackets(stream) : nil
+        indexedFrameCount = range == nil && selection == nil ? MediaFileReader.indexedPackets(stream) : nil
+        self.selection = selection
+        wanted = Set(selection?.timestamps ?? [])
+        if let seek = selection?.seekTo {
+            try FFmpeg.check(av_seek_frame(demuxer.context, demuxer.videoStreamIndex, seek, AVSEEK_FLAG_BACKWARD)) {
+                VSRError.invalidInput(path: path, reason: "cannot seek to the keyframe at pts \(seek): \($0)")
+            }
+        }
         decoder = try VideoDecoder(stream: stream, path: path)
         self.range = range
         if let range {
@@ -79,6 +99,10 @@ public final class MediaFileReader: FrameSource {
                 let count = max(0, Int((length * rate).rounded()))
                 info.estimatedFrameCount = info.estimatedFrameCount.map { min($0, count) } ?? count
             }
+        }
+        if let selection {
+            info.frameRate = selection.frameRate
+            info.estimatedFrameCount = selection.timestamps.count
         }
         streamInfo = info
     }
@@ -169,9 +193,40 @@ public final class MediaFileReader: FrameSource {
     }
 
     private func decodeNext() throws -> VideoFrame? {
+        try decodeNextFrame() ? makeFrame(decoded.pointer) : nil
+    }
+
+    /// The next frame's timing only, without its pictures: `vsr plan`'s pass over the input.
+    public func nextTiming() throws -> FrameTiming? {
+        guard try decodeNextFrame() else { return nil }
+        let timing = try frameTiming(decoded.pointer)
+        nextIndex += 1
+        return timing
+    }
+
+    /// Whether the frame is one of the selection's (nil without a selection); counts what it passes over.
+    private func isSelected(_ frame: UnsafeMutablePointer<AVFrame>) -> Bool? {
+        guard let selection, let first = selection.timestamps.first, let last = selection.timestamps.last else { return nil }
+        let pts = frame.pointee.best_effort_timestamp
+        if pts > last, frame.pointee.key_frame != 0 { keyframesPastSelection += 1 }
+        if wanted.remove(pts) != nil { return true }
+        if pts >= first, pts <= last { unselectedFrames.append(pts) }
+        return false
+    }
+
+    /// Decodes into `decoded` the next frame the run reads; false at the end.
+    private func decodeNextFrame() throws -> Bool {
         while !finished {
+            if selection != nil, wanted.isEmpty || keyframesPastSelection >= selection!.keyframesPastEnd {
+                finished = true
+                break
+            }
             switch try decoder.receive(into: decoded) {
             case .ok:
+                if let selected = isSelected(decoded.pointer) {
+                    if !selected { continue }
+                    return true
+                }
                 if range != nil {
                     let timeBase = demuxer.videoStream.pointee.time_base, offset = offset(in: timeBase)
                     let pts = decoded.pointer.pointee.best_effort_timestamp
@@ -179,19 +234,19 @@ public final class MediaFileReader: FrameSource {
                         if pts < offset { continue }
                         if let endTime, pts >= av_rescale_q(endTime, vsr_time_base_q(), timeBase) {
                             finished = true
-                            return nil
+                            return false
                         }
                         decoded.pointer.pointee.best_effort_timestamp = pts - offset
                     }
                 }
-                return try makeFrame(decoded.pointer)
+                return true
             case .endOfStream:
                 finished = true
             case .again:
                 try feedDecoder()
             }
         }
-        return nil
+        return false
     }
 
     /// Reads packets until one video packet went to the decoder (or the input ended).
@@ -227,15 +282,32 @@ public final class MediaFileReader: FrameSource {
         }
     }
 
-    private func makeFrame(_ frame: UnsafeMutablePointer<AVFrame>) throws -> VideoFrame {
-        let f = frame.pointee
-        guard Int(f.width) == streamInfo.width, Int(f.height) == streamInfo.height else {
-            throw VSRError.invalidInput(
-                path: path,
-                reason: "the video size changes mid-stream from "
-                    + "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), "
-                    + "which vsr does not support; split the input where the size changes")
+    /// The frame's timestamp and duration as the run keeps them, and whether it is a keyframe.
+    /// Reads on without decoding the video, handing the other streams' packets to `copiedPackets`,
+    /// until a video packet starts after `time` (AV_TIME_BASE units) or the input ends: the source
+    /// side of joining segments, which brings their video.
+    func passOverVideo(until time: Int64) throws {
+        while !draining {
+            if !lookahead.isEmpty {
+                let next = lookahead.removeFirst()
+                packet.unref()
+                av_packet_move_ref(packet.pointer, next.pointer)
+            } else if try !demuxer.read(into: packet) {
+                draining = true
+                return
+            }
+            guard packet.streamIndex == demuxer.videoStreamIndex else {
+                copiedPackets.put(packet)
+                continue
+            }
+            let p = packet.pointer.pointee
+            let start = p.dts == vsr_nopts_value() ? p.pts : p.dts
+            if start != vsr_nopts_value(), av_rescale_q(start, demuxer.videoStream.pointee.time_base, vsr_time_base_q()) > time { return }
         }
+    }
+
+    private func frameTiming(_ frame: UnsafeMutablePointer<AVFrame>) throws -> FrameTiming {
+        let f = frame.pointee
         let best = f.best_effort_timestamp
         let pts = best == vsr_nopts_value() ? nextPts : best
         let nominal = streamInfo.nominalFrameDuration
@@ -245,6 +317,20 @@ public final class MediaFileReader: FrameSource {
         var duration = f.pkt_duration
         if duration <= 0 || (nominal > 0 && duration * 8 < nominal) { duration = nominal }
         nextPts = pts + max(duration, 1)
+        return FrameTiming(pts: pts, duration: duration, isKeyframe: f.key_frame != 0)
+    }
+
+    private func makeFrame(_ frame: UnsafeMutablePointer<AVFrame>) throws -> VideoFrame {
+        let f = frame.pointee
+        guard Int(f.width) == streamInfo.width, Int(f.height) == streamInfo.height else {
+            throw VSRError.invalidInput(
+                path: path,
+                reason: "the video size changes mid-stream from "
+                    + "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), "
+                    + "which vsr does not support; split the input where the size changes")
+        }
+        let timing = try frameTiming(frame)
+        let (pts, duration) = (timing.pts, timing.duration)
 
         let source = AVPixelFormat(rawValue: f.format)
         let target = streamInfo.format

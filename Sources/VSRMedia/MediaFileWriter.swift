@@ -36,16 +36,10 @@ public final class MediaFileWriter: FrameSink {
     private let converter = PixelConverter()
     private let outputFrame = Frame()
     private let packet = Packet()
-    /// Input stream index -> output stream index and input time base, for copied streams.
-    private var copiedStreams: [Int32: (output: Int32, timeBase: AVRational)] = [:]
-    /// Text subtitles the container holds only in another format, by input stream index.
-    private var subtitleConverters: [Int32: SubtitleConverter] = [:]
-    /// Audio re-encoded for the container (or by `--audio-codec`), by input stream index.
-    private var audioConverters: [Int32: AudioConverter] = [:]
-    /// One line per subtitle stream converted to another text format.
+    /// The source's other streams, chapters and metadata; nil without a source.
+    private var sourceStreams: SourceStreams?
+    /// What was converted to fit the container, and the encoder's own notes.
     public private(set) var notes: [String] = []
-    /// Where the copied streams' packets wait; nil without a source.
-    private var copiedPackets: CopiedPackets?
     /// Frame durations by pts, given to the packets the encoder returns (encoders drop them).
     private var durations: [Int64: Int64] = [:]
     private var state: State = .open
@@ -148,29 +142,12 @@ public final class MediaFileWriter: FrameSink {
                 avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
                 "\(path): video stream parameters")
             stream.pointee.time_base = encoderTimeBase
-            stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
-            if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
-            if let matrix = video.displayMatrix, Self.isoMediaMuxers.contains(muxerName) {
-                try matrix.attach(to: stream)
-            }
-            try hdr?.attach(to: stream)
-            // Apple's players take HEVC in mp4/mov only under the `hvc1` tag (FFmpeg's default is `hev1`).
-            if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC, Self.isoMediaMuxers.contains(muxerName) {
-                stream.pointee.codecpar.pointee.codec_tag = MediaFileWriter.fourCC("hvc1")
-            }
+            try Self.describeVideo(stream, video: video, muxerName: muxerName, hdr: hdr)
             if let source {
-                // The video stream's identity: language, title, handler, default and other dispositions.
-                let input = source.demuxer.videoStream
-                try FFmpeg.check(av_dict_copy(&stream.pointee.metadata, input.pointee.metadata, 0), "copying video stream tags")
-                // What described the old encoding is not true of the new one (ffmpeg drops these too).
-                for key in ["encoder", "duration", "BPS", "NUMBER_OF_FRAMES", "NUMBER_OF_BYTES", "_STATISTICS_TAGS"] {
-                    av_dict_set(&stream.pointee.metadata, key, nil, 0)
-                }
-                stream.pointee.disposition = input.pointee.disposition & ~AV_DISPOSITION_ATTACHED_PIC
-                try copyStreams(from: source, selection: streams)
-                try copyContainerMetadata(from: source)
-                source.copiedPackets.keep(streams: Set(copiedStreams.keys))
-                copiedPackets = source.copiedPackets
+                let copied = try SourceStreams(source: source, muxer: muxer, video: stream, selection: streams)
+                notes += copied.notes
+                warnings += copied.warnings
+                sourceStreams = copied
             }
             var options = Self.muxerOptions(muxerName, metadata: muxer.context.pointee.metadata)
             if muxerName == "gif", let source, let loop = GIFLoop.count(inFile: source.path) { options["loop"] = String(loop) }
@@ -184,6 +161,25 @@ public final class MediaFileWriter: FrameSink {
 
     deinit {
         if state == .open { abort() }
+    }
+
+    /// What the output's video stream says of the frames besides its codec parameters: the sample
+    /// aspect ratio, the frame rate, the display matrix (where the container holds one), static HDR
+    /// metadata and, for HEVC in ISO BMFF, the `hvc1` tag.
+    static func describeVideo(
+        _ stream: UnsafeMutablePointer<AVStream>, video: VideoStreamInfo, muxerName: String, hdr: StaticHDRMetadata?
+    ) throws {
+        let rate = video.frameRate
+        stream.pointee.sample_aspect_ratio = video.sampleAspectRatio.avRational
+        if rate.num > 0 && rate.den > 0 { stream.pointee.avg_frame_rate = rate.avRational }
+        if let matrix = video.displayMatrix, isoMediaMuxers.contains(muxerName) {
+            try matrix.attach(to: stream)
+        }
+        try hdr?.attach(to: stream)
+        // Apple's players take HEVC in mp4/mov only under the `hvc1` tag (FFmpeg's default is `hev1`).
+        if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC, isoMediaMuxers.contains(muxerName) {
+            stream.pointee.codecpar.pointee.codec_tag = MediaFileWriter.fourCC("hvc1")
+        }
     }
 
     /// FFmpeg's ISO BMFF muxers (movenc), which share what vsr relies on beyond codec tables: they
@@ -221,7 +217,7 @@ public final class MediaFileWriter: FrameSink {
     public var encodedPixelFormat: String { PixelFormat.name(of: encoder.pixelFormat) }
 
     public func write(_ frame: VideoFrame) throws {
-        try writeCopiedPackets()
+        try sourceStreams?.writePending()
         // The frame's own layout first; the palette filters or swscale make the encoder's from it
         // where the two differ (GIF's pal8, --pix-fmt yuv420p for a 4:2:2 source).
         let out = outputFrame.pointer
@@ -328,17 +324,14 @@ public final class MediaFileWriter: FrameSink {
     public func finish() throws -> Int64? {
         guard state == .open else { return nil }
         do {
-            try writeCopiedPackets()
+            try sourceStreams?.writePending()
             if let paletteFilters {
                 try paletteFilters.send(nil)
                 try drainPaletteFilters()
             }
             try encoder.send(nil)
             try drainEncoder()
-            for (index, converter) in audioConverters.sorted(by: { $0.key < $1.key }) {
-                guard let stream = copiedStreams[index] else { continue }
-                for packet in try converter.flush() { try muxer.write(packet, to: stream.output, from: converter.timeBase) }
-            }
+            try sourceStreams?.flush()
             try muxer.finish()
             if let sequence, let temporaryDirectory {
                 // Picture n is written as n (image2 counts from 1), each moved by SafeOutput's rules,
@@ -374,79 +367,5 @@ public final class MediaFileWriter: FrameSink {
         state = .aborted
         muxer.close()
         try? FileManager.default.removeItem(atPath: temporaryDirectory ?? temporaryPath)
-    }
-
-    // MARK: - Copied streams
-
-    private func copyStreams(from source: MediaFileReader, selection: StreamSelection) throws {
-        let demuxer = source.demuxer
-        let plan = try StreamPlan(demuxer: demuxer, format: muxer.format, selection: selection)
-        for entry in plan.entries {
-            switch entry.fate {
-            case .notSelected: continue
-            case .timecode(let value):
-                notes.append(entry.message ?? "")
-                let video = muxer.stream(videoStreamIndex)
-                try FFmpeg.check(av_dict_set(&video.pointee.metadata, "timecode", value, 0), "setting the timecode")
-                continue
-            case .dropped:
-                warnings.append(entry.message ?? "")
-                continue
-            case .converted, .reencoded: notes.append(entry.message ?? "")
-            case .copied: break
-            }
-            let index = Int32(entry.index)
-            let input = demuxer.stream(index)
-            let output = muxer.addStream()
-            try FFmpeg.check(
-                avcodec_parameters_copy(output.pointee.codecpar, input.pointee.codecpar),
-                "\(outputPath): copying stream #\(index)")
-            // The input container's codec tag may mean something else in the output container.
-            output.pointee.codecpar.pointee.codec_tag = 0
-            output.pointee.time_base = input.pointee.time_base
-            if let converter = entry.audioConverter {
-                try converter.describe(output)
-                audioConverters[index] = converter
-            } else if let converter = entry.subtitleConverter {
-                try converter.describe(output)
-                subtitleConverters[index] = converter
-            }
-            if entry.audioConverter == nil {
-                output.pointee.sample_aspect_ratio = input.pointee.sample_aspect_ratio
-                output.pointee.avg_frame_rate = input.pointee.avg_frame_rate
-            }
-            copiedStreams[index] = (output.pointee.index, input.pointee.time_base)
-            output.pointee.disposition = input.pointee.disposition
-            av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0)
-        }
-    }
-
-    private func copyContainerMetadata(from source: MediaFileReader) throws {
-        let input = source.demuxer.context
-        let output = muxer.context
-        try FFmpeg.check(av_dict_copy(&output.pointee.metadata, input.pointee.metadata, 0), "copying metadata")
-        let end = source.range?.end.map { source.timeOffset + Int64(($0 - source.range!.start) * Double(AV_TIME_BASE)) } ?? -1
-        try FFmpeg.check(vsr_copy_chapters(output, input, source.timeOffset, end), "copying chapters")
-    }
-
-    /// Muxes the copied streams' packets the reader has read so far (libavformat interleaves them
-    /// with the video by dts).
-    private func writeCopiedPackets() throws {
-        guard let copiedPackets else { return }
-        for packet in copiedPackets.takeAll() {
-            guard let stream = copiedStreams[packet.streamIndex] else { continue }
-            if let converter = audioConverters[packet.streamIndex] {
-                for converted in try converter.convert(packet) {
-                    try muxer.write(converted, to: stream.output, from: converter.timeBase)
-                }
-                continue
-            }
-            if let converter = subtitleConverters[packet.streamIndex] {
-                guard let converted = try converter.convert(packet) else { continue }
-                try muxer.write(converted, to: stream.output, from: stream.timeBase)
-                continue
-            }
-            try muxer.write(packet, to: stream.output, from: stream.timeBase)
-        }
     }
 }

@@ -18,6 +18,11 @@ public enum ExitStatus {
     public static let unavailable: Int32 = 69
     /// Output cannot be created, or exists without --overwrite (EX_CANTCREAT).
     public static let cannotCreate: Int32 = 73
+    /// A job task stopped by a signal or a transient failure, its temporary files removed: run it
+    /// again (EX_TEMPFAIL; Slurm's `RequeueExit=75`).
+    public static let retry: Int32 = 75
+    /// A job's model or options differ from its plan (EX_CONFIG).
+    public static let configuration: Int32 = 78
     /// Interrupted by SIGINT or SIGTERM; the partial output was finalized (128 + SIGINT).
     public static let interrupted: Int32 = 130
     /// The reader of stdout closed the pipe; vsr stops quietly, as a tool killed by SIGPIPE would (128 + 13).
@@ -47,6 +52,8 @@ public enum ExitStatusMapping {
         case .outputExists, .outputUnwritable: return ExitStatus.cannotCreate
         case .processing: return ExitStatus.failure
         case .outputClosed: return ExitStatus.brokenPipe
+        case .retryable: return ExitStatus.retry
+        case .planMismatch: return ExitStatus.configuration
         }
     }
 

@@ -80,6 +80,17 @@ public struct UpscaleEndpoints: ParsableArguments {
             """, valueName: "name|copy"))
     public var audioCodec: String?
 
+    /// The exact frames to read: a planned job's segment (not a flag: `vsr upscale --task` sets it).
+    public var selection: FrameSelection?
+
+    /// Only the video goes to the output (a job's segments; the merge copies the other streams).
+    public var videoOnly = false
+
+    enum CodingKeys: String, CodingKey {
+        case input, moreInputs, output, inputFormat, size, fps, outputFormat, start, end, duration, overwrite, noAudio,
+            noSubtitles, audioCodec
+    }
+
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([...])`.
     public init() {}
 

@@ -40,7 +40,8 @@ public struct UpscaleInput {
                 throw VSRError.usage("--size and --fps describe rawvideo input (and --fps an image sequence); add --input-format rawvideo")
             }
             let rate = try endpoints.fps.map { try FrameGeometry.parseRate($0) } ?? Rational(25, 1)
-            let reader = try MediaFileReader(path: endpoints.input, range: endpoints.timeRange(), sequenceRate: rate)
+            let reader = try MediaFileReader(
+                path: endpoints.input, range: endpoints.timeRange(), sequenceRate: rate, selection: endpoints.selection)
             return UpscaleInput(source: reader, media: reader, rawFormat: nil, y4mExtensions: [], name: endpoints.input)
         }
         if try endpoints.timeRange() != nil {

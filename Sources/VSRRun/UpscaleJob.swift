@@ -126,10 +126,13 @@ public struct UpscaleJob {
         let outcome = RunOutcome.classify(
             frames: summary.frames, interrupted: summary.interrupted,
             damage: summary.inputError ?? input.media?.truncation, input: input.name)
-        return UpscaleReport(
+        var report = UpscaleReport(
             outcome: outcome, summary: summary, upscaler: upscalerName, scale: scale,
             sourceSize: (sourceInfo.width, sourceInfo.height), outputSize: (outputInfo.width, outputInfo.height),
             output: output.name, outputDescription: output.description, workers: workers, threads: threads,
             queueDepth: queueDepth, recipe: settings.recipe)
+        report.missingSelectedFrames = input.media?.missingSelectedFrames ?? []
+        report.unselectedFrames = input.media?.unselectedFrames ?? []
+        return report
     }
 }

@@ -34,7 +34,8 @@ public struct UpscaleOutput {
             let writer = try MediaFileWriter(
                 path: output, video: video, source: input.media,
                 streams: StreamSelection(
-                    audio: !endpoints.noAudio, subtitles: !endpoints.noSubtitles, audioCodec: endpoints.audioCodec),
+                    audio: !endpoints.noAudio && !endpoints.videoOnly, subtitles: !endpoints.noSubtitles && !endpoints.videoOnly,
+                    other: !endpoints.videoOnly, audioCodec: endpoints.audioCodec),
                 settings: settings.encoder(pixFmtNamesInput: input.rawFormat != nil), overwrite: endpoints.overwrite,
                 notSameAs: [endpoints.input])
             return UpscaleOutput(

@@ -16,4 +16,8 @@ public struct UpscaleReport {
     public let threads: Int
     public let queueDepth: Int
     public let recipe: String?
+    /// With a frame selection (a job's segment): the listed frames the decoder did not give, and
+    /// the frames it gave in the selection's span that are not listed.
+    public var missingSelectedFrames: [Int64] = []
+    public var unselectedFrames: [Int64] = []
 }

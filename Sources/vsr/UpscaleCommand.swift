@@ -35,6 +35,21 @@ struct UpscaleCommand: ParsableCommand {
     @OptionGroup(title: "Reporting")
     var reporting: ReportingOptions
 
+    @Flag(
+        help: """
+            Upscale in segments that survive a crash: running the same command again resumes. The segments             live in --job DIR (default OUTPUT.vsr-job, removed when done). See also vsr plan.
+            """)
+    var resumable = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The job folder of --resumable (implies it). With --task T or --segment-from-env and no INPUT: run a task of vsr plan.",
+            valueName: "dir"))
+    var job: String?
+
+    @OptionGroup(title: "Segments (--resumable)")
+    var planning: JobPlanOptions
+
     func run() throws {
         MediaLogging.configure(verbose: reporting.verbose)
         // A closed stdout must surface as EPIPE (a quiet exit 141), not kill the process mid-write.
@@ -50,6 +65,9 @@ struct UpscaleCommand: ParsableCommand {
             if URL(fileURLWithPath: statsJson).standardizedFileURL == URL(fileURLWithPath: endpoints.output).standardizedFileURL {
                 throw VSRError.usage("--stats-json \(statsJson) is the output")
             }
+        }
+        if resumable || job != nil {
+            return try runResumable(cancellation: cancellation)
         }
         if FolderBatch.isFolder(endpoints.input) || !endpoints.moreInputs.isEmpty {
             return try runFolder(cancellation: cancellation)
@@ -74,6 +92,27 @@ struct UpscaleCommand: ParsableCommand {
         reporter?.end()
         reporter = nil
         try finish(report, endpoints: endpoints)
+    }
+
+    /// A resumable run: plan, the segments not done, merge.
+    private func runResumable(cancellation: CancellationFlag) throws {
+        guard endpoints.moreInputs.isEmpty, !FolderBatch.isFolder(endpoints.input) else {
+            throw VSRError.usage("--resumable takes one input file")
+        }
+        let started = Date()
+        var run = ResumableUpscale(
+            endpoints: endpoints, planner: planning.planner(input: endpoints.input, settings: settings),
+            folder: JobFolder(path: job ?? ResumableUpscale.defaultFolder(for: endpoints.output)), removeFolderWhenDone: job == nil)
+        (run.restart, run.cancellation) = (planning.restart, cancellation)
+        run.note = { Console.note($0) }
+        run.warning = { Console.warning($0) }
+        let result = try run.run()
+        result.warnings.forEach { Console.warning($0) }
+        result.notes.forEach { Console.note($0) }
+        let seconds = Date().timeIntervalSince(started)
+        Console.note(
+            "upscaled \(result.frames) frames in " + String(format: "%.2f s (%.1f fps)", seconds, Double(result.frames) / seconds)
+                + "; wrote \(endpoints.output) (\(ByteCount.describe(result.bytes)))")
     }
 
     /// Every video and picture in a folder, one after another: a failure is reported and the rest

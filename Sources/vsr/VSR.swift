@@ -20,14 +20,14 @@ struct VSR: ParsableCommand {
         version: VSRVersion.string,
         subcommands: [
             UpscaleCommand.self, ProbeCommand.self, BenchCommand.self, RecipesCommand.self, ImportCommand.self, ModelsCommand.self,
-            EvalCommand.self,
+            EvalCommand.self, PlanCommand.self, StatusCommand.self, MergeCommand.self, JobTaskCommand.self,
         ]
     )
 
     static func main() {
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(JobTaskCommand.routed(CommandLine.arguments))
         } catch {
             exitForParseError(error)
         }
@@ -62,6 +62,17 @@ struct VSR: ParsableCommand {
         let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
         Console.error("\(trimmed) (see 'vsr help')")
         Foundation.exit(ExitStatus.usage)
+    }
+}
+
+extension JobTaskCommand {
+    /// `vsr upscale --job DIR --task T` (or `--segment-from-env`) is a task of a planned job, which has
+    /// no INPUT or -o: routed to this command. Other arguments are returned as they are.
+    static func routed(_ arguments: [String]) -> [String]? {
+        let rest = Array(arguments.dropFirst())
+        guard rest.first == "upscale", rest.contains(where: { $0 == "--task" || $0.hasPrefix("--task=") || $0 == "--segment-from-env" })
+        else { return nil }
+        return ["job-task"] + rest.dropFirst()
     }
 }
 

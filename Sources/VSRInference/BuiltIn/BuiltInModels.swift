@@ -13,10 +13,15 @@ public enum BuiltInModels {
         return embedded[name] == nil ? nil : name
     }
 
+    /// The safetensors bytes of a shipped model, or nil when no model has that name (or its data is damaged).
+    public static func data(named name: String) -> Data? {
+        embedded[name].flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
+    }
+
     /// The weights of a shipped model, or nil when no model has that name.
     public static func weights(named name: String) throws -> WeightSet? {
-        guard let text = embedded[name] else { return nil }
-        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+        guard embedded[name] != nil else { return nil }
+        guard let data = data(named: name) else {
             throw WeightsError.malformed(source: "built-in \(name)", reason: "the embedded data is not base64")
         }
         return try SafeTensors.read(data, source: "built-in \(name)")
