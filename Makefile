@@ -9,17 +9,32 @@ RELEASE_FLAGS := -c release -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc 
 # The man page's date: bump it with the version so regenerating the page is reproducible.
 MAN_DATE := 2026-11-23
 APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev pkg-config
+# Only for the scale-out tests (scaleout/, Tests/ScaleOut): a one-node Slurm cluster and GNU parallel;
+# the Kubernetes manifests are checked offline with kubernetes-validate (PyPI).
+SCALEOUT_PACKAGES := slurm-wlm munge parallel
 # Only for Training/ (training, its tests, evaluate.py): Debian's PyTorch, NumPy and Pillow.
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: format format-check setup setup-training build build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
+.PHONY: format format-check setup setup-training setup-scaleout scaleout-check build build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  sudo_cmd=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(APT_PACKAGES); \
 	fi
+
+setup-scaleout:
+	@if ! dpkg -s $(SCALEOUT_PACKAGES) >/dev/null 2>&1; then \
+	  sudo_cmd=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(SCALEOUT_PACKAGES); \
+	fi
+	@command -v kubernetes-validate >/dev/null || python3 -m pip install --quiet kubernetes-validate
+
+# The scale-out recipes: shell syntax, and the Kubernetes manifests against Kubernetes' schemas.
+scaleout-check:
+	@for script in scaleout/*/*.sh scaleout/slurm/*.sbatch Tests/ScaleOut/*.sh; do bash -n $$script || exit 1; done
+	@kubernetes-validate --strict scaleout/kubernetes/*.yaml
 
 setup-training:
 	@if ! dpkg -s $(TRAINING_PACKAGES) >/dev/null 2>&1; then \
@@ -42,13 +57,14 @@ build-info:
 # whole datasets) drive the optimized binary named by VSR_RELEASE_BIN.
 # `make test` is everything: it needs ../shared (datasets, checkpoints, references, media) and fails
 # without it rather than skipping the checks that use it.
-test: shared-check build-info
+test: shared-check setup-scaleout build-info
 	swift build $(RELEASE_FLAGS) --product vsr
 	@if grep -qaF "$(CURDIR)" .build/release/vsr; then echo "the release binary contains the checkout path $(CURDIR)"; exit 1; fi
 	swift build --build-tests
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
 	$(MAKE) test-training
 	$(MAKE) check-generated
+	$(MAKE) scaleout-check
 
 # The libraries' unit tests (every test class outside the end-to-end vsrTests) and one smoke run of the
 # debug binary on the bundled sample: a few minutes, for the edit-build-test loop. Not a substitute for

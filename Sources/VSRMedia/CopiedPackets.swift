@@ -15,10 +15,13 @@ final class CopiedPackets: @unchecked Sendable {
         lock.withLock { wanted = streams }
     }
 
-    /// Takes `packet`'s payload (leaving it blank) if its stream is wanted.
+    /// Takes `packet`'s payload (leaving it blank) if its stream is wanted. Packets the demuxer marks
+    /// to be discarded are not kept: they lie before an MP4 edit list's start and are never
+    /// presented (ffmpeg's stream copy drops them too); kept, they would start the audio before the
+    /// video and make Matroska shift every stream to keep timestamps non-negative.
     func put(_ packet: Packet) {
         lock.withLock {
-            guard wanted.contains(packet.streamIndex) else { return }
+            guard wanted.contains(packet.streamIndex), packet.pointer.pointee.flags & AV_PKT_FLAG_DISCARD == 0 else { return }
             let owned = Packet()
             av_packet_move_ref(owned.pointer, packet.pointer)
             waiting.append(owned)

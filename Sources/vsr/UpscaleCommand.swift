@@ -23,6 +23,10 @@ struct UpscaleCommand: ParsableCommand {
             done, e.g. ffmpeg -i in.mkv -f yuv4mpegpipe - | vsr upscale - -o - | x264 --demuxer y4m -o out.264 -. \
             A truncated or damaged input ends the run early: the frames before the damage are written \
             and vsr exits with 65. When the reader of stdout goes away, vsr stops quietly with 141.
+
+            Long films: --resumable upscales in segments committed one by one, so the same command resumes \
+            after a crash; vsr upscale --job DIR --task T (no INPUT, no -o) runs one task of a job made by \
+            vsr plan, on any machine (see vsr plan, vsr status, vsr merge).
             """
     )
 
@@ -37,7 +41,8 @@ struct UpscaleCommand: ParsableCommand {
 
     @Flag(
         help: """
-            Upscale in segments that survive a crash: running the same command again resumes. The segments             live in --job DIR (default OUTPUT.vsr-job, removed when done). See also vsr plan.
+            Upscale in segments that survive a crash: running the same command again resumes. The segments \
+            live in --job DIR (default OUTPUT.vsr-job, removed when done). See also vsr plan.
             """)
     var resumable = false
 

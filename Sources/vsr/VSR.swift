@@ -13,8 +13,9 @@ struct VSR: ParsableCommand {
         abstract: "Upscale video with lightweight super-resolution networks on the CPU.",
         discussion: """
             Exit status: 0 success, 1 processing failure (or any other error), 64 bad command line, 65 input is not \
-            usable media, 66 input missing, 69 codec or format unavailable, 73 output cannot be \
-            created or exists, 130 interrupted (partial output finalized), 141 the reader of stdout \
+            usable media (or a job's input changed), 66 input missing, 69 codec or format unavailable, 73 output \
+            cannot be created or exists, 75 a job task was interrupted (run it again), 78 a job task's options \
+            differ from its plan, 130 interrupted (partial output finalized), 141 the reader of stdout \
             closed the pipe.
             """,
         version: VSRVersion.string,

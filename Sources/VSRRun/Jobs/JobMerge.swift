@@ -39,7 +39,9 @@ public struct JobMerge {
         guard headers.count == 1 else {
             throw VSRError.invalidInput(
                 path: folder.segmentFolder,
-                reason: "the segments were encoded with different headers (\(headers.count) kinds): another vsr, FFmpeg or encoder option; run the job again with --restart")
+                reason:
+                    "the segments were encoded with different headers (\(headers.count) kinds): another vsr, FFmpeg or encoder option; run the job again with --restart"
+            )
         }
         let joiner = try SegmentJoiner(
             output: output, source: plan.input, firstSegment: folder.segmentPath(0), timings: timings,

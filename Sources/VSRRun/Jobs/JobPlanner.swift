@@ -26,7 +26,9 @@ public struct JobPlanner {
     }
 
     /// The options and model the plan (and every task) runs with, after the recipe; with their hashes.
-    public static func resolve(_ given: UpscaleSettings, catalog: ModelCatalog) throws -> (
+    public static func resolve(
+        _ given: UpscaleSettings, catalog: ModelCatalog
+    ) throws -> (
         settings: UpscaleSettings, fingerprint: String, model: String
     ) {
         var settings = given
@@ -60,7 +62,8 @@ public struct JobPlanner {
                 guard existing.plan.input == inputPath, try ContentHash.fingerprint(file: input) == existing.plan.inputFingerprint else {
                     throw VSRError.invalidInput(
                         path: input,
-                        reason: "\(folder.path) holds a plan of \(existing.plan.input) as it was then; --restart discards it and its segments")
+                        reason:
+                            "\(folder.path) holds a plan of \(existing.plan.input) as it was then; --restart discards it and its segments")
                 }
                 let resolved = try Self.resolve(settings, catalog: catalog)
                 guard resolved.fingerprint == existing.plan.settingsFingerprint, resolved.model == existing.plan.modelFingerprint else {

@@ -49,7 +49,8 @@ public struct JobStatus: Encodable {
         if let framesPerSecond, let secondsLeft {
             lines.append(
                 String(format: "%.2f fps per task; ", framesPerSecond)
-                    + (missingTasks.isEmpty ? "complete: run vsr merge" : String(format: "%.0f s of work left at that rate, one task at a time", secondsLeft)))
+                    + (missingTasks.isEmpty
+                        ? "complete: run vsr merge" : String(format: "%.0f s of work left at that rate, one task at a time", secondsLeft)))
         }
         if !hosts.isEmpty { lines.append("hosts: \(hosts.joined(separator: ", "))") }
         return lines.joined(separator: "\n")

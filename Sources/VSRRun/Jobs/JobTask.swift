@@ -56,7 +56,8 @@ public struct JobTask {
         let now = try ContentHash.fingerprint(file: plan.input)
         guard now == plan.inputFingerprint else {
             throw VSRError.invalidInput(
-                path: plan.input, reason: "has changed since the job was planned; plan again with --restart (the segments done are discarded)")
+                path: plan.input,
+                reason: "has changed since the job was planned; plan again with --restart (the segments done are discarded)")
         }
     }
 
@@ -127,7 +128,9 @@ public struct JobTask {
             if !report.unselectedFrames.isEmpty {
                 throw VSRError.invalidInput(
                     path: plan.input,
-                    reason: "segment \(segment.index): the decoder gives frames the plan does not list (pts \(report.unselectedFrames.prefix(3).map(String.init).joined(separator: ", "))); plan again with --restart")
+                    reason:
+                        "segment \(segment.index): the decoder gives frames the plan does not list (pts \(report.unselectedFrames.prefix(3).map(String.init).joined(separator: ", "))); plan again with --restart"
+                )
             }
             if report.missingSelectedFrames.isEmpty {
                 try commit(segment, temporary: temporary, seconds: Date().timeIntervalSince(started))
