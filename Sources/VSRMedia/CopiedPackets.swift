@@ -15,15 +15,27 @@ final class CopiedPackets: @unchecked Sendable {
         lock.withLock { wanted = streams }
     }
 
-    /// Takes `packet`'s payload (leaving it blank) if its stream is wanted. Packets the demuxer marks
-    /// to be discarded are not kept: they lie before an MP4 edit list's start and are never
-    /// presented (ffmpeg's stream copy drops them too); kept, they would start the audio before the
-    /// video and make Matroska shift every stream to keep timestamps non-negative.
+    /// Per stream, the last packet the demuxer marked to be discarded before the stream's first
+    /// presented one; nil once that one came.
+    private var preRoll: [Int32: Packet] = [:]
+    private var presenting: Set<Int32> = []
+
+    /// Takes `packet`'s payload (leaving it blank) if its stream is wanted. Of the packets the demuxer
+    /// marks to be discarded (before an MP4 edit list's start: never presented), only the last one
+    /// before the stream's first presented packet is kept, as its decoder's pre-roll (AAC's priming
+    /// frame): kept whole, a cut's discarded second of audio would start the audio a second before
+    /// the video, and Matroska, which holds no negative timestamps, would shift every stream by it.
     func put(_ packet: Packet) {
         lock.withLock {
-            guard wanted.contains(packet.streamIndex), packet.pointer.pointee.flags & AV_PKT_FLAG_DISCARD == 0 else { return }
+            let stream = packet.streamIndex
+            guard wanted.contains(stream) else { return }
             let owned = Packet()
             av_packet_move_ref(owned.pointer, packet.pointer)
+            if owned.pointer.pointee.flags & AV_PKT_FLAG_DISCARD != 0 {
+                if !presenting.contains(stream) { preRoll[stream] = owned }
+                return
+            }
+            if presenting.insert(stream).inserted, let first = preRoll.removeValue(forKey: stream) { waiting.append(first) }
             waiting.append(owned)
         }
     }

@@ -121,7 +121,10 @@ public struct UpscaleJob {
                         + "each was placed one frame after the one before"))
         }
         if let missing = input.media?.missingFrames, missing > 0 {
-            events.message(.warning("\(input.name): the timestamps skip about \(missing) frame(s): damaged data the demuxer passed over"))
+            events.message(
+                .warning(
+                    "\(input.name): the timestamps skip about \(missing) frame(s): data the demuxer passed over, or a pause in "
+                        + "a variable-rate recording; every frame keeps its timestamp"))
         }
         let outcome = RunOutcome.classify(
             frames: summary.frames, interrupted: summary.interrupted,

@@ -11,13 +11,16 @@ final class JobTests: TemporaryDirectoryTestCase {
         let subtitles = path("subs.srt"), chapters = path("chapters.txt")
         try "1\n00:00:01,000 --> 00:00:03,000\nHello\n\n2\n00:00:05,000 --> 00:00:07,500\nWorld\n".write(
             toFile: subtitles, atomically: true, encoding: .utf8)
-        try ";FFMETADATA1\ntitle=Fixture\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=10000\ntitle=Two\n"
+        try
+            ";FFMETADATA1\ntitle=Fixture\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=10000\ntitle=Two\n"
             .write(toFile: chapters, atomically: true, encoding: .utf8)
         let video = ["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25"]
         let sound = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
         // CFR H.264 with B-frames, AAC, SubRip and chapters in Matroska.
         try Tools.ffmpeg(
-            video + sound + ["-i", subtitles, "-i", chapters, "-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_metadata", "3", "-t", "10"]
+            video + sound + [
+                "-i", subtitles, "-i", chapters, "-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_metadata", "3", "-t", "10",
+            ]
                 + ["-c:v", "libx264", "-g", "40", "-bf", "3", "-c:a", "aac", "-c:s", "srt", path("cfr.mkv")])
         // Variable frame rate: a 1 s gap just before frame 100, the one keyframe after frame 0, so a
         // segment boundary falls on the gap.
@@ -61,14 +64,17 @@ final class JobTests: TemporaryDirectoryTestCase {
         return try String(contentsOfFile: listing, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
     }
 
-    /// MD5 of each packet of a stream type that is presented: not those an MP4 edit list marks to
-    /// be discarded (flag D), which are never shown and which vsr, like ffmpeg, does not copy.
+    /// MD5 of each packet of a stream type that is presented, and of the one before the first of
+    /// them when an MP4 edit list marks it to be discarded (flag D): the decoder's pre-roll. The
+    /// other discarded packets are never shown, and vsr does not copy them.
     private func presentedPacketHashes(_ file: String, _ selector: String) throws -> [String] {
         let packets = try Tools.ffprobe(
             file, ["-select_streams", selector, "-show_data_hash", "MD5", "-show_entries", "packet=flags,data_hash"])
-        return (packets["packets"] as? [[String: Any]] ?? []).filter { !(($0["flags"] as? String) ?? "").contains("D") }.map {
-            $0["data_hash"] as? String ?? "none"
+        let list = (packets["packets"] as? [[String: Any]] ?? []).map {
+            (discarded: (($0["flags"] as? String) ?? "").contains("D"), hash: $0["data_hash"] as? String ?? "none")
         }
+        let first = list.firstIndex { !$0.discarded } ?? list.count
+        return list.enumerated().filter { !$0.element.discarded || $0.offset == first - 1 }.map(\.element.hash)
     }
 
     private func times(_ file: String) throws -> [Double] {
@@ -86,15 +92,16 @@ final class JobTests: TemporaryDirectoryTestCase {
     }
 
     /// The input's frame count and timestamps (to Matroska's millisecond). One exception, the
-    /// container's and not vsr's: where an MP4 edit list starts inside an AAC frame, the first audio
-    /// packet starts before the video, and Matroska, which holds no negative timestamps, shifts every
-    /// stream by that part of a frame (under 21.4 ms at 48 kHz); the sync and the spacing are kept.
+    /// container's and not vsr's: where an MP4 edit list starts inside an AAC frame, the audio starts
+    /// before the video (that frame, and the one before it as the decoder's pre-roll), and Matroska,
+    /// which holds no negative timestamps, shifts every stream by that (under two AAC frames, 42.7 ms
+    /// at 48 kHz); the sync and the spacing are kept. The MP4 merge below shows no shift.
     private func assertTimes(of output: String, match input: String, name: String) throws {
         let inputTimes = try times(input), outputTimes = try times(output)
         XCTAssertEqual(outputTimes.count, inputTimes.count, "\(name): the input's frame count")
         guard let first = outputTimes.first, let start = inputTimes.first else { return }
         let shift = first - start
-        XCTAssertEqual(shift, 0, accuracy: output.hasSuffix(".mkv") && input.hasSuffix(".mp4") ? 0.0214 : 0.0011, "\(name)")
+        XCTAssertEqual(shift, 0, accuracy: output.hasSuffix(".mkv") && input.hasSuffix(".mp4") ? 0.0427 : 0.0011, "\(name)")
         for (got, want) in zip(outputTimes, inputTimes) {
             XCTAssertEqual(got - shift, want, accuracy: 0.0011, "\(name): the input's timestamps")
         }
@@ -124,7 +131,8 @@ final class JobTests: TemporaryDirectoryTestCase {
             }
             XCTAssertEqual(output.chapters.map { $0["start_time"] as? String }, source.chapters.map { $0["start_time"] as? String }, name)
             XCTAssertEqual(
-                output.chapters.map { ($0["tags"] as? [String: String])?["title"] }, source.chapters.map { ($0["tags"] as? [String: String])?["title"] },
+                output.chapters.map { ($0["tags"] as? [String: String])?["title"] },
+                source.chapters.map { ($0["tags"] as? [String: String])?["title"] },
                 name)
         }
         // The edit-list fixture once more with the default encoder into MP4, which holds the
@@ -230,7 +238,9 @@ final class JobTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try vsr(["plan", input, "--job", job, "--segment-frames", "50", "--crf", "20"]).status, 0)
         let task = try vsr(["upscale", "--job", job, "--task", "0"])
         XCTAssertEqual(task.status, 0, task.stderr)
-        XCTAssertEqual(try vsr(["upscale", "--job", job, "--task", "1", "--crf", "20", "--threads", "1"]).status, 0, "the plan's options, any parallelism")
+        XCTAssertEqual(
+            try vsr(["upscale", "--job", job, "--task", "1", "--crf", "20", "--threads", "1"]).status, 0,
+            "the plan's options, any parallelism")
         let status = try vsr(["status", "--job", job, "--missing", "--format", "slurm"])
         XCTAssertEqual(status.stdoutText, "2\n")
 
@@ -262,7 +272,8 @@ final class JobTests: TemporaryDirectoryTestCase {
     }
 
     func testTheSlurmJobArrayRequeuesExit75AndAResubmissionMergesToTheSameBytes() throws {
-        for tool in ["sbatch", "slurmctld", "slurmd", "munged", "mungekey"] where Tools.which(tool) == nil && !FileManager.default.fileExists(atPath: "/usr/sbin/\(tool)") {
+        for tool in ["sbatch", "slurmctld", "slurmd", "munged", "mungekey"]
+        where Tools.which(tool) == nil && !FileManager.default.fileExists(atPath: "/usr/sbin/\(tool)") {
             XCTFail("\(tool) is not installed: make setup installs slurm-wlm and munge")
             return
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A one-node Slurm cluster owned by whoever runs this (root), for vsr's tests and for trying the
 # job-array recipe on one machine: munged, slurmctld and slurmd with a configuration, key, state and
-# logs all under DIR. Stopped by the pids it recorded, never by name.
+# logs all under DIR, reached at 127.0.0.1 (no DNS needed). Stopped by the pids it recorded, never by name.
 #   local-cluster.sh start DIR    prints nothing on success; on failure the daemons' log lines
 #   local-cluster.sh stop DIR
 #   local-cluster.sh env DIR      prints the export lines a shell needs (SLURM_CONF, MUNGE socket)
@@ -30,7 +30,7 @@ start)
     --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed" --force
   cat > "$conf" <<CONF
 ClusterName=vsrtest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$socket
@@ -57,7 +57,7 @@ SlurmdTimeout=30
 InactiveLimit=0
 MinJobAge=300
 KillWait=5
-NodeName=$host CPUs=$cpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
   export SLURM_CONF=$conf MUNGE_SOCKET=$socket
