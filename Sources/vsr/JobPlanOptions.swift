@@ -5,7 +5,7 @@ import VSRRun
 struct JobPlanOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Frames per segment, about: each starts at a source keyframe (default \(JobPlanner.defaultSegmentFrames)).",
+            "Frames per segment, about: each starts at a source keyframe.",
             valueName: "n"))
     var segmentFrames = JobPlanner.defaultSegmentFrames
 

@@ -17,7 +17,8 @@ struct PlanCommand: ParsableCommand {
             Indexed Jobs or with VSR_TASK), check with vsr status --job DIR, and join with vsr merge --job DIR -o OUT. \
             Planning again with the same input and options keeps the plan; a folder with another plan is refused \
             (65 for another input, 78 for other options) unless --restart. Segments use --codec libx264 (default), \
-            libx265 or ffv1 (lossless), whose segments join without re-encoding.
+            libx265 or ffv1 (lossless), whose segments join without re-encoding. Prints the number of tasks \
+            on stdout, for scripts (sbatch --array=0-$((N - 1))).
             """
     )
 
