@@ -199,7 +199,7 @@ public final class MediaFileReader: FrameSource {
     /// The next frame's timing only, without its pictures: `vsr plan`'s pass over the input.
     public func nextTiming() throws -> FrameTiming? {
         guard try decodeNextFrame() else { return nil }
-        let timing = try frameTiming(decoded.pointer)
+        let timing = frameTiming(decoded.pointer)
         nextIndex += 1
         return timing
     }
@@ -252,12 +252,7 @@ public final class MediaFileReader: FrameSource {
     /// Reads packets until one video packet went to the decoder (or the input ended).
     private func feedDecoder() throws {
         while !draining {
-            if !lookahead.isEmpty {
-                let next = lookahead.removeFirst()
-                packet.unref()
-                av_packet_move_ref(packet.pointer, next.pointer)
-            } else if try !demuxer.read(into: packet) {
-                draining = true
+            guard try readPacket() else {
                 try decoder.send(nil)
                 return
             }
@@ -282,20 +277,26 @@ public final class MediaFileReader: FrameSource {
         }
     }
 
-    /// The frame's timestamp and duration as the run keeps them, and whether it is a keyframe.
+    /// The next packet into `packet`: the ones read ahead at open first, then the demuxer's.
+    /// False, and `draining` set, at the end of the input.
+    private func readPacket() throws -> Bool {
+        if !lookahead.isEmpty {
+            let next = lookahead.removeFirst()
+            packet.unref()
+            av_packet_move_ref(packet.pointer, next.pointer)
+            return true
+        }
+        if try demuxer.read(into: packet) { return true }
+        draining = true
+        return false
+    }
+
     /// Reads on without decoding the video, handing the other streams' packets to `copiedPackets`,
     /// until a video packet starts after `time` (AV_TIME_BASE units) or the input ends: the source
     /// side of joining segments, which brings their video.
     func passOverVideo(until time: Int64) throws {
         while !draining {
-            if !lookahead.isEmpty {
-                let next = lookahead.removeFirst()
-                packet.unref()
-                av_packet_move_ref(packet.pointer, next.pointer)
-            } else if try !demuxer.read(into: packet) {
-                draining = true
-                return
-            }
+            guard try readPacket() else { return }
             guard packet.streamIndex == demuxer.videoStreamIndex else {
                 copiedPackets.put(packet)
                 continue
@@ -306,7 +307,8 @@ public final class MediaFileReader: FrameSource {
         }
     }
 
-    private func frameTiming(_ frame: UnsafeMutablePointer<AVFrame>) throws -> FrameTiming {
+    /// The frame's timestamp and duration as the run keeps them, and whether it is a keyframe.
+    private func frameTiming(_ frame: UnsafeMutablePointer<AVFrame>) -> FrameTiming {
         let f = frame.pointee
         let best = f.best_effort_timestamp
         let pts = best == vsr_nopts_value() ? nextPts : best
@@ -329,7 +331,7 @@ public final class MediaFileReader: FrameSource {
                     + "\(streamInfo.width)x\(streamInfo.height) to \(f.width)x\(f.height) at frame \(nextIndex), "
                     + "which vsr does not support; split the input where the size changes")
         }
-        let timing = try frameTiming(frame)
+        let timing = frameTiming(frame)
         let (pts, duration) = (timing.pts, timing.duration)
 
         let source = AVPixelFormat(rawValue: f.format)

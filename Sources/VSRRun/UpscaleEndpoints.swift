@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VSRCore
+import VSRMedia
 import VSRStreams
 
 /// Where an upscale run's frames come from and go to, and what goes along with them: the part of
@@ -93,6 +94,13 @@ public struct UpscaleEndpoints: ParsableArguments {
 
     /// Required by ArgumentParser; a value made by it cannot be read. Make one with `parse([...])`.
     public init() {}
+
+    /// The other streams the output takes: `--no-audio`, `--no-subtitles`, `--audio-codec`, and
+    /// none at all for `videoOnly`.
+    public var streamSelection: StreamSelection {
+        StreamSelection(
+            audio: !noAudio && !videoOnly, subtitles: !noSubtitles && !videoOnly, other: !videoOnly, audioCodec: audioCodec)
+    }
 
     /// `--start`, `--end` and `--duration` as one range; nil when none is given.
     public func timeRange() throws -> TimeRange? {

@@ -33,9 +33,7 @@ public struct UpscaleOutput {
         case .encoded:
             let writer = try MediaFileWriter(
                 path: output, video: video, source: input.media,
-                streams: StreamSelection(
-                    audio: !endpoints.noAudio && !endpoints.videoOnly, subtitles: !endpoints.noSubtitles && !endpoints.videoOnly,
-                    other: !endpoints.videoOnly, audioCodec: endpoints.audioCodec),
+                streams: endpoints.streamSelection,
                 settings: settings.encoder(pixFmtNamesInput: input.rawFormat != nil), overwrite: endpoints.overwrite,
                 notSameAs: [endpoints.input])
             return UpscaleOutput(

@@ -48,15 +48,6 @@ extension UpscaleSettings {
         return list
     }
 
-    /// The parallelism arguments only.
-    public var parallelismArguments: [String] {
-        var list: [String] = []
-        if let threads { list += ["--threads", String(threads)] }
-        if let workers { list += ["--workers", String(workers)] }
-        if let queueDepth { list += ["--queue-depth", String(queueDepth)] }
-        return list
-    }
-
     /// SHA-256 of the network's weights as stored (a model file, or the shipped model's bytes); the
     /// filter's name for bicubic and lanczos.
     public func modelFingerprint(catalog: ModelCatalog) throws -> String {

@@ -133,8 +133,9 @@ public struct JobTask {
                 )
             }
             if report.missingSelectedFrames.isEmpty {
-                try commit(segment, temporary: temporary, seconds: Date().timeIntervalSince(started))
-                note("segment \(segment.index): \(segment.frames) frames in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                let seconds = Date().timeIntervalSince(started)
+                try commit(segment, temporary: temporary, seconds: seconds)
+                note("segment \(segment.index): \(segment.frames) frames in \(String(format: "%.1f", seconds)) s")
                 return
             }
             lastProblem = "\(report.missingSelectedFrames.count) planned frame(s) did not come out of the decoder after seeking"

@@ -42,7 +42,7 @@ public struct ResumableUpscale {
         (task.cancellation, task.note, task.warning) = (cancellation, note, warning)
         for number in made.plan.tasks.indices { try task.run(task: number) }
         var merge = JobMerge(folder: folder, output: endpoints.output)
-        merge.streams = StreamSelection(audio: !endpoints.noAudio, subtitles: !endpoints.noSubtitles, audioCodec: endpoints.audioCodec)
+        merge.streams = endpoints.streamSelection
         merge.overwrite = endpoints.overwrite
         let result = try merge.run()
         if removeFolderWhenDone {
