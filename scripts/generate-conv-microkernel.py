@@ -187,6 +187,7 @@ def x86_file(isa):
     w(f"const vsr_kernel_table vsr_kernels_{isa['name']} = {{")
     w(f'    "{isa["name"]}", {isa["level"]}, {P}, vsr_conv_row_{isa["name"]}, vsr_fma_probe_{isa["name"]}, {C * L * 2},')
     w(f'    vsr_winograd_input_{isa["name"]}, vsr_winograd_output_{isa["name"]},')
+    w(f'    vsr_winograd4_input_{isa["name"]}, vsr_winograd4_output_{isa["name"]},')
     w(f'    "{isa["shape"]}"')
     w("};")
     if isa["name"] == "baseline":
@@ -268,6 +269,7 @@ float vsr_fma_probe_baseline(long iterations) {{
 const vsr_kernel_table vsr_kernels_baseline = {{
     "baseline", VSR_CPU_BASELINE, {P}, vsr_conv_row_baseline, vsr_fma_probe_baseline, 16 * 2,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
+    vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
     "{BLOCK} channels x {P} pixels (portable C)"
 }};""".split("\n")
 

@@ -7,15 +7,49 @@ typedef int vsr_i32x16 __attribute__((vector_size(64)));
 // The same, for loads and stores at any float's alignment.
 typedef float vsr_f32x16u __attribute__((vector_size(64), aligned(4)));
 typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
+typedef float vsr_f32x64 __attribute__((vector_size(256)));
+typedef float vsr_f32x64u __attribute__((vector_size(256), aligned(4)));
 
 #define VSR_EVEN(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
 #define VSR_ODD(v) __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 #define VSR_INTERLEAVE(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, \
                                                      8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
 
+// Lanes k, k + 4, ..., k + 60 of a 64-float vector.
+#define VSR_EVERY4(v, k) __builtin_shufflevector(v, v, k, k + 4, k + 8, k + 12, k + 16, k + 20, k + 24, k + 28, \
+                                                 k + 32, k + 36, k + 40, k + 44, k + 48, k + 52, k + 56, k + 60)
+// Pairs of lanes from two 32-float vectors: a0 a1 b0 b1 a2 a3 b2 b3 ... (after VSR_INTERLEAVE of
+// columns 0 and 1, and of 2 and 3, this puts a tile's four columns next to each other).
+#define VSR_INTERLEAVE32(a, b) __builtin_shufflevector(a, b, 0, 1, 32, 33, 2, 3, 34, 35, 4, 5, 36, 37, 6, 7, 38, 39, \
+    8, 9, 40, 41, 10, 11, 42, 43, 12, 13, 44, 45, 14, 15, 46, 47, 16, 17, 48, 49, 18, 19, 50, 51, 20, 21, 52, 53, \
+    22, 23, 54, 55, 24, 25, 56, 57, 26, 27, 58, 59, 28, 29, 60, 61, 30, 31, 62, 63)
+// F(4x4, 3x3)'s Bᵀ on six vectors d0..d5 into o[0..5]:
+//   4d0 - 5d2 + d4, -4(d1 + d2) + d3 + d4, 4(d1 - d2) - d3 + d4, 2(d3 - d1) - d2 + d4,
+//   2(d1 - d3) - d2 + d4, 4d1 - 5d3 + d5.
+#define VSR_B4T(d0, d1, d2, d3, d4, d5, o) do { \
+        const vsr_f32x16 p_ = (d4) - 4.0f * (d2), q_ = (d3) - 4.0f * (d1); \
+        const vsr_f32x16 r_ = (d4) - (d2), u_ = 2.0f * ((d3) - (d1)); \
+        (o)[0] = 4.0f * (d0) - 5.0f * (d2) + (d4); \
+        (o)[1] = p_ + q_; \
+        (o)[2] = p_ - q_; \
+        (o)[3] = r_ + u_; \
+        (o)[4] = r_ - u_; \
+        (o)[5] = 4.0f * (d1) - 5.0f * (d3) + (d5); \
+    } while (0)
+// F(4x4, 3x3)'s Aᵀ on six vectors m0..m5 into o0..o3:
+//   m0 + m1 + m2 + m3 + m4, (m1 - m2) + 2(m3 - m4), (m1 + m2) + 4(m3 + m4), (m1 - m2) + 8(m3 - m4) + m5.
+#define VSR_A4T(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) do { \
+        const vsr_f32x16 s12_ = (m1) + (m2), d12_ = (m1) - (m2), s34_ = (m3) + (m4), d34_ = (m3) - (m4); \
+        (o0) = (m0) + s12_ + s34_; \
+        (o1) = d12_ + 2.0f * d34_; \
+        (o2) = s12_ + 4.0f * s34_; \
+        (o3) = d12_ + 8.0f * d34_ + (m5); \
+    } while (0)
+
 #define WINOGRAD_NAME baseline
 #define WINOGRAD_TARGET
 #include "winograd_transforms.h"
+#include "winograd4_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 
@@ -23,12 +57,14 @@ typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
 #define WINOGRAD_NAME avx2
 #define WINOGRAD_TARGET __attribute__((target("avx2,fma")))
 #include "winograd_transforms.h"
+#include "winograd4_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 
 #define WINOGRAD_NAME avx512
 #define WINOGRAD_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
 #include "winograd_transforms.h"
+#include "winograd4_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 #endif

@@ -5,44 +5,52 @@
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
 
+// Prefetches `rows` rows of `columns` floats from (top, left + first) of the plane two channels on:
+// a tile group's rows are more streams than the hardware prefetcher follows, and the loads would
+// wait on memory.
+WINOGRAD_TARGET
+static inline void WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(const vsr_winograd_input_args *a, const float *plane,
+                                                                        int c, int rows, int columns, int first) {
+    if (c + 2 >= a->in_channels) return;
+    for (int r = 0; r < rows; r++) {
+        const int y = a->top + r;
+        if (y >= 0 && y < a->height) {
+            const float *ahead = plane + 2 * a->plane_size + (ptrdiff_t)y * a->width + a->left + first;
+            for (int x = 0; x < columns; x += 16) __builtin_prefetch(ahead + x);
+        }
+    }
+}
+
+// Row `top + r` of the plane from column `left` on, `columns` floats: the plane's own row when all of
+// them lie inside the image, else `border` holding the row's columns inside the image and zeros
+// around them (PyTorch's zero padding).
+WINOGRAD_TARGET
+static inline const float *WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(const vsr_winograd_input_args *a, const float *plane,
+                                                                     int r, int columns, float *border) {
+    const int y = a->top + r;
+    if (a->left >= 0 && a->left + columns <= a->width && y >= 0 && y < a->height) {
+        return plane + (ptrdiff_t)y * a->width + a->left;
+    }
+    const int first = a->left < 0 ? -a->left : 0;
+    const int end = a->left + columns > a->width ? a->width - a->left : columns;
+    __builtin_memset(border, 0, (size_t)columns * sizeof(float));
+    if (y >= 0 && y < a->height && end > first) {
+        __builtin_memcpy(border + first, plane + (ptrdiff_t)y * a->width + a->left + first, (size_t)(end - first) * sizeof(float));
+    }
+    return border;
+}
+
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
     float border[34];  // one row's 34 columns: loads of 32 at offsets 0 and 2
     const ptrdiff_t ps = a->position_stride;
-    const int inside_x = a->left >= 0 && a->left + 34 <= a->width;
-    // The columns of the 34 that lie inside the image (all of them away from the left and right edges).
     const int first = a->left < 0 ? -a->left : 0;
-    const int end = a->left + 34 > a->width ? a->width - a->left : 34;
     for (int c = 0; c < a->in_channels; c++) {
         const float *plane = a->input + c * a->plane_size;
-        // The rows of the channel after next, ahead of time: 4 rows x 34 floats per channel are more
-        // streams than the hardware prefetcher follows, and the loads would wait on memory.
-        if (c + 2 < a->in_channels) {
-            for (int r = 0; r < 4; r++) {
-                const int y = a->top + r;
-                if (y >= 0 && y < a->height) {
-                    const float *ahead = plane + 2 * a->plane_size + (ptrdiff_t)y * a->width + a->left + first;
-                    __builtin_prefetch(ahead);
-                    __builtin_prefetch(ahead + 16);
-                    __builtin_prefetch(ahead + 32);
-                }
-            }
-        }
+        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 4, 34, first);
         vsr_f32x16 h[4][4];
         for (int r = 0; r < 4; r++) {
-            const int y = a->top + r;
-            const float *row;
-            if (inside_x && y >= 0 && y < a->height) {
-                row = plane + (ptrdiff_t)y * a->width + a->left;
-            } else {
-                // Outside the image the patches read zeros (PyTorch's zero padding).
-                __builtin_memset(border, 0, sizeof border);
-                if (y >= 0 && y < a->height && end > first) {
-                    __builtin_memcpy(border + first, plane + (ptrdiff_t)y * a->width + a->left + first,
-                                     (size_t)(end - first) * sizeof(float));
-                }
-                row = border;
-            }
+            const float *row = WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 34, border);
             // Along x: (d0 - d2, d1 + d2, d2 - d1, d1 - d3) where dj is column 2t - 1 + j of tile t:
             // the even and odd columns of two 32-float loads, 2 floats apart.
             const vsr_f32x32 left = *(const vsr_f32x32u *)row, right = *(const vsr_f32x32u *)(row + 2);

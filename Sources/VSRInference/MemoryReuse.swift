@@ -9,13 +9,17 @@ import CMalloc
 /// layer's output starts as untouched pages: a page fault and a kernel page clear per 4 KiB, about
 /// 5% of an RLFN forward on one thread here, and faults take a process-wide lock on two. Raising
 /// glibc's mmap threshold to its maximum (32 MiB) and its trim threshold keeps those blocks in the
-/// heap for the next layer, at the cost of the process holding on to its high-water mark. A
-/// process-wide setting: executables call this once, at start (vsr, vsr-kernel-bench).
+/// heap for the next layer, at the cost of the process holding on to its high-water mark. Blocks
+/// over 32 MiB (52 channels of a 960x540 frame are 108 MB) would still be mmapped whatever the
+/// threshold, so mmap is turned off for malloc altogether (`M_MMAP_MAX` 0): page faults were 20% of
+/// a one-thread RLFN forward at 960x540 before. A process-wide setting: executables call this once,
+/// at start (vsr, vsr-kernel-bench).
 public enum MemoryReuse {
     public static func keepFreedBuffers() {
         #if canImport(CMalloc)
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        _ = mallopt(M_MMAP_MAX, 0)
         #endif
     }
 }

@@ -46,10 +46,12 @@ func time(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double
 
 struct ConvBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conv", abstract: "3x3 convolution kernels vs FMA peak: the direct kernel, and Winograd F(2x2, 3x3).",
+        commandName: "conv",
+        abstract: "3x3 convolution kernels vs FMA peak: the direct kernel, and Winograd F(4x4, 3x3) and F(2x2, 3x3).",
         discussion: """
             The direct kernel's GFLOP/s are arithmetic done; Winograd's are the direct convolution's
-            FLOPs over Winograd's time ("effective"), since it does 2.25 times fewer multiply-adds.
+            FLOPs over Winograd's time ("effective"), since it does 4 (F(4x4)) or 2.25 (F(2x2)) times
+            fewer multiply-adds. Wide layers run F(4x4, 3x3); F(2x2, 3x3) is timed for comparison.
             """)
 
     @Option(help: "Channel counts (in = out).") var channels = "48,52"
@@ -82,13 +84,18 @@ struct ConvBench: ParsableCommand {
                         format: "  %d->%d channels, %d thread(s), direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
                         c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
                 let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
-                let winograd = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: optimized) })
-                let effective = gflops * seconds / winograd
-                print(
-                    String(
-                        format: "  %d->%d channels, %d thread(s), Winograd: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, "
-                            + "%.2fx the direct kernel", c, c, threadCount, winograd * 1e3, effective, 100 * effective / peak,
-                        seconds / winograd))
+                for tile in [WinogradTile.f4, .f2] {
+                    let tiled = Conv2d(
+                        inChannels: c, outChannels: c, kernel: 3, weight: layer.weight, bias: layer.bias, winograd: tile)
+                    let winograd = median(
+                        time(runs: runs, warmup: 3) { _ = tiled(input, activation: .leakyReLU(0.05), context: optimized) })
+                    let effective = gflops * seconds / winograd
+                    print(
+                        String(
+                            format: "  %d->%d channels, %d thread(s), Winograd %@: %.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, "
+                                + "%.2fx the direct kernel", c, c, threadCount, tile.description, winograd * 1e3, effective,
+                            100 * effective / peak, seconds / winograd))
+                }
                 // The same kernel as plain nets run it: a chain of layers streamed row by row.
                 let chain = try randomPlainSR(channels: c, hidden: 6, using: &rng)
                 let image = Tensor(

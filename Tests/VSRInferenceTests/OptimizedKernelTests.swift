@@ -24,7 +24,7 @@ final class OptimizedKernelTests: XCTestCase {
                     let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
                     let activation = activations[cases % activations.count]
                     let residual =
-                        cases % 2 == 0
+                        cases / 2 % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
                     let slow = layer.reference(input, activation: activation, residual: residual)
                     forEachCPULevel { cpu in
@@ -46,24 +46,26 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 30)
     }
 
-    /// Winograd F(2x2, 3x3) against the naive convolution, at the odd sizes and channel counts above
-    /// (the layer's weights are transformed for any width here; the kernel set uses it from 32 inputs),
-    /// plus sizes that end mid-tile, mid-vector and past one 64-tile chunk.
+    /// Winograd F(2x2, 3x3) and F(4x4, 3x3) against the naive convolution, at the odd sizes and channel
+    /// counts above (the layer's weights are transformed for any width here; the kernel set uses it
+    /// from 32 inputs), plus sizes that end mid-tile, mid-vector and past one 64-tile chunk, and
+    /// F(4x4)'s 16-tile groups of 64 columns inside the image (68, 72, 136 wide).
     func testWinogradMatchesReference() {
         var rng = SeededGenerator(seed: 11)
         let activations: [Activation] = [.identity, .leakyReLU(0.05), .relu, .prelu([0.25])]
         var cases = 0
-        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161), (3, 203)] {
+        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161), (3, 203), (8, 68), (13, 72), (6, 136)] {
             for inChannels in channels {
                 for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
                     let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)
                     let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: 3, using: &rng)
+                    let tile = WinogradTile.allCases[cases % WinogradTile.allCases.count]
                     let winograd = Conv2d(
                         inChannels: inChannels, outChannels: outChannels, kernel: 3,
-                        weight: layer.weight, bias: layer.bias, winograd: true)
-                    let activation = activations[cases % activations.count]
+                        weight: layer.weight, bias: layer.bias, winograd: tile)
+                    let activation = activations[cases / 2 % activations.count]
                     let residual =
-                        cases % 2 == 0
+                        cases / 2 % 2 == 0
                         ? Tensor.random(channels: outChannels, height: height, width: width, using: &rng) : nil
                     let slow = layer.reference(input, activation: activation, residual: residual)
                     forEachCPULevel { cpu in
@@ -73,7 +75,7 @@ final class OptimizedKernelTests: XCTestCase {
                                 threads: threads, cpu: cpu)
                             XCTAssertLessThanOrEqual(
                                 relativeError(fast, slow), 1e-4,
-                                "\(cpu.level): Winograd " + "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), "
+                                "\(cpu.level): Winograd \(tile) " + "\(inChannels)->\(outChannels) at \(height)x\(width), \(activation), "
                                     + "residual \(residual != nil), \(threads) threads")
                         }
                     }

@@ -9,7 +9,7 @@ enum ConvolutionChoice {
         case stride2Unpadded3x3
     }
 
-    /// Winograd F(2x2, 3x3) for a 3x3 stride-1 "same" layer with at least
+    /// Winograd (F(4x4, 3x3) by default, `WinogradConvolution.defaultTile`) for a 3x3 stride-1 "same" layer with at least
     /// `WinogradConvolution.minimumInputChannels` inputs (the layer then carries transformed weights)
     /// whose activation is piecewise linear (the output transform fuses only those).
     static func usesWinograd(_ layer: Conv2d, activation: Activation) -> Bool {

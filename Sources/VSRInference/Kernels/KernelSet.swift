@@ -29,7 +29,7 @@ public struct KernelSet: Sendable {
     /// The fast kernels without Winograd, on this CPU's instruction set.
     public static let direct = direct(cpu: .selected)
 
-    /// The fast kernels: Winograd F(2x2, 3x3) where `ConvolutionChoice` says so, the direct SIMD
+    /// The fast kernels: Winograd (the layer's tile, F(4x4, 3x3)) where `ConvolutionChoice` says so, the direct SIMD
     /// convolution for the other 3x3 and 1x1 layers, on `cpu`'s micro-kernel.
     public static func optimized(cpu: CPUKernels) -> KernelSet {
         KernelSet(

@@ -1,26 +1,32 @@
 import CVSRKernels
 import Dispatch
 
-/// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray,
-/// "Fast Algorithms for Convolutional Neural Networks", 2016), with bias, a piecewise-linear
-/// activation and a residual add fused into the output transform.
+/// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering (Lavin and Gray, "Fast
+/// Algorithms for Convolutional Neural Networks", 2016), F(2x2, 3x3) or F(4x4, 3x3)
+/// (`WinogradTile`), with bias, a piecewise-linear activation and a residual add fused into the
+/// output transform.
 ///
-/// Each 2x2 block of output pixels (a tile) comes from a 4x4 patch of the input: the patch is
-/// transformed (`Bᵀ d B`, additions only), multiplied elementwise by the transformed filter
-/// (`G g Gᵀ`, once per layer), summed over input channels, and transformed back (`Aᵀ m A`). The sum
-/// over input channels is 16 small matrix products, one per position of the 4x4 transform, run by
-/// the direct convolution's micro-kernel as 1x1 convolutions over a chunk of tiles. That is 16
-/// multiply-adds per tile and channel pair where the direct form needs 36: 2.25 times fewer, for
-/// transforms whose cost grows with the channel count, not its square, which is why only layers
-/// with at least `minimumInputChannels` inputs take this path. F(2x2, 3x3)'s transforms hold only
-/// 0, 1 and 1/2, so its rounding error stays at the level of the direct sum (the tests hold it to
-/// the same 1e-4 relative bound).
+/// Each m x m block of output pixels (a tile) comes from an (m+2) x (m+2) patch of the input: the
+/// patch is transformed (`Bᵀ d B`), multiplied elementwise by the transformed filter (`G g Gᵀ`, once
+/// per layer), summed over input channels, and transformed back (`Aᵀ m A`). The sum over input
+/// channels is one small matrix product per position of the transform, run by the direct
+/// convolution's micro-kernel as 1x1 convolutions over a chunk of tiles. The transforms' cost grows
+/// with the channel count, not its square, which is why only layers with at least
+/// `minimumInputChannels` inputs take this path.
 ///
-/// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (16 x
-/// inChannels x 64 floats, 213 KB at 52 channels) stays in the core's L2 cache while every output
-/// channel block uses it. Threads split the chunks.
+/// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (positions x
+/// inChannels x chunkTiles floats: 160 KB for F(2x2) and 359 KB for F(4x4) at 52 channels and AVX2's
+/// 48 tiles) is written once and read by one micro-kernel call per position that covers every
+/// output channel, and the products (as large at 52 output channels) are read once by the output
+/// transform. Threads split the chunks.
 enum WinogradConvolution {
-    /// Below this many input channels the transforms cost more than the products they save.
+    /// Output channels per pass over a chunk (a multiple of the micro-kernel's 4-channel block); see
+    /// `WinogradJob.passChannels`.
+    static let passChannels = 64
+
+    /// Below this many input channels layers run the direct kernel: plain nets of 16 channels stream
+    /// rows (`StreamingConvolutionChain`), measured as fast as F(4x4) layer by layer over whole-frame
+    /// tensors at 320x180 and 1.25-1.35x faster at 960x540 (AMD EPYC Zen 3, AVX2).
     static let minimumInputChannels = 32
 
     /// Tiles per chunk: a multiple of the transforms' 16-tile groups and of the micro-kernel's pixel
@@ -31,44 +37,54 @@ enum WinogradConvolution {
         return common * ((48 + common - 1) / common)
     }
 
+    /// The tile wide layers take: F(4x4, 3x3), measured faster than F(2x2) at RLFN's 48-52 channels
+    /// on every frame size (`vsr-kernel-bench conv` prints both).
+    static let defaultTile = WinogradTile.f4
+
     /// `G g Gᵀ` for every filter, packed [position][coBlock][inChannel][4 output channels] (zero past
     /// the last channel), so that each position is a 1x1 convolution in the micro-kernel's layout.
-    static func transformWeights(_ weight: [Float], inChannels: Int, outChannels: Int) -> [Float] {
+    /// Summed in Double: F(4x4)'s G holds sixths.
+    static func transformWeights(_ weight: [Float], inChannels: Int, outChannels: Int, tile: WinogradTile) -> WinogradWeights {
         let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
-        let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-        var packed = [Float](repeating: 0, count: 16 * coBlocks * inChannels * block)
+        let g = tile.g.map { $0.map(Double.init) }, n = tile.patch
+        var packed = [Float](repeating: 0, count: tile.positions * coBlocks * inChannels * block)
         for co in 0..<outChannels {
             for ci in 0..<inChannels {
-                let filter = (0..<9).map { weight[(co * inChannels + ci) * 9 + $0] }
-                for i in 0..<4 {
-                    for j in 0..<4 {
-                        var sum: Float = 0
+                let filter = (0..<9).map { Double(weight[(co * inChannels + ci) * 9 + $0]) }
+                for i in 0..<n {
+                    for j in 0..<n {
+                        var sum: Double = 0
                         for a in 0..<3 {
                             for b in 0..<3 { sum += g[i][a] * filter[a * 3 + b] * g[j][b] }
                         }
-                        packed[(((i * 4 + j) * coBlocks + co / block) * inChannels + ci) * block + co % block] = sum
+                        packed[(((i * n + j) * coBlocks + co / block) * inChannels + ci) * block + co % block] = Float(sum)
                     }
                 }
             }
         }
-        return packed
+        return WinogradWeights(tile: tile, packed: packed)
     }
 
     static func run(
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
         threads: Int, cpu: CPUKernels
     ) -> Tensor {
-        guard let transformed = layer.winogradWeights else {
+        guard let winograd = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
         }
         guard let slopes = activation.negativeSlopes(channels: layer.outChannels) else {
             preconditionFailure("the Winograd path fuses piecewise-linear activations only, got \(activation)")
         }
+        let tile = winograd.tile, transformed = winograd.packed
         let height = input.height, width = input.width
-        let tileRows = (height + 1) / 2, tileColumns = (width + 1) / 2
+        let tileRows = (height + tile.size - 1) / tile.size, tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
-        let chunks = (tileRows * tileColumns + chunkTiles - 1) / chunkTiles
+        // Each tile row is numbered up to a whole number of 16-tile groups, so that no group wraps to the
+        // next row and every group takes the instruction set's transforms (the padding's tiles read
+        // zeros and are not stored).
+        let rowTiles = (tileColumns + 15) / 16 * 16
+        let chunks = (tileRows * rowTiles + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
         let outChannels = layer.outChannels
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
@@ -79,11 +95,12 @@ enum WinogradConvolution {
                         output.data.withUnsafeMutableBufferPointer { outBuffer in
                             (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                                 let job = WinogradJob(
-                                    cpu: cpu, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                    cpu: cpu, tile: tile, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!,
+                                    weights: weightBuffer.baseAddress!,
                                     bias: biasBuffer.baseAddress!,
                                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
-                                    tileColumns: tileColumns, tiles: tileRows * tileColumns)
+                                    tileColumns: tileColumns, rowTiles: rowTiles, tiles: tileRows * rowTiles)
                                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                                     job.compute(chunks: (chunks * worker / workers)..<(chunks * (worker + 1) / workers))
                                 }
@@ -98,10 +115,12 @@ enum WinogradConvolution {
 }
 
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
-/// numbered row by row and cut into chunks of `chunkTiles` (a chunk may span tile rows, so no tile is
-/// computed for nothing but in the last chunk); each worker writes only its own tiles' pixels.
+/// numbered row by row, each row padded to a whole number of 16-tile groups (`rowTiles`), and cut
+/// into chunks of `chunkTiles` (a chunk may span tile rows; a group never does); each worker writes
+/// only its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
     let cpu: CPUKernels
+    let tile: WinogradTile
     let chunkTiles: Int
     let input: UnsafePointer<Float>
     let weights: UnsafePointer<Float>
@@ -109,24 +128,36 @@ private struct WinogradJob: @unchecked Sendable {
     let slopes: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
-    let inChannels, outChannels, height, width, tileColumns, tiles: Int
+    /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart (a multiple of
+    /// 16); `tiles` counts them all, the padding's included.
+    let inChannels, outChannels, height, width, tileColumns, rowTiles, tiles: Int
 
-    /// Bytes between two positions' products of a block: 4 channels x `chunkTiles` tiles of Float (1 KiB
-    /// at 64 tiles), plus one cache line so that the 16 positions do not fall on the same 4 KiB offsets
-    /// (loads would wait on unrelated stores).
-    var productBytes: Int { CPUKernels.outputBlock * chunkTiles * MemoryLayout<Float>.size + 64 }
+    /// Output channels whose products one pass computes: each position's micro-kernel call then runs
+    /// over all of them, so that a block of transformed input is read into L1 once and used by every
+    /// output channel block of the pass (one block per call read it from L2 each time, and the
+    /// products ran at about half the FMA peak).
+    var passChannels: Int { min(outChannels, WinogradConvolution.passChannels) }
+
+    /// Bytes between two positions' products: a pass's channels x `chunkTiles` tiles of Float, plus
+    /// one cache line so that the positions do not fall on the same 4 KiB offsets (loads would wait
+    /// on unrelated stores).
+    var productBytes: Int {
+        let block = CPUKernels.outputBlock
+        return (passChannels + block - 1) / block * block * chunkTiles * MemoryLayout<Float>.size + 64
+    }
 
     func compute(chunks: Range<Int>) {
         let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
+        let positions = tile.positions
         let positionStride = inChannels * chunkTiles, productFloats = productBytes / 4
-        // The chunk's transformed input, [position][inChannel][tile], and one block's 16 products
+        // The chunk's transformed input, [position][inChannel][tile], and one pass's products
         // [position][channel][tile].
-        let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * positionStride)
-        let productMemory = UnsafeMutableRawPointer.allocate(byteCount: 16 * productBytes, alignment: 64)
-        let products = productMemory.bindMemory(to: Float.self, capacity: 16 * productFloats)
-        // One channel's two output rows for 16 tiles that do not lie in one tile row.
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+        let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: positions * positionStride)
+        let productMemory = UnsafeMutableRawPointer.allocate(byteCount: positions * productBytes, alignment: 64)
+        let products = productMemory.bindMemory(to: Float.self, capacity: positions * productFloats)
+        // One channel's output rows (tile size x 16 tiles) for a group that reaches the image's edge.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 16 * tile.size * tile.size)
         let tapOffset = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         tapOffset.initialize(to: 0)
         defer {
@@ -140,128 +171,95 @@ private struct WinogradJob: @unchecked Sendable {
         var args = vsr_conv_args(
             input: nil, plane_stride: chunkTiles, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
             weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
-            out_channels: Int32(block), pixels: Int32(chunkTiles), prefetch: 0)
+            out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
         for chunk in chunks {
             let firstTile = chunk * chunkTiles
             for group in 0..<(chunkTiles / 16) {
                 transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
             }
-            for coBlock in 0..<coBlocks {
-                for position in 0..<16 {
-                    args.weights = weights + (position * coBlocks + coBlock) * inChannels * block
+            for firstChannel in stride(from: 0, to: outChannels, by: passChannels) {
+                let channels = min(passChannels, outChannels - firstChannel)
+                args.out_channels = Int32(channels)
+                for position in 0..<positions {
+                    args.weights = weights + (position * coBlocks + firstChannel / block) * inChannels * block
                     args.input = UnsafePointer(transformedInput + position * positionStride)
                     args.output = products + position * productFloats
                     cpu.convRow(&args)
                 }
                 for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
-                    transformOutput(products, coBlock: coBlock, group: group, firstTile: firstTile + 16 * group, scratch: scratch)
+                    for j in 0..<channels {
+                        transformOutput(
+                            sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
+                            firstTile: firstTile + 16 * group, scratch: scratch)
+                    }
                 }
             }
         }
     }
 
-    /// `Bᵀ d B` for the 4x4 input patches of 16 tiles from `firstTile` on, in every input channel,
-    /// written at `out[position][channel][0..<16]` (rows of `chunkTiles` tiles). Tile t of a tile row
-    /// reads input columns 2t - 1 ..< 2t + 3 of rows 2 * tileRow - 1 ..< 2 * tileRow + 3; outside the
-    /// image they are zero (PyTorch's padding). The instruction set's C transform does a group within
-    /// one tile row.
+    /// `Bᵀ d B` for the input patches of 16 tiles from `firstTile` on (one tile row's), in every input
+    /// channel, by the instruction set's C transform, written at `out[position][channel][0..<16]`
+    /// (rows of `chunkTiles` tiles). Tile t of a tile row reads input columns m t - 1 ..< m t + m + 1
+    /// of rows m tileRow - 1 ..< m tileRow + m + 1 (m the tile size); outside the image they are zero
+    /// (PyTorch's padding), so the padding's tiles, and the last chunk's past the last row, read zeros.
     @inline(__always)
     private func transformInput(firstTile: Int, into out: UnsafeMutablePointer<Float>) {
-        let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
-        guard firstColumn + 16 <= tileColumns else {
-            return transformInputAcrossRows(firstTile: firstTile, into: out)
-        }
+        let tileRow = firstTile / rowTiles, firstColumn = firstTile % rowTiles
+        let m = tile.size
         var args = vsr_winograd_input_args(
             input: input, plane_size: height * width, width: Int32(width), height: Int32(height),
-            top: Int32(2 * tileRow - 1), left: Int32(2 * firstColumn - 1), in_channels: Int32(inChannels),
+            top: Int32(m * tileRow - 1), left: Int32(m * firstColumn - 1), in_channels: Int32(inChannels),
             out: out, channel_stride: chunkTiles, position_stride: inChannels * chunkTiles)
-        cpu.winogradInput(&args)
-    }
-
-    /// The same for a group that wraps to the next tile row or runs past the last tile (zeros there),
-    /// one tile at a time.
-    private func transformInputAcrossRows(firstTile: Int, into out: UnsafeMutablePointer<Float>) {
-        let positionStride = inChannels * chunkTiles, planeSize = height * width
-        for lane in 0..<16 {
-            let tile = firstTile + lane
-            for channel in 0..<inChannels {
-                let base = out + channel * chunkTiles + lane
-                guard tile < tiles else {
-                    for position in 0..<16 { base[position * positionStride] = 0 }
-                    continue
-                }
-                let top = 2 * (tile / tileColumns) - 1, left = 2 * (tile % tileColumns) - 1
-                let plane = input + channel * planeSize
-                func d(_ r: Int, _ c: Int) -> Float {
-                    let y = top + r, x = left + c
-                    return y >= 0 && y < height && x >= 0 && x < width ? plane[y * width + x] : 0
-                }
-                var h = SIMD16<Float>()  // the patch transformed along x, row by row (on the stack)
-                for r in 0..<4 {
-                    h[r * 4] = d(r, 0) - d(r, 2); h[r * 4 + 1] = d(r, 1) + d(r, 2)
-                    h[r * 4 + 2] = d(r, 2) - d(r, 1); h[r * 4 + 3] = d(r, 1) - d(r, 3)
-                }
-                for j in 0..<4 {
-                    base[j * positionStride] = h[j] - h[8 + j]
-                    base[(4 + j) * positionStride] = h[4 + j] + h[8 + j]
-                    base[(8 + j) * positionStride] = h[8 + j] - h[4 + j]
-                    base[(12 + j) * positionStride] = h[4 + j] - h[12 + j]
-                }
-            }
-        }
-    }
-
-    /// `Aᵀ m A` for one block of 4 output channels over 16 tiles from `firstTile` on.
-    @inline(__always)
-    private func transformOutput(
-        _ products: UnsafeMutablePointer<Float>, coBlock: Int, group: Int, firstTile: Int,
-        scratch: UnsafeMutablePointer<Float>
-    ) {
-        let block = CPUKernels.outputBlock
-        for j in 0..<min(block, outChannels - coBlock * block) {
-            transformOutput(
-                sums: products + j * chunkTiles + 16 * group, channel: coBlock * block + j,
-                firstTile: firstTile, scratch: scratch)
+        switch tile {
+        case .f2: cpu.winogradInput(&args)
+        case .f4: cpu.winograd4Input(&args)
         }
     }
 
     /// `Aᵀ m A` for one output channel over 16 tiles, then bias, activation and residual, by the
-    /// instruction set's C transform: straight into the output rows when the 16 tiles lie in one
-    /// tile row and inside the image, else into `scratch` (2 rows of 32) and from there tile by tile.
+    /// instruction set's C transform: straight into the output rows when the 16 tiles lie inside the
+    /// image, else into `scratch` (m rows of 16 m) and from there tile by tile.
     /// Position p's 16 sums are at `sums + p * productBytes / 4`.
     private func transformOutput(
         sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
         scratch: UnsafeMutablePointer<Float>
     ) {
-        let tileRow = firstTile / tileColumns, firstColumn = firstTile % tileColumns
-        var args = vsr_winograd_output_args(
-            sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-            out0: scratch, out1: scratch + 32, residual0: nil, residual1: nil)
-        if firstColumn + 16 <= tileColumns && 2 * (firstColumn + 16) <= width && 2 * tileRow + 2 <= height {
-            let top = (channel * height + 2 * tileRow) * width + 2 * firstColumn
-            args.out0 = output + top
-            args.out1 = output + top + width
-            args.residual0 = residual.map { $0 + top }
-            args.residual1 = residual.map { $0 + top + width }
+        let m = tile.size, rowPixels = 16 * tile.size
+        let tileRow = firstTile / rowTiles, firstColumn = firstTile % rowTiles
+        let inside = firstColumn + 16 <= tileColumns && m * (firstColumn + 16) <= width && m * tileRow + m <= height
+        let top = (channel * height + m * tileRow) * width + m * firstColumn
+        // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
+        func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * rowPixels }
+        func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
+        switch tile {
+        case .f2:
+            var args = vsr_winograd_output_args(
+                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                out0: row(0), out1: row(1), residual0: residualRow(0), residual1: residualRow(1))
             cpu.winogradOutput(&args)
-        } else {
-            cpu.winogradOutput(&args)
-            storeAcrossRows(scratch, channel: channel, firstTile: firstTile)
+        case .f4:
+            var args = vsr_winograd4_output_args(
+                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                out: (row(0), row(1), row(2), row(3)),
+                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
+            cpu.winograd4Output(&args)
         }
+        if !inside { storeAcrossRows(scratch, channel: channel, firstTile: firstTile) }
     }
 
-    /// The 2x2 outputs of 16 tiles one tile at a time, for a group that wraps to the next tile row or
-    /// reaches the right or bottom edge (pixels past it are dropped); the residual added here.
-    /// `values` holds the top and bottom rows of the 16 tiles, 32 pixels each.
+    /// The m x m outputs of 16 tiles one tile at a time, for a group that reaches the right or bottom
+    /// edge (pixels past it, and the padding's tiles, are dropped); the residual added here. `values`
+    /// holds the 16 tiles' m rows, 16 m pixels each.
     @inline(never)
     private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
-        for lane in 0..<16 where firstTile + lane < tiles {
-            let tile = firstTile + lane
-            let y = 2 * (tile / tileColumns), x = 2 * (tile % tileColumns)
-            for dy in 0..<2 where y + dy < height {
-                for dx in 0..<2 where x + dx < width {
+        let m = tile.size
+        let y = m * (firstTile / rowTiles), firstColumn = firstTile % rowTiles
+        for lane in 0..<min(16, tileColumns - firstColumn) {
+            let x = m * (firstColumn + lane)
+            for dy in 0..<m where y + dy < height {
+                for dx in 0..<m where x + dx < width {
                     let index = (channel * height + y + dy) * width + x + dx
-                    output[index] = values[dy * 32 + 2 * lane + dx] + (residual?[index] ?? 0)
+                    output[index] = values[dy * 16 * m + m * lane + dx] + (residual?[index] ?? 0)
                 }
             }
         }

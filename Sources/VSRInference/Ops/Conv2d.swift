@@ -10,8 +10,8 @@ public struct Conv2d: Sendable {
     public let bias: [Float]
     /// The weights in the optimized kernel's layout, packed once.
     let packedWeights: [Float]
-    /// The Winograd F(2x2, 3x3) transformed weights, for 3x3 stride-1 padding-1 layers wide enough to gain.
-    let winogradWeights: [Float]?
+    /// The Winograd-transformed weights, for 3x3 stride-1 padding-1 layers wide enough to gain.
+    let winogradWeights: WinogradWeights?
 
     public init(
         inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
@@ -20,14 +20,15 @@ public struct Conv2d: Sendable {
         let same3x3 = kernel == 3 && stride == 1 && (padding ?? 1) == 1
         self.init(
             inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
-            weight: weight, bias: bias, winograd: same3x3 && inChannels >= WinogradConvolution.minimumInputChannels)
+            weight: weight, bias: bias,
+            winograd: same3x3 && inChannels >= WinogradConvolution.minimumInputChannels ? WinogradConvolution.defaultTile : nil)
     }
 
-    /// `winograd`: also transform the weights for the Winograd kernel (3x3, stride 1, padding 1 only);
-    /// the public initializer does so for layers wide enough to gain.
-    init(
+    /// `winograd`: also transform the weights for the Winograd kernel with this tile (3x3, stride 1,
+    /// padding 1 only); the other initializer does so for layers wide enough to gain.
+    public init(
         inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-        weight: [Float], bias: [Float], winograd: Bool
+        weight: [Float], bias: [Float], winograd: WinogradTile?
     ) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel, "conv weight size mismatch")
         precondition(bias.count == outChannels, "conv bias size mismatch")
@@ -42,8 +43,10 @@ public struct Conv2d: Sendable {
             weight, inChannels: inChannels, outChannels: outChannels,
             kernel: kernel)
         precondition(
-            !winograd || kernel == 3 && stride == 1 && self.padding == 1, "Winograd F(2x2, 3x3) needs a 3x3 stride-1 padding-1 layer")
-        winogradWeights = winograd ? WinogradConvolution.transformWeights(weight, inChannels: inChannels, outChannels: outChannels) : nil
+            winograd == nil || kernel == 3 && stride == 1 && self.padding == 1, "Winograd needs a 3x3 stride-1 padding-1 layer")
+        winogradWeights = winograd.map {
+            WinogradConvolution.transformWeights(weight, inChannels: inChannels, outChannels: outChannels, tile: $0)
+        }
     }
 
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
