@@ -4,7 +4,9 @@
 /// A tile of m x m output pixels comes from an (m+2) x (m+2) input patch, at (m+2)² multiply-adds per
 /// input and output channel pair where the direct form needs 9m²: 2.25 times fewer for F(2x2) and 4
 /// times fewer for F(4x4), whose transforms cost more per tile (and its constants up to 8 round a
-/// little more: the tests hold both to the direct sum's 1e-4 relative bound).
+/// little more: the tests hold both to the direct sum's 1e-4 relative bound). The filter transform G
+/// is here, since weights are transformed in Swift once per layer; the input and output transforms
+/// Bᵀ and Aᵀ run per tile in the C kernels (`winograd_transforms.h`, `winograd4_transforms.h`).
 public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
     case f2 = 2
     case f4 = 4
@@ -27,26 +29,6 @@ public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
                 [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
                 [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
             ]
-        }
-    }
-
-    /// The input transform Bᵀ (patch x patch): a patch d becomes `Bᵀ d B`.
-    var bt: [[Float]] {
-        switch self {
-        case .f2: return [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
-        case .f4:
-            return [
-                [4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
-                [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1],
-            ]
-        }
-    }
-
-    /// The output transform Aᵀ (size x patch): the summed products m become `Aᵀ m A`.
-    var at: [[Float]] {
-        switch self {
-        case .f2: return [[1, 1, 1, 0], [0, 1, -1, -1]]
-        case .f4: return [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
         }
     }
 }
