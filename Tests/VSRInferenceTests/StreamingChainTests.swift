@@ -4,7 +4,7 @@ import XCTest
 
 /// The row-streaming forward pass of plain networks against the layer-by-layer reference: odd sizes
 /// (one row, rows fewer than the ring, widths that end mid-vector), one and three colours, every
-/// scale, bands at 1-3 threads, every instruction set this CPU runs.
+/// scale, 1-4 threads (bands shared by a thread working down and one working up), every instruction set this CPU runs.
 final class StreamingChainTests: XCTestCase {
     private func randomPlainSR(
         colors: Int, scale: Int, channels: Int, hidden: Int, act: String,
@@ -35,7 +35,7 @@ final class StreamingChainTests: XCTestCase {
 
     func testStreamingMatchesLayerByLayer() throws {
         var rng = SeededGenerator(seed: 21)
-        let shapes = [(1, 1), (1, 9), (2, 2), (3, 5), (7, 13), (37, 45), (20, 70)]
+        let shapes = [(1, 1), (1, 9), (2, 2), (3, 5), (7, 13), (37, 45), (20, 70), (50, 33)]
         var cases = 0
         for (colors, scale, act) in [(1, 2, "prelu"), (1, 3, "relu"), (1, 4, "prelu"), (3, 2, "relu"), (3, 3, "prelu")] {
             let model = try randomPlainSR(colors: colors, scale: scale, channels: 8 + 4 * colors, hidden: 3, act: act, using: &rng)
@@ -44,7 +44,7 @@ final class StreamingChainTests: XCTestCase {
                 let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
                 forEachCPULevel { cpu in
                     XCTAssertTrue(model.streamsRows(with: .optimized(cpu: cpu)))
-                    for threads in [1, 2, 3] {
+                    for threads in [1, 2, 3, 4] {
                         do {
                             let out = try model.forward(input, context: InferenceContext(kernels: .optimized(cpu: cpu), threads: threads))
                             XCTAssertEqual(out.shape, expected.shape)
@@ -57,7 +57,7 @@ final class StreamingChainTests: XCTestCase {
                 cases += 1
             }
         }
-        XCTAssertEqual(cases, 35)
+        XCTAssertEqual(cases, 40)
     }
 
     /// Smooth activations and the reference kernels take the layer-by-layer path.
