@@ -9,7 +9,7 @@ import Dispatch
 /// inner loop needs no bounds checks: borders read zeros, as PyTorch's zero padding does. A 1x1 layer
 /// reads its input in place (`runPointwise`). Weights are packed per block of 4 output channels.
 /// The micro-kernel is `cpu`'s (one register shape per instruction set, `Sources/CVSRKernels`).
-/// Threads split the rows (3x3) or the pixel chunks (1x1).
+/// Threads claim runs of rows (3x3) or of pixel chunks (1x1) from a `WorkQueue`.
 enum DirectConvolution {
     static func run(
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
@@ -48,8 +48,8 @@ enum DirectConvolution {
             layer, source: source, taps: taps, output: &output, activation: activation, residual: residual, height: height,
             width: width, rowStride: rowStride, planeStride: planeStride, cpu: cpu
         ) { job in
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                job.compute(rows: (height * worker / workers)..<(height * (worker + 1) / workers), pixels: 0..<width)
+            WorkQueue(count: height, workers: workers).run(workers: workers) { queue in
+                while let rows = queue.claim() { job.compute(rows: rows, pixels: 0..<width) }
             }
         }
         finishSmoothActivation(&output, activation, residual: residual)
@@ -112,10 +112,10 @@ enum DirectConvolution {
             width: pixels, rowStride: pixels, planeStride: pixels, cpu: cpu
         ) { job in
             if fullChunks > 0 {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let first = fullChunks * worker / workers * chunkPixels,
-                        last = fullChunks * (worker + 1) / workers * chunkPixels
-                    job.compute(rows: 0..<1, pixels: first..<last)
+                WorkQueue(count: fullChunks, workers: workers).run(workers: workers) { queue in
+                    while let chunks = queue.claim() {
+                        job.compute(rows: 0..<1, pixels: (chunks.lowerBound * chunkPixels)..<(chunks.upperBound * chunkPixels))
+                    }
                 }
             }
             for pixel in (fullChunks * chunkPixels)..<pixels {

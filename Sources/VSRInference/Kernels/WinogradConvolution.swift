@@ -101,8 +101,8 @@ enum WinogradConvolution {
                                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
                                     tileColumns: tileColumns, rowTiles: rowTiles, tiles: tileRows * rowTiles)
-                                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                    job.compute(chunks: (chunks * worker / workers)..<(chunks * (worker + 1) / workers))
+                                WorkQueue(count: chunks, workers: workers, grain: 1).run(workers: workers) { queue in
+                                    job.compute(claiming: queue)
                                 }
                             }
                         }
@@ -146,7 +146,8 @@ private struct WinogradJob: @unchecked Sendable {
         return (passChannels + block - 1) / block * block * chunkTiles * MemoryLayout<Float>.size + 64
     }
 
-    func compute(chunks: Range<Int>) {
+    /// The chunks `queue` hands this worker, one at a time, through transform, products and output.
+    func compute(claiming queue: WorkQueue) {
         let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
         let positions = tile.positions
@@ -172,8 +173,8 @@ private struct WinogradJob: @unchecked Sendable {
             input: nil, plane_stride: chunkTiles, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
             weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
             out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
-        for chunk in chunks {
-            let firstTile = chunk * chunkTiles
+        while let claimed = queue.claim() {
+            let chunk = claimed.lowerBound, firstTile = chunk * chunkTiles
             for group in 0..<(chunkTiles / 16) {
                 transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
             }
