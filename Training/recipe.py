@@ -7,6 +7,11 @@ moments, the schedule's step, both random generators, the iteration and the CPU 
 log of loss and held-out validation PSNR. Resuming restores every piece, so N calls of H hours train
 the same network as one call of N*H hours (test_resume.py checks this bit for bit).
 
+Optional recipe keys, for the proxy comparisons (Training/README.md): "loss": "charbonnier";
+"ema": a decay, so that validation and the exported model use an exponential moving average of the
+weights; "distill": {"teacher": NAME, "weight": w}, adding w * L1(student, teacher) with the teacher's
+outputs made once by teacher.py.
+
 Validation is on a held-out split of the training images (every 20th of T91 + BSD400 in sorted order),
 never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
 
@@ -20,6 +25,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repsr import RepSR
 from safetensors_io import write_safetensors
+from teacher import teacher_path
 from train import batch, psnr_y, training_pairs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,6 +42,42 @@ def split(hrs, lrs):
     train = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY != 0]
     held = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY == 0]
     return [h for h, _ in train], [l for _, l in train], held
+
+
+def load_teachers(recipe, hrs):
+    """The distillation teacher's outputs on the training images (held-out ones dropped), or None."""
+    if 'distill' not in recipe:
+        return None
+    path = teacher_path(recipe['distill']['teacher'], recipe['scale'])
+    if not os.path.exists(path):
+        sys.exit(f'recipe.py: {path} is missing: make it with Training/teacher.py (see its docstring)')
+    teachers = list(np.load(path, allow_pickle=True)['teacher'])
+    if len(teachers) != len(hrs) or any(t.shape != h.shape for t, h in zip(teachers, hrs)):
+        sys.exit(f'recipe.py: {path} does not match the training images; make it again')
+    return [t for k, t in enumerate(teachers) if k % HELD_OUT_EVERY != 0]
+
+
+class WeightAverage:
+    """An exponential moving average of a network's weights and BatchNorm statistics."""
+
+    def __init__(self, net, decay):
+        self.decay = decay
+        self.state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+    def update(self, net):
+        with torch.no_grad():
+            for key, value in net.state_dict().items():
+                if value.dtype.is_floating_point:
+                    self.state[key].mul_(self.decay).add_(value.detach(), alpha=1 - self.decay)
+                else:
+                    self.state[key].copy_(value)
+
+    def network(self, recipe):
+        """A network holding the averaged weights (validation and export put it in eval mode, where
+        BatchNorm uses the averaged running statistics)."""
+        copy = RepSR(recipe['scale'], recipe['channels'], recipe['hidden'], recipe['expand'])
+        copy.load_state_dict(self.state)
+        return copy
 
 
 def load_recipe(name, path):
@@ -78,6 +120,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     os.makedirs(folder, exist_ok=True)
     scale, total = recipe['scale'], recipe['iterations']
     hrs, lrs = training_pairs(scale, os.path.join(HERE, '.cache'))
+    teachers = load_teachers(recipe, hrs)
     hrs, lrs, held = split(hrs, lrs)
     held = held[:recipe.get('validation_images', len(held))]
     torch.manual_seed(recipe['seed'])
@@ -86,6 +129,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01)
     rng = np.random.default_rng(recipe['seed'])
+    average = WeightAverage(net, recipe['ema']) if 'ema' in recipe else None
     state_path = os.path.join(folder, 'state.pt')
     state = {'iteration': 0, 'cpu_seconds': 0.0, 'best_heldout': -1.0}
     if os.path.exists(state_path):
@@ -98,6 +142,8 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
         rng.bit_generator.state = saved['numpy_rng']
         torch.set_rng_state(saved['torch_rng'])
         state = saved['progress']
+        if average is not None:
+            average.state = saved['ema']
         print(f"resumed {recipe['name']} at iteration {state['iteration']} of {total} "
               f"({state['cpu_seconds'] / 3600:.2f} CPU hours so far)", flush=True)
     population_from = int(total * (1 - recipe['population_bn']))
@@ -114,29 +160,40 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
                 net.set_population_bn()
             patch = large_patch if iteration > finetune_from else recipe['patch']
             count = max(1, recipe['batch'] // 4) if iteration > finetune_from else recipe['batch']
-            lr, hr = batch(hrs, lrs, scale, patch, count, rng)
+            if teachers is not None:
+                lr, hr, teacher = batch(hrs, lrs, scale, patch, count, rng, teachers)
+            else:
+                lr, hr = batch(hrs, lrs, scale, patch, count, rng)
             out = net(lr)
             if recipe['loss'] == 'l1':
                 loss = F.l1_loss(out, hr)
             else:  # Charbonnier
                 loss = torch.sqrt((out - hr) ** 2 + 1e-6).mean()
+            if teachers is not None:
+                loss = loss + recipe['distill']['weight'] * F.l1_loss(out, teacher)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             schedule.step()
+            if average is not None:
+                average.update(net)
         state['iteration'] = end
         state['cpu_seconds'] += cpu_seconds() - cpu_start
         chunks += 1
-        psnr = psnr_y(net, held, scale, 'cpu') if held else float('nan')
+        judged = average.network(recipe) if average is not None else net
+        psnr = psnr_y(judged, held, scale, 'cpu') if held else float('nan')
         entry = {'iteration': end, 'loss': loss.item(), 'heldout_psnr_y': psnr,
                  'cpu_hours': state['cpu_seconds'] / 3600, 'lr': schedule.get_last_lr()[0], 'time': int(time.time())}
         print(json.dumps(entry), flush=True)
         log.write(json.dumps(entry) + '\n')
         log.flush()
-        export(net, recipe, state, psnr, os.path.join(folder, f"{recipe['model_name']}.safetensors"))
-        atomic_save({'recipe': recipe, 'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
-                     'schedule': schedule.state_dict(), 'numpy_rng': rng.bit_generator.state,
-                     'torch_rng': torch.get_rng_state(), 'progress': state}, state_path)
+        export(judged, recipe, state, psnr, os.path.join(folder, f"{recipe['model_name']}.safetensors"))
+        saved = {'recipe': recipe, 'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
+                 'schedule': schedule.state_dict(), 'numpy_rng': rng.bit_generator.state,
+                 'torch_rng': torch.get_rng_state(), 'progress': state}
+        if average is not None:
+            saved['ema'] = average.state
+        atomic_save(saved, state_path)
     if state['iteration'] >= total:
         print(f"{recipe['name']}: schedule complete ({total} iterations, {state['cpu_seconds'] / 3600:.2f} CPU hours)")
     return net.state_dict()

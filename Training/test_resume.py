@@ -19,6 +19,24 @@ def main():
     recipe = {'name': 'test', 'model_name': 'test-x2', 'scale': 2, 'channels': 4, 'hidden': 1, 'expand': 2,
               'iterations': 9, 'chunk': 3, 'batch': 2, 'patch': 8, 'lr': 1e-3, 'loss': 'l1',
               'population_bn': 0.3, 'finetune': 0.3, 'seed': 3, 'validation_images': 1}
+    # The proxies' options: weight averaging and distillation (synthetic teacher images).
+    proxy = dict(recipe, name='test-proxy', ema=0.9, distill={'teacher': 'synthetic', 'weight': 0.5})
+    hrs, _ = synthetic_pairs(2, None)
+    recipe_module.load_teachers = lambda r, h: (
+        [t for k, t in enumerate(hr[::-1].copy() for hr in hrs) if k % recipe_module.HELD_OUT_EVERY != 0]
+        if 'distill' in r else None)
+    for case in (recipe, proxy):
+        check(case)
+    with tempfile.TemporaryDirectory() as root:
+        plain = recipe_module.run(recipe, os.path.join(root, 'plain'), hours=1)
+        taught = recipe_module.run(dict(recipe, distill=proxy['distill']), os.path.join(root, 'taught'), hours=1)
+        if all(torch.equal(plain[key], taught[key]) for key in plain):
+            sys.exit('test_resume: distillation did not change the trained weights')
+    print('resume: three one-chunk calls equal one uninterrupted run (all tensors bit-exact), '
+          'with and without weight averaging and distillation')
+
+
+def check(recipe):
     with tempfile.TemporaryDirectory() as root:
         whole = recipe_module.run(recipe, os.path.join(root, 'whole'), hours=1)
         for _ in range(3):
@@ -27,14 +45,20 @@ def main():
         assert progress['iteration'] == 9, progress
         for key in whole:
             if not torch.equal(whole[key], pieces[key]):
-                sys.exit(f'test_resume: {key} differs between a resumed and an uninterrupted run')
+                sys.exit(f'test_resume: {key} differs between a resumed and an uninterrupted run ({recipe["name"]})')
+        if 'ema' in recipe:
+            averaged = [torch.load(os.path.join(root, run, 'state.pt'))['ema'] for run in ('whole', 'pieces')]
+            for key in averaged[0]:
+                if not torch.equal(averaged[0][key], averaged[1][key]):
+                    sys.exit(f'test_resume: the average of {key} differs between a resumed and an uninterrupted run')
+            if all(torch.equal(averaged[0][key], whole[key]) for key in whole):
+                sys.exit('test_resume: the weight average equals the weights')
         changed = dict(recipe, lr=2e-3)
         try:
             recipe_module.run(changed, os.path.join(root, 'pieces'), hours=1)
             sys.exit('test_resume: a changed recipe resumed a run folder made by another')
         except SystemExit as error:
             assert 'different recipe' in str(error), error
-    print('resume: three one-chunk calls equal one uninterrupted run (all tensors bit-exact)')
 
 
 if __name__ == '__main__':

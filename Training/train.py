@@ -74,10 +74,13 @@ def psnr_y(net, pairs, scale, device):
     return float(np.mean(values))
 
 
-def batch(hrs, lrs, scale, size, count, rng):
-    """Random LR crops of size x size (and their HR crops), randomly flipped and rotated by 90 degrees."""
+def batch(hrs, lrs, scale, size, count, rng, teachers=None):
+    """Random LR crops of size x size (and their HR crops), randomly flipped and rotated by 90 degrees.
+    With `teachers` (HR-sized images, one per pair), their crops come third, cut and turned alike; the
+    random draws are the same either way."""
     lr_batch = np.empty((count, 1, size, size), np.float32)
     hr_batch = np.empty((count, 1, size * scale, size * scale), np.float32)
+    teacher_batch = np.empty_like(hr_batch) if teachers is not None else None
     eligible = [k for k, lr in enumerate(lrs) if lr.shape[0] >= size and lr.shape[1] >= size]
     if not eligible:
         sys.exit(f'train.py: no training image has a {size}x{size} low-resolution crop')
@@ -85,13 +88,19 @@ def batch(hrs, lrs, scale, size, count, rng):
         k = eligible[rng.integers(len(eligible))]
         lr, hr = lrs[k], hrs[k]
         y, x = rng.integers(lr.shape[0] - size + 1), rng.integers(lr.shape[1] - size + 1)
-        a, b = lr[y:y + size, x:x + size], hr[y * scale:(y + size) * scale, x * scale:(x + size) * scale]
+        window = (slice(y * scale, (y + size) * scale), slice(x * scale, (x + size) * scale))
+        a, b = lr[y:y + size, x:x + size], hr[window]
+        t = teachers[k][window] if teachers is not None else b
         if rng.random() < 0.5:
-            a, b = a[:, ::-1], b[:, ::-1]
+            a, b, t = a[:, ::-1], b[:, ::-1], t[:, ::-1]
         if rng.random() < 0.5:
-            a, b = a[::-1], b[::-1]
+            a, b, t = a[::-1], b[::-1], t[::-1]
         turns = rng.integers(4)
         lr_batch[i, 0], hr_batch[i, 0] = np.rot90(a, turns), np.rot90(b, turns)
+        if teachers is not None:
+            teacher_batch[i, 0] = np.rot90(t, turns)
+    if teachers is not None:
+        return torch.from_numpy(lr_batch), torch.from_numpy(hr_batch), torch.from_numpy(teacher_batch)
     return torch.from_numpy(lr_batch), torch.from_numpy(hr_batch)
 
 

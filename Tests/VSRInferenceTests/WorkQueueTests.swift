@@ -7,7 +7,8 @@ import XCTest
 /// the count, grain and number of workers.
 final class WorkQueueTests: XCTestCase {
     func testEveryItemIsHandedOutExactlyOnce() {
-        for (count, workers, grain) in [(0, 2, nil), (1, 3, nil), (7, 2, 3), (1000, 3, 7), (1000, 2, nil), (97, 4, 1)] as [(Int, Int, Int?)] {
+        for (count, workers, grain) in [(0, 2, nil), (1, 3, nil), (7, 2, 3), (1000, 3, 7), (1000, 2, nil), (97, 4, 1)] as [(Int, Int, Int?)]
+        {
             let queue = WorkQueue(count: count, workers: workers, grain: grain)
             let claimed = Mutex<[Int]>([])
             queue.run(workers: workers) { queue in
@@ -16,7 +17,9 @@ final class WorkQueueTests: XCTestCase {
                     claimed.withLock { $0.append(contentsOf: run) }
                 }
             }
-            XCTAssertEqual(claimed.withLock { $0.sorted() }, Array(0..<count), "\(count) items, \(workers) workers, grain \(grain.map(String.init) ?? "default")")
+            XCTAssertEqual(
+                claimed.withLock { $0.sorted() }, Array(0..<count),
+                "\(count) items, \(workers) workers, grain \(grain.map(String.init) ?? "default")")
         }
     }
 }
