@@ -8,11 +8,12 @@ log of loss and held-out validation PSNR. Resuming restores every piece, so N ca
 the same network as one call of N*H hours (test_resume.py checks this bit for bit).
 
 Optional recipe keys, for the proxy comparisons (Training/README.md): "loss": "charbonnier";
-"ema": a decay, so that validation and the exported model use an exponential moving average of the
+"data": training sets (default ["BSD400"]; "T91" adds its 91 images after BSD400's, so that the
+held-out images of BSD400 stay the same); "ema": a decay, so that validation and the exported model use an exponential moving average of the
 weights; "distill": {"teacher": NAME, "weight": w}, adding w * L1(student, teacher) with the teacher's
 outputs made once by teacher.py.
 
-Validation is on a held-out split of the training images (every 20th of T91 + BSD400 in sorted order),
+Validation is on a held-out split of the training images (every 20th in sorted order),
 never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
 
     python3 Training/recipe.py x2-default --hours 2          # or: make train MODEL=x2-default HOURS=2
@@ -26,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repsr import RepSR
 from safetensors_io import write_safetensors
 from teacher import teacher_path
-from train import batch, psnr_y, training_pairs
+from train import DEFAULT_SETS, batch, psnr_y, training_pairs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELD_OUT_EVERY = 20
@@ -103,7 +104,8 @@ def export(net, recipe, state, psnr, path):
         'channels': str(recipe['channels']), 'hidden': str(recipe['hidden']), 'act': 'prelu',
         'name': recipe['model_name'], 'recipe': recipe['name'],
         'trained_as': f"RepSR (expand {recipe['expand']}, 2 paths + identity), folded",
-        'training_data': 'T91 + BSD400 (every 20th image held out), MATLAB bicubic LR, Y (BT.601 limited) / 255',
+        'training_data': ' + '.join(recipe.get('data', DEFAULT_SETS))
+        + ' (every 20th image held out), MATLAB bicubic LR, Y (BT.601 limited) / 255',
         'iterations': str(state['iteration']), 'heldout_psnr_y': f'{psnr:.4f}',
         'training_cpu_seconds': str(int(state['cpu_seconds'])),
     }
@@ -119,7 +121,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     torch.set_num_threads(threads)
     os.makedirs(folder, exist_ok=True)
     scale, total = recipe['scale'], recipe['iterations']
-    hrs, lrs = training_pairs(scale, os.path.join(HERE, '.cache'))
+    hrs, lrs = training_pairs(scale, os.path.join(HERE, '.cache'), tuple(recipe.get('data', DEFAULT_SETS)))
     teachers = load_teachers(recipe, hrs)
     hrs, lrs, held = split(hrs, lrs)
     held = held[:recipe.get('validation_images', len(held))]

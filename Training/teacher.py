@@ -1,6 +1,6 @@
 """Computes a teacher's outputs on every training image, once, with vsr's own engine, for distillation.
 
-For each image of T91 + BSD400 (the order and cropping of `train.training_pairs`), the MATLAB-bicubic
+For each training image (BSD400, the order and cropping of `train.training_pairs`), the MATLAB-bicubic
 LR RGB image (uint8, as `matlab_resize.imresize` makes it) goes through the teacher, an RGB model such
 as the official RLFN x2 imported by `vsr import`, by `vsr-kernel-bench model --rgb ... --output ...`
 (float32 out, no rounding); the output's BT.601 luma / 255, HR-sized like the training targets, is stored
@@ -11,13 +11,13 @@ adds w * L1(student, teacher) to its loss.
     .build/release/vsr import ../shared/models/rlfn-official/rlfn_x2.pth --arch rlfn --scale 2 -o /tmp/rlfn_x2.safetensors
     python3 Training/teacher.py --weights /tmp/rlfn_x2.safetensors --name rlfn_x2 --scale 2
 """
-import argparse, glob, json, os, struct, subprocess, sys, tempfile
+import argparse, json, os, struct, subprocess, sys, tempfile
 import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from matlab_resize import imresize
-from train import DATA, HERE, luma
+from train import HERE, luma, training_files
 
 BENCH = os.path.join(HERE, '..', '.build', 'release', 'vsr-kernel-bench')
 
@@ -40,9 +40,7 @@ def main():
     args = parser.parse_args()
     if not os.access(BENCH, os.X_OK):
         sys.exit(f'teacher.py: {BENCH} is missing (swift build -c release --product vsr-kernel-bench)')
-    files = sorted(glob.glob(os.path.join(DATA, 'T91', '*.png')) + glob.glob(os.path.join(DATA, 'BSD400', '*', '*.jpg')))
-    if not files:
-        sys.exit(f'teacher.py: no training images under {DATA}/T91 and {DATA}/BSD400')
+    files = training_files()
     peak = input_range(args.weights)
     outputs = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,7 +7,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recipe as recipe_module
 
 
-def synthetic_pairs(scale, _cache_dir):
+def synthetic_pairs(scale, _cache_dir, _sets=None):
     rng = np.random.default_rng(5)
     lrs = [rng.random((24 + k, 30), dtype=np.float32) for k in range(40)]
     hrs = [rng.random((l.shape[0] * scale, l.shape[1] * scale), dtype=np.float32) for l in lrs]

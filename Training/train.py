@@ -1,4 +1,4 @@
-"""Trains a Y-channel RepSR on T91 + BSD400 and exports the folded PlainSR as safetensors.
+"""Trains a Y-channel RepSR on BSD400 (see `training_files`) and exports the folded PlainSR as safetensors.
 
 Recipe (see Training/README.md): L1 loss, Adam, cosine learning-rate decay, BatchNorm on mini-batch
 statistics then on population statistics for the last `--population-bn` fraction (RepSR's fix), an
@@ -29,16 +29,30 @@ def luma(rgb):
     return (16 + (65.481 * rgb[..., 0] + 128.553 * rgb[..., 1] + 24.966 * rgb[..., 2]) / 255) / 255
 
 
-def training_pairs(scale, cache_dir):
-    """(HR Y, LR Y) float32 pairs for T91 and BSD400, LR made by MATLAB bicubic on the RGB image."""
+# Where each training set's images are under ../shared/data.
+TRAINING_SETS = {'BSD400': os.path.join('BSD400', '*', '*.jpg'), 'T91': os.path.join('T91', 'HR', '*.bmp')}
+# Until issue 18's data proxy, every model trained on BSD400 alone: the pattern meant to add T91,
+# T91/*.png, matched nothing (its images are T91/HR/*.bmp), so the shipped models never saw T91.
+DEFAULT_SETS = ('BSD400',)
+
+
+def training_files(sets=DEFAULT_SETS):
+    """The training images of `sets`, in sorted path order (BSD400's before T91's)."""
+    files = sorted(path for name in sets for path in glob.glob(os.path.join(DATA, TRAINING_SETS[name])))
+    if not files:
+        sys.exit(f'train.py: no training images under {DATA} for {", ".join(sets)}')
+    return files
+
+
+def training_pairs(scale, cache_dir, sets=DEFAULT_SETS):
+    """(HR Y, LR Y) float32 pairs for the images of `sets`, LR made by MATLAB bicubic on the RGB image."""
     os.makedirs(cache_dir, exist_ok=True)
-    cache = os.path.join(cache_dir, f'train_x{scale}.npz')
+    suffix = '' if tuple(sets) == DEFAULT_SETS else '_' + '+'.join(sets)
+    cache = os.path.join(cache_dir, f'train_x{scale}{suffix}.npz')
     if os.path.exists(cache):
         data = np.load(cache, allow_pickle=True)
         return list(data['hr']), list(data['lr'])
-    files = sorted(glob.glob(os.path.join(DATA, 'T91', '*.png')) + glob.glob(os.path.join(DATA, 'BSD400', '*', '*.jpg')))
-    if not files:
-        sys.exit(f'train.py: no training images under {DATA}/T91 and {DATA}/BSD400')
+    files = training_files(sets)
     hrs, lrs = [], []
     for path in files:
         rgb = np.array(Image.open(path).convert('RGB'))
@@ -140,7 +154,7 @@ def export(net, args, path, psnr, seconds, iteration):
         'arch': 'plainsr', 'scale': str(args.scale), 'colors': '1', 'input_range': '1',
         'channels': str(args.channels), 'hidden': str(args.hidden), 'act': 'prelu',
         'name': args.name, 'trained_as': f'RepSR (expand {args.expand}, 2 paths + identity), folded',
-        'training_data': 'T91 + BSD400, MATLAB bicubic LR, Y (BT.601 limited) / 255',
+        'training_data': 'BSD400, MATLAB bicubic LR, Y (BT.601 limited) / 255',
         'iterations': str(iteration), 'set5_psnr_y_training': f'{psnr:.4f}',
         'training_seconds': str(int(seconds)), 'training_device': args.device,
     }
