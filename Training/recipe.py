@@ -38,15 +38,16 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def split(hrs, lrs):
-    """(training pairs, validation pairs): every HELD_OUT_EVERY-th image is held out for validation."""
-    train = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY != 0]
-    held = [(h, l) for k, (h, l) in enumerate(zip(hrs, lrs)) if k % HELD_OUT_EVERY == 0]
-    return [h for h, _ in train], [l for _, l in train], held
+def split(hrs, lrs, teachers=None):
+    """(training HRs, LRs and teacher outputs or None, validation pairs): every HELD_OUT_EVERY-th image is
+    held out for validation."""
+    kept = [k for k in range(len(hrs)) if k % HELD_OUT_EVERY != 0]
+    held = [(hrs[k], lrs[k]) for k in range(0, len(hrs), HELD_OUT_EVERY)]
+    return [hrs[k] for k in kept], [lrs[k] for k in kept], [teachers[k] for k in kept] if teachers is not None else None, held
 
 
 def load_teachers(recipe, hrs):
-    """The distillation teacher's outputs on the training images (held-out ones dropped), or None."""
+    """The distillation teacher's outputs on every training image, or None."""
     if 'distill' not in recipe:
         return None
     path = teacher_path(recipe['distill']['teacher'], recipe['scale'])
@@ -55,7 +56,7 @@ def load_teachers(recipe, hrs):
     teachers = list(np.load(path, allow_pickle=True)['teacher'])
     if len(teachers) != len(hrs) or any(t.shape != h.shape for t, h in zip(teachers, hrs)):
         sys.exit(f'recipe.py: {path} does not match the training images; make it again')
-    return [t for k, t in enumerate(teachers) if k % HELD_OUT_EVERY != 0]
+    return teachers
 
 
 class WeightAverage:
@@ -123,7 +124,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     scale, total = recipe['scale'], recipe['iterations']
     hrs, lrs = training_pairs(scale, os.path.join(HERE, '.cache'), tuple(recipe.get('data', DEFAULT_SETS)))
     teachers = load_teachers(recipe, hrs)
-    hrs, lrs, held = split(hrs, lrs)
+    hrs, lrs, teachers, held = split(hrs, lrs, teachers)
     held = held[:recipe.get('validation_images', len(held))]
     torch.manual_seed(recipe['seed'])
     net = RepSR(scale, recipe['channels'], recipe['hidden'], recipe['expand'])
@@ -162,10 +163,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
                 net.set_population_bn()
             patch = large_patch if iteration > finetune_from else recipe['patch']
             count = max(1, recipe['batch'] // 4) if iteration > finetune_from else recipe['batch']
-            if teachers is not None:
-                lr, hr, teacher = batch(hrs, lrs, scale, patch, count, rng, teachers)
-            else:
-                lr, hr = batch(hrs, lrs, scale, patch, count, rng)
+            lr, hr, teacher = batch(hrs, lrs, scale, patch, count, rng, teachers)
             out = net(lr)
             if recipe['loss'] == 'l1':
                 loss = F.l1_loss(out, hr)

@@ -11,25 +11,18 @@ adds w * L1(student, teacher) to its loss.
     .build/release/vsr import ../shared/models/rlfn-official/rlfn_x2.pth --arch rlfn --scale 2 -o /tmp/rlfn_x2.safetensors
     python3 Training/teacher.py --weights /tmp/rlfn_x2.safetensors --name rlfn_x2 --scale 2
 """
-import argparse, json, os, struct, subprocess, sys, tempfile
+import argparse, os, subprocess, sys, tempfile
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from matlab_resize import imresize
-from train import HERE, luma, training_files
+from safetensors_io import read_safetensors
+from train import HERE, luma, rgb_pair, training_files
 
 BENCH = os.path.join(HERE, '..', '.build', 'release', 'vsr-kernel-bench')
 
 
 def teacher_path(name, scale):
     return os.path.join(HERE, '.cache', f'teacher_{name}_x{scale}.npz')
-
-
-def input_range(weights):
-    with open(weights, 'rb') as handle:
-        header = json.loads(handle.read(struct.unpack('<Q', handle.read(8))[0]))
-    return float(header.get('__metadata__', {}).get('input_range', '1'))
 
 
 def main():
@@ -41,13 +34,11 @@ def main():
     if not os.access(BENCH, os.X_OK):
         sys.exit(f'teacher.py: {BENCH} is missing (swift build -c release --product vsr-kernel-bench)')
     files = training_files()
-    peak = input_range(args.weights)
+    peak = float(read_safetensors(args.weights)[1].get('input_range', '1'))
     outputs = []
     with tempfile.TemporaryDirectory() as tmp:
         for index, path in enumerate(files):
-            rgb = np.array(Image.open(path).convert('RGB'))
-            rgb = rgb[:rgb.shape[0] // args.scale * args.scale, :rgb.shape[1] // args.scale * args.scale]
-            lr = np.clip(np.round(imresize(rgb, 1 / args.scale)), 0, 255).astype(np.uint8)
+            _, lr = rgb_pair(path, args.scale)
             height, width = lr.shape[:2]
             lr.tofile(os.path.join(tmp, 'in.rgb'))
             subprocess.run([BENCH, 'model', '--weights', args.weights, '--rgb', os.path.join(tmp, 'in.rgb'),

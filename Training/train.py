@@ -44,6 +44,13 @@ def training_files(sets=DEFAULT_SETS):
     return files
 
 
+def rgb_pair(path, scale):
+    """(HR, LR) uint8 RGB: the image cropped to a multiple of `scale`, and its MATLAB-bicubic downscale."""
+    rgb = np.array(Image.open(path).convert('RGB'))
+    rgb = rgb[:rgb.shape[0] // scale * scale, :rgb.shape[1] // scale * scale]
+    return rgb, imresize(rgb, 1 / scale)
+
+
 def training_pairs(scale, cache_dir, sets=DEFAULT_SETS):
     """(HR Y, LR Y) float32 pairs for the images of `sets`, LR made by MATLAB bicubic on the RGB image."""
     os.makedirs(cache_dir, exist_ok=True)
@@ -55,11 +62,9 @@ def training_pairs(scale, cache_dir, sets=DEFAULT_SETS):
     files = training_files(sets)
     hrs, lrs = [], []
     for path in files:
-        rgb = np.array(Image.open(path).convert('RGB'))
-        h, w = rgb.shape[0] // scale * scale, rgb.shape[1] // scale * scale
-        rgb = rgb[:h, :w]
-        hrs.append(luma(rgb))
-        lrs.append(luma(imresize(rgb, 1 / scale)))
+        hr, lr = rgb_pair(path, scale)
+        hrs.append(luma(hr))
+        lrs.append(luma(lr))
     np.savez(cache, hr=np.array(hrs, dtype=object), lr=np.array(lrs, dtype=object))
     return hrs, lrs
 
@@ -90,8 +95,8 @@ def psnr_y(net, pairs, scale, device):
 
 def batch(hrs, lrs, scale, size, count, rng, teachers=None):
     """Random LR crops of size x size (and their HR crops), randomly flipped and rotated by 90 degrees.
-    With `teachers` (HR-sized images, one per pair), their crops come third, cut and turned alike; the
-    random draws are the same either way."""
+    The third item is the crops of `teachers` (HR-sized images, one per pair), cut and turned alike, or
+    None without them; the random draws are the same either way."""
     lr_batch = np.empty((count, 1, size, size), np.float32)
     hr_batch = np.empty((count, 1, size * scale, size * scale), np.float32)
     teacher_batch = np.empty_like(hr_batch) if teachers is not None else None
@@ -113,9 +118,8 @@ def batch(hrs, lrs, scale, size, count, rng, teachers=None):
         lr_batch[i, 0], hr_batch[i, 0] = np.rot90(a, turns), np.rot90(b, turns)
         if teachers is not None:
             teacher_batch[i, 0] = np.rot90(t, turns)
-    if teachers is not None:
-        return torch.from_numpy(lr_batch), torch.from_numpy(hr_batch), torch.from_numpy(teacher_batch)
-    return torch.from_numpy(lr_batch), torch.from_numpy(hr_batch)
+    return (torch.from_numpy(lr_batch), torch.from_numpy(hr_batch),
+            torch.from_numpy(teacher_batch) if teachers is not None else None)
 
 
 def deepen(net, source):
@@ -222,7 +226,7 @@ def main():
             net.set_population_bn()
         patch = large_patch if iteration > finetune_from else args.patch
         count = max(1, args.batch // 4) if iteration > finetune_from else args.batch
-        lr, hr = batch(hrs, lrs, args.scale, patch, count, rng)
+        lr, hr, _ = batch(hrs, lrs, args.scale, patch, count, rng)
         loss = F.l1_loss(net(lr.to(args.device)), hr.to(args.device))
         optimizer.zero_grad()
         loss.backward()

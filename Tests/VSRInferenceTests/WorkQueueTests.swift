@@ -11,7 +11,7 @@ final class WorkQueueTests: XCTestCase {
         {
             let queue = WorkQueue(count: count, workers: workers, grain: grain)
             let claimed = Mutex<[Int]>([])
-            queue.run(workers: workers) { queue in
+            queue.run { queue in
                 while let run = queue.claim() {
                     XCTAssertLessThanOrEqual(run.count, queue.grain)
                     claimed.withLock { $0.append(contentsOf: run) }

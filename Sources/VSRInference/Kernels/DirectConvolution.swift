@@ -48,7 +48,7 @@ enum DirectConvolution {
             layer, source: source, taps: taps, output: &output, activation: activation, residual: residual, height: height,
             width: width, rowStride: rowStride, planeStride: planeStride, cpu: cpu
         ) { job in
-            WorkQueue(count: height, workers: workers).run(workers: workers) { queue in
+            WorkQueue(count: height, workers: workers).run { queue in
                 while let rows = queue.claim() { job.compute(rows: rows, pixels: 0..<width) }
             }
         }
@@ -112,7 +112,7 @@ enum DirectConvolution {
             width: pixels, rowStride: pixels, planeStride: pixels, cpu: cpu
         ) { job in
             if fullChunks > 0 {
-                WorkQueue(count: fullChunks, workers: workers).run(workers: workers) { queue in
+                WorkQueue(count: fullChunks, workers: workers).run { queue in
                     while let chunks = queue.claim() {
                         job.compute(rows: 0..<1, pixels: (chunks.lowerBound * chunkPixels)..<(chunks.upperBound * chunkPixels))
                     }

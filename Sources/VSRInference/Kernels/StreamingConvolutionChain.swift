@@ -176,15 +176,19 @@ private struct BandRun {
             return (y + 3) % 3 * rowStride
         }
 
+        /// Zeros the ring slot of layer l's row y in every channel.
+        func clearRow(of l: Int, _ y: Int) {
+            let slot = rowOffset(l, y)
+            for c in 0..<layers[l].outChannels { (rings[l] + c * ringPlane + slot).update(repeating: 0, count: rowStride) }
+        }
+
         func compute(_ l: Int, _ y: Int) {
             let layer = layers[l]
             // Rows -1 and `height` of the layer below read as zeros: clear their slots, which a
             // thread coming from the other side filled (with row 2 or height - 3, which this layer's
             // rows 1 and height - 2 were the last to read).
-            for (edge, row) in [(-1, 0), (height, height - 1)] where l > 0 && y == row {
-                let ring = rings[l - 1], slot = rowOffset(l - 1, edge)
-                for c in 0..<layers[l - 1].outChannels { (ring + c * ringPlane + slot).update(repeating: 0, count: rowStride) }
-            }
+            if l > 0 && y == 0 { clearRow(of: l - 1, -1) }
+            if l > 0 && y == height - 1 { clearRow(of: l - 1, height) }
             for k in 0..<9 { taps[k] = rowOffset(l - 1, y - 1 + k / 3) + k % 3 }
             let input = l == 0 ? sourceData : UnsafePointer(rings[l - 1])
             let inputPlane = l == 0 ? source.planeStride : ringPlane

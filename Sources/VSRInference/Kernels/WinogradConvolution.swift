@@ -101,7 +101,7 @@ enum WinogradConvolution {
                                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
                                     tileColumns: tileColumns, rowTiles: rowTiles, tiles: tileRows * rowTiles)
-                                WorkQueue(count: chunks, workers: workers, grain: 1).run(workers: workers) { queue in
+                                WorkQueue(count: chunks, workers: workers, grain: 1).run { queue in
                                     job.compute(claiming: queue)
                                 }
                             }
@@ -174,24 +174,26 @@ private struct WinogradJob: @unchecked Sendable {
             weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
             out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
         while let claimed = queue.claim() {
-            let chunk = claimed.lowerBound, firstTile = chunk * chunkTiles
-            for group in 0..<(chunkTiles / 16) {
-                transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
-            }
-            for firstChannel in stride(from: 0, to: outChannels, by: passChannels) {
-                let channels = min(passChannels, outChannels - firstChannel)
-                args.out_channels = Int32(channels)
-                for position in 0..<positions {
-                    args.weights = weights + (position * coBlocks + firstChannel / block) * inChannels * block
-                    args.input = UnsafePointer(transformedInput + position * positionStride)
-                    args.output = products + position * productFloats
-                    cpu.convRow(&args)
+            for chunk in claimed {
+                let firstTile = chunk * chunkTiles
+                for group in 0..<(chunkTiles / 16) {
+                    transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
                 }
-                for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
-                    for j in 0..<channels {
-                        transformOutput(
-                            sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
-                            firstTile: firstTile + 16 * group, scratch: scratch)
+                for firstChannel in stride(from: 0, to: outChannels, by: passChannels) {
+                    let channels = min(passChannels, outChannels - firstChannel)
+                    args.out_channels = Int32(channels)
+                    for position in 0..<positions {
+                        args.weights = weights + (position * coBlocks + firstChannel / block) * inChannels * block
+                        args.input = UnsafePointer(transformedInput + position * positionStride)
+                        args.output = products + position * productFloats
+                        cpu.convRow(&args)
+                    }
+                    for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
+                        for j in 0..<channels {
+                            transformOutput(
+                                sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
+                                firstTile: firstTile + 16 * group, scratch: scratch)
+                        }
                     }
                 }
             }

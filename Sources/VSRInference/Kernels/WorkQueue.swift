@@ -8,6 +8,7 @@ import Synchronization
 /// small runs instead and a faster core simply takes more of them.
 final class WorkQueue: Sendable {
     let count: Int
+    let workers: Int
     let grain: Int
     private let next = Atomic<Int>(0)
 
@@ -15,6 +16,7 @@ final class WorkQueue: Sendable {
     /// enough that claiming costs nothing measurable.
     init(count: Int, workers: Int, grain: Int? = nil) {
         self.count = count
+        self.workers = max(1, workers)
         self.grain = max(1, grain ?? count / (8 * max(1, workers)))
     }
 
@@ -26,7 +28,7 @@ final class WorkQueue: Sendable {
     }
 
     /// Runs `body` on `workers` threads (the caller's among them); each calls `claim()` until nil.
-    func run(workers: Int, _ body: @Sendable (WorkQueue) -> Void) {
+    func run(_ body: @Sendable (WorkQueue) -> Void) {
         if workers <= 1 {
             body(self)
             return
