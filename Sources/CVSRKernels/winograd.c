@@ -7,22 +7,29 @@ typedef int vsr_i32x16 __attribute__((vector_size(64)));
 // The same, for loads and stores at any float's alignment.
 typedef float vsr_f32x16u __attribute__((vector_size(64), aligned(4)));
 typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
-typedef float vsr_f32x64 __attribute__((vector_size(256)));
-typedef float vsr_f32x64u __attribute__((vector_size(256), aligned(4)));
 
 #define VSR_EVEN(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
 #define VSR_ODD(v) __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 #define VSR_INTERLEAVE(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, \
                                                      8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
 
-// Lanes k, k + 4, ..., k + 60 of a 64-float vector.
-#define VSR_EVERY4(v, k) __builtin_shufflevector(v, v, k, k + 4, k + 8, k + 12, k + 16, k + 20, k + 24, k + 28, \
-                                                 k + 32, k + 36, k + 40, k + 44, k + 48, k + 52, k + 56, k + 60)
-// Pairs of lanes from two 32-float vectors: a0 a1 b0 b1 a2 a3 b2 b3 ... (after VSR_INTERLEAVE of
-// columns 0 and 1, and of 2 and 3, this puts a tile's four columns next to each other).
-#define VSR_INTERLEAVE32(a, b) __builtin_shufflevector(a, b, 0, 1, 32, 33, 2, 3, 34, 35, 4, 5, 36, 37, 6, 7, 38, 39, \
-    8, 9, 40, 41, 10, 11, 42, 43, 12, 13, 44, 45, 14, 15, 46, 47, 16, 17, 48, 49, 18, 19, 50, 51, 20, 21, 52, 53, \
-    22, 23, 54, 55, 24, 25, 56, 57, 26, 27, 58, 59, 28, 29, 60, 61, 30, 31, 62, 63)
+// 4x4 transposes inside each group of four lanes (a 128-bit lane of every instruction set), across
+// four 16-float vectors: t_j[4L + i] = c_i[4L + j]. Each step shuffles within 128-bit lanes only, so
+// every instruction set does it with unpack and shufps (SSE2 on xmm, AVX2 on the two halves of ymm,
+// AVX-512 on zmm); the general shuffles the F(4x4) transforms once used (every fourth lane of 64)
+// took vpermps chains that cost more than the transforms' arithmetic on AVX2.
+#define VSR_UNPACKLO(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29)
+#define VSR_UNPACKHI(a, b) __builtin_shufflevector(a, b, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31)
+#define VSR_LOWPAIRS(a, b) __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+#define VSR_HIGHPAIRS(a, b) __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31)
+#define VSR_TRANSPOSE4(c0, c1, c2, c3, t) do { \
+        const vsr_f32x16 lo01_ = VSR_UNPACKLO(c0, c1), lo23_ = VSR_UNPACKLO(c2, c3); \
+        const vsr_f32x16 hi01_ = VSR_UNPACKHI(c0, c1), hi23_ = VSR_UNPACKHI(c2, c3); \
+        (t)[0] = VSR_LOWPAIRS(lo01_, lo23_); \
+        (t)[1] = VSR_HIGHPAIRS(lo01_, lo23_); \
+        (t)[2] = VSR_LOWPAIRS(hi01_, hi23_); \
+        (t)[3] = VSR_HIGHPAIRS(hi01_, hi23_); \
+    } while (0)
 // F(4x4, 3x3)'s Bᵀ on six vectors d0..d5 into o[0..5]:
 //   4d0 - 5d2 + d4, -4(d1 + d2) + d3 + d4, 4(d1 - d2) - d3 + d4, 2(d3 - d1) - d2 + d4,
 //   2(d1 - d3) - d2 + d4, 4d1 - 5d3 + d5.

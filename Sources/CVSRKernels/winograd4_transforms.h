@@ -3,6 +3,12 @@
 // instruction set by winograd.c, as winograd_transforms.h is for F(2x2, 3x3). A tile is 4x4 output
 // pixels from a 6x6 input patch; its 36 positions are numbered 6i + j (i along y, j along x). It
 // uses winograd_transforms.h's row helpers, included before it.
+//
+// The 16 tiles sit in a vector's lanes in a transposed order: lane 4L + i holds tile 4i + L. Then
+// a tile's four columns come out of four 16-float loads, and go back into four 16-float stores, by
+// one 4x4 transpose inside 128-bit lanes (VSR_TRANSPOSE4), which is cheap on every instruction set.
+// The products between the transforms treat tiles independently, so the order is the transforms'
+// own business: the input transform puts the tiles in it and the output transform takes them out.
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
 
@@ -17,11 +23,16 @@ void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_a
         vsr_f32x16 h[6][6];
         for (int r = 0; r < 6; r++) {
             const float *row = WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 68, border);
-            // dj is column 4t - 1 + j of tile t: every fourth column of two 64-float loads, 4 apart.
-            const vsr_f32x64 lo = *(const vsr_f32x64u *)row, hi = *(const vsr_f32x64u *)(row + 4);
-            const vsr_f32x16 d0 = VSR_EVERY4(lo, 0), d1 = VSR_EVERY4(lo, 1), d2 = VSR_EVERY4(lo, 2),
-                             d3 = VSR_EVERY4(lo, 3), d4 = VSR_EVERY4(hi, 0), d5 = VSR_EVERY4(hi, 1);
-            VSR_B4T(d0, d1, d2, d3, d4, d5, h[r]);
+            // dj is column 4t - 1 + j of tile t (row[4t + j]): columns 0-3 from the four 16-float
+            // loads at 0, 16, 32, 48, columns 4 and 5 from the four at 4 apart from them.
+            vsr_f32x16 d[6], e[4];
+#define L(k) (*(const vsr_f32x16u *)(row + (k)))
+            VSR_TRANSPOSE4(L(0), L(16), L(32), L(48), d);
+            VSR_TRANSPOSE4(L(4), L(20), L(36), L(52), e);
+#undef L
+            d[4] = e[0];
+            d[5] = e[1];
+            VSR_B4T(d[0], d[1], d[2], d[3], d[4], d[5], h[r]);
         }
         // Then along y, into positions 6i + j.
         float *out = a->out + c * a->channel_stride;
@@ -54,11 +65,13 @@ void WINOGRAD_CAT(vsr_winograd4_output, WINOGRAD_NAME)(const vsr_winograd4_outpu
             const vsr_i32x16 negative = v[x] < zero;
             v[x] = (vsr_f32x16)((negative & (vsr_i32x16)(v[x] * slope)) | (~negative & (vsr_i32x16)v[x]));
         }
-        // Pixel 4t + x of the row is tile t's column x.
-        const vsr_f32x32 first = VSR_INTERLEAVE(v[0], v[1]), second = VSR_INTERLEAVE(v[2], v[3]);
-        vsr_f32x64 row = VSR_INTERLEAVE32(first, second);
-        if (a->residual[y]) row += *(const vsr_f32x64u *)a->residual[y];
-        *(vsr_f32x64u *)a->out[y] = row;
+        // Pixel 4t + x of the row is tile t's column x: pixels 16k ..< 16k + 16 are tiles 4k ..< 4k + 4.
+        vsr_f32x16 pixels[4];
+        VSR_TRANSPOSE4(v[0], v[1], v[2], v[3], pixels);
+        for (int k = 0; k < 4; k++) {
+            if (a->residual[y]) pixels[k] += *(const vsr_f32x16u *)(a->residual[y] + 16 * k);
+            *(vsr_f32x16u *)(a->out[y] + 16 * k) = pixels[k];
+        }
     }
 }
 
