@@ -15,7 +15,8 @@ import VSRStreams
 /// recipes may set it, read it in `apply(_:catalog:)`.
 public struct UpscaleSettings: ParsableArguments {
     public static let defaultScale = 2
-    public static let defaultTile = 256
+    /// What `--tile`'s help says of the default: each model's own size (`SRModel.tileSize`).
+    public static let tileDefaults = "\(TilePlan.defaultTileSize); \(RLFN.preferredTileSize) for RLFN"
     public static let defaultQueueDepth = 4
     public static let defaultChromaScaler = ResamplingFilter.lanczos
     public static let scales = 2...4
@@ -59,7 +60,7 @@ public struct UpscaleSettings: ParsableArguments {
     /// A factor that is not a whole number (1.5): reached by a final resize, as --output-size is.
     public var fractionalScale: Double? { scaleFactor.flatMap { $0 == $0.rounded() ? nil : $0 } }
 
-    @Option(help: ArgumentHelp("Tile size in input pixels for networks (default \(defaultTile)).", valueName: "n"))
+    @Option(help: ArgumentHelp("Tile size in input pixels for networks (default: the model's own, \(tileDefaults)).", valueName: "n"))
     public var tile: Int?
 
     @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's own).", valueName: "n"))
@@ -292,7 +293,6 @@ public struct UpscaleSettings: ParsableArguments {
 
     // MARK: Effective values
 
-    public var tileSize: Int { tile ?? Self.defaultTile }
     public var queueCapacity: Int { queueDepth ?? Self.defaultQueueDepth }
     public var chromaFilter: ResamplingFilter { chromaScaler ?? Self.defaultChromaScaler }
 
@@ -374,7 +374,7 @@ public struct UpscaleSettings: ParsableArguments {
 
     /// Builds upscalers for `choice` with these settings and `color`.
     public func factory(scale: Int, color: ColorInfo) -> UpscalerFactory {
-        UpscalerFactory(scale: scale, tile: tileSize, halo: halo, chromaScaler: chromaFilter, color: color)
+        UpscalerFactory(scale: scale, tile: tile, halo: halo, chromaScaler: chromaFilter, color: color)
     }
 }
 

@@ -6,14 +6,15 @@ import VSRPipeline
 /// Builds the frame upscaler for a model choice, the same way for `vsr upscale`, `vsr probe` and `vsr bench`.
 public struct UpscalerFactory {
     public let scale: Int
-    public let tile: Int
+    /// Overrides the model's own tile size; nil keeps the model's (`SRModel.tileSize`).
+    public let tile: Int?
     /// Overrides the model's own halo (presets can set it); nil keeps the model's.
     public var halo: Int? = nil
     public let chromaScaler: ResamplingFilter
     /// The stream's colour description (RGB models convert with its matrix and range).
     public var color: ColorInfo
 
-    public init(scale: Int, tile: Int, halo: Int? = nil, chromaScaler: ResamplingFilter, color: ColorInfo) {
+    public init(scale: Int, tile: Int?, halo: Int? = nil, chromaScaler: ResamplingFilter, color: ColorInfo) {
         (self.scale, self.tile, self.halo, self.chromaScaler, self.color) = (scale, tile, halo, chromaScaler, color)
     }
 

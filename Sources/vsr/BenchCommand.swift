@@ -36,8 +36,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thread counts to time, e.g. 1,2 (default: all cores).", valueName: "list"))
     var threads: String?
 
-    @Option(help: ArgumentHelp("Tile size for networks (default \(UpscaleSettings.defaultTile)).", valueName: "n"))
-    var tile = UpscaleSettings.defaultTile
+    @Option(help: ArgumentHelp("Tile size for networks (default: each model's own, \(UpscaleSettings.tileDefaults)).", valueName: "n"))
+    var tile: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard frames >= 1 else { throw ValidationError("--frames must be at least 1, got \(frames)") }
-        try UpscaleSettings.check(tile: tile)
+        if let tile { try UpscaleSettings.check(tile: tile) }
         try UpscaleSettings.check(scale: scale)
         _ = try threadCounts()
         if let size { _ = try FrameGeometry.parseSize(size) }
@@ -140,7 +140,7 @@ struct BenchCommand: ParsableCommand {
                 "noisy": noisy,
                 "settings": [
                     "size": "\(frame.width)x\(frame.height)", "pixel_format": frame.format.rawValue,
-                    "frames": frames, "warmup_frames": 2, "tile": tile, "threads": threadList,
+                    "frames": frames, "warmup_frames": 2, "tile": tile ?? NSNull(), "threads": threadList,
                     "input": input ?? NSNull(), "dataset": dataset ?? NSNull(),
                 ] as [String: Any],
                 "models": rows.map(\.json), "pipeline": pipelines,

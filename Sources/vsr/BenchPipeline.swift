@@ -9,7 +9,7 @@ enum BenchPipeline {
     /// Decodes `input`, upscales `frames` frames with one worker of `threads` threads and encodes
     /// them (the default encoder for .mkv) into a temporary file that is removed afterwards.
     static func run(
-        name: String, choice: ModelChoice, input: String, frames: Int, threads: Int, tile: Int,
+        name: String, choice: ModelChoice, input: String, frames: Int, threads: Int, tile: Int?,
         scale: Int, srOnlyFPS: Double
     ) throws -> [String: Any] {
         var trial = TrialRun(

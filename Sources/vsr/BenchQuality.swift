@@ -7,7 +7,7 @@ import VSRRun
 enum BenchQuality {
     /// Networks are scored exactly as `vsr eval` scores them (whole images). Classical filters get
     /// what a video sees: the low-resolution Y rounded to 8 bits, resized by swscale, scored on Y.
-    static func psnr(_ choice: ModelChoice, dataset: String, scale: Int, tile: Int) throws -> Double {
+    static func psnr(_ choice: ModelChoice, dataset: String, scale: Int, tile: Int?) throws -> Double {
         let items = try DatasetManifest.load(directory: dataset, scale: scale)
         var total = 0.0
         for item in items {

@@ -6,7 +6,7 @@ import XCTest
 /// layer here (2 FLOP per multiply-add; convolutions only, as the SR literature counts).
 final class FLOPCountTests: XCTestCase {
     /// One convolution of the hand count: its weight name, channels, kernel, and output size.
-    private struct Layer {
+    struct Layer {
         let name: String, inChannels: Int, outChannels: Int, kernel: Int, outHeight: Int, outWidth: Int
         var macs: Double { Double(outHeight * outWidth * inChannels * outChannels * kernel * kernel) }
     }
@@ -14,7 +14,7 @@ final class FLOPCountTests: XCTestCase {
     /// RLFN, following the official code: conv_1, blocks of c1_r/c2_r/c3_r (3x3) + c5 (1x1) + ESA
     /// (conv1 1x1, conv2 3x3 stride 2 no padding, max-pool 7/3, conv3 3x3 on the pooled map, conv_f
     /// and conv4 1x1), conv_2, and the upsampler conv to 3 x s^2 channels.
-    private func rlfnLayers(features f: Int, mid m: Int, blocks: Int, scale: Int, height h: Int, width w: Int) -> [Layer] {
+    static func rlfnLayers(features f: Int, mid m: Int, blocks: Int, scale: Int, height h: Int, width w: Int) -> [Layer] {
         let sh = (h - 3) / 2 + 1, sw = (w - 3) / 2 + 1  // conv2: kernel 3, stride 2, padding 0
         let ph = (sh - 7) / 3 + 1, pw = (sw - 7) / 3 + 1  // max-pool 7, stride 3
         var layers = [Layer(name: "conv_1", inChannels: 3, outChannels: f, kernel: 3, outHeight: h, outWidth: w)]
@@ -40,7 +40,7 @@ final class FLOPCountTests: XCTestCase {
     }
 
     /// Random weights with the hand count's names and shapes, so the model is built from the same table.
-    private func weights(_ layers: [Layer], metadata: [String: String]) -> WeightSet {
+    static func weights(_ layers: [Layer], metadata: [String: String]) -> WeightSet {
         var generator = SeededGenerator(seed: 7)
         var tensors: [String: WeightSet.Entry] = [:]
         for layer in layers {
@@ -56,8 +56,8 @@ final class FLOPCountTests: XCTestCase {
     func testRLFNVariantsMatchTheHandCount() throws {
         for (variant, f, m, blocks) in [("rlfn", 52, 52, 6), ("rlfn-s", 48, 48, 6), ("rlfn-prune", 46, 48, 4)] {
             for (scale, height, width) in [(2, 360, 640), (4, 180, 320), (2, 37, 53)] {
-                let layers = rlfnLayers(features: f, mid: m, blocks: blocks, scale: scale, height: height, width: width)
-                let set = weights(
+                let layers = Self.rlfnLayers(features: f, mid: m, blocks: blocks, scale: scale, height: height, width: width)
+                let set = Self.weights(
                     layers,
                     metadata: [
                         "arch": "rlfn", "variant": variant, "scale": "\(scale)", "colors": "3", "input_range": "255",
@@ -74,7 +74,7 @@ final class FLOPCountTests: XCTestCase {
         // The full-resolution layers of RLFN-S x4, summed per input pixel by hand: conv_1 3*48*9,
         // per block 3 x 48*48*9 + 48*48 + ESA 48*16 + 16*16 + 16*48, conv_2 48*48*9, upsampler 48*48*9.
         let perPixel = 1296.0 + 6 * (62208 + 2304 + 768 + 256 + 768) + 20736 + 20736  // 444,432
-        let layers = rlfnLayers(features: 48, mid: 48, blocks: 6, scale: 4, height: 180, width: 320)
+        let layers = Self.rlfnLayers(features: 48, mid: 48, blocks: 6, scale: 4, height: 180, width: 320)
         let fullSize = layers.filter { $0.outHeight == 180 }.reduce(0) { $0 + $1.macs }
         XCTAssertEqual(fullSize, perPixel * 180 * 320)
     }
@@ -90,7 +90,7 @@ final class FLOPCountTests: XCTestCase {
                         name: "body.\(2 * i)", inChannels: widths[i], outChannels: widths[i + 1], kernel: 3,
                         outHeight: height, outWidth: width))
             }
-            var set = weights(
+            var set = Self.weights(
                 layers,
                 metadata: [
                     "arch": "plainsr", "scale": "\(scale)", "colors": "1", "input_range": "1",

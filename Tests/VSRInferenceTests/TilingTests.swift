@@ -70,6 +70,22 @@ final class TilingTests: XCTestCase {
     }
 
     /// Taps for a window of a resize are the frame's taps, moved into the window.
+    /// RLFN's halo is a large share of a 256-pixel tile, so it asks for 512; plain nets keep the
+    /// default. Runs without `--tile` use these (`UpscaleSettings.tile` stays nil).
+    func testEachModelChoosesItsTileSize() throws {
+        let rlfn = try ModelRegistry.build(
+            FLOPCountTests.weights(
+                FLOPCountTests.rlfnLayers(features: 8, mid: 8, blocks: 1, scale: 2, height: 1, width: 1),
+                metadata: [
+                    "arch": "rlfn", "variant": "rlfn", "scale": "2", "colors": "3", "input_range": "255",
+                    "channels": "8", "mid_channels": "8", "blocks": "1", "esa_channels": "16",
+                ]), source: "random")
+        XCTAssertEqual(rlfn.tileSize, 512)
+        let plain = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
+        XCTAssertEqual(plain.tileSize, TilePlan.defaultTileSize)
+        XCTAssertEqual(TilePlan.defaultTileSize, 256)
+    }
+
     func testWindowedBilinearTapsAreTheFrameTaps() {
         let frame = BilinearTaps(inputSize: 23, outputSize: 131)
         let window = BilinearTaps(

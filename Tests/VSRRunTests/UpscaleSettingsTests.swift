@@ -16,7 +16,7 @@ final class UpscaleSettingsTests: XCTestCase {
 
     func testDefaultsLiveInOnePlace() throws {
         let settings = try UpscaleSettings.parse([])
-        XCTAssertEqual(settings.tileSize, 256)
+        XCTAssertNil(settings.tile, "no --tile: each model runs in its own tile size")
         XCTAssertEqual(settings.queueCapacity, 4)
         XCTAssertEqual(settings.chromaFilter, .lanczos)
         XCTAssertNil(settings.encoder().crf)
@@ -36,7 +36,7 @@ final class UpscaleSettingsTests: XCTestCase {
                  "chroma_scaler": "spline", "encoder": {"codec": "libx265", "crf": 30, "preset": "slow", "options": {"tune": "grain"}}}
                 """), catalog: catalog)
         XCTAssertEqual(settings.model, "bicubic", "the first available model of the list wins")
-        XCTAssertEqual(settings.tileSize, 128, "a flag beats the recipe")
+        XCTAssertEqual(settings.tile, 128, "a flag beats the recipe")
         XCTAssertEqual(settings.crf, 20)
         XCTAssertEqual(settings.encoderPreset, "fast", "--preset is the old name of --encoder-preset")
         XCTAssertEqual(settings.scale, 3)

@@ -96,8 +96,9 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
                 wholeImage["\(name) \(set)"] = mean["psnr"]!
             }
         }
-        // Tiled as `vsr upscale` runs it (default tile 256): within 0.02 dB of the whole-image runs
-        // above. Set5 and Set14 at x2 are where images span more than one tile.
+        // Tiled in 256-pixel tiles (the plain nets' default; RLFN's own, 512, holds every Set14 LR
+        // image in one tile): within 0.02 dB of the whole-image runs above. Set5 and Set14 at x2 are
+        // where images span more than one 256-pixel tile.
         for set in ["Set5", "Set14"] {
             let tiled = try evalMean("rlfn_x2", set: set, scale: 2, binary: release, extra: ["--tile", "256"])
             let whole = try XCTUnwrap(wholeImage["rlfn_x2 \(set)"])
@@ -105,7 +106,7 @@ final class ModelCommandTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(tiled["psnr"]!, whole, accuracy: 0.02, "rlfn_x2 \(set) tiled vs whole")
         }
         // PSNR(tiled, whole) of the network's output itself, at least 50 dB: Set5 with 64-pixel tiles
-        // (every image spans several) and Set14 with the default tile (barbara, 360x288, was 40.7 dB
+        // (every image spans several) and Set14 with 256-pixel tiles (barbara, 360x288, was 40.7 dB
         // before each tile's ESA resized on the whole frame's grid).
         for (set, tile, floor) in [("Set5", "64", 50.0), ("Set14", "256", 50.0)] {
             let json = path("fidelity-\(set)-\(tile).json")

@@ -11,6 +11,10 @@ public protocol SRModel: Sendable {
     var tileHalo: Int { get }
     /// Tile boundaries fall on multiples of this (1: anywhere).
     var tileAlignment: Int { get }
+    /// The tile size (input pixels) a run uses unless told otherwise (`--tile`): large enough that
+    /// the halo's recomputed pixels stay a small share, small enough that a tile's tensors stay
+    /// modest (`TilePlan.defaultTileSize` unless the model says otherwise).
+    var tileSize: Int { get }
     /// Whether a forward pass with `kernels` streams the frame row by row (its memory grows with the
     /// width only): such a model is tiled in full-height strips, which needs no halo rows.
     func streamsRows(with kernels: KernelSet) -> Bool
@@ -18,6 +22,7 @@ public protocol SRModel: Sendable {
 
 extension SRModel {
     public var tileAlignment: Int { 1 }
+    public var tileSize: Int { TilePlan.defaultTileSize }
     public func streamsRows(with kernels: KernelSet) -> Bool { false }
 }
 

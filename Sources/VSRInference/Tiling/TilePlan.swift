@@ -15,6 +15,10 @@ public struct TilePlan: Sendable, Equatable {
         public var padded: Rect
     }
 
+    /// The tile size of models that do not choose their own (`SRModel.tileSize`): plain nets tile
+    /// exactly with a one-pixel-per-layer halo, so their tiles only need to cover the halo well.
+    public static let defaultTileSize = 256
+
     public let width: Int
     public let height: Int
     public let tileSize: Int

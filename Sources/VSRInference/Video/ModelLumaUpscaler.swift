@@ -9,10 +9,10 @@ public final class ModelLumaUpscaler: LumaUpscaler {
     public let name: String
     public var scale: Int { inference.model.descriptor.scale }
 
-    /// `halo` defaults to the model's own (`SRModel.tileHalo`).
-    public init(model: any SRModel, name: String, tileSize: Int, halo: Int? = nil, context: InferenceContext) {
+    /// `tileSize` and `halo` default to the model's own (`SRModel.tileSize`, `SRModel.tileHalo`).
+    public init(model: any SRModel, name: String, tileSize: Int? = nil, halo: Int? = nil, context: InferenceContext) {
         precondition(model.descriptor.colors == 1, "ModelLumaUpscaler needs a one-colour model")
-        inference = TiledInference(model: model, tileSize: tileSize, halo: halo ?? model.tileHalo)
+        inference = TiledInference(model: model, tileSize: tileSize ?? model.tileSize, halo: halo ?? model.tileHalo)
         self.context = context
         self.name = name
     }

@@ -15,11 +15,11 @@ public final class RGBModelFrameUpscaler: FrameUpscaler {
     /// - Parameter resizer: resamples chroma to luma size before the model and to the output's
     ///   chroma size after it.
     public init(
-        model: any SRModel, name: String, tileSize: Int, halo: Int? = nil, context: InferenceContext, resizer: PlaneResizer,
+        model: any SRModel, name: String, tileSize: Int? = nil, halo: Int? = nil, context: InferenceContext, resizer: PlaneResizer,
         color: ColorInfo
     ) {
         precondition(model.descriptor.colors == 3, "RGBModelFrameUpscaler needs a three-colour model")
-        inference = TiledInference(model: model, tileSize: tileSize, halo: halo ?? model.tileHalo)
+        inference = TiledInference(model: model, tileSize: tileSize ?? model.tileSize, halo: halo ?? model.tileHalo)
         self.context = context
         self.resizer = resizer
         self.color = color
