@@ -11,7 +11,7 @@ struct KernelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsr-kernel-bench",
         abstract: "Time vsr's kernels and models against the machine's FMA peak.",
-        subcommands: [ConvBench.self, ModelBench.self, TilingCheck.self])
+        subcommands: [ConvBench.self, GateBench.self, ModelBench.self, TilingCheck.self])
 }
 
 /// As `vsr` does at start (MemoryReuse); VSR_NO_MEMORY_REUSE=1 measures without it.
@@ -109,6 +109,53 @@ struct ConvBench: ParsableCommand {
                             + "%d->16, x4 shuffle, row by row): %.2f ms, %.1f GFLOP/s, %.0f%% of peak", c, threadCount, c, c, c, c,
                         streamed * 1e3, chainFlops, 100 * chainFlops / peak))
             }
+        }
+    }
+}
+
+struct GateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "The end of RLFN's ESA, x * sigmoid(conv4(sum)): fused in one pass, and as the conv then the gate.",
+        discussion: "The two are timed alternately, run by run, so that a change in the machine's load hits both.")
+
+    @Option(help: "Channels of x and of the 1x1 conv's output (its input has 16).") var channels = 52
+    @Option(help: "Thread counts.") var threads = "1,2"
+    @Option(help: "Frame size WxH.") var size = "320x180"
+    @Option(help: "Measured runs of each.") var runs = 21
+
+    func run() throws {
+        keepFreedBuffers()
+        let (width, height) = try parseSize(size)
+        var rng = SystemRandomNumberGenerator()
+        func random(_ c: Int) -> Tensor {
+            Tensor(
+                channels: c, height: height, width: width, data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) }
+            )
+        }
+        let sum = random(16), x = random(channels)
+        let layer = Conv2d(
+            inChannels: 16, outChannels: channels, kernel: 1,
+            weight: (0..<16 * channels).map { _ in Float.random(in: -0.25...0.25, using: &rng) },
+            bias: [Float](repeating: 0.1, count: channels))
+        print(CPUKernels.summary)
+        print("x * sigmoid(1x1 conv 16->\(channels)) at \(width)x\(height); median of \(runs) alternating runs")
+        for threadCount in try parseList(threads) {
+            let context = InferenceContext(kernels: .optimized, threads: threadCount)
+            let kernels = context.kernels
+            var fused: [Double] = [], separate: [Double] = []
+            for run in 0..<(runs + 2) {
+                let a = time(runs: 1, warmup: 0) { _ = kernels.gatedConvolution(layer, sum, x, threadCount) }
+                let b = time(runs: 1, warmup: 0) { _ = kernels.sigmoidGate(x, layer(sum, context: context), threadCount) }
+                if run >= 2 {
+                    fused += a
+                    separate += b
+                }
+            }
+            print(
+                String(
+                    format: "  %d thread(s): fused %.2f ms, conv then gate %.2f ms (%.2fx)", threadCount, median(fused) * 1e3,
+                    median(separate) * 1e3, median(separate) / median(fused)))
         }
     }
 }

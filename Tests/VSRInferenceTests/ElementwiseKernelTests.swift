@@ -19,15 +19,43 @@ final class ElementwiseKernelTests: XCTestCase {
         XCTAssertTrue(VectorMath.exp(SIMD16<Float>(repeating: 200))[0].isFinite)
     }
 
+    /// Every instruction set's gate (elementwise.c) against the reference ops, on counts that end
+    /// mid-vector, and on gates past exp's clamp (+-87) where sigmoid is 0 or 1.
     func testSigmoidGateMatchesReference() {
         var rng = SeededGenerator(seed: 12)
-        for (c, h, w) in [(1, 1, 1), (3, 7, 13), (16, 37, 45)] {
+        for (c, h, w, reach) in [(1, 1, 1, Float(30)), (3, 7, 13, 30), (16, 37, 45, 30), (2, 5, 9, 200)] {
             let x = Tensor.random(channels: c, height: h, width: w, range: -255...255, using: &rng)
-            let gate = Tensor.random(channels: c, height: h, width: w, range: -30...30, using: &rng)
+            let gate = Tensor.random(channels: c, height: h, width: w, range: -reach...reach, using: &rng)
             let slow = KernelSet.reference.sigmoidGate(x, gate, 1)
-            for threads in [1, 2, 3] {
-                let fast = KernelSet.optimized.sigmoidGate(x, gate, threads)
-                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(c)x\(h)x\(w), \(threads) threads")
+            forEachCPULevel { cpu in
+                for threads in [1, 2, 3] {
+                    let fast = KernelSet.optimized(cpu: cpu).sigmoidGate(x, gate, threads)
+                    XCTAssertLessThanOrEqual(
+                        relativeError(fast, slow), 1e-4, "\(cpu.level): \(c)x\(h)x\(w), gates within \(reach), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    /// ESA's last 1x1 conv and its gate in one pass, against the layer then the gate by the
+    /// reference ops: frames all tail (fewer pixels than a block), whole blocks, blocks plus a
+    /// tail, and a 3x3 layer (which takes the unfused path), on every instruction set, 1-3 threads.
+    func testGatedConvolutionMatchesReference() {
+        var rng = SeededGenerator(seed: 14)
+        for (inChannels, outChannels, kernel, h, w) in [
+            (16, 48, 1, 1, 1), (5, 7, 1, 7, 13), (16, 52, 1, 37, 45), (13, 9, 1, 8, 48), (6, 4, 3, 9, 11),
+        ] {
+            let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
+            let input = Tensor.random(channels: inChannels, height: h, width: w, range: -3...3, using: &rng)
+            let x = Tensor.random(channels: outChannels, height: h, width: w, range: -255...255, using: &rng)
+            let slow = KernelSet.reference.gatedConvolution(layer, input, x, 1)
+            forEachCPULevel { cpu in
+                for threads in [1, 2, 3] {
+                    let fast = KernelSet.optimized(cpu: cpu).gatedConvolution(layer, input, x, threads)
+                    XCTAssertLessThanOrEqual(
+                        relativeError(fast, slow), 1e-4,
+                        "\(cpu.level): \(inChannels)->\(outChannels) \(kernel)x\(kernel) at \(h)x\(w), \(threads) threads")
+                }
             }
         }
     }

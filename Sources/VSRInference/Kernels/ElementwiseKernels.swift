@@ -2,8 +2,9 @@ import Dispatch
 
 /// Optimized elementwise ops over whole tensors, 16 lanes at a time.
 enum ElementwiseKernels {
-    /// `x * sigmoid(gate)` (the ESA attention), as one pass into a new tensor, threads splitting it.
-    static func sigmoidGate(_ x: Tensor, _ gate: Tensor, threads: Int) -> Tensor {
+    /// `x * sigmoid(gate)` (the ESA attention), as one pass into a new tensor by `cpu`'s kernel,
+    /// threads splitting it in whole vectors.
+    static func sigmoidGate(_ x: Tensor, _ gate: Tensor, threads: Int, cpu: CPUKernels) -> Tensor {
         precondition(x.shape == gate.shape, "sigmoid gate: shapes \(x.shape) and \(gate.shape) differ")
         let count = x.count
         let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -11,23 +12,12 @@ enum ElementwiseKernels {
             x.data.withUnsafeBufferPointer { xs in
                 gate.data.withUnsafeBufferPointer { gs in
                     let xp = UnsafePointerBox(xs.baseAddress!), gp = UnsafePointerBox(gs.baseAddress!)
-                    // Whole vectors per worker; the last worker also takes the scalar tail.
+                    // Whole vectors per worker; the last worker also takes the tail.
                     let vectors = count / 16, workers = max(1, min(threads, vectors))
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let first = vectors * worker / workers * 16, last = vectors * (worker + 1) / workers * 16
-                        var i = first
-                        while i < last {
-                            let xv = UnsafeRawPointer(xp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
-                            let gv = UnsafeRawPointer(gp.pointer + i).loadUnaligned(as: SIMD16<Float>.self)
-                            let gated = xv * VectorMath.sigmoid(gv)
-                            UnsafeMutableRawPointer(out.pointer + i).storeBytes(of: gated, as: SIMD16<Float>.self)
-                            i += 16
-                        }
-                        if worker == workers - 1 {
-                            for j in (vectors * 16)..<count {
-                                out.pointer[j] = xp.pointer[j] * Activation.sigmoid.apply(gp.pointer[j], channel: 0)
-                            }
-                        }
+                        let first = vectors * worker / workers * 16
+                        let last = worker == workers - 1 ? count : vectors * (worker + 1) / workers * 16
+                        cpu.sigmoidGate(xp.pointer + first, gp.pointer + first, out.pointer + first, last - first)
                     }
                 }
             }

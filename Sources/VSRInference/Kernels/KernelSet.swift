@@ -3,7 +3,7 @@ import Foundation
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
 /// stride-1 convolutions, ESA's strided 3x3 and gate) with SIMD kernels and falls back to the
-/// reference for the rest; `.direct` is `.optimized` without the Winograd path. The convolutions'
+/// reference for the rest (ESA's gate included); `.direct` is `.optimized` without the Winograd path. The convolutions'
 /// micro-kernel is the instruction set's (`CPUKernels`): the CPU's best, or `VSR_CPU`'s.
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
@@ -11,17 +11,25 @@ public struct KernelSet: Sendable {
     /// `x * sigmoid(gate)` on up to `threads` threads.
     public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
+    /// `x * sigmoid(layer(input))` (RLFN's ESA ends so) on up to `threads` threads: layer, input, x.
+    public typealias GatedConvolution = @Sendable (Conv2d, Tensor, Tensor, Int) -> Tensor
+
     public let name: String
     /// The instruction set of the convolution micro-kernels; nil for the reference set.
     public let cpu: CPUKernels?
     public let conv: Convolution
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
+    /// `x * sigmoid(layer(input))`.
+    public let gatedConvolution: GatedConvolution
 
     public static let reference = KernelSet(
         name: "reference", cpu: nil,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
-        sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) })
+        sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
+        gatedConvolution: { layer, input, x, _ in
+            ReferenceOps.multiply(x, ReferenceOps.activate(layer.reference(input, activation: .identity, residual: nil), .sigmoid))
+        })
 
     /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
     public static let optimized = optimized(cpu: .selected)
@@ -42,7 +50,8 @@ public struct KernelSet: Sendable {
                 }
                 return directConvolution(layer, input, activation, residual, threads, cpu)
             },
-            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
+            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) })
     }
 
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
@@ -50,7 +59,17 @@ public struct KernelSet: Sendable {
     public static func direct(cpu: CPUKernels) -> KernelSet {
         KernelSet(
             name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
-            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2) })
+            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
+            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) })
+    }
+
+    /// A 1x1 layer and its gate in one pass (`DirectConvolution.runPointwiseGated`); any other
+    /// layer, then the gate.
+    private static func gatedConvolution(_ layer: Conv2d, _ input: Tensor, _ x: Tensor, _ threads: Int, _ cpu: CPUKernels) -> Tensor {
+        if layer.kernel == 1 && layer.padding == 0 && layer.stride == 1 {
+            return DirectConvolution.runPointwiseGated(layer, input, gate: x, threads: threads, cpu: cpu)
+        }
+        return ElementwiseKernels.sigmoidGate(x, directConvolution(layer, input, .identity, nil, threads, cpu), threads: threads, cpu: cpu)
     }
 
     private static func directConvolution(

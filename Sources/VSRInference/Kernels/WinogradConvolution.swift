@@ -254,20 +254,24 @@ private struct WinogradJob: @unchecked Sendable {
         if !inside { storeAcrossRows(scratch, channel: channel, firstTile: firstTile) }
     }
 
-    /// The m x m outputs of 16 tiles one tile at a time, for a group that reaches the right or bottom
-    /// edge (pixels past it, and the padding's tiles, are dropped); the residual added here. `values`
-    /// holds the 16 tiles' m rows, 16 m pixels each.
+    /// The m x m outputs of 16 tiles, for a group that reaches the right or bottom edge: `values`
+    /// holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's column x at
+    /// m t + x), so each row inside the image is one contiguous run up to the right edge (pixels past
+    /// it, and the padding's tiles, are dropped); the residual is added here.
     @inline(never)
     private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
         let m = tile.size
-        let y = m * (firstTile / rowTiles), firstColumn = firstTile % rowTiles
-        for lane in 0..<min(16, tileColumns - firstColumn) {
-            let x = m * (firstColumn + lane)
-            for dy in 0..<m where y + dy < height {
-                for dx in 0..<m where x + dx < width {
-                    let index = (channel * height + y + dy) * width + x + dx
-                    output[index] = values[dy * 16 * m + m * lane + dx] + (residual?[index] ?? 0)
-                }
+        let y = m * (firstTile / rowTiles), x = m * (firstTile % rowTiles)
+        let count = min(16 * m, width - x)
+        guard count > 0 else { return }
+        for dy in 0..<m where y + dy < height {
+            let start = (channel * height + y + dy) * width + x
+            let row = values + dy * 16 * m, out = output + start
+            if let residual {
+                let added = residual + start
+                for i in 0..<count { out[i] = row[i] + added[i] }
+            } else {
+                out.update(from: row, count: count)
             }
         }
     }

@@ -119,7 +119,7 @@ public struct RLFN: SRModel {
                 context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
                 columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
             let sum = convF(reduced, residual: upsampled, context: context)
-            return context.kernels.sigmoidGate(x, conv4(sum, context: context), context.threads)
+            return context.kernels.gatedConvolution(conv4, sum, x, context.threads)
         }
 
         /// Input pixels per pooled cell: the stride-2 conv times the stride-3 pool.
