@@ -13,7 +13,7 @@ APT_PACKAGES := ffmpeg libavformat-dev libavcodec-dev libavfilter-dev libswscale
 # the Kubernetes manifests are checked offline with kubernetes-validate (PyPI).
 SCALEOUT_PACKAGES := slurm-wlm munge parallel
 # Only for Training/ (training, its tests, evaluate.py): Debian's PyTorch, NumPy and Pillow.
-TRAINING_PACKAGES := python3-torch python3-numpy python3-pil
+TRAINING_PACKAGES := python3-torch python3-numpy python3-pil python3-matplotlib
 TRAINING_PYTHON ?= /usr/bin/python3
 
 .PHONY: format format-check setup setup-training setup-scaleout scaleout-check build build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
@@ -106,7 +106,7 @@ kernels-check:
 test-training:
 	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
 	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py \
-	    && $(TRAINING_PYTHON) Training/test_resume.py; \
+	    && $(TRAINING_PYTHON) Training/test_resume.py && $(TRAINING_PYTHON) Training/test_frontier.py; \
 	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
 
 # Continues a training recipe (Training/recipes.json) for HOURS of wall time on one core, niced; run it

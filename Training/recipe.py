@@ -11,7 +11,7 @@ Optional recipe keys, for the proxy comparisons (Training/README.md): "loss": "c
 "data": training sets (default ["BSD400"]; "T91" adds its 91 images after BSD400's, so that the
 held-out images of BSD400 stay the same); "ema": a decay, so that validation and the exported model use an exponential moving average of the
 weights; "distill": {"teacher": NAME, "weight": w}, adding w * L1(student, teacher) with the teacher's
-outputs made once by teacher.py.
+outputs made once by teacher.py; "act": "relu" (default "prelu"), for the frontier search (frontier.py).
 
 Validation is on a held-out split of the training images (every 20th in sorted order),
 never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
@@ -77,7 +77,7 @@ class WeightAverage:
     def network(self, recipe):
         """A network holding the averaged weights (validation and export put it in eval mode, where
         BatchNorm uses the averaged running statistics)."""
-        copy = RepSR(recipe['scale'], recipe['channels'], recipe['hidden'], recipe['expand'])
+        copy = RepSR(recipe['scale'], recipe['channels'], recipe['hidden'], recipe['expand'], recipe.get('act', 'prelu'))
         copy.load_state_dict(self.state)
         return copy
 
@@ -102,7 +102,7 @@ def atomic_save(obj, path):
 def export(net, recipe, state, psnr, path):
     metadata = {
         'arch': 'plainsr', 'scale': str(recipe['scale']), 'colors': '1', 'input_range': '1',
-        'channels': str(recipe['channels']), 'hidden': str(recipe['hidden']), 'act': 'prelu',
+        'channels': str(recipe['channels']), 'hidden': str(recipe['hidden']), 'act': recipe.get('act', 'prelu'),
         'name': recipe['model_name'], 'recipe': recipe['name'],
         'trained_as': f"RepSR (expand {recipe['expand']}, 2 paths + identity), folded",
         'training_data': ' + '.join(recipe.get('data', DEFAULT_SETS))
@@ -127,7 +127,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     hrs, lrs, teachers, held = split(hrs, lrs, teachers)
     held = held[:recipe.get('validation_images', len(held))]
     torch.manual_seed(recipe['seed'])
-    net = RepSR(scale, recipe['channels'], recipe['hidden'], recipe['expand'])
+    net = RepSR(scale, recipe['channels'], recipe['hidden'], recipe['expand'], recipe.get('act', 'prelu'))
     optimizer = torch.optim.Adam(net.parameters(), lr=recipe['lr'])
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01)

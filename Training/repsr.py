@@ -46,14 +46,18 @@ class RepBlock(nn.Module):
 
 
 class RepSR(nn.Module):
-    """Y-channel RepSR: RepBlock(1->C)+PReLU, `hidden` x [RepBlock(C->C)+PReLU], RepBlock(C->s^2), skip, shuffle."""
+    """Y-channel RepSR: RepBlock(1->C)+act, `hidden` x [RepBlock(C->C)+act], RepBlock(C->s^2), skip, shuffle.
+    `act` is 'prelu' (per channel, the default) or 'relu' (what vsr's PlainSR also runs)."""
 
-    def __init__(self, scale, channels=16, hidden=4, expand=2):
+    def __init__(self, scale, channels=16, hidden=4, expand=2, act='prelu'):
         super().__init__()
-        self.scale, self.channels, self.hidden = scale, channels, hidden
+        self.scale, self.channels, self.hidden, self.act = scale, channels, hidden, act
         widths = [1] + [channels] * (hidden + 1) + [scale * scale]
         self.blocks = nn.ModuleList(RepBlock(widths[i], widths[i + 1], expand) for i in range(len(widths) - 1))
-        self.acts = nn.ModuleList(nn.PReLU(channels) for _ in range(len(widths) - 2))
+        if act not in ('prelu', 'relu'):
+            raise ValueError(f"act must be 'prelu' or 'relu', got {act!r}")
+        make = (lambda: nn.PReLU(channels)) if act == 'prelu' else nn.ReLU
+        self.acts = nn.ModuleList(make() for _ in range(len(widths) - 2))
 
     def forward(self, x):
         y = x
@@ -75,7 +79,7 @@ class RepSR(nn.Module):
         for i, block in enumerate(self.blocks):
             weight, bias = block.folded()
             state[f'body.{2 * i}.weight'], state[f'body.{2 * i}.bias'] = weight.contiguous(), bias.contiguous()
-            if i < len(self.acts):
+            if i < len(self.acts) and self.act == 'prelu':
                 state[f'body.{2 * i + 1}.weight'] = self.acts[i].weight.detach().clone()
         return state
 
@@ -83,7 +87,7 @@ class RepSR(nn.Module):
 class PlainSR(nn.Module):
     """The deploy form in PyTorch, to check the folding: same graph vsr's PlainSR runs."""
 
-    def __init__(self, scale, channels, hidden):
+    def __init__(self, scale, channels, hidden, act='prelu'):
         super().__init__()
         self.scale = scale
         widths = [1] + [channels] * (hidden + 1) + [scale * scale]
@@ -91,7 +95,7 @@ class PlainSR(nn.Module):
         for i in range(len(widths) - 1):
             layers.append(nn.Conv2d(widths[i], widths[i + 1], 3, padding=1))
             if i < len(widths) - 2:
-                layers.append(nn.PReLU(channels))
+                layers.append(nn.PReLU(channels) if act == 'prelu' else nn.ReLU())
         self.body = nn.Sequential(*layers)
 
     def forward(self, x):

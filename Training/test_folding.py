@@ -8,9 +8,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repsr import RepSR, PlainSR
 
 
-def check(scale, channels, hidden, size):
+def check(scale, channels, hidden, size, act='prelu'):
     torch.manual_seed(scale * 100 + channels + hidden)
-    net = RepSR(scale, channels, hidden)
+    net = RepSR(scale, channels, hidden, act=act)
     # Non-trivial BN statistics and affine parameters, as after training.
     for module in net.modules():
         if isinstance(module, torch.nn.BatchNorm2d):
@@ -19,16 +19,17 @@ def check(scale, channels, hidden, size):
             module.weight.data.uniform_(0.5, 1.5)
             module.bias.data.uniform_(-0.2, 0.2)
     net.eval()
-    plain = PlainSR(scale, channels, hidden)
+    plain = PlainSR(scale, channels, hidden, act)
     plain.load_state_dict(net.deploy_state_dict())
     x = torch.rand(2, 1, *size)
     with torch.no_grad():
         diff = (net(x) - plain(x)).abs().max().item()
-    print(f'x{scale} C{channels} hidden {hidden} {size}: max abs diff {diff:.2e}')
+    print(f'x{scale} C{channels} hidden {hidden} {act} {size}: max abs diff {diff:.2e}')
     return diff <= 1e-5
 
 
 if __name__ == '__main__':
-    ok = all([check(2, 16, 4, (23, 37)), check(4, 16, 4, (17, 29)), check(2, 8, 0, (9, 11)), check(3, 12, 2, (16, 16))])
+    ok = all([check(2, 16, 4, (23, 37)), check(4, 16, 4, (17, 29)), check(2, 8, 0, (9, 11)), check(3, 12, 2, (16, 16)),
+                check(2, 8, 4, (13, 19), 'relu')])
     print('folding test', 'passed' if ok else 'FAILED')
     sys.exit(0 if ok else 1)
