@@ -5,7 +5,7 @@
 # graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
 # within 1e-3 of white before anything is timed (scripts/peers_timing.py).
 #   scripts/compare-peers.sh [--quick]
-# vsr is also timed in tiles of 256, as vsr upscale runs the models.
+# vsr is also timed in each model's own tiles (256 for plain nets, 512 for RLFN), as vsr upscale runs them.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
 # THREADS (default 1,2) and RUNS (default 9) override.
@@ -50,7 +50,7 @@ for case in "${cases[@]}"; do
   echo
   echo "== $name at $size"
   .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
-    --runs "$runs" --output "$tmp/vsr.f32" --tile 256 | tee "$tmp/vsr.txt"
+    --runs "$runs" --output "$tmp/vsr.f32" --model-tile | tee "$tmp/vsr.txt"
   "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \
     --vsr-output "$tmp/vsr.f32" --threads "$threads" --runs "$runs" | tee "$tmp/peers.txt"
   for t in ${threads//,/ }; do
@@ -63,7 +63,7 @@ for case in "${cases[@]}"; do
   done
 done
 echo
-echo "vsr: whole frame (the peers' computation); vsr tiled: tiles of 256 with the model's halo, as vsr upscale runs it"
+echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (256 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
 echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures."
 echo "model        size     threads  vsr ms  vsr tiled  PyTorch ms    ORT ms  vs PyTorch  vs ORT"
 printf '%s\n' "${summary[@]}"

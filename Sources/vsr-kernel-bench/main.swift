@@ -193,8 +193,10 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Kernel sets: optimized (Winograd for wide 3x3 layers), direct, reference.") var kernels = "optimized"
     @Option(help: "Write the first kernel set's output (float32, CHW, the model's range) here, for parity checks.")
     var output: String?
-    @Option(help: "Also time the forward pass in tiles of this size with the model's halo, as vsr upscale runs it (0: no).")
+    @Option(help: "Also time the forward pass in tiles of this size with the model's halo (0: no).")
     var tile = 0
+    @Flag(help: "Also time the forward pass in the model's own tiles and halo, as vsr upscale runs it by default.")
+    var modelTile = false
 
     func run() throws {
         keepFreedBuffers()
@@ -244,6 +246,7 @@ struct ModelBench: ParsableCommand {
                     String(
                         format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
                         label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
+                let tile = modelTile ? model.tileSize : self.tile
                 if tile > 0 {
                     // GFLOP/s of the frame's graph: the halos' extra pixels are work done, not counted.
                     let tiled = TiledInference(model: model, tileSize: tile, halo: model.tileHalo)
