@@ -5,7 +5,7 @@
 # graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
 # within 1e-3 of white before anything is timed (scripts/peers_timing.py).
 #   scripts/compare-peers.sh [--quick]
-# vsr is also timed in each model's own tiles (256 for plain nets, 512 for RLFN), as vsr upscale runs them.
+# vsr is also timed in each model's own tiles (320 for plain nets, 512 for RLFN), as vsr upscale runs them.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
 # THREADS (default 1,2) and RUNS (default 9) override.
@@ -63,7 +63,7 @@ for case in "${cases[@]}"; do
   done
 done
 echo
-echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (256 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
+echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (320 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
 echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures."
 echo "model        size     threads  vsr ms  vsr tiled  PyTorch ms    ORT ms  vs PyTorch  vs ORT"
 printf '%s\n' "${summary[@]}"

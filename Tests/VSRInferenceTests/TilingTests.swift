@@ -70,7 +70,7 @@ final class TilingTests: XCTestCase {
     }
 
     /// Taps for a window of a resize are the frame's taps, moved into the window.
-    /// RLFN's halo is a large share of a 256-pixel tile, so it asks for 512; plain nets keep the
+    /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets keep the
     /// default. Runs without `--tile` use these (`UpscaleSettings.tile` stays nil).
     func testEachModelChoosesItsTileSize() throws {
         let rlfn = try ModelRegistry.build(
@@ -83,7 +83,7 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(rlfn.tileSize, 512)
         let plain = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
         XCTAssertEqual(plain.tileSize, TilePlan.defaultTileSize)
-        XCTAssertEqual(TilePlan.defaultTileSize, 256)
+        XCTAssertEqual(TilePlan.defaultTileSize, 320)
     }
 
     func testWindowedBilinearTapsAreTheFrameTaps() {

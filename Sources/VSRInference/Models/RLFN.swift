@@ -49,7 +49,7 @@ public struct RLFN: SRModel {
     /// is the measured trade-off (README).
     public var tileHalo: Int { 18 }
 
-    /// Twice the default: with the 18-pixel halo, tiles of 256 ran RLFN x2 on a 960x540 frame at
+    /// With the 18-pixel halo, tiles of 256 ran RLFN x2 on a 960x540 frame at
     /// 1.29x the whole frame's time and tiles of 512 at 1.10x (`vsr-kernel-bench model --tile`, AMD
     /// EPYC Zen 3, one thread), and larger tiles also pool more of the frame in one ESA. A 548x548
     /// padded tile's 52-channel tensor is 62 MB.
