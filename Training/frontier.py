@@ -159,6 +159,7 @@ def report(vsr):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
     for r in rows:
         axes.scatter(r['fps'], r['psnr'], color='tab:red' if r['frontier'] else 'tab:gray',
@@ -168,6 +169,9 @@ def report(vsr):
     edge = sorted((r for r in rows if r['frontier']), key=lambda r: r['fps'])
     axes.plot([r['fps'] for r in edge], [r['psnr'] for r in edge], color='tab:red', linewidth=1)
     axes.set_xscale('log')
+    # Plain numbers on the log axis (matplotlib's default writes 5 x 10^1).
+    axes.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axes.xaxis.set_minor_formatter(matplotlib.ticker.ScalarFormatter())
     axes.set_xlabel('fps, 960x540 -> 1920x1080, 2 threads (vsr bench)')
     axes.set_ylabel('held-out Y-PSNR (dB)')
     axes.set_title(f'PlainSR x2 after {SCHEDULE["iterations"]} proxy iterations ({cpu})', fontsize=9)
