@@ -140,8 +140,9 @@ enum DirectConvolution {
     /// runs the micro-kernel over a block of pixels into a buffer of its own (every output channel
     /// of 960 pixels, 200 KB at 52 channels, in L2) and gates from there with `cpu`'s gate, so the
     /// layer's output (48-52 channels of the frame) is never written out and read back by a separate
-    /// pass: 1.13-1.35x the conv then the gate (`vsr-kernel-bench gate`, 16 -> 52 channels, 320x180
-    /// and 960x540, AMD EPYC Zen 3; blocks of 128 and 2400 pixels measured alike). Same arithmetic
+    /// pass: 1.41x / 1.46x the conv then the gate at 960x540 on 1 / 2 threads, 1.15x / 0.96x at
+    /// 320x180 (`vsr-kernel-bench gate`, 16 -> 52 channels, AMD EPYC Zen 3; blocks of 128 and 2400
+    /// pixels measured no better). Same arithmetic
     /// as the layer then `ElementwiseKernels.sigmoidGate`; pixels past the last whole block are
     /// summed one by one.
     static func runPointwiseGated(_ layer: Conv2d, _ input: Tensor, gate x: Tensor, threads: Int, cpu: CPUKernels) -> Tensor {
