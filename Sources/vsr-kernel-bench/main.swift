@@ -69,12 +69,10 @@ struct ConvBench: ParsableCommand {
             let peak = FMAPeak.measure(threads: threadCount)
             print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threadCount, peak))
             for c in try parseList(channels) {
-                let input = Tensor(
-                    channels: c, height: height, width: width,
-                    data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) })
+                let input = randomTensor(channels: c, height: height, width: width, in: -1...1, using: &rng)
                 let layer = Conv2d(
                     inChannels: c, outChannels: c, kernel: 3,
-                    weight: (0..<c * c * 9).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
+                    weight: randomValues(c * c * 9, in: -0.1...0.1, using: &rng),
                     bias: [Float](repeating: 0.1, count: c))
                 let direct = InferenceContext(kernels: .direct, threads: threadCount)
                 let seconds = median(time(runs: runs, warmup: 3) { _ = layer(input, activation: .leakyReLU(0.05), context: direct) })
@@ -98,9 +96,7 @@ struct ConvBench: ParsableCommand {
                 }
                 // The same kernel as plain nets run it: a chain of layers streamed row by row.
                 let chain = try randomPlainSR(channels: c, hidden: 6, using: &rng)
-                let image = Tensor(
-                    channels: 1, height: height, width: width,
-                    data: (0..<width * height).map { _ in Float.random(in: 0...1, using: &rng) })
+                let image = randomTensor(channels: 1, height: height, width: width, in: 0...1, using: &rng)
                 let streamed = median(try time(runs: runs, warmup: 2) { _ = try chain.forward(image, context: optimized) })
                 let chainFlops = chain.flops(height: height, width: width) / streamed / 1e9
                 print(
@@ -128,15 +124,11 @@ struct GateBench: ParsableCommand {
         keepFreedBuffers()
         let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
-        func random(_ c: Int) -> Tensor {
-            Tensor(
-                channels: c, height: height, width: width, data: (0..<c * width * height).map { _ in Float.random(in: -1...1, using: &rng) }
-            )
-        }
-        let sum = random(16), x = random(channels)
+        let sum = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
+        let x = randomTensor(channels: channels, height: height, width: width, in: -1...1, using: &rng)
         let layer = Conv2d(
             inChannels: 16, outChannels: channels, kernel: 1,
-            weight: (0..<16 * channels).map { _ in Float.random(in: -0.25...0.25, using: &rng) },
+            weight: randomValues(16 * channels, in: -0.25...0.25, using: &rng),
             bias: [Float](repeating: 0.1, count: channels))
         print(CPUKernels.summary)
         print("x * sigmoid(1x1 conv 16->\(channels)) at \(width)x\(height); median of \(runs) alternating runs")
@@ -160,6 +152,27 @@ struct GateBench: ParsableCommand {
     }
 }
 
+/// `count` values drawn uniformly from `range`.
+func randomValues(_ count: Int, in range: ClosedRange<Float>, using rng: inout SystemRandomNumberGenerator) -> [Float] {
+    (0..<count).map { _ in Float.random(in: range, using: &rng) }
+}
+
+/// A tensor of values drawn uniformly from `range`: the benchmarks' inputs.
+func randomTensor(
+    channels: Int, height: Int, width: Int, in range: ClosedRange<Float>, using rng: inout SystemRandomNumberGenerator
+) -> Tensor {
+    Tensor(channels: channels, height: height, width: width, data: randomValues(channels * height * width, in: range, using: &rng))
+}
+
+/// A model's input from an rgb24 frame: its first `colors` planes (R, G, B), scaled to the model's
+/// range.
+func modelInput(rgb24 pixels: [UInt8], width: Int, height: Int, colors: Int, range: Float) -> Tensor {
+    let plane = width * height
+    return Tensor(
+        channels: colors, height: height, width: width,
+        data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+}
+
 /// A PlainSR (one colour, x4, PReLU) with random weights: 1 -> C, `hidden` x C -> C, C -> 16.
 func randomPlainSR(channels: Int, hidden: Int, using rng: inout SystemRandomNumberGenerator) throws -> any SRModel {
     var tensors: [String: WeightSet.Entry] = [:]
@@ -169,7 +182,7 @@ func randomPlainSR(channels: Int, hidden: Int, using rng: inout SystemRandomNumb
         let bound = 1 / Float(cin * 9).squareRoot()
         tensors["body.\(2 * layer).weight"] = .init(
             shape: [cout, cin, 3, 3],
-            values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
+            values: randomValues(cout * cin * 9, in: -bound...bound, using: &rng))
         tensors["body.\(2 * layer).bias"] = .init(shape: [cout], values: [Float](repeating: 0.01, count: cout))
         if layer < widths.count - 2 {
             tensors["body.\(2 * layer + 1).weight"] = .init(shape: [channels], values: [Float](repeating: 0.1, count: channels))
@@ -213,10 +226,7 @@ struct ModelBench: ParsableCommand {
             var rng = SystemRandomNumberGenerator()
             pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
         }
-        let plane = width * height
-        let input = Tensor(
-            channels: colors, height: height, width: width,
-            data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let input = modelInput(rgb24: pixels, width: width, height: height, colors: colors, range: range)
         let flops = model.flops(height: height, width: width)
         print(CPUKernels.summary)
         print(
@@ -277,10 +287,8 @@ struct TilingCheck: ParsableCommand {
         let model = try ModelRegistry.build(SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)), source: weights)
         let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rgb)))
         guard pixels.count >= width * height * 3 else { throw ValidationError("\(rgb) is smaller than \(size) rgb24") }
-        let plane = width * height, colors = model.descriptor.colors, range = model.descriptor.inputRange
-        let input = Tensor(
-            channels: colors, height: height, width: width,
-            data: (0..<colors * plane).map { i in Float(pixels[(i % plane) * 3 + i / plane]) * range / 255 })
+        let colors = model.descriptor.colors, range = model.descriptor.inputRange
+        let input = modelInput(rgb24: pixels, width: width, height: height, colors: colors, range: range)
         let context = InferenceContext()
         let whole = try model.forward(input, context: context)
         for tile in try parseList(tiles) {

@@ -104,7 +104,7 @@ enum DirectConvolution {
     ) -> Tensor {
         let pixels = input.planeSize, chunkPixels = cpu.convPixels
         let fullChunks = pixels / chunkPixels
-        let outChannels = layer.outChannels, inChannels = layer.inChannels
+        let outChannels = layer.outChannels
         var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
         let workers = max(1, min(threads, fullChunks))
         withJob(
@@ -120,10 +120,7 @@ enum DirectConvolution {
             }
             for pixel in (fullChunks * chunkPixels)..<pixels {
                 for co in 0..<outChannels {
-                    var sum = job.bias[co]
-                    for ci in 0..<inChannels {
-                        sum += layer.weight[co * inChannels + ci] * job.padded[ci * pixels + pixel]
-                    }
+                    var sum = job.pointwiseSum(layer.weight, channel: co, pixel: pixel)
                     if let slopes = job.slopes {
                         if sum < 0 { sum *= slopes[co] }
                         sum += job.residual?[co * pixels + pixel] ?? 0
@@ -189,8 +186,7 @@ enum DirectConvolution {
                 }
                 for pixel in (blocks * block)..<pixels {
                     for co in 0..<outChannels {
-                        var sum = job.bias[co]
-                        for ci in 0..<inChannels { sum += layer.weight[co * inChannels + ci] * job.padded[ci * pixels + pixel] }
+                        let sum = job.pointwiseSum(layer.weight, channel: co, pixel: pixel)
                         job.output[co * pixels + pixel] = gate.pointer[co * pixels + pixel] * Activation.sigmoid.apply(sum, channel: 0)
                     }
                 }
@@ -326,6 +322,15 @@ private struct ConvJob: @unchecked Sendable {
             args.output = output + start
             cpu.convRow(&args)
         }
+    }
+
+    /// Output channel `co` of a 1x1 layer at `pixel`, before any activation: the bias plus the input
+    /// channels' products in order, from `weight` in the layer's own [out][in] layout. The pointwise
+    /// layers sum the pixels past the micro-kernel's last whole block one by one with it.
+    func pointwiseSum(_ weight: [Float], channel co: Int, pixel: Int) -> Float {
+        var sum = bias[co]
+        for ci in 0..<inChannels { sum += weight[co * inChannels + ci] * padded[ci * planeStride + pixel] }
+        return sum
     }
 }
 
