@@ -17,19 +17,33 @@ void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_a
     float border[68];  // one row's 68 columns: loads of 64 at offsets 0 and 4
     const ptrdiff_t ps = a->position_stride;
     const int first = a->left < 0 ? -a->left : 0;
+    // A group at the left or right edge reads its rows in place and zeroes the columns outside the
+    // image in its loads: copying each row into `border` (a memset and a memcpy per row and channel,
+    // in 2 of the 5 groups of a 320-pixel row) cost more than the masks.
+    const int edge = a->left < 0 || a->left + 68 > a->width;
+    const vsr_i32x16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     for (int c = 0; c < a->in_channels; c++) {
         const float *plane = a->input + c * a->plane_size;
         WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 6, 68, first);
         vsr_f32x16 h[6][6];
         for (int r = 0; r < 6; r++) {
-            const float *row = WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 68, border);
+            int from = 0, to = 68;
+            const float *row = edge ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(a, plane, r, 68, border, &from, &to)
+                                    : WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 68, border);
             // dj is column 4t - 1 + j of tile t (row[4t + j]): columns 0-3 from the four 16-float
             // loads at 0, 16, 32, 48, columns 4 and 5 from the four at 4 apart from them.
             vsr_f32x16 d[6], e[4];
-#define L(k) (*(const vsr_f32x16u *)(row + (k)))
-            VSR_TRANSPOSE4(L(0), L(16), L(32), L(48), d);
-            VSR_TRANSPOSE4(L(4), L(20), L(36), L(52), e);
-#undef L
+            vsr_f32x16 v[8];
+            static const int offsets[8] = {0, 16, 32, 48, 4, 20, 36, 52};
+            for (int k = 0; k < 8; k++) {
+                v[k] = *(const vsr_f32x16u *)(row + offsets[k]);
+                if (from > 0 || to < 68) {
+                    const vsr_i32x16 column = lane + offsets[k];
+                    v[k] = (vsr_f32x16)((vsr_i32x16)v[k] & ((column >= from) & (column < to)));
+                }
+            }
+            VSR_TRANSPOSE4(v[0], v[1], v[2], v[3], d);
+            VSR_TRANSPOSE4(v[4], v[5], v[6], v[7], e);
             d[4] = e[0];
             d[5] = e[1];
             VSR_B4T(d[0], d[1], d[2], d[3], d[4], d[5], h[r]);

@@ -40,6 +40,30 @@ static inline const float *WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(const vsr_w
     return border;
 }
 
+// Row `top + r` of the plane from column `left` on, for a group at the image's left or right edge,
+// without copying: the row's `columns` floats read in place, columns outside the image to be zeroed
+// by the caller's loads (`*valid_from ..< *valid_to`). Columns left or right of a row are the
+// neighbouring row's floats, inside the tensor; only the tensor's very first and last rows would read
+// outside it, and those (and rows above or below the image, all zeros) take `border` as
+// `winograd_row` fills it, every column then valid.
+WINOGRAD_TARGET
+static inline const float *WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(const vsr_winograd_input_args *a, const float *plane,
+                                                                              int r, int columns, float *border,
+                                                                              int *valid_from, int *valid_to) {
+    const int y = a->top + r;
+    *valid_from = 0;
+    *valid_to = columns;
+    if (y >= 0 && y < a->height) {
+        const float *row = plane + (ptrdiff_t)y * a->width + a->left;
+        if (row >= a->input && row + columns <= a->input + (ptrdiff_t)a->in_channels * a->plane_size) {
+            *valid_from = a->left < 0 ? -a->left : 0;
+            *valid_to = a->left + columns > a->width ? a->width - a->left : columns;
+            return row;
+        }
+    }
+    return WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, columns, border);
+}
+
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
     float border[34];  // one row's 34 columns: loads of 32 at offsets 0 and 2
