@@ -7,6 +7,11 @@
 #  - end to end: `vsr upscale` (decode, upscale with the default parallelism, libx264 encode) timed
 #    with GNU time; CPU use = (user + sys) / wall.
 #   scripts/pipeline-efficiency.sh MODEL [INPUT] [FRAMES]
+#  - the encoder alone: the upscaled video's frames, decoded to raw beforehand, encoded again by the
+#    ffmpeg CLI with ENCODE_ARGS (default: vsr's default, libx264 medium crf 18; keep it in step with
+#    UPSCALE_ARGS), timed with GNU time. Its CPU seconds per frame plus the upscaler's (cores / SR-only
+#    fps) give the best throughput the two could reach sharing the cores perfectly, the ceiling
+#    against which the pipeline itself (decode, queues, conversions, muxing) is judged.
 # UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--pipeline fast-x2" (x264
 # veryfast) to see how much of the gap is the encoder's share of the cores.
 set -euo pipefail
@@ -25,10 +30,21 @@ print(*[r['median_ms'] / 1000 for r in m])")
 /usr/bin/time -f "%U %S %e" -o "$tmp/time" "$vsr" upscale "$input" -o "$tmp/out.mkv" --model "$model" --frames "$frames" \
   ${UPSCALE_ARGS:-} --progress none --stats-json "$tmp/stats.json" 2> "$tmp/err" || { cat "$tmp/err"; exit 1; }
 read -r user sys wall < "$tmp/time"
-python3 - "$t1" "$tn" "$cores" "$user" "$sys" "$wall" "$frames" "$model" "$tmp/stats.json" <<'PY'
+encode_args=${ENCODE_ARGS:--c:v libx264 -preset medium -crf 18}
+read -r out_width out_height < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$tmp/out.mkv" | tr ',' ' ')
+ffmpeg -v error -i "$tmp/out.mkv" -map 0:v:0 -f rawvideo -pix_fmt yuv420p "$tmp/frames.yuv"
+# shellcheck disable=SC2086 # ENCODE_ARGS is a list of options
+/usr/bin/time -f "%U %S %e" -o "$tmp/encode-time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s "${out_width}x$out_height" \
+  -i "$tmp/frames.yuv" $encode_args -f null -
+read -r encode_user encode_sys encode_wall < "$tmp/encode-time"
+encoded_frames=$(($(stat -c %s "$tmp/frames.yuv") / (out_width * out_height * 3 / 2)))
+rm -f "$tmp/frames.yuv"
+python3 - "$t1" "$tn" "$cores" "$user" "$sys" "$wall" "$frames" "$model" "$tmp/stats.json" \
+  "$encode_user" "$encode_sys" "$encode_wall" "$encode_args" "$encoded_frames" <<'PY'
 import json, sys
-t1, tn, cores, user, sys_, wall, frames, model, stats = sys.argv[1:]
+t1, tn, cores, user, sys_, wall, frames, model, stats, encode_user, encode_sys, encode_wall, encode_args, encoded = sys.argv[1:]
 t1, tn, cores, user, sys_, wall, frames = map(float, (t1, tn, cores, user, sys_, wall, frames))
+encode_user, encode_sys, encode_wall, encoded = map(float, (encode_user, encode_sys, encode_wall, encoded))
 s = json.load(open(stats))
 sr_only = max(1 / tn, cores / t1)
 print(f"{model}: SR only {1/t1:.2f} fps on 1 thread, {1/tn:.2f} fps on {cores:.0f} threads, "
@@ -36,4 +52,9 @@ print(f"{model}: SR only {1/t1:.2f} fps on 1 thread, {1/tn:.2f} fps on {cores:.0
 print(f"{model}: vsr upscale {frames:.0f} frames{' (preset ' + s['preset'] + ')' if s.get('preset') else ''} ({s['workers']} workers x {s['threads']} threads): {s['fps']:.2f} fps "
       f"(pipeline), {frames / wall:.2f} fps (process wall {wall:.2f} s) = {100 * s['fps'] / sr_only:.0f}% of SR only; "
       f"CPU {(user + sys_) / wall:.2f} cores ((user {user:.2f} + sys {sys_:.2f}) / wall {wall:.2f})")
+encode_cpu = (encode_user + encode_sys) / encoded
+ceiling = cores / (cores / sr_only + encode_cpu)
+print(f"encoder alone ({encode_args}, {encoded:.0f} frames): {encoded / encode_wall:.2f} fps, {1000 * encode_cpu:.1f} CPU ms a frame; "
+      f"upscaler + encoder sharing {cores:.0f} cores perfectly: {ceiling:.2f} fps = {100 * ceiling / sr_only:.0f}% of SR only; "
+      f"vsr upscale reached {100 * s['fps'] / ceiling:.0f}% of that")
 PY
