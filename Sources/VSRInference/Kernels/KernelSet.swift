@@ -2,8 +2,8 @@ import Foundation
 
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
-/// stride-1 convolutions, ESA's strided 3x3 and gate) with SIMD kernels and falls back to the
-/// reference for the rest (ESA's gate included); `.direct` is `.optimized` without the Winograd path. The convolutions'
+/// stride-1 convolutions, ESA's strided 3x3, gate, max-pool and resize) with SIMD or separable,
+/// threaded kernels and falls back to the reference for the rest; `.direct` is `.optimized` without the Winograd path. The convolutions'
 /// micro-kernel is the instruction set's (`CPUKernels`): the CPU's best, or `VSR_CPU`'s.
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
@@ -14,6 +14,13 @@ public struct KernelSet: Sendable {
     /// `x * sigmoid(layer(input))` (RLFN's ESA ends so) on up to `threads` threads: layer, input, x.
     public typealias GatedConvolution = @Sendable (Conv2d, Tensor, Tensor, Int) -> Tensor
 
+    /// A max-pool without padding on up to `threads` threads: input, kernel, stride, threads.
+    public typealias MaxPool = @Sendable (Tensor, Int, Int, Int) -> Tensor
+
+    /// A bilinear resize by precomputed taps on up to `threads` threads: input, row taps, column
+    /// taps, threads.
+    public typealias Resize = @Sendable (Tensor, BilinearTaps, BilinearTaps, Int) -> Tensor
+
     public let name: String
     /// The instruction set of the convolution micro-kernels; nil for the reference set.
     public let cpu: CPUKernels?
@@ -22,6 +29,10 @@ public struct KernelSet: Sendable {
     public let sigmoidGate: Gate
     /// `x * sigmoid(layer(input))`.
     public let gatedConvolution: GatedConvolution
+    /// RLFN's ESA max-pool.
+    public let maxPool: MaxPool
+    /// RLFN's ESA resize back to the frame.
+    public let resize: Resize
 
     public static let reference = KernelSet(
         name: "reference", cpu: nil,
@@ -29,7 +40,9 @@ public struct KernelSet: Sendable {
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
         gatedConvolution: { layer, input, x, _ in
             ReferenceOps.multiply(x, ReferenceOps.activate(layer.reference(input, activation: .identity, residual: nil), .sigmoid))
-        })
+        },
+        maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
+        resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) })
 
     /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
     public static let optimized = optimized(cpu: .selected)
@@ -51,7 +64,9 @@ public struct KernelSet: Sendable {
                 return directConvolution(layer, input, activation, residual, threads, cpu)
             },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
-            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) })
+            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
+            maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
+            resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) })
     }
 
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
@@ -60,7 +75,9 @@ public struct KernelSet: Sendable {
         KernelSet(
             name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
-            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) })
+            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
+            maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
+            resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) })
     }
 
     /// A 1x1 layer and its gate in one pass (`DirectConvolution.runPointwiseGated`); any other

@@ -113,11 +113,11 @@ public struct RLFN: SRModel {
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
             let reduced = conv1(x, context: context)
             let strided = conv2(reduced, context: context)
-            let pooled = ReferenceOps.maxPool2d(strided, kernel: 7, stride: 3)
+            let pooled = context.kernels.maxPool(strided, 7, 3, context.threads)
             let context3 = conv3(pooled, context: context)
-            let upsampled = ReferenceOps.resizeBilinear(
-                context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
-                columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
+            let upsampled = context.kernels.resize(
+                context3, taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
+                taps(pooled: pooled.width, size: x.width, axis: \.x, context: context), context.threads)
             let sum = convF(reduced, residual: upsampled, context: context)
             return context.kernels.gatedConvolution(conv4, sum, x, context.threads)
         }
