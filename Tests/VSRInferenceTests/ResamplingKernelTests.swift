@@ -38,7 +38,8 @@ final class ResamplingKernelTests: XCTestCase {
         var rng = SeededGenerator(seed: 33)
         let input = Tensor.random(channels: 4, height: 11, width: 13, using: &rng)
         let rows = BilinearTaps(inputSize: 11, outputSize: 70, frameInputSize: 40, frameOutputSize: 250, inputOffset: 6, outputOffset: 36)
-        let columns = BilinearTaps(inputSize: 13, outputSize: 80, frameInputSize: 50, frameOutputSize: 310, inputOffset: 12, outputOffset: 72)
+        let columns = BilinearTaps(
+            inputSize: 13, outputSize: 80, frameInputSize: 50, frameOutputSize: 310, inputOffset: 12, outputOffset: 72)
         let expected = KernelSet.reference.resize(input, rows, columns, 1)
         for threads in [1, 2] {
             XCTAssertEqual(KernelSet.optimized.resize(input, rows, columns, threads).data, expected.data, "\(threads) threads")
