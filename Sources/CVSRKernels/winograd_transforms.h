@@ -21,6 +21,13 @@ static inline void WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(const vs
     }
 }
 
+// Which of the `columns` floats from column `left` on lie inside the image: `*first ..< *end`.
+static inline void WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(const vsr_winograd_input_args *a, int columns,
+                                                                        int *first, int *end) {
+    *first = a->left < 0 ? -a->left : 0;
+    *end = a->left + columns > a->width ? a->width - a->left : columns;
+}
+
 // Row `top + r` of the plane from column `left` on, `columns` floats: the plane's own row when all of
 // them lie inside the image, else `border` holding the row's columns inside the image and zeros
 // around them (PyTorch's zero padding).
@@ -31,8 +38,8 @@ static inline const float *WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(const vsr_w
     if (a->left >= 0 && a->left + columns <= a->width && y >= 0 && y < a->height) {
         return plane + (ptrdiff_t)y * a->width + a->left;
     }
-    const int first = a->left < 0 ? -a->left : 0;
-    const int end = a->left + columns > a->width ? a->width - a->left : columns;
+    int first, end;
+    WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(a, columns, &first, &end);
     __builtin_memset(border, 0, (size_t)columns * sizeof(float));
     if (y >= 0 && y < a->height && end > first) {
         __builtin_memcpy(border + first, plane + (ptrdiff_t)y * a->width + a->left + first, (size_t)(end - first) * sizeof(float));
@@ -56,8 +63,7 @@ static inline const float *WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(co
     if (y >= 0 && y < a->height) {
         const float *row = plane + (ptrdiff_t)y * a->width + a->left;
         if (row >= a->input && row + columns <= a->input + (ptrdiff_t)a->in_channels * a->plane_size) {
-            *valid_from = a->left < 0 ? -a->left : 0;
-            *valid_to = a->left + columns > a->width ? a->width - a->left : columns;
+            WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(a, columns, valid_from, valid_to);
             return row;
         }
     }
