@@ -29,6 +29,39 @@ final class TilingTests: XCTestCase {
         }
     }
 
+    /// Strips for a row-streaming model: every padded width but the last is a whole number of the
+    /// micro-kernel's blocks, the interiors still partition the frame, and the count is the plain split's.
+    func testStripsAreCutOnWholeKernelBlocks() {
+        // (width, tile, halo, block, cut on blocks): 37 in 16 with 64-pixel blocks has too few blocks
+        // for three strips and falls back to the plain split.
+        let cases = [
+            (960, 320, 8, 64, true), (640, 320, 8, 64, true), (1920, 320, 8, 64, true), (960, 320, 8, 24, true),
+            (1920, 320, 8, 24, true), (321, 64, 8, 12, true), (100, 37, 0, 24, true), (130, 64, 8, 64, true),
+            (37, 16, 3, 64, false), (300, 320, 8, 64, false),
+        ]
+        for (width, tile, halo, block, onBlocks) in cases {
+            let plan = TilePlan(width: width, height: 9, tileSize: tile, tileHeight: 9, halo: halo, columnBlock: block)
+            let plain = TilePlan(width: width, height: 9, tileSize: tile, tileHeight: 9, halo: halo)
+            XCTAssertEqual(plan.tiles.count, plain.tiles.count, "\(width) in \(tile): same strip count")
+            var next = 0
+            for (index, strip) in plan.tiles.enumerated() {
+                XCTAssertEqual(strip.interior.x, next, "\(width) in \(tile): strips follow each other")
+                XCTAssertGreaterThan(strip.interior.width, halo)
+                XCTAssertLessThan(strip.interior.width, tile + block, "\(width) in \(tile): at most a block over")
+                XCTAssertEqual(strip.padded.x, max(0, strip.interior.x - halo))
+                if onBlocks && index < plan.tiles.count - 1 {
+                    XCTAssertEqual(strip.padded.width % block, 0, "\(width) in \(tile), block \(block): strip \(index)")
+                }
+                next += strip.interior.width
+            }
+            XCTAssertEqual(next, width)
+            if !onBlocks { XCTAssertEqual(plan, plain, "\(width) in \(tile): the plain split") }
+        }
+        // 960 columns, halo 8, AVX-512's 64-pixel blocks: 16 blocks of work instead of 18.
+        let strips = TilePlan(width: 960, height: 540, tileSize: 320, tileHeight: 540, halo: 8, columnBlock: 64).tiles
+        XCTAssertEqual(strips.map(\.padded.width), [384, 320, 288])
+    }
+
     /// Plain nets tile exactly: tiled output equals whole-frame output (before rounding).
     func testPlainNetTilesMatchWholeFrame() throws {
         var rng = SeededGenerator(seed: 21)

@@ -15,10 +15,10 @@ public struct TiledInference: Sendable {
 
     public func run(_ input: Tensor, context: InferenceContext) throws -> Tensor {
         let scale = model.descriptor.scale
-        let tileHeight = model.streamsRows(with: context.kernels) ? input.height : tileSize
+        let streams = model.streamsRows(with: context.kernels)
         let plan = TilePlan(
-            width: input.width, height: input.height, tileSize: tileSize, tileHeight: tileHeight, halo: halo,
-            alignment: model.tileAlignment)
+            width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,
+            halo: halo, alignment: model.tileAlignment, columnBlock: streams ? context.kernels.cpu?.convPixels ?? 1 : 1)
         if plan.tiles.count == 1 { return try model.forward(input, context: context) }
         var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)
         for tile in plan.tiles {
