@@ -9,14 +9,18 @@ final class PresetTests: TemporaryDirectoryTestCase {
     private func preset(_ name: String) -> String { Tools.packageRoot.appendingPathComponent("Pipelines/\(name).json").path }
 
     func testEveryShippedPresetRunsOnTheSample() throws {
-        let expectations: [(String, String, Int, String)] = [
-            ("fast-x2", "out.mp4", 640, "h264"), ("balanced-x2", "out.mkv", 640, "h264"),
-            ("quality-x4", "out.mkv", 1280, "h264"), ("archive-x2", "out.mkv", 640, "ffv1"),
+        // (recipe, output, width, codec, model): quality-x4 falls back to repsr-y-x4 without RLFN installed.
+        let expectations: [(String, String, Int, String, String)] = [
+            ("fast-x2", "out.mp4", 640, "h264", "repsr-y-x2-fast"), ("balanced-x2", "out.mkv", 640, "h264", "repsr-y-x2"),
+            ("quality-x4", "out.mkv", 1280, "h264", "repsr-y-x4"), ("archive-x2", "out.mkv", 640, "ffv1", "repsr-y-x2"),
         ]
-        for (name, file, width, codec) in expectations {
+        for (name, file, width, codec, model) in expectations {
             let output = path("\(name)-\(file)")
-            let run = try Tools.run(binary, ["upscale", sample, "-o", output, "--pipeline", name, "--frames", "2", "--progress", "none"])
+            let run = try Tools.run(
+                binary, ["upscale", sample, "-o", output, "--pipeline", name, "--frames", "2", "--progress", "none"],
+                environment: ["XDG_DATA_HOME": path("no-models")])
             XCTAssertEqual(run.status, 0, "\(name): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("(\(model), "), "\(name): \(run.stderr)")
             let probe = try Probe(output)
             XCTAssertEqual(probe.videoInt("width"), width, name)
             XCTAssertEqual(probe.videoString("codec_name"), codec, name)

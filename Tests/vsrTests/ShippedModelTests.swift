@@ -47,6 +47,9 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(try Probe(output).videoInt("width"), 320 * Int(scale)!)
         }
         let listing = try Tools.vsr(["models"])
-        XCTAssertTrue(listing.stdoutText.contains("repsr-y-x2  plainsr M"), listing.stdoutText)
+        let rows = listing.stdoutText.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        for (name, shape) in [("repsr-y-x2", "M6C16"), ("repsr-y-x2-fast", "M4C8"), ("repsr-y-x4", "M4C16")] {
+            XCTAssertTrue(rows.contains("\(name) plainsr \(shape)"), listing.stdoutText)
+        }
     }
 }
