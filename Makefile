@@ -16,7 +16,7 @@ SCALEOUT_PACKAGES := slurm-wlm munge parallel
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil python3-matplotlib
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: format format-check setup setup-training setup-scaleout scaleout-check build build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
+.PHONY: format format-check setup setup-training setup-scaleout scaleout-check build bench-tools build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -45,6 +45,11 @@ setup-training:
 build: build-info
 	swift build $(RELEASE_FLAGS) --product vsr
 	@echo "built .build/release/vsr"
+
+# vsr and vsr-kernel-bench for the comparison scripts (scripts/compare-*.sh), with `build`'s flags:
+# other flags would make the next `make build` compile everything again.
+bench-tools: build
+	swift build $(RELEASE_FLAGS) --product vsr-kernel-bench
 
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
 # it only when it changes, so an unchanged tree rebuilds nothing.

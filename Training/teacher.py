@@ -7,7 +7,7 @@ as the official RLFN x2 imported by `vsr import`, by `vsr-kernel-bench model --r
 in Training/.cache/teacher_NAME_xS.npz. A recipe with "distill": {"teacher": NAME, "weight": w} then
 adds w * L1(student, teacher) to its loss.
 
-    swift build -c release --product vsr-kernel-bench
+    make bench-tools
     .build/release/vsr import ../shared/models/rlfn-official/rlfn_x2.pth --arch rlfn --scale 2 -o /tmp/rlfn_x2.safetensors
     python3 Training/teacher.py --weights /tmp/rlfn_x2.safetensors --name rlfn_x2 --scale 2
 """
@@ -32,7 +32,7 @@ def main():
     parser.add_argument('--scale', type=int, required=True)
     args = parser.parse_args()
     if not os.access(BENCH, os.X_OK):
-        sys.exit(f'teacher.py: {BENCH} is missing (swift build -c release --product vsr-kernel-bench)')
+        sys.exit(f'teacher.py: {BENCH} is missing (make bench-tools)')
     files = training_files()
     peak = float(read_safetensors(args.weights)[1].get('input_range', '1'))
     outputs = []

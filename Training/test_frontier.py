@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main():
     vsr = os.path.join(HERE, '..', '.build', 'release', 'vsr')
     if not os.path.exists(vsr):
-        sys.exit(f'test_frontier: {vsr} is missing (swift build -c release --product vsr)')
+        sys.exit(f'test_frontier: {vsr} is missing (make build)')
     recipe_module.training_pairs = synthetic_pairs
     frontier.CANDIDATES = [(1, 4, 'prelu'), (2, 4, 'relu')]
     frontier.SCHEDULE = dict(frontier.SCHEDULE, iterations=4, chunk=2, batch=2, patch=8, validation_images=1)

@@ -30,8 +30,7 @@ if [ ! -x "$build/build/bin/ac_benchmark" ]; then
     ${AC_PATH_HALF:+-DAC_PATH_HALF=$AC_PATH_HALF} >/dev/null
   cmake --build "$build/build" --target ac_benchmark -j "$(nproc)" >/dev/null
 fi
-swift build -c release --product vsr-kernel-bench >/dev/null
-swift build -c release --product vsr >/dev/null
+make -s bench-tools >/dev/null
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
      "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"

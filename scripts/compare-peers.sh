@@ -19,8 +19,7 @@ venv=.build/peers-venv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-swift build -c release --product vsr-kernel-bench >/dev/null
-swift build -c release --product vsr >/dev/null
+make -s bench-tools >/dev/null
 if ! "$venv/bin/python" -c "import onnxruntime, torch" 2>/dev/null; then
   echo "setting up $venv (onnxruntime from PyPI; torch and numpy from Debian's python3-torch)"
   /usr/bin/python3 -m venv --system-site-packages "$venv"

@@ -11,8 +11,7 @@ python=${PYTHON:-/usr/bin/python3}
 threads=${THREADS:-1,2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-swift build -c release --product vsr-kernel-bench >/dev/null
-swift build -c release --product vsr >/dev/null
+make -s bench-tools >/dev/null
 ffmpeg -v error -nostdin -i Samples/testsrc2-320x180-h264-aac.mp4 -frames:v 1 -f rawvideo -pix_fmt rgb24 "$tmp/frame.rgb"
 .build/release/vsr import "$checkpoint" --arch rlfn --scale 2 -o "$tmp/rlfn_x2.safetensors" 2>/dev/null
 .build/release/vsr-kernel-bench model --weights "$tmp/rlfn_x2.safetensors" --rgb "$tmp/frame.rgb" --threads "$threads" | tee "$tmp/vsr.txt"
