@@ -52,28 +52,24 @@ public struct KernelSet: Sendable {
 
     /// The fast kernels: Winograd (the layer's tile, F(4x4, 3x3)) where `ConvolutionChoice` says so, the direct SIMD
     /// convolution for the other 3x3 and 1x1 layers, on `cpu`'s micro-kernel.
-    public static func optimized(cpu: CPUKernels) -> KernelSet {
+    public static func optimized(cpu: CPUKernels) -> KernelSet { fast(name: "optimized", cpu: cpu, winograd: true) }
+
+    /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
+    /// baseline, and the kernel whose share of the FMA peak it reports).
+    public static func direct(cpu: CPUKernels) -> KernelSet { fast(name: "direct", cpu: cpu, winograd: false) }
+
+    /// The SIMD and threaded entries on `cpu`'s micro-kernel; wide 3x3 layers by Winograd when `winograd`.
+    private static func fast(name: String, cpu: CPUKernels, winograd: Bool) -> KernelSet {
         KernelSet(
-            name: "optimized", cpu: cpu,
+            name: name, cpu: cpu,
             conv: { layer, input, activation, residual, threads in
-                if ConvolutionChoice.usesWinograd(layer, activation: activation) {
+                if winograd && ConvolutionChoice.usesWinograd(layer, activation: activation) {
                     return WinogradConvolution.run(
                         layer, input, activation: activation, residual: residual, threads: threads,
                         cpu: cpu)
                 }
                 return directConvolution(layer, input, activation, residual, threads, cpu)
             },
-            sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
-            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
-            maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
-            resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) })
-    }
-
-    /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's
-    /// baseline, and the kernel whose share of the FMA peak it reports).
-    public static func direct(cpu: CPUKernels) -> KernelSet {
-        KernelSet(
-            name: "direct", cpu: cpu, conv: { directConvolution($0, $1, $2, $3, $4, cpu) },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
             gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
             maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
