@@ -8,13 +8,18 @@
 # vsr is also timed in each model's own tiles (320 for plain nets, 512 for RLFN), as vsr upscale runs them.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
-# THREADS (default 1,2) and RUNS (default 9) override.
+# The engines take turns: ROUNDS rounds (default 3) of vsr then the peers, RUNS / ROUNDS runs each per
+# round, and each figure is the median of its rounds' medians, so that a minute in which the machine
+# is slower weighs on every engine alike rather than on whichever ran then.
+# THREADS (default 1,2), RUNS (default 9) and ROUNDS override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 threads=${THREADS:-1,2}
-runs=${RUNS:-$([ $quick = 1 ] && echo 5 || echo 9)}
+runs=${RUNS:-$([ $quick = 1 ] && echo 6 || echo 9)}
+rounds=${ROUNDS:-3}
+per_round=$(((runs + rounds - 1) / rounds))
 venv=.build/peers-venv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -39,6 +44,11 @@ fi
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
      "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"
+# The median of an engine's per-round figures ("ENGINE T thread(s): MS ms" lines) at T threads.
+median_of() {
+  awk -v e="$1" -v t="$2" '$1 == e && $2 == t {print $4}' "$3" | sort -g \
+    | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'
+}
 summary=()
 for case in "${cases[@]}"; do
   read -r weights size <<<"$case"
@@ -47,22 +57,27 @@ for case in "${cases[@]}"; do
   ffmpeg -v error -nostdin -y -i Samples/testsrc2-320x180-h264-aac.mp4 -frames:v 1 -vf "scale=${size/x/:}:flags=bicubic" \
     -f rawvideo -pix_fmt rgb24 "$tmp/frame.rgb"
   echo
-  echo "== $name at $size"
-  .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
-    --runs "$runs" --output "$tmp/vsr.f32" --model-tile | tee "$tmp/vsr.txt"
-  "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \
-    --vsr-output "$tmp/vsr.f32" --threads "$threads" --runs "$runs" | tee "$tmp/peers.txt"
+  echo "== $name at $size ($rounds rounds of $per_round runs per engine)"
+  : > "$tmp/vsr.txt"
+  : > "$tmp/peers.txt"
+  for round in $(seq "$rounds"); do
+    echo "-- round $round of $rounds"
+    .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
+      --runs "$per_round" --output "$tmp/vsr.f32" --model-tile | tee -a "$tmp/vsr.txt"
+    "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \
+      --vsr-output "$tmp/vsr.f32" --threads "$threads" --runs "$per_round" | tee -a "$tmp/peers.txt"
+  done
   for t in ${threads//,/ }; do
-    v=$(awk -v t="$t" '$1 == "vsr" && $2 == t {print $4}' "$tmp/vsr.txt")
-    vt=$(awk -v t="$t" '$1 == "vsr-tiled" && $2 == t {print $4}' "$tmp/vsr.txt")
-    p=$(awk -v t="$t" '$1 == "pytorch" && $2 == t {print $4}' "$tmp/peers.txt")
-    o=$(awk -v t="$t" '$1 == "onnxruntime" && $2 == t {print $4}' "$tmp/peers.txt")
+    v=$(median_of vsr "$t" "$tmp/vsr.txt")
+    vt=$(median_of vsr-tiled "$t" "$tmp/vsr.txt")
+    p=$(median_of pytorch "$t" "$tmp/peers.txt")
+    o=$(median_of onnxruntime "$t" "$tmp/peers.txt")
     summary+=("$(awk -v n="$name" -v s="$size" -v t="$t" -v v="$v" -v vt="$vt" -v p="$p" -v o="$o" \
       'BEGIN {printf "%-12s %-8s %7d  %9.1f  %9.1f  %10.1f  %8.1f  %9.2fx  %6.2fx", n, s, t, v, vt, p, o, p / v, o / v}')")
   done
 done
 echo
 echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (320 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
-echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures."
+echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures; each figure the median of $rounds rounds' medians."
 echo "model        size     threads  vsr ms  vsr tiled  PyTorch ms    ORT ms  vs PyTorch  vs ORT"
 printf '%s\n' "${summary[@]}"
