@@ -1,5 +1,6 @@
 import Foundation
 import VSRCore
+import VSRInference
 import VSRMedia
 import VSRPipeline
 
@@ -85,6 +86,8 @@ public struct JobTask {
     /// Runs task `number`; returns how many segments it upscaled (the rest had receipts).
     @discardableResult
     public func run(task number: Int) throws -> Int {
+        // A segment must encode to the same bytes whatever ran before it in this process.
+        MemoryReuse.fillAllocatedBlocks()
         folder.sweep()
         var done = 0
         for segment in try segments(ofTask: number) {
