@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$input")
 
 now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source scripts/median.sh
 
 : > "$tmp/vsr-same"; : > "$tmp/vsr-default"; : > "$tmp/ffmpeg"
 for _ in $(seq "$runs"); do

@@ -44,11 +44,9 @@ fi
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
      "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"
+source scripts/median.sh
 # The median of an engine's per-round figures ("ENGINE T thread(s): MS ms" lines) at T threads.
-median_of() {
-  awk -v e="$1" -v t="$2" '$1 == e && $2 == t {print $4}' "$3" | sort -g \
-    | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'
-}
+median_of() { awk -v e="$1" -v t="$2" '$1 == e && $2 == t {print $4}' "$3" | median; }
 summary=()
 for case in "${cases[@]}"; do
   read -r weights size <<<"$case"
