@@ -47,7 +47,7 @@ func time(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double
 struct ConvBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conv",
-        abstract: "3x3 convolution kernels vs FMA peak: the direct kernel, and Winograd F(4x4, 3x3) and F(2x2, 3x3).",
+        abstract: "Convolution kernels vs FMA peak: 3x3 direct and Winograd F(4x4, 3x3) and F(2x2, 3x3), and 1x1.",
         discussion: """
             The direct kernel's GFLOP/s are arithmetic done; Winograd's are the direct convolution's
             FLOPs over Winograd's time ("effective"), since it does 4 (F(4x4)) or 2.25 (F(2x2)) times
@@ -94,6 +94,16 @@ struct ConvBench: ParsableCommand {
                                 + "%.2fx the direct kernel", c, c, threadCount, tile.description, winograd * 1e3, effective,
                             100 * effective / peak, seconds / winograd))
                 }
+                // RLFN's 1x1 layer after each block's 3x3 layers (c5), read in place.
+                let pointwise = Conv2d(
+                    inChannels: c, outChannels: c, kernel: 1, weight: randomValues(c * c, in: -0.1...0.1, using: &rng),
+                    bias: [Float](repeating: 0.1, count: c))
+                let pointwiseSeconds = median(time(runs: runs, warmup: 3) { _ = pointwise(input, context: optimized) })
+                let pointwiseFlops = 2 * pointwise.multiplyAccumulates(height: height, width: width) / pointwiseSeconds / 1e9
+                print(
+                    String(
+                        format: "  %d->%d channels, %d thread(s), 1x1 direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak", c, c,
+                        threadCount, pointwiseSeconds * 1e3, pointwiseFlops, 100 * pointwiseFlops / peak))
                 // The same kernel as plain nets run it: a chain of layers streamed row by row.
                 let chain = try randomPlainSR(channels: c, hidden: 6, using: &rng)
                 let image = randomTensor(channels: 1, height: height, width: width, in: 0...1, using: &rng)
