@@ -7,10 +7,18 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
     private var binary: String { ProcessInfo.processInfo.environment["VSR_RELEASE_BIN"] ?? Tools.vsr }
 
     private func recorded() throws -> [String: [String: Double]] {
+        try recordedModels().mapValues { $0["psnr_y"] as? [String: Double] ?? [:] }
+    }
+
+    /// Each model's scale as quality.json records it (names like repsr-y-x4-fast do not end in it).
+    private func recordedScales() throws -> [String: Int] {
+        try recordedModels().mapValues { $0["scale"] as? Int ?? 0 }
+    }
+
+    private func recordedModels() throws -> [String: [String: Any]] {
         let url = Tools.packageRoot.appendingPathComponent("Training/models/quality.json")
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        let models = try XCTUnwrap(report["models"] as? [String: [String: Any]])
-        return models.mapValues { $0["psnr_y"] as? [String: Double] ?? [:] }
+        return try XCTUnwrap(report["models"] as? [String: [String: Any]])
     }
 
     func testShippedModelsReproduceTheirRecordedSet5PSNR() throws {
@@ -18,10 +26,11 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
         guard FileManager.default.fileExists(atPath: set5) else {
             throw XCTSkip("SKIPPED: \(set5) not found; the shipped-model PSNR check needs ../shared/data")
         }
-        let models = try recorded()
+        let models = try recorded(), scales = try recordedScales()
         XCTAssertTrue(models.keys.contains("repsr-y-x2"))
         for (name, figures) in models.sorted(by: { $0.key < $1.key }) {
-            let scale = name.hasSuffix("x4") ? "4" : "2"
+            let scale = String(try XCTUnwrap(scales[name]))
+            XCTAssertTrue(["2", "4"].contains(scale), "\(name): scale \(scale) in quality.json")
             let json = path("\(name).json")
             let run = try Tools.run(binary, ["eval", "--model", name, "--dataset", set5, "--scale", scale, "--json", json])
             XCTAssertEqual(run.status, 0, run.stderr)
@@ -48,7 +57,7 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
         }
         let listing = try Tools.vsr(["models"])
         let rows = listing.stdoutText.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
-        for (name, shape) in [("repsr-y-x2", "M6C16"), ("repsr-y-x2-fast", "M4C8"), ("repsr-y-x4", "M4C16")] {
+        for (name, shape) in [("repsr-y-x2", "M6C16"), ("repsr-y-x2-fast", "M4C8"), ("repsr-y-x4", "M4C16"), ("repsr-y-x4-fast", "M4C8")] {
             XCTAssertTrue(rows.contains("\(name) plainsr \(shape)"), listing.stdoutText)
         }
     }
