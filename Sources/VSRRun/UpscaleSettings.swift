@@ -25,7 +25,7 @@ public struct UpscaleSettings: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
-            The upscaler: bicubic, lanczos, a shipped model (repsr-y-x2, repsr-y-x2-fast, repsr-y-x4, repsr-y-x4-fast) or an installed one \
+            The upscaler: bicubic, lanczos, a shipped model (\(BuiltInModels.names.joined(separator: ", "))) or an installed one \
             (see `vsr models`). Default: repsr-y-x2, or repsr-y-x4 with --scale 4; bicubic at x3.
             """, valueName: "name"))
     public var model: String?

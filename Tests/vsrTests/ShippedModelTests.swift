@@ -6,19 +6,18 @@ import XCTest
 final class ShippedModelTests: TemporaryDirectoryTestCase {
     private var binary: String { ProcessInfo.processInfo.environment["VSR_RELEASE_BIN"] ?? Tools.vsr }
 
-    private func recorded() throws -> [String: [String: Double]] {
-        try recordedModels().mapValues { $0["psnr_y"] as? [String: Double] ?? [:] }
+    /// One shipped model's row in quality.json: its scale (names like repsr-y-x4-fast do not end in
+    /// it) and its Y-PSNR per dataset.
+    private struct Recorded {
+        let scale: Int
+        let psnr: [String: Double]
     }
 
-    /// Each model's scale as quality.json records it (names like repsr-y-x4-fast do not end in it).
-    private func recordedScales() throws -> [String: Int] {
-        try recordedModels().mapValues { $0["scale"] as? Int ?? 0 }
-    }
-
-    private func recordedModels() throws -> [String: [String: Any]] {
+    private func recorded() throws -> [String: Recorded] {
         let url = Tools.packageRoot.appendingPathComponent("Training/models/quality.json")
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        return try XCTUnwrap(report["models"] as? [String: [String: Any]])
+        let models = try XCTUnwrap(report["models"] as? [String: [String: Any]])
+        return models.mapValues { Recorded(scale: $0["scale"] as? Int ?? 0, psnr: $0["psnr_y"] as? [String: Double] ?? [:]) }
     }
 
     func testShippedModelsReproduceTheirRecordedSet5PSNR() throws {
@@ -26,24 +25,25 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
         guard FileManager.default.fileExists(atPath: set5) else {
             throw XCTSkip("SKIPPED: \(set5) not found; the shipped-model PSNR check needs ../shared/data")
         }
-        let models = try recorded(), scales = try recordedScales()
+        let models = try recorded()
         XCTAssertTrue(models.keys.contains("repsr-y-x2"))
-        for (name, figures) in models.sorted(by: { $0.key < $1.key }) {
-            let scale = String(try XCTUnwrap(scales[name]))
+        for (name, model) in models.sorted(by: { $0.key < $1.key }) {
+            let scale = String(model.scale)
             XCTAssertTrue(["2", "4"].contains(scale), "\(name): scale \(scale) in quality.json")
             let json = path("\(name).json")
             let run = try Tools.run(binary, ["eval", "--model", name, "--dataset", set5, "--scale", scale, "--json", json])
             XCTAssertEqual(run.status, 0, run.stderr)
             let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
             let mean = try XCTUnwrap((report["mean"] as? [String: Double])?["psnr"])
-            let expected = try XCTUnwrap(figures["Set5"])
+            let expected = try XCTUnwrap(model.psnr["Set5"])
             XCTAssertEqual(mean, expected, accuracy: 0.005, "\(name): vsr eval \(mean) dB, recorded \(expected) dB")
         }
     }
 
     func testDefaultModelIsTheShippedOneForTheScale() throws {
         let sample = Tools.sample(Tools.samples[0])
-        for (scale, name) in [("2", "repsr-y-x2"), ("4", "repsr-y-x4")] where try recorded().keys.contains(name) {
+        let shipped = try recorded()
+        for (scale, name) in [("2", "repsr-y-x2"), ("4", "repsr-y-x4")] where shipped.keys.contains(name) {
             let output = path("x\(scale).mkv")
             let run = try Tools.run(
                 binary,
