@@ -128,6 +128,10 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     held = held[:recipe.get('validation_images', len(held))]
     torch.manual_seed(recipe['seed'])
     net = RepSR(scale, recipe['channels'], recipe['hidden'], recipe['expand'], recipe.get('act', 'prelu'))
+    # Channels-last weights take oneDNN's NHWC convolutions: a training iteration of M6C16 (batch 16,
+    # 48x48) took 250-340 ms instead of 310-440 on one core (AMD EPYC Zen 4, PyTorch 1.13), 15-20% less
+    # at C32. The input (one channel) is the same in either layout. Resuming loads into these tensors.
+    net = net.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(net.parameters(), lr=recipe['lr'])
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01)
@@ -153,7 +157,7 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     finetune_from = int(total * (1 - recipe['finetune']))
     large_patch = min(recipe['patch'] * 2, int(np.median([min(lr.shape) for lr in lrs])))
     chunk, deadline, chunks = recipe['chunk'], time.time() + hours * 3600, 0
-    log = open(os.path.join(folder, 'log.jsonl'), 'a')
+    log_path = os.path.join(folder, 'log.jsonl')
     while state['iteration'] < total and time.time() < deadline and (max_chunks is None or chunks < max_chunks):
         cpu_start = cpu_seconds()
         end = min(total, state['iteration'] + chunk)
@@ -185,8 +189,11 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
         entry = {'iteration': end, 'loss': loss.item(), 'heldout_psnr_y': psnr,
                  'cpu_hours': state['cpu_seconds'] / 3600, 'lr': schedule.get_last_lr()[0], 'time': int(time.time())}
         print(json.dumps(entry), flush=True)
-        log.write(json.dumps(entry) + '\n')
-        log.flush()
+        # Opened per entry, not once per call: a call runs for hours, and a git checkout or stash
+        # meanwhile replaces the file, leaving a handle held open writing to the replaced one (this
+        # lost a session's log lines once; they were recovered from the call's output).
+        with open(log_path, 'a') as log:
+            log.write(json.dumps(entry) + '\n')
         export(judged, recipe, state, psnr, os.path.join(folder, f"{recipe['model_name']}.safetensors"))
         saved = {'recipe': recipe, 'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
                  'schedule': schedule.state_dict(), 'numpy_rng': rng.bit_generator.state,
