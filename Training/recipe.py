@@ -188,12 +188,13 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
         psnr = psnr_y(judged, held, scale, 'cpu') if held else float('nan')
         entry = {'iteration': end, 'loss': loss.item(), 'heldout_psnr_y': psnr,
                  'cpu_hours': state['cpu_seconds'] / 3600, 'lr': schedule.get_last_lr()[0], 'time': int(time.time())}
-        print(json.dumps(entry), flush=True)
+        line = json.dumps(entry)
+        print(line, flush=True)
         # Opened per entry, not once per call: a call runs for hours, and a git checkout or stash
         # meanwhile replaces the file, leaving a handle held open writing to the replaced one (this
         # lost a session's log lines once; they were recovered from the call's output).
         with open(log_path, 'a') as log:
-            log.write(json.dumps(entry) + '\n')
+            log.write(line + '\n')
         export(judged, recipe, state, psnr, os.path.join(folder, f"{recipe['model_name']}.safetensors"))
         saved = {'recipe': recipe, 'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
                  'schedule': schedule.state_dict(), 'numpy_rng': rng.bit_generator.state,
