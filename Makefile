@@ -16,7 +16,7 @@ SCALEOUT_PACKAGES := slurm-wlm munge parallel
 TRAINING_PACKAGES := python3-torch python3-numpy python3-pil python3-matplotlib
 TRAINING_PYTHON ?= /usr/bin/python3
 
-.PHONY: format format-check setup setup-training setup-scaleout scaleout-check build bench-tools build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
+.PHONY: format format-check setup setup-training setup-scaleout scaleout-check build bench-tools bench-check build-info test test-quick shared-check check-generated models-check test-training train demo man man-check kernels-check install clean samples embed-models fuzz fuzz-build sanitize sanitize-pipeline
 
 setup:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -51,6 +51,13 @@ build: build-info
 bench-tools: build
 	swift build $(RELEASE_FLAGS) --product vsr-kernel-bench
 
+# The C benchmark of the Winograd transforms (outside the Swift package) builds against the current
+# kernels and runs; its figures are not checked (speed is measured by hand, not in tests).
+bench-check:
+	@mkdir -p .build
+	@clang -O2 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c Sources/CVSRKernels/*.c -o .build/winograd-transform-bench
+	@.build/winograd-transform-bench 64 16 >/dev/null && echo "winograd-transform-bench: builds and runs"
+
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
 # it only when it changes, so an unchanged tree rebuilds nothing.
 build-info:
@@ -69,6 +76,7 @@ test: shared-check setup-scaleout build-info
 	VSR_RELEASE_BIN=$(CURDIR)/.build/release/vsr swift test --skip-build
 	$(MAKE) test-training
 	$(MAKE) check-generated
+	$(MAKE) bench-check
 	$(MAKE) scaleout-check
 
 # The libraries' unit tests (every test class outside the end-to-end vsrTests) and one smoke run of the

@@ -1,0 +1,106 @@
+// The Winograd F(4x4, 3x3) input and output transforms alone, on the CPU's best kernels, over one
+// 48 -> 48 channel layer of a frame: milliseconds a layer with the data streaming through memory as
+// a model runs them (each layer's output the next one's input) and with one chunk's data in cache
+// (the transforms' arithmetic alone). The products between them are not run: this isolates what
+// the transforms cost, for tuning their memory access (prefetching, stores). It walks the tiles as
+// WinogradConvolution does: tile rows padded to 16-tile groups, chunks of 48 (AVX2, SSE2) or 64
+// (AVX-512) tiles, each chunk's input transformed group by group, then its output channel by
+// channel.
+//
+//   clang -O2 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c \
+//       Sources/CVSRKernels/*.c -o /tmp/winograd-transform-bench
+//   /tmp/winograd-transform-bench 960 540      # width height; VSR_CPU=avx2|baseline for a lower level
+#include "vsr_kernels.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { CHANNELS = 48, REPEATS = 7 };
+
+static double milliseconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static vsr_cpu_level requested_level(void) {
+    const char *name = getenv("VSR_CPU");
+    vsr_cpu_level best = vsr_cpu_best_level();
+    if (!name) return best;
+    for (int level = 0; level <= (int)best; level++) {
+        const vsr_kernel_table *table = vsr_kernel_table_for((vsr_cpu_level)level);
+        if (table && strcmp(table->name, name) == 0) return (vsr_cpu_level)level;
+    }
+    fprintf(stderr, "winograd-transform-bench: VSR_CPU=%s is not a level this CPU runs\n", name);
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3 || atoi(argv[1]) < 16 || atoi(argv[2]) < 4) {
+        fprintf(stderr, "usage: winograd-transform-bench WIDTH HEIGHT (at least 16x4)\n");
+        return 2;
+    }
+    const int width = atoi(argv[1]), height = atoi(argv[2]);
+    const vsr_kernel_table *k = vsr_kernel_table_for(requested_level());
+    int chunk_tiles = 16;
+    while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
+    chunk_tiles *= (48 + chunk_tiles - 1) / chunk_tiles;
+    const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = (tile_columns + 15) / 16 * 16;
+    const int chunks = (tile_rows * row_tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
+    const size_t plane = (size_t)width * height, tensor_bytes = plane * CHANNELS * sizeof(float);
+    const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
+    float *a = aligned_alloc(64, tensor_bytes), *b = aligned_alloc(64, tensor_bytes);
+    float *transformed = aligned_alloc(64, 36 * position_stride * sizeof(float));
+    float *sums = aligned_alloc(64, 36 * position_stride * sizeof(float));
+    srand(1);
+    for (size_t i = 0; i < plane * CHANNELS; i++) a[i] = b[i] = (float)rand() / (float)RAND_MAX;
+    for (ptrdiff_t i = 0; i < 36 * position_stride; i++) sums[i] = 1e-3f * (float)(i % 97);
+
+    for (int in_cache = 0; in_cache <= 1; in_cache++) {
+        double best_input = 1e30, best_output = 1e30;
+        float *input = a, *output = b;
+        for (int repeat = 0; repeat < REPEATS; repeat++) {
+            double t0 = milliseconds();
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                const int first = (in_cache ? 0 : chunk) * chunk_tiles;
+                for (int g = 0; g < groups; g++) {
+                    const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
+                    vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 4 * row - 1, 4 * column - 1,
+                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride};
+                    k->winograd4_input(&args);
+                }
+            }
+            double t1 = milliseconds();
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                const int first = (in_cache ? 0 : chunk) * chunk_tiles;
+                for (int channel = 0; channel < CHANNELS; channel++) {
+                    for (int g = 0; g < groups; g++) {
+                        const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
+                        if (column + 16 > tile_columns || 4 * column + 64 > width || 4 * row + 4 > height) continue;
+                        float *top = output + ((size_t)channel * height + 4 * row) * width + 4 * column;
+                        vsr_winograd4_output_args args = {
+                            sums + channel * chunk_tiles + 16 * g, position_stride, 0.1f, 0.2f,
+                            {top, top + width, top + 2 * width, top + 3 * width}, {NULL, NULL, NULL, NULL}};
+                        k->winograd4_output(&args);
+                    }
+                }
+            }
+            double t2 = milliseconds();
+            if (t1 - t0 < best_input) best_input = t1 - t0;
+            if (t2 - t1 < best_output) best_output = t2 - t1;
+            // The next layer reads what this one wrote.
+            float *swap = input;
+            input = output;
+            output = swap;
+        }
+        printf("%s, %dx%d, 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
+               k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer",
+               best_input, best_output, REPEATS);
+    }
+    free(a);
+    free(b);
+    free(transformed);
+    free(sums);
+    return 0;
+}
