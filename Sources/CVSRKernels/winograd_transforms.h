@@ -9,8 +9,8 @@
 // a tile group's rows are more streams than the hardware prefetcher follows, and the loads would
 // wait on memory. Into L2 (prefetcht1), not L1: F(4x4)'s 6 rows are 30 lines a channel, more
 // misses in flight than L1 keeps; prefetcht1 took the F(4x4) input transform's share of an RLFN-S
-// profile down 10-28% from prefetcht0's (AMD EPYC Zen 4, 1 and 2 threads, 960x540 and 320x180), and its
-// time in scripts/winograd-transform-bench.c 20-28%.
+// x2 960x540 profile down 10-25% (one thread) and 15-24% (two) from prefetcht0's (AMD EPYC Zen 4),
+// and its time in scripts/winograd-transform-bench.c 20-28%.
 WINOGRAD_TARGET
 static inline void WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(const vsr_winograd_input_args *a, const float *plane,
                                                                         int c, int rows, int columns, int first) {
