@@ -11,7 +11,8 @@
 # The engines take turns: ROUNDS rounds (default 3) of vsr then the peers, RUNS / ROUNDS runs each per
 # round, and each figure is the median of its rounds' medians, so that a minute in which the machine
 # is slower weighs on every engine alike rather than on whichever ran then.
-# THREADS (default 1,2), RUNS (default 9) and ROUNDS override.
+# THREADS (default 1,2), RUNS (default 9) and ROUNDS override; MATCH (an extended regex) keeps only the
+# cases whose "model size" matches it, e.g. MATCH='rlfn.*960x540'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -40,6 +41,16 @@ cases=("Training/models/repsr-y-x2.safetensors 320x180" "$tmp/rlfn_x2.safetensor
 if [ $quick = 0 ]; then
   cases+=("Training/models/repsr-y-x2.safetensors 640x360" "Training/models/repsr-y-x2.safetensors 960x540"
           "$tmp/rlfn_x2.safetensors 960x540" "$tmp/rlfn_s_x2.safetensors 960x540")
+fi
+
+if [ -n "${MATCH:-}" ]; then
+  kept=()
+  for case in "${cases[@]}"; do
+    read -r weights size <<<"$case"
+    if echo "$(basename "$weights" .safetensors) $size" | grep -Eq -- "$MATCH"; then kept+=("$case"); fi
+  done
+  [ ${#kept[@]} -gt 0 ] || { echo "compare-peers: MATCH='$MATCH' matches no case" >&2; exit 2; }
+  cases=("${kept[@]}")
 fi
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \

@@ -195,6 +195,7 @@ def x86_file(isa):
     w(f'    "{isa["name"]}", {isa["level"]}, {P}, vsr_conv_row_{isa["name"]}, vsr_fma_probe_{isa["name"]}, {C * L * 2},')
     w(f'    vsr_winograd_input_{isa["name"]}, vsr_winograd_output_{isa["name"]},')
     w(f'    vsr_winograd4_input_{isa["name"]}, vsr_winograd4_output_{isa["name"]},')
+    w(f'    vsr_winograd6_input_{isa["name"]}, vsr_winograd6_output_{isa["name"]},')
     w(f'    vsr_sigmoid_gate_{isa["name"]},')
     w(f'    "{isa["shape"]}"')
     w("};")
@@ -279,6 +280,7 @@ const vsr_kernel_table vsr_kernels_baseline = {{
     "baseline", VSR_CPU_BASELINE, {P}, vsr_conv_row_baseline, vsr_fma_probe_baseline, 16 * 2,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
+    vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
     vsr_sigmoid_gate_baseline,
     "{BLOCK} channels x {P} pixels (portable C)"
 }};""".split("\n")

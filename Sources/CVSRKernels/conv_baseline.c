@@ -187,6 +187,7 @@ const vsr_kernel_table vsr_kernels_baseline = {
     "baseline", VSR_CPU_BASELINE, 8, vsr_conv_row_baseline, vsr_fma_probe_baseline, 96,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
+    vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
     vsr_sigmoid_gate_baseline,
     "4 channels x 2 vectors of 4 (SSE2, mul + add)"
 };
@@ -239,6 +240,7 @@ const vsr_kernel_table vsr_kernels_baseline = {
     "baseline", VSR_CPU_BASELINE, 16, vsr_conv_row_baseline, vsr_fma_probe_baseline, 16 * 2,
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
+    vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
     vsr_sigmoid_gate_baseline,
     "4 channels x 16 pixels (portable C)"
 };

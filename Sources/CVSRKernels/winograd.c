@@ -1,4 +1,5 @@
-// The Winograd transforms (winograd_transforms.h), compiled once per instruction set.
+// The Winograd transforms (winograd_transforms.h: F(2x2); winograd4_transforms.h: F(4x4);
+// winograd6_transforms.h: F(6x6)), compiled once per instruction set.
 #include "vsr_kernels.h"
 
 typedef float vsr_f32x16 __attribute__((vector_size(64)));
@@ -7,6 +8,8 @@ typedef int vsr_i32x16 __attribute__((vector_size(64)));
 // The same, for loads and stores at any float's alignment.
 typedef float vsr_f32x16u __attribute__((vector_size(64), aligned(4)));
 typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
+typedef float vsr_f32x8 __attribute__((vector_size(32)));
+typedef float vsr_f32x8u __attribute__((vector_size(32), aligned(4)));
 
 #define VSR_EVEN(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
 #define VSR_ODD(v) __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
@@ -53,10 +56,76 @@ typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
         (o3) = d12_ + 8.0f * d34_ + (m5); \
     } while (0)
 
+// F(6x6): two 8-float vectors as one 16 (a in lanes 0-7).
+#define VSR_CONCAT8(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+// 8x8 transposes inside each 256-bit half of eight 16-float vectors: t_j[8H + i] = x_i[8H + j]. Two
+// steps inside 128-bit lanes (unpacks, shufps: the 4x4 transposes of VSR_TRANSPOSE4 on rows 0-3 and
+// 4-7), then one exchange of 128-bit lanes between the two 4-row results (vperm2f128 on AVX2's ymm).
+#define VSR_LANES02(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
+#define VSR_LANES13(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31)
+#define VSR_TRANSPOSE8(x, t) do { \
+        vsr_f32x16 top_[4], bottom_[4]; \
+        VSR_TRANSPOSE4((x)[0], (x)[1], (x)[2], (x)[3], top_); \
+        VSR_TRANSPOSE4((x)[4], (x)[5], (x)[6], (x)[7], bottom_); \
+        for (int q_ = 0; q_ < 4; q_++) { \
+            (t)[q_] = VSR_LANES02(top_[q_], bottom_[q_]); \
+            (t)[q_ + 4] = VSR_LANES13(top_[q_], bottom_[q_]); \
+        } \
+    } while (0)
+// 48 pixels of one output row from eight transposed tile vectors t[k] (tile k + h in lanes h..h+5,
+// h = 0 for the low halves, 8 for the high ones) into o[0..2]: pixel 6k + x is tile k's column x.
+#define VSR_GATHER6(t, o, h) do { \
+        const vsr_f32x16 p0_ = __builtin_shufflevector((t)[0], (t)[1], (h), (h) + 1, (h) + 2, (h) + 3, (h) + 4, (h) + 5, \
+                                                       (h) + 16, (h) + 17, (h) + 18, (h) + 19, (h) + 20, (h) + 21, -1, -1, -1, -1); \
+        (o)[0] = __builtin_shufflevector(p0_, (t)[2], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, \
+                                         (h) + 16, (h) + 17, (h) + 18, (h) + 19); \
+        const vsr_f32x16 p1_ = __builtin_shufflevector((t)[2], (t)[3], (h) + 4, (h) + 5, (h) + 16, (h) + 17, (h) + 18, (h) + 19, \
+                                                       (h) + 20, (h) + 21, -1, -1, -1, -1, -1, -1, -1, -1); \
+        const vsr_f32x16 q1_ = __builtin_shufflevector(p1_, (t)[4], 0, 1, 2, 3, 4, 5, 6, 7, (h) + 16, (h) + 17, (h) + 18, \
+                                                       (h) + 19, (h) + 20, (h) + 21, -1, -1); \
+        (o)[1] = __builtin_shufflevector(q1_, (t)[5], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, (h) + 16, (h) + 17); \
+        const vsr_f32x16 p2_ = __builtin_shufflevector((t)[5], (t)[6], (h) + 2, (h) + 3, (h) + 4, (h) + 5, (h) + 16, (h) + 17, \
+                                                       (h) + 18, (h) + 19, (h) + 20, (h) + 21, -1, -1, -1, -1, -1, -1); \
+        (o)[2] = __builtin_shufflevector(p2_, (t)[7], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, (h) + 16, (h) + 17, (h) + 18, (h) + 19, \
+                                         (h) + 20, (h) + 21); \
+    } while (0)
+// F(6x6, 3x3)'s Bᵀ on eight vectors d[0..7] into o[0..7] (ncnn's factoring):
+//   o0 = d0 - d6 + 5.25 (d4 - d2),  o7 = d7 - d1 + 5.25 (d3 - d5),
+//   o1,2 = (d2 + d6 - 4.25 d4) +- (d1 + d5 - 4.25 d3),
+//   o3,4 = (d6 + 0.25 d2 - 1.25 d4) +- (0.5 d1 - 2.5 d3 + 2 d5),
+//   o5,6 = (d6 + 4 (d2 - 1.25 d4)) +- (2 d1 - 2.5 d3 + 0.5 d5).
+#define VSR_B6T(d, o) do { \
+        const vsr_f32x16 a12_ = (d)[2] + (d)[6] - 4.25f * (d)[4], b12_ = (d)[1] + (d)[5] - 4.25f * (d)[3]; \
+        const vsr_f32x16 a34_ = (d)[6] + 0.25f * (d)[2] - 1.25f * (d)[4], b34_ = 0.5f * (d)[1] - 2.5f * (d)[3] + 2.0f * (d)[5]; \
+        const vsr_f32x16 a56_ = (d)[6] + 4.0f * ((d)[2] - 1.25f * (d)[4]), b56_ = 2.0f * (d)[1] - 2.5f * (d)[3] + 0.5f * (d)[5]; \
+        (o)[0] = (d)[0] - (d)[6] + 5.25f * ((d)[4] - (d)[2]); \
+        (o)[7] = (d)[7] - (d)[1] + 5.25f * ((d)[3] - (d)[5]); \
+        (o)[1] = a12_ + b12_; \
+        (o)[2] = a12_ - b12_; \
+        (o)[3] = a34_ + b34_; \
+        (o)[4] = a34_ - b34_; \
+        (o)[5] = a56_ + b56_; \
+        (o)[6] = a56_ - b56_; \
+    } while (0)
+// F(6x6, 3x3)'s Aᵀ on eight vectors m[0..7] into o[0..5]: with s = sums and e = differences of the
+// pairs (m1, m2), (m3, m4), (m5, m6): o0 = m0 + s1 + s2 + s3, o1 = e1 + 2 e2 + e3 / 2,
+// o2 = s1 + 4 s2 + s3 / 4, o3 = e1 + 8 e2 + e3 / 8, o4 = s1 + 16 s2 + s3 / 16, o5 = m7 + e1 + 32 e2 + e3 / 32.
+#define VSR_A6T(m, o) do { \
+        const vsr_f32x16 s1_ = (m)[1] + (m)[2], e1_ = (m)[1] - (m)[2], s2_ = (m)[3] + (m)[4], e2_ = (m)[3] - (m)[4]; \
+        const vsr_f32x16 s3_ = (m)[5] + (m)[6], e3_ = (m)[5] - (m)[6]; \
+        (o)[0] = (m)[0] + s1_ + s2_ + s3_; \
+        (o)[1] = e1_ + 2.0f * e2_ + 0.5f * e3_; \
+        (o)[2] = s1_ + 4.0f * s2_ + 0.25f * s3_; \
+        (o)[3] = e1_ + 8.0f * e2_ + 0.125f * e3_; \
+        (o)[4] = s1_ + 16.0f * s2_ + 0.0625f * s3_; \
+        (o)[5] = (m)[7] + e1_ + 32.0f * e2_ + 0.03125f * e3_; \
+    } while (0)
+
 #define WINOGRAD_NAME baseline
 #define WINOGRAD_TARGET
 #include "winograd_transforms.h"
 #include "winograd4_transforms.h"
+#include "winograd6_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 
@@ -65,6 +134,7 @@ typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
 #define WINOGRAD_TARGET __attribute__((target("avx2,fma")))
 #include "winograd_transforms.h"
 #include "winograd4_transforms.h"
+#include "winograd6_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 
@@ -72,6 +142,7 @@ typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
 #define WINOGRAD_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
 #include "winograd_transforms.h"
 #include "winograd4_transforms.h"
+#include "winograd6_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 #endif

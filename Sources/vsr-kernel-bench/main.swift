@@ -47,11 +47,12 @@ func time(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double
 struct ConvBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conv",
-        abstract: "Convolution kernels vs FMA peak: 3x3 direct and Winograd F(4x4, 3x3) and F(2x2, 3x3), and 1x1.",
+        abstract: "Convolution kernels vs FMA peak: 3x3 direct, Winograd F(6x6, 3x3), F(4x4, 3x3) and F(2x2, 3x3), and 1x1.",
         discussion: """
             The direct kernel's GFLOP/s are arithmetic done; Winograd's are the direct convolution's
-            FLOPs over Winograd's time ("effective"), since it does 4 (F(4x4)) or 2.25 (F(2x2)) times
-            fewer multiply-adds. Wide layers run F(4x4, 3x3); F(2x2, 3x3) is timed for comparison.
+            FLOPs over Winograd's time ("effective"), since it does 5.06 (F(6x6)), 4 (F(4x4)) or 2.25
+            (F(2x2)) times fewer multiply-adds. Wide layers run F(6x6, 3x3) with the AVX-512 kernels and
+            F(4x4, 3x3) with the others; every tile is timed for comparison.
             """)
 
     @Option(help: "Channel counts (in = out).") var channels = "48,52"
@@ -82,7 +83,7 @@ struct ConvBench: ParsableCommand {
                         format: "  %d->%d channels, %d thread(s), direct: %.2f ms, %.1f GFLOP/s, %.0f%% of peak",
                         c, c, threadCount, seconds * 1e3, gflops, 100 * gflops / peak))
                 let optimized = InferenceContext(kernels: .optimized, threads: threadCount)
-                for tile in [WinogradTile.f4, .f2] {
+                for tile in [WinogradTile.f6, .f4, .f2] {
                     let tiled = Conv2d(
                         inChannels: c, outChannels: c, kernel: 3, weight: layer.weight, bias: layer.bias, winograd: tile)
                     let winograd = median(

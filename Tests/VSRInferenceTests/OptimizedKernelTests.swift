@@ -46,15 +46,17 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 30)
     }
 
-    /// Winograd F(2x2, 3x3) and F(4x4, 3x3) against the naive convolution, at the odd sizes and channel
-    /// counts above (the layer's weights are transformed for any width here; the kernel set uses it
-    /// from 32 inputs), plus sizes that end mid-tile, mid-vector and past one 64-tile chunk, and
-    /// F(4x4)'s 16-tile groups of 64 columns inside the image (68, 72, 136 wide).
+    /// Winograd F(2x2, 3x3), F(4x4, 3x3) and F(6x6, 3x3) (taking turns) against the naive convolution,
+    /// at the odd sizes and channel counts above (the layer's weights are transformed for any width
+    /// here; the kernel set uses it from 32 inputs), plus sizes that end mid-tile, mid-vector and past
+    /// one 64-tile chunk, F(4x4)'s 16-tile groups of 64 columns inside the image (68, 72, 136 wide)
+    /// and F(6x6)'s of 96 (136, 161 and 197 wide; at 14x197 the second group's input rows and
+    /// output rows both lie inside the image).
     func testWinogradMatchesReference() {
         var rng = SeededGenerator(seed: 11)
         let activations: [Activation] = [.identity, .leakyReLU(0.05), .relu, .prelu([0.25])]
         var cases = 0
-        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161), (3, 203), (8, 68), (13, 72), (6, 136)] {
+        for (height, width) in sizes + [(2, 2), (5, 33), (4, 130), (9, 161), (3, 203), (8, 68), (13, 72), (6, 136), (14, 197)] {
             for inChannels in channels {
                 for outChannels in channels where inChannels == outChannels || height < 37 || (inChannels, outChannels) == (46, 52) {
                     let input = Tensor.random(channels: inChannels, height: height, width: width, using: &rng)

@@ -100,9 +100,21 @@ typedef struct vsr_winograd4_output_args {
     const float *residual[4];    ///< the residual's rows, or NULL
 } vsr_winograd4_output_args;
 
+/// Winograd F(6x6, 3x3)'s output transform for one output channel over 16 tiles, then bias, the
+/// activation and the residual: 6 output rows of 96 pixels. (Its input transform takes
+/// `vsr_winograd_input_args`: 16 tiles of 8x8 patches 6 columns apart, 64 positions.)
+typedef struct vsr_winograd6_output_args {
+    const float *sums;           ///< position p's 16 sums at `sums + p * position_stride`
+    ptrdiff_t position_stride;
+    float bias, slope;
+    float *out[6];               ///< the tiles' 6 output rows
+    const float *residual[6];    ///< the residual's rows, or NULL
+} vsr_winograd6_output_args;
+
 typedef void (*vsr_winograd_input_fn)(const vsr_winograd_input_args *args);
 typedef void (*vsr_winograd_output_fn)(const vsr_winograd_output_args *args);
 typedef void (*vsr_winograd4_output_fn)(const vsr_winograd4_output_args *args);
+typedef void (*vsr_winograd6_output_fn)(const vsr_winograd6_output_args *args);
 
 /// `out[i] = x[i] * sigmoid(gate[i])` for `count` floats (RLFN's ESA gate; elementwise.c).
 typedef void (*vsr_sigmoid_gate_fn)(const float *x, const float *gate, float *out, long count);
@@ -123,6 +135,8 @@ typedef struct vsr_kernel_table {
     vsr_winograd_output_fn winograd_output;
     vsr_winograd_input_fn winograd4_input;
     vsr_winograd4_output_fn winograd4_output;
+    vsr_winograd_input_fn winograd6_input;
+    vsr_winograd6_output_fn winograd6_output;
     vsr_sigmoid_gate_fn sigmoid_gate;
     const char *conv_shape;      ///< the micro-kernel's register shape, for the benchmark's report
 } vsr_kernel_table;
@@ -136,15 +150,21 @@ void vsr_winograd_input_baseline(const vsr_winograd_input_args *args);
 void vsr_winograd_output_baseline(const vsr_winograd_output_args *args);
 void vsr_winograd4_input_baseline(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_baseline(const vsr_winograd4_output_args *args);
+void vsr_winograd6_input_baseline(const vsr_winograd_input_args *args);
+void vsr_winograd6_output_baseline(const vsr_winograd6_output_args *args);
 #if defined(__x86_64__)
 void vsr_winograd_input_avx2(const vsr_winograd_input_args *args);
 void vsr_winograd_output_avx2(const vsr_winograd_output_args *args);
 void vsr_winograd4_input_avx2(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_avx2(const vsr_winograd4_output_args *args);
+void vsr_winograd6_input_avx2(const vsr_winograd_input_args *args);
+void vsr_winograd6_output_avx2(const vsr_winograd6_output_args *args);
 void vsr_winograd_input_avx512(const vsr_winograd_input_args *args);
 void vsr_winograd_output_avx512(const vsr_winograd_output_args *args);
 void vsr_winograd4_input_avx512(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_avx512(const vsr_winograd4_output_args *args);
+void vsr_winograd6_input_avx512(const vsr_winograd_input_args *args);
+void vsr_winograd6_output_avx512(const vsr_winograd6_output_args *args);
 #endif
 
 // The elementwise kernels of each level (elementwise.c).

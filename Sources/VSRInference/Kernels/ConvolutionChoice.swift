@@ -9,7 +9,7 @@ enum ConvolutionChoice {
         case stride2Unpadded3x3
     }
 
-    /// Winograd (F(4x4, 3x3) by default, `WinogradConvolution.defaultTile`) for a 3x3 stride-1 "same" layer with at least
+    /// Winograd (F(6x6, 3x3) with AVX-512 and F(4x4, 3x3) below, `WinogradConvolution.preferredTile`) for a 3x3 stride-1 "same" layer with at least
     /// `WinogradConvolution.minimumInputChannels` inputs (the layer then carries transformed weights)
     /// whose activation is piecewise linear (the output transform fuses only those).
     static func usesWinograd(_ layer: Conv2d, activation: Activation) -> Bool {

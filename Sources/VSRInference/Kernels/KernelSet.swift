@@ -50,8 +50,9 @@ public struct KernelSet: Sendable {
     /// The fast kernels without Winograd, on this CPU's instruction set.
     public static let direct = direct(cpu: .selected)
 
-    /// The fast kernels: Winograd (the layer's tile, F(4x4, 3x3)) where `ConvolutionChoice` says so, the direct SIMD
-    /// convolution for the other 3x3 and 1x1 layers, on `cpu`'s micro-kernel.
+    /// The fast kernels: Winograd (the layer's tile, F(6x6, 3x3) or F(4x4, 3x3) as
+    /// `WinogradConvolution.preferredTile` chose at load) where `ConvolutionChoice` says so, the
+    /// direct SIMD convolution for the other 3x3 and 1x1 layers, on `cpu`'s micro-kernel.
     public static func optimized(cpu: CPUKernels) -> KernelSet { fast(name: "optimized", cpu: cpu, winograd: true) }
 
     /// The fast kernels without Winograd: every 3x3 layer by direct convolution (the benchmark's

@@ -2,7 +2,7 @@ import CVSRKernels
 import Dispatch
 
 /// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering (Lavin and Gray, "Fast
-/// Algorithms for Convolutional Neural Networks", 2016), F(2x2, 3x3) or F(4x4, 3x3)
+/// Algorithms for Convolutional Neural Networks", 2016), F(2x2, 3x3), F(4x4, 3x3) or F(6x6, 3x3)
 /// (`WinogradTile`), with bias, a piecewise-linear activation and a residual add fused into the
 /// output transform.
 ///
@@ -16,7 +16,7 @@ import Dispatch
 ///
 /// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (positions x
 /// inChannels x chunkTiles floats: 160 KB for F(2x2) and 359 KB for F(4x4) at 52 channels and AVX2's
-/// 48 tiles) is written once and read by one micro-kernel call per position that covers every
+/// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles) is written once and read by one micro-kernel call per position that covers every
 /// output channel, and the products (as large at 52 output channels) are read once by the output
 /// transform. Threads split the chunks.
 enum WinogradConvolution {
@@ -37,9 +37,18 @@ enum WinogradConvolution {
         return common * ((48 + common - 1) / common)
     }
 
-    /// The tile wide layers take: F(4x4, 3x3), measured faster than F(2x2) at RLFN's 48-52 channels
-    /// on every frame size (`vsr-kernel-bench conv` prints both).
-    static let defaultTile = WinogradTile.f4
+    /// The tile wide layers take on `level`'s kernels: F(6x6, 3x3) with AVX-512, F(4x4, 3x3) below it.
+    /// F(6x6) does a fifth fewer products and moves a fifth fewer transformed values per output pixel;
+    /// its 8x8 transforms need AVX-512's 32 registers. 48->48 at 960x540, one thread (`vsr-kernel-bench
+    /// conv`, AMD EPYC Zen 4): 84.5 against 94.3 ms with the AVX-512 kernels, 104.8 against 106.2 with
+    /// the AVX2 ones, and at 320x180 9.8 against 10.2 ms and 11.3 against 8.9. F(2x2) is slower than
+    /// F(4x4) at RLFN's 48-52 channels on every frame size; the benchmark times all three.
+    static func preferredTile(for level: CPULevel) -> WinogradTile {
+        level >= .avx512 ? .f6 : .f4
+    }
+
+    /// The tile for the kernels the process runs (`CPUKernels.selected`).
+    static let defaultTile = preferredTile(for: CPUKernels.selected.level)
 
     /// `G g Gᵀ` for every filter, packed [position][coBlock][inChannel][4 output channels] (zero past
     /// the last channel), so that each position is a 1x1 convolution in the micro-kernel's layout.
@@ -226,6 +235,7 @@ private struct WinogradJob: @unchecked Sendable {
         switch tile {
         case .f2: cpu.winogradInput(&args)
         case .f4: cpu.winograd4Input(&args)
+        case .f6: cpu.winograd6Input(&args)
         }
     }
 
@@ -256,6 +266,12 @@ private struct WinogradJob: @unchecked Sendable {
                 out: (row(0), row(1), row(2), row(3)),
                 residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
             cpu.winograd4Output(&args)
+        case .f6:
+            var args = vsr_winograd6_output_args(
+                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                out: (row(0), row(1), row(2), row(3), row(4), row(5)),
+                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3), residualRow(4), residualRow(5)))
+            cpu.winograd6Output(&args)
         }
         if !inside { storeAcrossRows(scratch, channel: channel, firstTile: firstTile) }
     }

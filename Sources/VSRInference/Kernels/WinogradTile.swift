@@ -1,15 +1,18 @@
-/// Winograd's minimal filtering for 3x3 convolutions, by output tile: F(2x2, 3x3) or F(4x4, 3x3)
-/// (Lavin and Gray 2016; F(4x4) with the points 0, ±1, ±2 and infinity, as ncnn and NNPACK use).
+/// Winograd's minimal filtering for 3x3 convolutions, by output tile: F(2x2, 3x3), F(4x4, 3x3) or
+/// F(6x6, 3x3) (Lavin and Gray 2016; F(4x4) with the points 0, ±1, ±2 and infinity, F(6x6) with 0,
+/// ±1, ±2, ±1/2 and infinity, as ncnn and NNPACK use).
 ///
 /// A tile of m x m output pixels comes from an (m+2) x (m+2) input patch, at (m+2)² multiply-adds per
 /// input and output channel pair where the direct form needs 9m²: 2.25 times fewer for F(2x2) and 4
-/// times fewer for F(4x4), whose transforms cost more per tile (and its constants up to 8 round a
-/// little more: the tests hold both to the direct sum's 1e-4 relative bound). The filter transform G
+/// times fewer for F(4x4) and 5.06 times for F(6x6), whose transforms cost more per tile (and whose
+/// larger constants, up to 8 and 32, round a little more: the tests hold all three to the direct
+/// sum's 1e-4 relative bound). The filter transform G
 /// is here, since weights are transformed in Swift once per layer; the input and output transforms
-/// Bᵀ and Aᵀ run per tile in the C kernels (`winograd_transforms.h`, `winograd4_transforms.h`).
+/// Bᵀ and Aᵀ run per tile in the C kernels (`winograd_transforms.h`, `winograd4_transforms.h`, `winograd6_transforms.h`).
 public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
     case f2 = 2
     case f4 = 4
+    case f6 = 6
 
     /// Output pixels along each side of a tile.
     var size: Int { rawValue }
@@ -28,6 +31,12 @@ public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
             return [
                 [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
                 [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+            ]
+        case .f6:
+            return [
+                [1, 0, 0], [-2.0 / 9, -2.0 / 9, -2.0 / 9], [-2.0 / 9, 2.0 / 9, -2.0 / 9],
+                [1.0 / 90, 1.0 / 45, 2.0 / 45], [1.0 / 90, -1.0 / 45, 2.0 / 45],
+                [32.0 / 45, 16.0 / 45, 8.0 / 45], [32.0 / 45, -16.0 / 45, 8.0 / 45], [0, 0, 1],
             ]
         }
     }

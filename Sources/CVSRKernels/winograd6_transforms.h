@@ -1,0 +1,89 @@
+// Winograd F(6x6, 3x3) input and output transforms for 16 tiles (the points 0, +-1, +-2, +-1/2 and
+// infinity, as ncnn and NNPACK use), written once with clang's vector extensions and compiled once per
+// instruction set by winograd.c, as winograd4_transforms.h is for F(4x4). A tile is 6x6 output pixels
+// from an 8x8 input patch; its 64 positions are numbered 8i + j (i along y, j along x). It uses
+// winograd_transforms.h's row helpers, included before it.
+//
+// Lane L of a vector holds tile L. A tile's 8 input columns are one 8-float load (tiles are 6 apart),
+// so a row's 16 tiles are 16 such loads, paired into eight 16-float vectors (tile k in lanes 0-7,
+// tile k + 8 in lanes 8-15) and turned into the 8 columns by an 8x8 transpose inside each 256-bit
+// half (VSR_TRANSPOSE8): unpacks and shufps inside 128-bit lanes, then one 128-bit lane exchange,
+// which every instruction set does cheaply (AVX2 on each ymm half, SSE2 on xmm pairs). The output
+// transform transposes back and packs the tiles' 6-pixel rows into 16-float vectors
+// (VSR_GATHER6), general shuffles that AVX-512 does in one instruction each; F(6x6) is the tile of
+// the AVX-512 level only (WinogradConvolution.preferredTile), the others compile it for the tests.
+#define WINOGRAD_CAT2(a, b) a##_##b
+#define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
+
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd6_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
+    float border[104];  // one row's 98 columns: tile t's 8 at 6t
+    const ptrdiff_t ps = a->position_stride;
+    const int first = a->left < 0 ? -a->left : 0;
+    for (int c = 0; c < a->in_channels; c++) {
+        const float *plane = a->input + c * a->plane_size;
+        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 8, 98, first);
+        vsr_f32x16 h[8][8];
+        for (int r = 0; r < 8; r++) {
+            const float *row = WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 98, border);
+            vsr_f32x16 x[8], d[8];
+            for (int k = 0; k < 8; k++) {
+                const vsr_f32x8 low = *(const vsr_f32x8u *)(row + 6 * k), high = *(const vsr_f32x8u *)(row + 6 * (k + 8));
+                x[k] = VSR_CONCAT8(low, high);
+            }
+            VSR_TRANSPOSE8(x, d);
+            VSR_B6T(d, h[r]);
+        }
+        // Then along y, into positions 8i + j.
+        float *out = a->out + c * a->channel_stride;
+        for (int j = 0; j < 8; j++) {
+            vsr_f32x16 column[8], v[8];
+            for (int r = 0; r < 8; r++) column[r] = h[r][j];
+            VSR_B6T(column, v);
+            for (int i = 0; i < 8; i++) *(vsr_f32x16u *)(out + (8 * i + j) * ps) = v[i];
+        }
+    }
+}
+
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_output_args *a) {
+    const float *s = a->sums;
+    const ptrdiff_t ps = a->position_stride;
+    // Along y: rows of the 8x8 combined into 6, column by column; then along x.
+    vsr_f32x16 t[6][8];
+    for (int j = 0; j < 8; j++) {
+        vsr_f32x16 m[8], o[6];
+        for (int i = 0; i < 8; i++) m[i] = *(const vsr_f32x16u *)(s + (8 * i + j) * ps);
+        VSR_A6T(m, o);
+        for (int y = 0; y < 6; y++) t[y][j] = o[y];
+    }
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
+    for (int y = 0; y < 6; y++) {
+        vsr_f32x16 v[8], tiles[8];
+        VSR_A6T(t[y], v);
+        for (int x = 0; x < 6; x++) {
+            v[x] += bias;
+            // Negative values times the slope, as a bit select (C has no vector ternary).
+            const vsr_i32x16 negative = v[x] < zero;
+            v[x] = (vsr_f32x16)((negative & (vsr_i32x16)(v[x] * slope)) | (~negative & (vsr_i32x16)v[x]));
+        }
+        v[6] = v[7] = zero;
+        // tiles[k]: tile k's 6 pixels (and 2 spare lanes) in lanes 0-7, tile k + 8's in lanes 8-15.
+        VSR_TRANSPOSE8(v, tiles);
+        // The row's 96 pixels as six 16-float vectors: pixel 6t + x is tile t's column x (tiles 0-7 in
+        // the low halves, 8-15 in the high ones), two or three shuffles each. Contiguous stores: the
+        // tiles' 16 8-float stores, half of them across cache lines, had made this transform store-bound.
+        vsr_f32x16 pixels[6];
+        VSR_GATHER6(tiles, pixels, 0);
+        VSR_GATHER6(tiles, pixels + 3, 8);
+        float *out = a->out[y];
+        const float *residual = a->residual[y];
+        for (int k = 0; k < 6; k++) {
+            if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
+            *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
+        }
+    }
+}
+
+#undef WINOGRAD_CAT
+#undef WINOGRAD_CAT2
