@@ -59,6 +59,7 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
     }
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
     for (int y = 0; y < 6; y++) {
+        if (!a->out[y]) continue;
         vsr_f32x16 v[8], tiles[8];
         VSR_A6T(t[y], v);
         for (int x = 0; x < 6; x++) {
@@ -78,9 +79,25 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         VSR_GATHER6(tiles, pixels + 3, 8);
         float *out = a->out[y];
         const float *residual = a->residual[y];
-        for (int k = 0; k < 6; k++) {
-            if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
-            *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
+        if (a->columns >= 96) {
+            for (int k = 0; k < 6; k++) {
+                if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
+                *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
+            }
+            continue;
+        }
+        for (int k = 0; k < 6 && 16 * k < a->columns; k++) {
+            if (16 * k + 16 <= a->columns) {
+                if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
+                *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
+            } else {
+                // The row's last pixels inside the image, at its right edge.
+                float last[16];
+                *(vsr_f32x16u *)last = pixels[k];
+                for (int i = 0; 16 * k + i < a->columns; i++) {
+                    out[16 * k + i] = last[i] + (residual ? residual[16 * k + i] : 0.0f);
+                }
+            }
         }
     }
 }

@@ -101,13 +101,15 @@ typedef struct vsr_winograd4_output_args {
 } vsr_winograd4_output_args;
 
 /// Winograd F(6x6, 3x3)'s output transform for one output channel over 16 tiles, then bias, the
-/// activation and the residual: 6 output rows of 96 pixels. (Its input transform takes
+/// activation and the residual: 6 output rows of 96 pixels, clipped to the image (`columns`, and
+/// rows given as NULL), so that groups at the edges store in place too. (Its input transform takes
 /// `vsr_winograd_input_args`: 16 tiles of 8x8 patches 6 columns apart, 64 positions.)
 typedef struct vsr_winograd6_output_args {
     const float *sums;           ///< position p's 16 sums at `sums + p * position_stride`
     ptrdiff_t position_stride;
     float bias, slope;
-    float *out[6];               ///< the tiles' 6 output rows
+    int columns;                 ///< pixels of each row inside the image, 1-96
+    float *out[6];               ///< the tiles' 6 output rows; NULL for a row below the image
     const float *residual[6];    ///< the residual's rows, or NULL
 } vsr_winograd6_output_args;
 

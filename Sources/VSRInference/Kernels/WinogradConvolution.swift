@@ -241,7 +241,8 @@ private struct WinogradJob: @unchecked Sendable {
 
     /// `Aᵀ m A` for one output channel over 16 tiles, then bias, activation and residual, by the
     /// instruction set's C transform: straight into the output rows when the 16 tiles lie inside the
-    /// image, else into `scratch` (m rows of 16 m) and from there tile by tile.
+    /// image (F(6x6): always, clipped to it), else into `scratch` (m rows of 16 m) and from there
+    /// row by row.
     /// Position p's 16 sums are at `sums + p * productBytes / 4`.
     private func transformOutput(
         sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
@@ -267,11 +268,19 @@ private struct WinogradJob: @unchecked Sendable {
                 residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
             cpu.winograd4Output(&args)
         case .f6:
+            // Straight into the output at the edges too: the transform stores only the rows it is
+            // given and the first `columns` pixels of each (through `scratch`, 4% of RLFN-S x2 at
+            // 320x180 went to the copies, where a row's last group of 96 pixels holds 32).
+            let y = m * tileRow, x = m * firstColumn
+            func edgeRow(_ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + top + i * width : nil }
+            func edgeResidual(_ i: Int) -> UnsafePointer<Float>? { y + i < height ? residual.map { $0 + top + i * width } : nil }
             var args = vsr_winograd6_output_args(
                 sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                out: (row(0), row(1), row(2), row(3), row(4), row(5)),
-                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3), residualRow(4), residualRow(5)))
+                columns: Int32(min(rowPixels, width - x)),
+                out: (edgeRow(0), edgeRow(1), edgeRow(2), edgeRow(3), edgeRow(4), edgeRow(5)),
+                residual: (edgeResidual(0), edgeResidual(1), edgeResidual(2), edgeResidual(3), edgeResidual(4), edgeResidual(5)))
             cpu.winograd6Output(&args)
+            return
         }
         if !inside { storeAcrossRows(scratch, channel: channel, firstTile: firstTile) }
     }
