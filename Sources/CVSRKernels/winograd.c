@@ -10,6 +10,7 @@ typedef float vsr_f32x16u __attribute__((vector_size(64), aligned(4)));
 typedef float vsr_f32x32u __attribute__((vector_size(128), aligned(4)));
 typedef float vsr_f32x8 __attribute__((vector_size(32)));
 typedef float vsr_f32x8u __attribute__((vector_size(32), aligned(4)));
+typedef int vsr_i32x8 __attribute__((vector_size(32)));
 
 #define VSR_EVEN(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
 #define VSR_ODD(v) __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
