@@ -73,22 +73,26 @@ typedef int vsr_i32x8 __attribute__((vector_size(32)));
             (t)[q_ + 4] = VSR_LANES13(top_[q_], bottom_[q_]); \
         } \
     } while (0)
-// 48 pixels of one output row from eight transposed tile vectors t[k] (tile k + h in lanes h..h+5,
-// h = 0 for the low halves, 8 for the high ones) into o[0..2]: pixel 6k + x is tile k's column x.
-#define VSR_GATHER6(t, o, h) do { \
-        const vsr_f32x16 p0_ = __builtin_shufflevector((t)[0], (t)[1], (h), (h) + 1, (h) + 2, (h) + 3, (h) + 4, (h) + 5, \
-                                                       (h) + 16, (h) + 17, (h) + 18, (h) + 19, (h) + 20, (h) + 21, -1, -1, -1, -1); \
-        (o)[0] = __builtin_shufflevector(p0_, (t)[2], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, \
-                                         (h) + 16, (h) + 17, (h) + 18, (h) + 19); \
-        const vsr_f32x16 p1_ = __builtin_shufflevector((t)[2], (t)[3], (h) + 4, (h) + 5, (h) + 16, (h) + 17, (h) + 18, (h) + 19, \
-                                                       (h) + 20, (h) + 21, -1, -1, -1, -1, -1, -1, -1, -1); \
-        const vsr_f32x16 q1_ = __builtin_shufflevector(p1_, (t)[4], 0, 1, 2, 3, 4, 5, 6, 7, (h) + 16, (h) + 17, (h) + 18, \
-                                                       (h) + 19, (h) + 20, (h) + 21, -1, -1); \
-        (o)[1] = __builtin_shufflevector(q1_, (t)[5], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, (h) + 16, (h) + 17); \
-        const vsr_f32x16 p2_ = __builtin_shufflevector((t)[5], (t)[6], (h) + 2, (h) + 3, (h) + 4, (h) + 5, (h) + 16, (h) + 17, \
-                                                       (h) + 18, (h) + 19, (h) + 20, (h) + 21, -1, -1, -1, -1, -1, -1); \
-        (o)[2] = __builtin_shufflevector(p2_, (t)[7], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, (h) + 16, (h) + 17, (h) + 18, (h) + 19, \
-                                         (h) + 20, (h) + 21); \
+// One output row's 96 pixels from the six column vectors v[0..5] of 16 tiles (lane L: tile L's
+// column x) into o[0..5] (pixel 6t + x is tile t's column x): the column pairs (0, 1), (2, 3), (4, 5)
+// interleaved, tiles 0-7 and 8-15 apart (six shuffles), then each 16 pixels picked from the three
+// interleaved vectors of their half (two shuffles each): 18 shuffles a row, where an 8x8 transpose
+// and a gather from the transposed tiles took 38.
+#define VSR_PAIRS_LOW(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define VSR_PAIRS_HIGH(a, b) __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#define VSR_PICK6(p, o) do { \
+        (o)[0] = __builtin_shufflevector(__builtin_shufflevector((p)[0], (p)[1], 0, 1, 16, 17, -1, -1, 2, 3, 18, 19, -1, -1, 4, 5, 20, 21), \
+                                         (p)[2], 0, 1, 2, 3, 16, 17, 6, 7, 8, 9, 18, 19, 12, 13, 14, 15); \
+        (o)[1] = __builtin_shufflevector(__builtin_shufflevector((p)[0], (p)[1], -1, -1, 6, 7, 22, 23, -1, -1, 8, 9, 24, 25, -1, -1, 10, 11), \
+                                         (p)[2], 20, 21, 2, 3, 4, 5, 22, 23, 8, 9, 10, 11, 24, 25, 14, 15); \
+        (o)[2] = __builtin_shufflevector(__builtin_shufflevector((p)[0], (p)[1], 26, 27, -1, -1, 12, 13, 28, 29, -1, -1, 14, 15, 30, 31, -1, -1), \
+                                         (p)[2], 0, 1, 26, 27, 4, 5, 6, 7, 28, 29, 10, 11, 12, 13, 30, 31); \
+    } while (0)
+#define VSR_PACK6(v, o) do { \
+        const vsr_f32x16 low_[3] = {VSR_PAIRS_LOW((v)[0], (v)[1]), VSR_PAIRS_LOW((v)[2], (v)[3]), VSR_PAIRS_LOW((v)[4], (v)[5])}; \
+        const vsr_f32x16 high_[3] = {VSR_PAIRS_HIGH((v)[0], (v)[1]), VSR_PAIRS_HIGH((v)[2], (v)[3]), VSR_PAIRS_HIGH((v)[4], (v)[5])}; \
+        VSR_PICK6(low_, (o)); \
+        VSR_PICK6(high_, (o) + 3); \
     } while (0)
 // F(6x6, 3x3)'s Bᵀ on eight vectors d[0..7] into o[0..7] (ncnn's factoring):
 //   o0 = d0 - d6 + 5.25 (d4 - d2),  o7 = d7 - d1 + 5.25 (d3 - d5),

@@ -9,9 +9,9 @@
 // tile k + 8 in lanes 8-15) and turned into the 8 columns by an 8x8 transpose inside each 256-bit
 // half (VSR_TRANSPOSE8): unpacks and shufps inside 128-bit lanes, then one 128-bit lane exchange,
 // which every instruction set does cheaply (AVX2 on each ymm half, SSE2 on xmm pairs). The output
-// transform transposes back and packs the tiles' 6-pixel rows into 16-float vectors
-// (VSR_GATHER6), general shuffles that AVX-512 does in one instruction each; F(6x6) is the tile of
-// the AVX-512 level only (WinogradConvolution.preferredTile), the others compile it for the tests.
+// transform packs each row's six column vectors into pixel order (VSR_PACK6), general two-source
+// shuffles that AVX-512 does in one instruction each; F(6x6) is the tile of the AVX-512 level only
+// (WinogradConvolution.preferredTile), the others compile it for the tests.
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
 
@@ -72,7 +72,7 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
     for (int y = 0; y < 6; y++) {
         if (!a->out[y]) continue;
-        vsr_f32x16 v[8], tiles[8];
+        vsr_f32x16 v[6];
         VSR_A6T(t[y], v);
         for (int x = 0; x < 6; x++) {
             v[x] += bias;
@@ -80,15 +80,10 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
             const vsr_i32x16 negative = v[x] < zero;
             v[x] = (vsr_f32x16)((negative & (vsr_i32x16)(v[x] * slope)) | (~negative & (vsr_i32x16)v[x]));
         }
-        v[6] = v[7] = zero;
-        // tiles[k]: tile k's 6 pixels (and 2 spare lanes) in lanes 0-7, tile k + 8's in lanes 8-15.
-        VSR_TRANSPOSE8(v, tiles);
-        // The row's 96 pixels as six 16-float vectors: pixel 6t + x is tile t's column x (tiles 0-7 in
-        // the low halves, 8-15 in the high ones), two or three shuffles each. Contiguous stores: the
-        // tiles' 16 8-float stores, half of them across cache lines, had made this transform store-bound.
+        // The row's 96 pixels as six 16-float vectors, stored whole: 16 8-float stores of the tiles'
+        // rows, half of them across cache lines, had made this transform store-bound.
         vsr_f32x16 pixels[6];
-        VSR_GATHER6(tiles, pixels, 0);
-        VSR_GATHER6(tiles, pixels + 3, 8);
+        VSR_PACK6(v, pixels);
         float *out = a->out[y];
         const float *residual = a->residual[y];
         if (a->columns >= 96) {
