@@ -126,6 +126,14 @@ typedef int vsr_i32x8 __attribute__((vector_size(32)));
         (o)[5] = (m)[7] + e1_ + 32.0f * e2_ + 0.03125f * e3_; \
     } while (0)
 
+// x where x >= 0, x * slope where not: the output transforms' piecewise-linear activation, as a bit
+// select (C has no vector ternary).
+#define VSR_PRELU(x, slope) __extension__({ \
+        const vsr_f32x16 x_ = (x); \
+        const vsr_i32x16 negative_ = x_ < (vsr_f32x16){0}; \
+        (vsr_f32x16)((negative_ & (vsr_i32x16)(x_ * (slope))) | (~negative_ & (vsr_i32x16)x_)); \
+    })
+
 #define WINOGRAD_NAME baseline
 #define WINOGRAD_TARGET
 #include "winograd_transforms.h"

@@ -69,16 +69,11 @@ void WINOGRAD_CAT(vsr_winograd4_output, WINOGRAD_NAME)(const vsr_winograd4_outpu
         VSR_A4T(M(0), M(1), M(2), M(3), M(4), M(5), t[0][j], t[1][j], t[2][j], t[3][j]);
 #undef M
     }
-    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     for (int y = 0; y < 4; y++) {
         vsr_f32x16 v[4];
         VSR_A4T(t[y][0], t[y][1], t[y][2], t[y][3], t[y][4], t[y][5], v[0], v[1], v[2], v[3]);
-        for (int x = 0; x < 4; x++) {
-            v[x] += bias;
-            // Negative values times the slope, as a bit select (C has no vector ternary).
-            const vsr_i32x16 negative = v[x] < zero;
-            v[x] = (vsr_f32x16)((negative & (vsr_i32x16)(v[x] * slope)) | (~negative & (vsr_i32x16)v[x]));
-        }
+        for (int x = 0; x < 4; x++) v[x] = VSR_PRELU(v[x] + bias, slope);
         // Pixel 4t + x of the row is tile t's column x: pixels 16k ..< 16k + 16 are tiles 4k ..< 4k + 4.
         vsr_f32x16 pixels[4];
         VSR_TRANSPOSE4(v[0], v[1], v[2], v[3], pixels);

@@ -69,17 +69,12 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         VSR_A6T(m, o);
         for (int y = 0; y < 6; y++) t[y][j] = o[y];
     }
-    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     for (int y = 0; y < 6; y++) {
         if (!a->out[y]) continue;
         vsr_f32x16 v[6];
         VSR_A6T(t[y], v);
-        for (int x = 0; x < 6; x++) {
-            v[x] += bias;
-            // Negative values times the slope, as a bit select (C has no vector ternary).
-            const vsr_i32x16 negative = v[x] < zero;
-            v[x] = (vsr_f32x16)((negative & (vsr_i32x16)(v[x] * slope)) | (~negative & (vsr_i32x16)v[x]));
-        }
+        for (int x = 0; x < 6; x++) v[x] = VSR_PRELU(v[x] + bias, slope);
         // The row's 96 pixels as six 16-float vectors, stored whole: 16 8-float stores of the tiles'
         // rows, half of them across cache lines, had made this transform store-bound.
         vsr_f32x16 pixels[6];

@@ -113,13 +113,9 @@ void WINOGRAD_CAT(vsr_winograd_output, WINOGRAD_NAME)(const vsr_winograd_output_
     const vsr_f32x16 a0 = M(0) + M(4) + M(8), a1 = M(1) + M(5) + M(9), a2 = M(2) + M(6) + M(10), a3 = M(3) + M(7) + M(11);
     const vsr_f32x16 b0 = M(4) - M(8) - M(12), b1 = M(5) - M(9) - M(13), b2 = M(6) - M(10) - M(14), b3 = M(7) - M(11) - M(15);
 #undef M
-    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0}, zero = {0};
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     vsr_f32x16 v[4] = {a0 + a1 + a2 + bias, a1 - a2 - a3 + bias, b0 + b1 + b2 + bias, b1 - b2 - b3 + bias};
-    for (int i = 0; i < 4; i++) {
-        // Negative values times the slope, as a bit select (C has no vector ternary).
-        const vsr_i32x16 negative = v[i] < zero;
-        v[i] = (vsr_f32x16)((negative & (vsr_i32x16)(v[i] * slope)) | (~negative & (vsr_i32x16)v[i]));
-    }
+    for (int i = 0; i < 4; i++) v[i] = VSR_PRELU(v[i], slope);
     vsr_f32x32 top = VSR_INTERLEAVE(v[0], v[1]), bottom = VSR_INTERLEAVE(v[2], v[3]);
     if (a->residual0) {
         top += *(const vsr_f32x32u *)a->residual0;
