@@ -16,9 +16,9 @@ import Dispatch
 ///
 /// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (positions x
 /// inChannels x chunkTiles floats: 160 KB for F(2x2) and 359 KB for F(4x4) at 52 channels and AVX2's
-/// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles) is written once and read by one micro-kernel call per position that covers every
-/// output channel, and the products (as large at 52 output channels) are read once by the output
-/// transform. Threads split the chunks.
+/// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles) is written once and read by
+/// one micro-kernel call per position that covers every output channel, and the products (as large
+/// at as many output channels) are read once by the output transform. Threads split the chunks.
 enum WinogradConvolution {
     /// Output channels per pass over a chunk (a multiple of the micro-kernel's 4-channel block); see
     /// `WinogradJob.passChannels`.
