@@ -81,13 +81,6 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         VSR_PACK6(v, pixels);
         float *out = a->out[y];
         const float *residual = a->residual[y];
-        if (a->columns >= 96) {
-            for (int k = 0; k < 6; k++) {
-                if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
-                *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
-            }
-            continue;
-        }
         for (int k = 0; k < 6 && 16 * k < a->columns; k++) {
             if (16 * k + 16 <= a->columns) {
                 if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
