@@ -1,6 +1,9 @@
 // The Winograd transforms (winograd_transforms.h: F(2x2); winograd4_transforms.h: F(4x4);
 // winograd6_transforms.h: F(6x6)), compiled once per instruction set.
 #include "vsr_kernels.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 typedef float vsr_f32x16 __attribute__((vector_size(64)));
 typedef float vsr_f32x32 __attribute__((vector_size(128)));
@@ -134,8 +137,20 @@ typedef int vsr_i32x8 __attribute__((vector_size(32)));
         (vsr_f32x16)((negative_ & (vsr_i32x16)(x_ * (slope))) | (~negative_ & (vsr_i32x16)x_)); \
     })
 
+// Per instruction set, besides WINOGRAD_NAME and WINOGRAD_TARGET:
+// WINOGRAD_OPAQUE(v) hides an 8-float vector's value from the compiler, so that a load and a mask
+// stay a load and an AND, which AVX2 and AVX-512 would fuse into a masked load (SSE2 has no masked
+// loads, and no register to name for 32 bytes).
 #define WINOGRAD_NAME baseline
 #define WINOGRAD_TARGET
+#define WINOGRAD_OPAQUE(v) ((void)0)
+// WINOGRAD_STORE_LANES(dst, residual, v, first, last): lanes first ..< last of the 16-float v, plus
+// the residual's (NULL: none), stored at dst[first ..< last]; the other lanes' memory untouched.
+#define WINOGRAD_STORE_LANES(dst, residual, v, first, last) do { \
+        float lanes_[16]; \
+        *(vsr_f32x16u *)lanes_ = (v); \
+        for (int i_ = (first); i_ < (last); i_++) (dst)[i_] = lanes_[i_] + ((residual) ? (residual)[i_] : 0.0f); \
+    } while (0)
 #include "winograd_transforms.h"
 #include "winograd4_transforms.h"
 #include "winograd6_transforms.h"
@@ -143,14 +158,24 @@ typedef int vsr_i32x8 __attribute__((vector_size(32)));
 #undef WINOGRAD_TARGET
 
 #if defined(__x86_64__)
+#undef WINOGRAD_OPAQUE
 #define WINOGRAD_NAME avx2
 #define WINOGRAD_TARGET __attribute__((target("avx2,fma")))
+#define WINOGRAD_OPAQUE(v) __asm__("" : "+x"(v))
 #include "winograd_transforms.h"
 #include "winograd4_transforms.h"
 #include "winograd6_transforms.h"
 #undef WINOGRAD_NAME
 #undef WINOGRAD_TARGET
 
+// AVX-512's masked loads and stores touch only the lanes selected (no faults from the others).
+#undef WINOGRAD_STORE_LANES
+#define WINOGRAD_STORE_LANES(dst, residual, v, first, last) do { \
+        const __mmask16 keep_ = (__mmask16)(((1u << (last)) - 1u) & ~((1u << (first)) - 1u)); \
+        __m512 value_ = (__m512)(v); \
+        if (residual) value_ = _mm512_add_ps(value_, _mm512_maskz_loadu_ps(keep_, (residual))); \
+        _mm512_mask_storeu_ps((dst), keep_, value_); \
+    } while (0)
 #define WINOGRAD_NAME avx512
 #define WINOGRAD_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
 #include "winograd_transforms.h"

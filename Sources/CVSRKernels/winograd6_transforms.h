@@ -17,31 +17,64 @@
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd6_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
-    float border[104];  // one row's 98 columns: tile t's 8 at 6t
+    float border[104], next_border[104];  // one row's 98 columns: tile t's 8 at 6t
     const ptrdiff_t ps = a->position_stride;
     const int first = a->left < 0 ? -a->left : 0;
+    // Tiles split..15 (all 16 unless a->split) read the next tile row from its left edge.
+    const int split = a->split > 0 ? a->split : 16;
+    vsr_winograd_input_args next = *a;
+    next.top = a->top + 6;
+    next.left = -1;
     // A group at the left or right edge reads its rows in place and zeroes the columns outside the
     // image in its loads, as F(4x4) does: copying rows into `border` (a memset and a memcpy per row
-    // and channel, in 2 of the 4 groups of a 320-pixel row) was 4% of RLFN-S x2 at 320x180.
-    const int edge = a->left < 0 || a->left + 98 > a->width;
+    // and channel, in 2 of the 4 groups of a 320-pixel row) was 4% of RLFN-S x2 at 320x180. A split
+    // group is at both edges.
+    const int edge = split < 16 || a->left < 0 || a->left + 98 > a->width;
     const vsr_i32x8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
     for (int c = 0; c < a->in_channels; c++) {
         const float *plane = a->input + c * a->plane_size;
-        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 8, 98, first);
+        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 8, 6 * split + 2, first);
+        if (split < 16) WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(&next, plane, c, 8, 6 * (16 - split) + 2, 1);
         vsr_f32x16 h[8][8];
         for (int r = 0; r < 8; r++) {
-            int from = 0, to = 98;
+            int from = 0, to = 98, next_from = 0, next_to = 98;
             const float *row = edge ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(a, plane, r, 98, border, &from, &to)
                                     : WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 98, border);
+            const float *next_row = split < 16 ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(
+                                                     &next, plane, r, 98, next_border, &next_from, &next_to)
+                                               : row;
             vsr_f32x16 x[8], d[8];
-            for (int k = 0; k < 8; k++) {
-                vsr_f32x8 low = *(const vsr_f32x8u *)(row + 6 * k), high = *(const vsr_f32x8u *)(row + 6 * (k + 8));
-                if (from > 0 || to < 98) {
-                    const vsr_i32x8 low_column = lane + 6 * k, high_column = lane + 6 * (k + 8);
-                    low = (vsr_f32x8)((vsr_i32x8)low & ((low_column >= from) & (low_column < to)));
-                    high = (vsr_f32x8)((vsr_i32x8)high & ((high_column >= from) & (high_column < to)));
+            if (split == 16) {
+                for (int k = 0; k < 8; k++) {
+                    vsr_f32x8 low = *(const vsr_f32x8u *)(row + 6 * k), high = *(const vsr_f32x8u *)(row + 6 * (k + 8));
+                    if (from > 0 || to < 98) {
+                        const vsr_i32x8 low_column = lane + 6 * k, high_column = lane + 6 * (k + 8);
+                        low = (vsr_f32x8)((vsr_i32x8)low & ((low_column >= from) & (low_column < to)));
+                        high = (vsr_f32x8)((vsr_i32x8)high & ((high_column >= from) & (high_column < to)));
+                    }
+                    x[k] = VSR_CONCAT8(low, high);
                 }
-                x[k] = VSR_CONCAT8(low, high);
+            } else {
+                // Tile t's 8 columns: from this tile row, or (t >= split) from the next one's start,
+                // column 6 (t - split) there, that is 6 t of `shifted`; the columns inside the image
+                // likewise shifted.
+                const float *shifted = next_row - 6 * split;
+                const int shifted_from = next_from + 6 * split, shifted_to = next_to + 6 * split;
+                vsr_f32x8 tiles[16];
+#pragma clang loop unroll(full)
+                for (int t = 0; t < 16; t++) {
+                    const int mine = t < split;
+                    const vsr_i32x8 columns = lane + 6 * t;
+                    vsr_f32x8 v = *(const vsr_f32x8u *)((mine ? row : shifted) + 6 * t);
+                    // A plain load, then the mask: as masked loads (what the compiler made of them, in
+                    // a loop with the pointer picked per tile) a split group's loads took a quarter of
+                    // this transform's samples in RLFN-S x2 at 320x180; unrolled, as loads and ANDs,
+                    // they no longer stand out.
+                    WINOGRAD_OPAQUE(v);
+                    tiles[t] = (vsr_f32x8)((vsr_i32x8)v & ((columns >= (mine ? from : shifted_from)) &
+                                                           (columns < (mine ? to : shifted_to))));
+                }
+                for (int k = 0; k < 8; k++) x[k] = VSR_CONCAT8(tiles[k], tiles[k + 8]);
             }
             VSR_TRANSPOSE8(x, d);
             VSR_B6T(d, h[r]);
@@ -53,6 +86,27 @@ void WINOGRAD_CAT(vsr_winograd6_input, WINOGRAD_NAME)(const vsr_winograd_input_a
             for (int r = 0; r < 8; r++) column[r] = h[r][j];
             VSR_B6T(column, v);
             for (int i = 0; i < 8; i++) *(vsr_f32x16u *)(out + (8 * i + j) * ps) = v[i];
+        }
+    }
+}
+
+// Pixels from ..< to of one output row's 96 (`pixels`, six vectors), plus the residual's, stored
+// at dst[p - from]: whole vectors where they lie inside the range, the rest through
+// WINOGRAD_STORE_LANES (AVX-512's masked stores; lane by lane below it).
+WINOGRAD_TARGET
+static inline void WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(const vsr_f32x16 *pixels, int from, int to, float *dst,
+                                                                const float *residual) {
+    for (int k = from / 16; k < 6 && 16 * k < to; k++) {
+        const int start = 16 * k;
+        if (start >= from && start + 16 <= to) {
+            vsr_f32x16 v = pixels[k];
+            if (residual) v += *(const vsr_f32x16u *)(residual + start - from);
+            *(vsr_f32x16u *)(dst + start - from) = v;
+        } else {
+            // Lanes first ..< last of this vector, at dst + start - from (lanes before `first` not
+            // touched, so the address may lie before dst).
+            const int first = from > start ? from - start : 0, last = to < start + 16 ? to - start : 16;
+            WINOGRAD_STORE_LANES(dst + start - from, residual ? residual + start - from : NULL, pixels[k], first, last);
         }
     }
 }
@@ -70,8 +124,12 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         for (int y = 0; y < 6; y++) t[y][j] = o[y];
     }
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
+    // Tiles split..15 of a split group are the next tile row's: the same 96 pixels of each row,
+    // from 6 split on, belong 6 image rows further down, from column 0.
+    const int split = a->split > 0 ? a->split : 16;
     for (int y = 0; y < 6; y++) {
-        if (!a->out[y]) continue;
+        float *next = split < 16 ? a->next_out[y] : NULL;
+        if (!a->out[y] && !next) continue;
         vsr_f32x16 v[6];
         VSR_A6T(t[y], v);
         for (int x = 0; x < 6; x++) v[x] = VSR_PRELU(v[x] + bias, slope);
@@ -79,20 +137,10 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         // rows, half of them across cache lines, had made this transform store-bound.
         vsr_f32x16 pixels[6];
         VSR_PACK6(v, pixels);
-        float *out = a->out[y];
-        const float *residual = a->residual[y];
-        for (int k = 0; k < 6 && 16 * k < a->columns; k++) {
-            if (16 * k + 16 <= a->columns) {
-                if (residual) pixels[k] += *(const vsr_f32x16u *)(residual + 16 * k);
-                *(vsr_f32x16u *)(out + 16 * k) = pixels[k];
-            } else {
-                // The row's last pixels inside the image, at its right edge.
-                float last[16];
-                *(vsr_f32x16u *)last = pixels[k];
-                for (int i = 0; 16 * k + i < a->columns; i++) {
-                    out[16 * k + i] = last[i] + (residual ? residual[16 * k + i] : 0.0f);
-                }
-            }
+        if (a->out[y]) WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 0, a->columns, a->out[y], a->residual[y]);
+        if (next) {
+            WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 6 * split, 6 * split + a->next_columns, next,
+                                                         a->next_residual[y]);
         }
     }
 }

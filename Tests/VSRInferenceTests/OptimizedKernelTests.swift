@@ -88,6 +88,36 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 50)
     }
 
+    /// Every tile on shapes whose 16-tile groups span tile rows (tiles are numbered row after row
+    /// with no padding): F(6x6)'s one-call split groups (17, 54 and 42 tile columns, chunks ending
+    /// mid-row), groups over three or more rows of a narrow image (F(6x6) at 7 columns, F(4x4) at 10),
+    /// the last chunk's tiles past the last row, and F(2x2)/F(4x4)'s run-by-run calls; each against
+    /// the naive convolution at 1 and 2 threads, with and without a residual.
+    func testWinogradGroupsAcrossTileRows() {
+        var rng = SeededGenerator(seed: 13)
+        var cases = 0
+        for (height, width) in [(20, 100), (30, 320), (13, 250), (19, 40), (25, 61)] {
+            let input = Tensor.random(channels: 33, height: height, width: width, using: &rng)
+            let layer = Conv2d.random(inChannels: 33, outChannels: 9, kernel: 3, using: &rng)
+            for tile in WinogradTile.allCases {
+                let winograd = Conv2d(inChannels: 33, outChannels: 9, kernel: 3, weight: layer.weight, bias: layer.bias, winograd: tile)
+                let residual = cases % 2 == 0 ? Tensor.random(channels: 9, height: height, width: width, using: &rng) : nil
+                let slow = layer.reference(input, activation: .leakyReLU(0.1), residual: residual)
+                forEachCPULevel { cpu in
+                    for threads in [1, 2] {
+                        let fast = WinogradConvolution.run(
+                            winograd, input, activation: .leakyReLU(0.1), residual: residual, threads: threads, cpu: cpu)
+                        XCTAssertLessThanOrEqual(
+                            relativeError(fast, slow), 1e-4,
+                            "\(cpu.level): Winograd \(tile) at \(height)x\(width), residual \(residual != nil), \(threads) threads")
+                    }
+                }
+                cases += 1
+            }
+        }
+        XCTAssertEqual(cases, 15)
+    }
+
     func testKernelSetTakesWinogradForWideLayersOnly() {
         var rng = SeededGenerator(seed: 12)
         XCTAssertNotNil(

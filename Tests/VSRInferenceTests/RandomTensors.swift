@@ -41,6 +41,11 @@ extension Conv2d {
 func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     precondition(a.shape == b.shape)
     var worst: Float = 0
-    for i in 0..<a.count { worst = max(worst, abs(a.data[i] - b.data[i]) / max(abs(b.data[i]), 1)) }
+    for i in 0..<a.count {
+        let error = abs(a.data[i] - b.data[i]) / max(abs(b.data[i]), 1)
+        // A NaN (an unwritten output's garbage, say) fails the comparison; max would drop it.
+        if error.isNaN { return .infinity }
+        worst = max(worst, error)
+    }
     return worst
 }

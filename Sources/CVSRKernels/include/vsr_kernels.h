@@ -77,6 +77,9 @@ typedef struct vsr_winograd_input_args {
     int in_channels;
     float *out;
     ptrdiff_t channel_stride, position_stride;
+    /// F(6x6) only (0 for the others): when 1-15, tiles `split`..15 are the next tile row's first
+    /// ones, patch origin (top + 6, -1), so that a group of 16 may end one tile row and begin the next.
+    int split;
 } vsr_winograd_input_args;
 
 /// Winograd's output transform `Aᵀ m A` for one output channel over 16 tiles, then bias, the
@@ -102,15 +105,22 @@ typedef struct vsr_winograd4_output_args {
 
 /// Winograd F(6x6, 3x3)'s output transform for one output channel over 16 tiles, then bias, the
 /// activation and the residual: 6 output rows of 96 pixels, clipped to the image (`columns`, and
-/// rows given as NULL), so that groups at the edges store in place too. (Its input transform takes
-/// `vsr_winograd_input_args`: 16 tiles of 8x8 patches 6 columns apart, 64 positions.)
+/// rows given as NULL), so that groups at the edges store in place too. The 16 tiles may end one
+/// tile row and begin the next (`split`, as in `vsr_winograd_input_args`): row y's pixels
+/// 0 ..< columns go to `out[y]`, and pixels 6 split ..< 6 split + next_columns to `next_out[y]`.
+/// (Its input transform takes `vsr_winograd_input_args`: 16 tiles of 8x8 patches 6 columns apart,
+/// 64 positions.)
 typedef struct vsr_winograd6_output_args {
     const float *sums;           ///< position p's 16 sums at `sums + p * position_stride`
     ptrdiff_t position_stride;
     float bias, slope;
-    int columns;                 ///< pixels of each row inside the image, 1-96
+    int columns;                 ///< pixels of each row to store at `out`, 1-96 (at most 6 split if split)
     float *out[6];               ///< the tiles' 6 output rows; NULL for a row below the image
     const float *residual[6];    ///< the residual's rows, or NULL
+    int split;                   ///< 0, or the first tile of the next tile row (1-15)
+    int next_columns;            ///< pixels of each of the next tile row's rows to store, from its first
+    float *next_out[6];          ///< the next tile row's 6 output rows (from column 0); NULL below the image
+    const float *next_residual[6];
 } vsr_winograd6_output_args;
 
 typedef void (*vsr_winograd_input_fn)(const vsr_winograd_input_args *args);

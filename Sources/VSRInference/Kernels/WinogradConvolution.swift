@@ -89,11 +89,15 @@ enum WinogradConvolution {
         let height = input.height, width = input.width
         let tileRows = (height + tile.size - 1) / tile.size, tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
-        // Each tile row is numbered up to a whole number of 16-tile groups, so that no group wraps to the
-        // next row and every group takes the instruction set's transforms (the padding's tiles read
-        // zeros and are not stored).
-        let rowTiles = (tileColumns + 15) / 16 * 16
-        let chunks = (tileRows * rowTiles + chunkTiles - 1) / chunkTiles
+        // F(6x6) numbers tiles row after row with no gaps, so that a group of 16 may end one tile row
+        // and begin the next (its transforms take such a group in one call, `split`): padding each
+        // row to whole groups (54 tiles to 64 at 320 pixels) cost RLFN-S x2 at 320x180 a sixth of its
+        // products and input transforms. F(2x2) and F(4x4) keep their lanes in a transposed order, so
+        // a group must be one tile row's: their rows are numbered up to whole groups (the padding's
+        // tiles read zeros and are not stored).
+        let rowTiles = tile == .f6 ? tileColumns : (tileColumns + 15) / 16 * 16
+        let tiles = tileRows * rowTiles
+        let chunks = (tiles + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
         let outChannels = layer.outChannels
         var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
@@ -109,7 +113,7 @@ enum WinogradConvolution {
                                     bias: biasBuffer.baseAddress!,
                                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
-                                    tileColumns: tileColumns, rowTiles: rowTiles, tiles: tileRows * rowTiles)
+                                    tileColumns: tileColumns, rowTiles: rowTiles, tiles: tiles)
                                 WorkQueue(count: chunks, workers: workers, grain: 1).run { queue in
                                     job.compute(claiming: queue)
                                 }
@@ -124,9 +128,9 @@ enum WinogradConvolution {
 }
 
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
-/// numbered row by row, each row padded to a whole number of 16-tile groups (`rowTiles`), and cut
-/// into chunks of `chunkTiles` (a chunk may span tile rows; a group never does); each worker writes
-/// only its own tiles' pixels.
+/// numbered row by row (`rowTiles` apart), cut into chunks of `chunkTiles` and those into groups of
+/// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(6x6) group. Each worker
+/// writes only its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
     let cpu: CPUKernels
     let tile: WinogradTile
@@ -137,8 +141,8 @@ private struct WinogradJob: @unchecked Sendable {
     let slopes: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
-    /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart (a multiple of
-    /// 16); `tiles` counts them all, the padding's included.
+    /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart (F(6x6):
+    /// `tileColumns`; the others: a multiple of 16); `tiles` counts them all, any padding's included.
     let inChannels, outChannels, height, width, tileColumns, rowTiles, tiles: Int
 
     /// Output channels whose products one pass computes: each position's micro-kernel call then runs
@@ -155,11 +159,15 @@ private struct WinogradJob: @unchecked Sendable {
         return (passChannels + block - 1) / block * block * chunkTiles * MemoryLayout<Float>.size + 64
     }
 
-    /// Floats between two positions' transformed input: a chunk's channels x `chunkTiles` tiles, plus
-    /// one cache line. Without it, 48 channels of AVX-512's 64 tiles put the positions exactly 12 KiB
-    /// apart, so the input transform's 36 stores per channel fell in one L1 set (8 ways) and on the
-    /// same 4 KiB offsets.
-    var transformedPositionStride: Int { inChannels * chunkTiles + 16 }
+    /// Floats between two channels' transformed input: `chunkTiles` and 16 more, into which a group's
+    /// transform that starts mid-vector may write lanes past the chunk's last tile (`transformInput`).
+    var transformedChannelStride: Int { chunkTiles + 16 }
+
+    /// Floats between two positions' transformed input: a chunk's channels, plus one cache line.
+    /// Without it, 48 channels of AVX-512's 64 tiles put the positions exactly 12 KiB apart, so the
+    /// input transform's 36 stores per channel fell in one L1 set (8 ways) and on the same 4 KiB
+    /// offsets.
+    var transformedPositionStride: Int { inChannels * transformedChannelStride + 16 }
 
     /// The chunks `queue` hands this worker, one at a time, through transform, products and output.
     func compute(claiming queue: WorkQueue) {
@@ -185,14 +193,14 @@ private struct WinogradJob: @unchecked Sendable {
         // Raw sums: no bias, activation or residual (the output transform applies them); no prefetch
         // (a chunk's transformed input is small and was just written).
         var args = vsr_conv_args(
-            input: nil, plane_stride: chunkTiles, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
+            input: nil, plane_stride: transformedChannelStride, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
             weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
             out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
         while let claimed = queue.claim() {
             for chunk in claimed {
                 let firstTile = chunk * chunkTiles
                 for group in 0..<(chunkTiles / 16) {
-                    transformInput(firstTile: firstTile + 16 * group, into: transformedInput + 16 * group)
+                    transformInput(group: firstTile + 16 * group, into: transformedInput + 16 * group)
                 }
                 for firstChannel in stride(from: 0, to: outChannels, by: passChannels) {
                     let channels = min(passChannels, outChannels - firstChannel)
@@ -211,7 +219,7 @@ private struct WinogradJob: @unchecked Sendable {
                         for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
                             transformOutput(
                                 sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
-                                firstTile: firstTile + 16 * group, scratch: scratch)
+                                group: firstTile + 16 * group, scratch: scratch)
                         }
                     }
                 }
@@ -219,81 +227,153 @@ private struct WinogradJob: @unchecked Sendable {
         }
     }
 
-    /// `Bᵀ d B` for the input patches of 16 tiles from `firstTile` on (one tile row's), in every input
-    /// channel, by the instruction set's C transform, written at `out[position][channel][0..<16]`
-    /// (rows of `chunkTiles` tiles). Tile t of a tile row reads input columns m t - 1 ..< m t + m + 1
-    /// of rows m tileRow - 1 ..< m tileRow + m + 1 (m the tile size); outside the image they are zero
-    /// (PyTorch's padding), so the padding's tiles, and the last chunk's past the last row, read zeros.
+    /// The tiles `first ..< first + count` split where tile rows end: each run's first tile and
+    /// length, in order (one run for F(2x2) and F(4x4), whose groups lie in one tile row). Tiles past
+    /// the last (the last chunk's) count as one run of their own.
     @inline(__always)
-    private func transformInput(firstTile: Int, into out: UnsafeMutablePointer<Float>) {
-        let tileRow = firstTile / rowTiles, firstColumn = firstTile % rowTiles
+    private func forEachRun(from first: Int, count: Int, _ body: (_ tile: Int, _ count: Int) -> Void) {
+        var tile = first
+        let end = first + count
+        while tile < end {
+            let runEnd = tile >= tiles ? end : min(end, (tile / rowTiles + 1) * rowTiles)
+            body(tile, runEnd - tile)
+            tile = runEnd
+        }
+    }
+
+    /// How many runs (`forEachRun`) the `count` tiles from `group` on make: F(6x6)'s transforms take
+    /// up to 2 in one call (`split`).
+    @inline(__always)
+    private func runCount(group: Int, count: Int = 16) -> Int {
+        var runs = 0
+        forEachRun(from: group, count: count) { _, _ in runs += 1 }
+        return runs
+    }
+
+    /// `Bᵀ d B` for the input patches of the 16 tiles from `group` on, in every input channel, by the
+    /// instruction set's C transform, written at `out[position][channel][0..<16]`. Tile t of a tile
+    /// row reads input columns m t - 1 ..< m t + m + 1 of rows m tileRow - 1 ..< m tileRow + m + 1 (m
+    /// the tile size); outside the image they are zero (PyTorch's padding), so tiles past the last
+    /// row read zeros. An F(6x6) group across two tile rows is one call (`split`); across more (an
+    /// image under 16 tiles wide) one call per run, each writing 16 lanes from its own first tile on
+    /// (F(6x6)'s lane L is tile L): lanes past a run are the next run's, which overwrites them, or
+    /// lie past the chunk in the channel's slack.
+    @inline(__always)
+    private func transformInput(group: Int, into out: UnsafeMutablePointer<Float>) {
         let m = tile.size
         var args = vsr_winograd_input_args(
             input: input, plane_size: height * width, width: Int32(width), height: Int32(height),
-            top: Int32(m * tileRow - 1), left: Int32(m * firstColumn - 1), in_channels: Int32(inChannels),
-            out: out, channel_stride: chunkTiles, position_stride: transformedPositionStride)
-        switch tile {
-        case .f2: cpu.winogradInput(&args)
-        case .f4: cpu.winograd4Input(&args)
-        case .f6: cpu.winograd6Input(&args)
+            top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
+            in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
+            position_stride: transformedPositionStride, split: 0)
+        if tile == .f6 && runCount(group: group) <= 2 {
+            let firstRun = min(16, rowTiles - group % rowTiles)
+            args.split = firstRun < 16 ? Int32(firstRun) : 0
+            cpu.winograd6Input(&args)
+            return
+        }
+        forEachRun(from: group, count: 16) { first, _ in
+            args.top = Int32(m * (first / rowTiles) - 1)
+            args.left = Int32(m * (first % rowTiles) - 1)
+            args.out = out + (first - group)
+            switch tile {
+            case .f2: cpu.winogradInput(&args)
+            case .f4: cpu.winograd4Input(&args)
+            case .f6: cpu.winograd6Input(&args)
+            }
         }
     }
 
-    /// `Aᵀ m A` for one output channel over 16 tiles, then bias, activation and residual, by the
-    /// instruction set's C transform: straight into the output rows when the 16 tiles lie inside the
-    /// image (F(6x6): always, clipped to it), else into `scratch` (m rows of 16 m) and from there
-    /// row by row.
-    /// Position p's 16 sums are at `sums + p * productBytes / 4`.
+    /// `Aᵀ m A` for one output channel over the 16 tiles from `group` on (those before `tiles`),
+    /// then bias, activation and residual, by the instruction set's C transform. F(6x6) stores in
+    /// place, clipped to the image, a group across two tile rows in one call (across more, one call
+    /// per run, `sums` from the run's first tile on); F(2x2) and F(4x4) straight into the output
+    /// rows when the 16 tiles lie inside the image, else into `scratch` (m rows of 16 m) and from
+    /// there row by row. Position p's 16 sums are at `sums + p * productBytes / 4`.
     private func transformOutput(
-        sums: UnsafePointer<Float>, channel: Int, firstTile: Int,
+        sums: UnsafePointer<Float>, channel: Int, group: Int,
         scratch: UnsafeMutablePointer<Float>
     ) {
-        let m = tile.size, rowPixels = 16 * tile.size
-        let tileRow = firstTile / rowTiles, firstColumn = firstTile % rowTiles
-        let inside = firstColumn + 16 <= tileColumns && m * (firstColumn + 16) <= width && m * tileRow + m <= height
-        let top = (channel * height + m * tileRow) * width + m * firstColumn
-        // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
-        func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * rowPixels }
-        func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
-        switch tile {
-        case .f2:
-            var args = vsr_winograd_output_args(
-                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                out0: row(0), out1: row(1), residual0: residualRow(0), residual1: residualRow(1))
-            cpu.winogradOutput(&args)
-        case .f4:
-            var args = vsr_winograd4_output_args(
-                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                out: (row(0), row(1), row(2), row(3)),
-                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
-            cpu.winograd4Output(&args)
-        case .f6:
-            // Straight into the output at the edges too: the transform stores only the rows it is
-            // given and the first `columns` pixels of each (through `scratch`, 4% of RLFN-S x2 at
-            // 320x180 went to the copies, where a row's last group of 96 pixels holds 32).
-            let y = m * tileRow, x = m * firstColumn
-            func edgeRow(_ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + top + i * width : nil }
-            func edgeResidual(_ i: Int) -> UnsafePointer<Float>? { y + i < height ? residual.map { $0 + top + i * width } : nil }
+        let m = tile.size, count = min(16, tiles - group)
+        func rowStart(_ tile: Int) -> Int { (channel * height + m * (tile / rowTiles)) * width + m * (tile % rowTiles) }
+        if tile == .f6 && runCount(group: group, count: count) <= 2 {
+            let firstRun = min(count, rowTiles - group % rowTiles)
+            let next = group + firstRun, y = m * (group / rowTiles)
+            // Row i of a run's tiles (of the output, of the residual); nil below the image.
+            func out(_ start: Int, _ y: Int, _ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + start + i * width : nil }
+            func residualRow(_ start: Int, _ y: Int, _ i: Int) -> UnsafePointer<Float>? {
+                y + i < height ? residual.map { $0 + start + i * width } : nil
+            }
+            let top = rowStart(group), nextTop = firstRun < count ? rowStart(next) : top, nextY = y + m
+            let split = firstRun < count
             var args = vsr_winograd6_output_args(
                 sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                columns: Int32(min(rowPixels, width - x)),
-                out: (edgeRow(0), edgeRow(1), edgeRow(2), edgeRow(3), edgeRow(4), edgeRow(5)),
-                residual: (edgeResidual(0), edgeResidual(1), edgeResidual(2), edgeResidual(3), edgeResidual(4), edgeResidual(5)))
+                columns: Int32(min(m * firstRun, width - m * (group % rowTiles))),
+                out: (out(top, y, 0), out(top, y, 1), out(top, y, 2), out(top, y, 3), out(top, y, 4), out(top, y, 5)),
+                residual: (
+                    residualRow(top, y, 0), residualRow(top, y, 1), residualRow(top, y, 2), residualRow(top, y, 3),
+                    residualRow(top, y, 4), residualRow(top, y, 5)
+                ),
+                split: split ? Int32(firstRun) : 0, next_columns: split ? Int32(min(m * (count - firstRun), width)) : 0,
+                next_out: split
+                    ? (out(nextTop, nextY, 0), out(nextTop, nextY, 1), out(nextTop, nextY, 2), out(nextTop, nextY, 3),
+                       out(nextTop, nextY, 4), out(nextTop, nextY, 5)) : (nil, nil, nil, nil, nil, nil),
+                next_residual: split
+                    ? (residualRow(nextTop, nextY, 0), residualRow(nextTop, nextY, 1), residualRow(nextTop, nextY, 2),
+                       residualRow(nextTop, nextY, 3), residualRow(nextTop, nextY, 4), residualRow(nextTop, nextY, 5))
+                    : (nil, nil, nil, nil, nil, nil))
             cpu.winograd6Output(&args)
             return
         }
-        if !inside { storeAcrossRows(scratch, channel: channel, firstTile: firstTile) }
+        forEachRun(from: group, count: count) { first, runTiles in
+            let runSums = sums + (first - group)
+            let tileRow = first / rowTiles, column = first % rowTiles
+            let inside = runTiles == 16 && column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height
+            let top = rowStart(first)
+            // Row `i` of the run's output and of the residual (no arrays: this runs per channel and group).
+            func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
+            func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
+            switch tile {
+            case .f2:
+                var args = vsr_winograd_output_args(
+                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                    out0: row(0), out1: row(1), residual0: residualRow(0), residual1: residualRow(1))
+                cpu.winogradOutput(&args)
+            case .f4:
+                var args = vsr_winograd4_output_args(
+                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                    out: (row(0), row(1), row(2), row(3)),
+                    residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
+                cpu.winograd4Output(&args)
+            case .f6:
+                // A narrow image's group over three or more tile rows: clipped to the run.
+                let y = m * tileRow
+                func edgeRow(_ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + top + i * width : nil }
+                func edgeResidual(_ i: Int) -> UnsafePointer<Float>? { y + i < height ? residual.map { $0 + top + i * width } : nil }
+                var args = vsr_winograd6_output_args(
+                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                    columns: Int32(min(m * runTiles, width - m * column)),
+                    out: (edgeRow(0), edgeRow(1), edgeRow(2), edgeRow(3), edgeRow(4), edgeRow(5)),
+                    residual: (edgeResidual(0), edgeResidual(1), edgeResidual(2), edgeResidual(3), edgeResidual(4), edgeResidual(5)),
+                    split: 0, next_columns: 0, next_out: (nil, nil, nil, nil, nil, nil),
+                    next_residual: (nil, nil, nil, nil, nil, nil))
+                cpu.winograd6Output(&args)
+                return
+            }
+            if !inside { storeAcrossRows(scratch, channel: channel, firstTile: first, count: runTiles) }
+        }
     }
 
-    /// The m x m outputs of 16 tiles, for a group that reaches the right or bottom edge: `values`
-    /// holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's column x at
-    /// m t + x), so each row inside the image is one contiguous run up to the right edge (pixels past
-    /// it, and the padding's tiles, are dropped); the residual is added here.
+    /// The m x m outputs of a run of `tiles` tiles in one tile row, for a run that is shorter than 16
+    /// or reaches the right or bottom edge: `values` holds 16 tiles' m rows of 16 m pixels, in the
+    /// output's column order (tile t's column x at m t + x), so each row inside the image is one
+    /// contiguous run (pixels past the image's right edge, and lanes past the run, are dropped); the
+    /// residual is added here.
     @inline(never)
-    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
+    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int, count tiles: Int) {
         let m = tile.size
         let y = m * (firstTile / rowTiles), x = m * (firstTile % rowTiles)
-        let count = min(16 * m, width - x)
+        let count = min(m * tiles, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
             let start = (channel * height + y + dy) * width + x
