@@ -286,94 +286,95 @@ private struct WinogradJob: @unchecked Sendable {
 
     /// `Aᵀ m A` for one output channel over the 16 tiles from `group` on (those before `tiles`),
     /// then bias, activation and residual, by the instruction set's C transform. F(6x6) stores in
-    /// place, clipped to the image, a group across two tile rows in one call (across more, one call
-    /// per run, `sums` from the run's first tile on); F(2x2) and F(4x4) straight into the output
-    /// rows when the 16 tiles lie inside the image, else into `scratch` (m rows of 16 m) and from
-    /// there row by row. Position p's 16 sums are at `sums + p * productBytes / 4`.
+    /// place (`transformOutput6`), a group across two tile rows in one call (across more, one call
+    /// per run, `sums` from the run's first tile on); F(2x2) and F(4x4), whose groups lie in one tile
+    /// row, straight into the output rows when the 16 tiles lie inside the image, else into
+    /// `scratch` (m rows of 16 m) and from there row by row. Position p's 16 sums are at
+    /// `sums + p * productBytes / 4`.
     private func transformOutput(
         sums: UnsafePointer<Float>, channel: Int, group: Int,
         scratch: UnsafeMutablePointer<Float>
     ) {
         let m = tile.size, count = min(16, tiles - group)
-        func rowStart(_ tile: Int) -> Int { (channel * height + m * (tile / rowTiles)) * width + m * (tile % rowTiles) }
-        if tile == .f6 && runCount(group: group, count: count) <= 2 {
-            let firstRun = min(count, rowTiles - group % rowTiles)
-            let next = group + firstRun, y = m * (group / rowTiles)
-            // Row i of a run's tiles (of the output, of the residual); nil below the image.
-            func out(_ start: Int, _ y: Int, _ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + start + i * width : nil }
-            func residualRow(_ start: Int, _ y: Int, _ i: Int) -> UnsafePointer<Float>? {
-                y + i < height ? residual.map { $0 + start + i * width } : nil
+        if tile == .f6 {
+            if runCount(group: group, count: count) <= 2 {
+                let firstRun = min(count, rowTiles - group % rowTiles)
+                transformOutput6(sums: sums, channel: channel, first: group, count: firstRun, nextCount: count - firstRun)
+            } else {
+                forEachRun(from: group, count: count) { first, runTiles in
+                    transformOutput6(sums: sums + (first - group), channel: channel, first: first, count: runTiles, nextCount: 0)
+                }
             }
-            let top = rowStart(group), nextTop = firstRun < count ? rowStart(next) : top, nextY = y + m
-            let split = firstRun < count
-            var args = vsr_winograd6_output_args(
-                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                columns: Int32(min(m * firstRun, width - m * (group % rowTiles))),
-                out: (out(top, y, 0), out(top, y, 1), out(top, y, 2), out(top, y, 3), out(top, y, 4), out(top, y, 5)),
-                residual: (
-                    residualRow(top, y, 0), residualRow(top, y, 1), residualRow(top, y, 2), residualRow(top, y, 3),
-                    residualRow(top, y, 4), residualRow(top, y, 5)
-                ),
-                split: split ? Int32(firstRun) : 0, next_columns: split ? Int32(min(m * (count - firstRun), width)) : 0,
-                next_out: split
-                    ? (out(nextTop, nextY, 0), out(nextTop, nextY, 1), out(nextTop, nextY, 2), out(nextTop, nextY, 3),
-                       out(nextTop, nextY, 4), out(nextTop, nextY, 5)) : (nil, nil, nil, nil, nil, nil),
-                next_residual: split
-                    ? (residualRow(nextTop, nextY, 0), residualRow(nextTop, nextY, 1), residualRow(nextTop, nextY, 2),
-                       residualRow(nextTop, nextY, 3), residualRow(nextTop, nextY, 4), residualRow(nextTop, nextY, 5))
-                    : (nil, nil, nil, nil, nil, nil))
-            cpu.winograd6Output(&args)
             return
         }
-        forEachRun(from: group, count: count) { first, runTiles in
-            let runSums = sums + (first - group)
-            let tileRow = first / rowTiles, column = first % rowTiles
-            let inside = runTiles == 16 && column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height
-            let top = rowStart(first)
-            // Row `i` of the run's output and of the residual (no arrays: this runs per channel and group).
-            func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
-            func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
-            switch tile {
-            case .f2:
-                var args = vsr_winograd_output_args(
-                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                    out0: row(0), out1: row(1), residual0: residualRow(0), residual1: residualRow(1))
-                cpu.winogradOutput(&args)
-            case .f4:
-                var args = vsr_winograd4_output_args(
-                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                    out: (row(0), row(1), row(2), row(3)),
-                    residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
-                cpu.winograd4Output(&args)
-            case .f6:
-                // A narrow image's group over three or more tile rows: clipped to the run.
-                let y = m * tileRow
-                func edgeRow(_ i: Int) -> UnsafeMutablePointer<Float>? { y + i < height ? output + top + i * width : nil }
-                func edgeResidual(_ i: Int) -> UnsafePointer<Float>? { y + i < height ? residual.map { $0 + top + i * width } : nil }
-                var args = vsr_winograd6_output_args(
-                    sums: runSums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
-                    columns: Int32(min(m * runTiles, width - m * column)),
-                    out: (edgeRow(0), edgeRow(1), edgeRow(2), edgeRow(3), edgeRow(4), edgeRow(5)),
-                    residual: (edgeResidual(0), edgeResidual(1), edgeResidual(2), edgeResidual(3), edgeResidual(4), edgeResidual(5)),
-                    split: 0, next_columns: 0, next_out: (nil, nil, nil, nil, nil, nil),
-                    next_residual: (nil, nil, nil, nil, nil, nil))
-                cpu.winograd6Output(&args)
-                return
-            }
-            if !inside { storeAcrossRows(scratch, channel: channel, firstTile: first, count: runTiles) }
+        let tileRow = group / rowTiles, column = group % rowTiles
+        let inside = column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height
+        let top = (channel * height + m * tileRow) * width + m * column
+        // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
+        func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
+        func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
+        switch tile {
+        case .f2:
+            var args = vsr_winograd_output_args(
+                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                out0: row(0), out1: row(1), residual0: residualRow(0), residual1: residualRow(1))
+            cpu.winogradOutput(&args)
+        case .f4:
+            var args = vsr_winograd4_output_args(
+                sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+                out: (row(0), row(1), row(2), row(3)),
+                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
+            cpu.winograd4Output(&args)
+        case .f6:
+            preconditionFailure("F(6x6) stores through transformOutput6")
         }
+        if !inside { storeAcrossRows(scratch, channel: channel, firstTile: group) }
     }
 
-    /// The m x m outputs of a run of `tiles` tiles in one tile row, for a run that is shorter than 16
-    /// or reaches the right or bottom edge: `values` holds 16 tiles' m rows of 16 m pixels, in the
-    /// output's column order (tile t's column x at m t + x), so each row inside the image is one
-    /// contiguous run (pixels past the image's right edge, and lanes past the run, are dropped); the
-    /// residual is added here.
+    /// F(6x6)'s output transform for `count` tiles from `first` on in one tile row and, when
+    /// `nextCount` > 0, the next tile row's first `nextCount` (the same call's lanes `count` on):
+    /// stored in place, each row clipped to the image (rows below it given as nil).
+    private func transformOutput6(sums: UnsafePointer<Float>, channel: Int, first: Int, count: Int, nextCount: Int) {
+        let m = tile.size, y = m * (first / rowTiles), x = m * (first % rowTiles)
+        let top = (channel * height + y) * width + x
+        let nextTop = (channel * height + y + m) * width
+        // Row i of the tiles from `start` (an offset in the output) at image row y0 + i; nil below the image.
+        func out(_ start: Int, _ y0: Int, _ i: Int) -> UnsafeMutablePointer<Float>? {
+            y0 + i < height ? output + start + i * width : nil
+        }
+        func residualRow(_ start: Int, _ y0: Int, _ i: Int) -> UnsafePointer<Float>? {
+            y0 + i < height ? residual.map { $0 + start + i * width } : nil
+        }
+        let nextY = nextCount > 0 ? y + m : height  // no next rows: every one "below the image"
+        var args = vsr_winograd6_output_args(
+            sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
+            columns: Int32(min(m * count, width - x)),
+            out: (out(top, y, 0), out(top, y, 1), out(top, y, 2), out(top, y, 3), out(top, y, 4), out(top, y, 5)),
+            residual: (
+                residualRow(top, y, 0), residualRow(top, y, 1), residualRow(top, y, 2), residualRow(top, y, 3),
+                residualRow(top, y, 4), residualRow(top, y, 5)
+            ),
+            split: nextCount > 0 ? Int32(count) : 0, next_columns: Int32(min(m * nextCount, width)),
+            next_out: (
+                out(nextTop, nextY, 0), out(nextTop, nextY, 1), out(nextTop, nextY, 2), out(nextTop, nextY, 3),
+                out(nextTop, nextY, 4), out(nextTop, nextY, 5)
+            ),
+            next_residual: (
+                residualRow(nextTop, nextY, 0), residualRow(nextTop, nextY, 1), residualRow(nextTop, nextY, 2),
+                residualRow(nextTop, nextY, 3), residualRow(nextTop, nextY, 4), residualRow(nextTop, nextY, 5)
+            ))
+        cpu.winograd6Output(&args)
+    }
+
+    /// The m x m outputs of 16 tiles, for an F(2x2) or F(4x4) group that reaches the right or bottom
+    /// edge: `values` holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's
+    /// column x at m t + x), so each row inside the image is one contiguous run up to the right edge
+    /// (pixels past it, and the padding's tiles, are dropped); the residual is added here.
     @inline(never)
-    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int, count tiles: Int) {
+    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
         let m = tile.size
         let y = m * (firstTile / rowTiles), x = m * (firstTile % rowTiles)
-        let count = min(m * tiles, width - x)
+        let count = min(16 * m, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
             let start = (channel * height + y + dy) * width + x
