@@ -16,7 +16,8 @@ import Dispatch
 ///
 /// Work is cut into chunks of 48-64 tiles (`chunkTiles`); a chunk's transformed input (positions x
 /// inChannels x chunkTiles floats: 160 KB for F(2x2) and 359 KB for F(4x4) at 52 channels and AVX2's
-/// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles) is written once and read by
+/// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles, spread over 983 KB by each
+/// channel's 16 lanes of slack, `transformedChannelStride`) is written once and read by
 /// one micro-kernel call per position that covers every output channel, and the products (as large
 /// at as many output channels) are read once by the output transform. Threads split the chunks.
 enum WinogradConvolution {
@@ -159,9 +160,10 @@ private struct WinogradJob: @unchecked Sendable {
         return (passChannels + block - 1) / block * block * chunkTiles * MemoryLayout<Float>.size + 64
     }
 
-    /// Floats between two channels' transformed input: `chunkTiles` and 16 more, into which a group's
-    /// transform that starts mid-vector may write lanes past the chunk's last tile (`transformInput`).
-    var transformedChannelStride: Int { chunkTiles + 16 }
+    /// Floats between two channels' transformed input: for F(6x6) `chunkTiles` and 16 more, into
+    /// which a run's transform that starts mid-group may write lanes past the chunk's last tile
+    /// (`transformInput`); the others' groups start on whole groups and end in the chunk.
+    var transformedChannelStride: Int { tile == .f6 ? chunkTiles + 16 : chunkTiles }
 
     /// Floats between two positions' transformed input: a chunk's channels, plus one cache line.
     /// Without it, 48 channels of AVX-512's 64 tiles put the positions exactly 12 KiB apart, so the
