@@ -184,12 +184,15 @@ private struct WinogradJob: @unchecked Sendable {
         let products = productMemory.bindMemory(to: Float.self, capacity: positions * productFloats)
         // One channel's output rows (tile size x 16 tiles) for a group that reaches the image's edge.
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 16 * tile.size * tile.size)
+        // The chunk's output groups, placed once for all its output channels.
+        let groups = UnsafeMutablePointer<OutputGroup>.allocate(capacity: chunkTiles / 16)
         let tapOffset = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         tapOffset.initialize(to: 0)
         defer {
             transformedInput.deallocate()
             productMemory.deallocate()
             scratch.deallocate()
+            groups.deallocate()
             tapOffset.deallocate()
         }
         // Raw sums: no bias, activation or residual (the output transform applies them); no prefetch
@@ -204,6 +207,8 @@ private struct WinogradJob: @unchecked Sendable {
                 for group in 0..<(chunkTiles / 16) {
                     transformInput(group: firstTile + 16 * group, into: transformedInput + 16 * group)
                 }
+                let outputGroups = min(chunkTiles / 16, (tiles - firstTile + 15) / 16)
+                for group in 0..<outputGroups { groups[group] = outputGroup(firstTile + 16 * group) }
                 for firstChannel in stride(from: 0, to: outChannels, by: passChannels) {
                     let channels = min(passChannels, outChannels - firstChannel)
                     args.out_channels = Int32(channels)
@@ -218,10 +223,10 @@ private struct WinogradJob: @unchecked Sendable {
                     // hardware prefetcher follows (group-major jumped between channel planes on
                     // every call; about 8% slower in the C harness at 48 channels, 320x180).
                     for j in 0..<channels {
-                        for group in 0..<(chunkTiles / 16) where firstTile + 16 * group < tiles {
+                        for group in 0..<outputGroups {
                             transformOutput(
                                 sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
-                                group: firstTile + 16 * group, scratch: scratch)
+                                group: groups[group], scratch: scratch)
                         }
                     }
                 }
@@ -286,32 +291,51 @@ private struct WinogradJob: @unchecked Sendable {
         }
     }
 
-    /// `Aᵀ m A` for one output channel over the 16 tiles from `group` on (those before `tiles`),
-    /// then bias, activation and residual, by the instruction set's C transform. F(6x6) stores in
-    /// place (`transformOutput6`), a group across two tile rows in one call (across more, one call
-    /// per run, `sums` from the run's first tile on); F(2x2) and F(4x4), whose groups lie in one tile
-    /// row, straight into the output rows when the 16 tiles lie inside the image, else into
-    /// `scratch` (m rows of 16 m) and from there row by row. Position p's 16 sums are at
-    /// `sums + p * productBytes / 4`.
+    /// Where an output group's tiles lie, worked out once per chunk rather than per output channel:
+    /// the tiles `first ..< first + count` (those before `tiles`), `firstRun` of them on the tile row
+    /// at output pixel (`x`, `y`), the rest in `runs - 1` more runs (`forEachRun`), and whether all
+    /// 16 lie inside the image (`inside`: F(2x2)/F(4x4) then store straight into the output rows).
+    private struct OutputGroup {
+        let first, count, runs, firstRun, x, y: Int
+        let inside: Bool
+    }
+
+    private func outputGroup(_ first: Int) -> OutputGroup {
+        let m = tile.size, count = min(16, tiles - first)
+        let tileRow = first / rowTiles, column = first % rowTiles
+        return OutputGroup(
+            first: first, count: count, runs: runCount(group: first, count: count), firstRun: min(count, rowTiles - column),
+            x: m * column, y: m * tileRow,
+            inside: column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height)
+    }
+
+    /// `Aᵀ m A` for one output channel over an output group's tiles, then bias, activation and
+    /// residual, by the instruction set's C transform. F(6x6) stores in place (`transformOutput6`), a
+    /// group across two tile rows in one call (across more, one call per run, `sums` from the run's
+    /// first tile on); F(2x2) and F(4x4), whose groups lie in one tile row, straight into the output
+    /// rows when the 16 tiles lie inside the image, else into `scratch` (m rows of 16 m) and from
+    /// there row by row. Position p's 16 sums are at `sums + p * productBytes / 4`.
     private func transformOutput(
-        sums: UnsafePointer<Float>, channel: Int, group: Int,
+        sums: UnsafePointer<Float>, channel: Int, group: OutputGroup,
         scratch: UnsafeMutablePointer<Float>
     ) {
-        let m = tile.size, count = min(16, tiles - group)
+        let m = tile.size
         if tile == .f6 {
-            if runCount(group: group, count: count) <= 2 {
-                let firstRun = min(count, rowTiles - group % rowTiles)
-                transformOutput6(sums: sums, channel: channel, first: group, count: firstRun, nextCount: count - firstRun)
+            if group.runs <= 2 {
+                transformOutput6(
+                    sums: sums, channel: channel, x: group.x, y: group.y, count: group.firstRun,
+                    nextCount: group.count - group.firstRun)
             } else {
-                forEachRun(from: group, count: count) { first, runTiles in
-                    transformOutput6(sums: sums + (first - group), channel: channel, first: first, count: runTiles, nextCount: 0)
+                forEachRun(from: group.first, count: group.count) { first, runTiles in
+                    transformOutput6(
+                        sums: sums + (first - group.first), channel: channel, x: m * (first % rowTiles),
+                        y: m * (first / rowTiles), count: runTiles, nextCount: 0)
                 }
             }
             return
         }
-        let tileRow = group / rowTiles, column = group % rowTiles
-        let inside = column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height
-        let top = (channel * height + m * tileRow) * width + m * column
+        let inside = group.inside
+        let top = (channel * height + group.y) * width + group.x
         // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
         func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
         func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
@@ -330,14 +354,14 @@ private struct WinogradJob: @unchecked Sendable {
         case .f6:
             preconditionFailure("F(6x6) stores through transformOutput6")
         }
-        if !inside { storeAcrossRows(scratch, channel: channel, firstTile: group) }
+        if !inside { storeAcrossRows(scratch, channel: channel, x: group.x, y: group.y) }
     }
 
-    /// F(6x6)'s output transform for `count` tiles from `first` on in one tile row and, when
-    /// `nextCount` > 0, the next tile row's first `nextCount` (the same call's lanes `count` on):
-    /// stored in place, each row clipped to the image (rows below it given as nil).
-    private func transformOutput6(sums: UnsafePointer<Float>, channel: Int, first: Int, count: Int, nextCount: Int) {
-        let m = tile.size, y = m * (first / rowTiles), x = m * (first % rowTiles)
+    /// F(6x6)'s output transform for `count` tiles in one tile row from output pixel (`x`, `y`) on
+    /// and, when `nextCount` > 0, the next tile row's first `nextCount` (the same call's lanes
+    /// `count` on): stored in place, each row clipped to the image (rows below it given as nil).
+    private func transformOutput6(sums: UnsafePointer<Float>, channel: Int, x: Int, y: Int, count: Int, nextCount: Int) {
+        let m = tile.size
         let top = (channel * height + y) * width + x
         let nextTop = (channel * height + y + m) * width
         // Row i of the tiles from `start` (an offset in the output) at image row y0 + i; nil below the image.
@@ -368,14 +392,13 @@ private struct WinogradJob: @unchecked Sendable {
         cpu.winograd6Output(&args)
     }
 
-    /// The m x m outputs of 16 tiles, for an F(2x2) or F(4x4) group that reaches the right or bottom
-    /// edge: `values` holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's
+    /// The m x m outputs of 16 tiles from output pixel (`x`, `y`) on, for an F(2x2) or F(4x4) group
+    /// that reaches the right or bottom edge: `values` holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's
     /// column x at m t + x), so each row inside the image is one contiguous run up to the right edge
     /// (pixels past it, and the padding's tiles, are dropped); the residual is added here.
     @inline(never)
-    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, firstTile: Int) {
+    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, x: Int, y: Int) {
         let m = tile.size
-        let y = m * (firstTile / rowTiles), x = m * (firstTile % rowTiles)
         let count = min(16 * m, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
