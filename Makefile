@@ -56,7 +56,8 @@ bench-tools: build
 bench-check:
 	@mkdir -p .build
 	@clang -O2 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c Sources/CVSRKernels/*.c -o .build/winograd-transform-bench
-	@.build/winograd-transform-bench 64 16 >/dev/null && echo "winograd-transform-bench: builds and runs"
+	@.build/winograd-transform-bench 64 16 >/dev/null && .build/winograd-transform-bench 64 16 6 >/dev/null \
+		&& echo "winograd-transform-bench: builds and runs (F(4x4) and F(6x6))"
 
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
 # it only when it changes, so an unchanged tree rebuilds nothing.

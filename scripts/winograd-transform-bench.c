@@ -1,14 +1,16 @@
-// The Winograd F(4x4, 3x3) input and output transforms alone, on the CPU's best kernels, over one
-// 48 -> 48 channel layer of a frame: milliseconds a layer with the data streaming through memory as
-// a model runs them (each layer's output the next one's input) and with one chunk's data in cache
-// (the transforms' arithmetic alone). The products between them are not run: this isolates what
-// the transforms cost, for tuning their memory access (prefetching, stores). It walks the tiles as
-// WinogradConvolution does: tile rows padded to 16-tile groups, chunks of 48 (AVX2, SSE2) or 64
-// (AVX-512) tiles, each chunk's input transformed group by group, then its output channel by
-// channel.
+// The Winograd input and output transforms alone, on the CPU's best kernels, over one 48 -> 48
+// channel layer of a frame: milliseconds a layer with the data streaming through memory as a model
+// runs them (each layer's output the next one's input) and with one chunk's data in cache (the
+// transforms' arithmetic alone). The products between them are not run: this isolates what the
+// transforms cost, for tuning their memory access (prefetching, stores). It walks the tiles as
+// WinogradConvolution does: chunks of 48 (AVX2, SSE2) or 64 (AVX-512) tiles, each chunk's input
+// transformed group by group, then its output channel by channel. F(4x4) (the default) pads tile
+// rows to 16-tile groups; F(6x6) numbers tiles row after row (a group may end one tile row and begin
+// the next, `split`). F(4x4)'s output transform is also timed without its prefetch of the next
+// channel's rows.
 //
 //   make bench-check                                   # builds .build/winograd-transform-bench (and runs it once, small)
-//   .build/winograd-transform-bench 960 540            # width height; VSR_CPU=avx2|baseline for a lower level
+//   .build/winograd-transform-bench 960 540            # width height [tile: 4 or 6]; VSR_CPU=avx2|baseline for a lower level
 #include "vsr_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,13 +37,105 @@ static vsr_cpu_level requested_level(void) {
     exit(2);
 }
 
+// Milliseconds of F(6x6)'s input and output transforms over one layer (best of REPEATS), tiles
+// numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them; `in_cache` repeats the
+// second chunk (a split group among its four) instead of walking the frame.
+static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_tiles, int in_cache,
+                    const float *a, float *b, float *transformed, const float *sums, double *input_ms, double *output_ms) {
+    const int columns = (width + 5) / 6, tiles = columns * ((height + 5) / 6);
+    const int chunks = (tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
+    const size_t plane = (size_t)width * height;
+    const ptrdiff_t channel_stride = chunk_tiles + 16, position_stride = CHANNELS * channel_stride + 16;
+    const ptrdiff_t sum_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
+    const float *input = a;
+    float *output = b;
+    *input_ms = *output_ms = 1e30;
+    for (int repeat = 0; repeat < REPEATS; repeat++) {
+        double t0 = milliseconds();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            const int first = (in_cache && chunks > 1 ? 1 : in_cache ? 0 : chunk) * chunk_tiles;
+            for (int g = 0; g < groups; g++) {
+                const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
+                const int run = columns - column < 16 ? columns - column : 16;
+                vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 6 * row - 1, 6 * column - 1, CHANNELS,
+                                                transformed + 16 * g, channel_stride, position_stride, run < 16 ? run : 0};
+                k->winograd6_input(&args);
+            }
+        }
+        double t1 = milliseconds();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            const int first = (in_cache && chunks > 1 ? 1 : in_cache ? 0 : chunk) * chunk_tiles;
+            for (int channel = 0; channel < CHANNELS; channel++) {
+                for (int g = 0; g < groups && first + 16 * g < tiles; g++) {
+                    const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
+                    const int count = tiles - tile < 16 ? tiles - tile : 16;
+                    const int run = columns - column < count ? columns - column : count, next = count - run;
+                    const int x = 6 * column, y = 6 * row;
+                    vsr_winograd6_output_args args;
+                    memset(&args, 0, sizeof args);
+                    args.sums = sums + channel * chunk_tiles + 16 * g;
+                    args.position_stride = sum_stride;
+                    args.bias = 0.1f;
+                    args.slope = 0.2f;
+                    args.columns = 6 * run < width - x ? 6 * run : width - x;
+                    for (int i = 0; i < 6; i++) args.out[i] = y + i < height ? output + ((size_t)channel * height + y + i) * width + x : NULL;
+                    if (next > 0) {
+                        args.split = run;
+                        args.next_columns = 6 * next < width ? 6 * next : width;
+                        for (int i = 0; i < 6; i++) {
+                            args.next_out[i] = y + 6 + i < height ? output + ((size_t)channel * height + y + 6 + i) * width : NULL;
+                        }
+                    }
+                    k->winograd6_output(&args);
+                }
+            }
+        }
+        double t2 = milliseconds();
+        if (t1 - t0 < *input_ms) *input_ms = t1 - t0;
+        if (t2 - t1 < *output_ms) *output_ms = t2 - t1;
+        // The next layer reads what this one wrote.
+        float *swap = (float *)input;
+        input = output;
+        output = swap;
+    }
+}
+
+static void run_f6(const vsr_kernel_table *k, int width, int height) {
+    int chunk_tiles = 16;
+    while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
+    chunk_tiles *= (48 + chunk_tiles - 1) / chunk_tiles;
+    const size_t plane = (size_t)width * height, tensor_bytes = plane * CHANNELS * sizeof(float);
+    const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * (chunk_tiles + 16) + 16;
+    float *a = aligned_alloc(64, tensor_bytes), *b = aligned_alloc(64, tensor_bytes);
+    float *transformed = aligned_alloc(64, 64 * position_stride * sizeof(float));
+    float *sums = aligned_alloc(64, 64 * position_stride * sizeof(float));
+    srand(1);
+    for (size_t i = 0; i < plane * CHANNELS; i++) a[i] = b[i] = (float)rand() / (float)RAND_MAX;
+    for (ptrdiff_t i = 0; i < 64 * position_stride; i++) sums[i] = 1e-3f * (float)(i % 97);
+    for (int in_cache = 0; in_cache <= 1; in_cache++) {
+        double input_ms, output_ms;
+        time_f6(k, width, height, chunk_tiles, in_cache, a, b, transformed, sums, &input_ms, &output_ms);
+        printf("%s, %dx%d, F(6x6), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
+               k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms,
+               output_ms, REPEATS);
+    }
+    free(a);
+    free(b);
+    free(transformed);
+    free(sums);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3 || atoi(argv[1]) < 16 || atoi(argv[2]) < 4) {
-        fprintf(stderr, "usage: winograd-transform-bench WIDTH HEIGHT (at least 16x4)\n");
+    if (argc < 3 || argc > 4 || atoi(argv[1]) < 16 || atoi(argv[2]) < 4 || (argc == 4 && atoi(argv[3]) != 4 && atoi(argv[3]) != 6)) {
+        fprintf(stderr, "usage: winograd-transform-bench WIDTH HEIGHT [4|6] (at least 16x4; tile F(4x4) or F(6x6))\n");
         return 2;
     }
     const int width = atoi(argv[1]), height = atoi(argv[2]);
     const vsr_kernel_table *k = vsr_kernel_table_for(requested_level());
+    if (argc == 4 && atoi(argv[3]) == 6) {
+        run_f6(k, width, height);
+        return 0;
+    }
     int chunk_tiles = 16;
     while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
     chunk_tiles *= (48 + chunk_tiles - 1) / chunk_tiles;
@@ -56,7 +150,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < plane * CHANNELS; i++) a[i] = b[i] = (float)rand() / (float)RAND_MAX;
     for (ptrdiff_t i = 0; i < 36 * position_stride; i++) sums[i] = 1e-3f * (float)(i % 97);
 
-    for (int in_cache = 0; in_cache <= 1; in_cache++) {
+    static const char *cases[3] = {"streaming, layer after layer", "streaming, no output prefetch", "one chunk's data in cache"};
+    for (int c = 0; c < 3; c++) {
+        const int in_cache = c == 2, prefetch = c != 1;
         double best_input = 1e30, best_output = 1e30;
         float *input = a, *output = b;
         for (int repeat = 0; repeat < REPEATS; repeat++) {
@@ -81,7 +177,8 @@ int main(int argc, char **argv) {
                         float *top = output + ((size_t)channel * height + 4 * row) * width + 4 * column;
                         vsr_winograd4_output_args args = {
                             sums + channel * chunk_tiles + 16 * g, position_stride, 0.1f, 0.2f,
-                            {top, top + width, top + 2 * width, top + 3 * width}, {NULL, NULL, NULL, NULL}};
+                            {top, top + width, top + 2 * width, top + 3 * width}, {NULL, NULL, NULL, NULL},
+                            prefetch && channel + 1 < CHANNELS ? (ptrdiff_t)plane : 0};
                         k->winograd4_output(&args);
                     }
                 }
@@ -94,9 +191,8 @@ int main(int argc, char **argv) {
             input = output;
             output = swap;
         }
-        printf("%s, %dx%d, 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
-               k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer",
-               best_input, best_output, REPEATS);
+        printf("%s, %dx%d, F(4x4), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
+               k->name, width, height, cases[c], best_input, best_output, REPEATS);
     }
     free(a);
     free(b);
