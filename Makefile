@@ -116,10 +116,12 @@ models-check:
 kernels-check:
 	@/usr/bin/python3 scripts/generate-conv-microkernel.py --check && echo "micro-kernels: up to date"
 
-# The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, RepSR folding, deepening.
+# The training code's tests: MATLAB-bicubic bit-exactness on the benchmark LR files, RepSR folding, deepening,
+# widening, resuming, the frontier's bookkeeping, the curves.
 test-training:
 	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
 	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py \
+	    && $(TRAINING_PYTHON) Training/test_widen.py \
 	    && $(TRAINING_PYTHON) Training/test_resume.py && $(TRAINING_PYTHON) Training/test_frontier.py && $(TRAINING_PYTHON) Training/test_curves.py; \
 	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
 

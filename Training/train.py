@@ -153,6 +153,38 @@ def deepen(net, source):
     print(f'deepened: {old_blocks} blocks -> {new_blocks}, identity blocks inserted at {list(inserted)}', flush=True)
 
 
+
+def widen(net, source):
+    """Loads a narrower trained RepSR (same scale and depth) into `net`, whose blocks are wider: every
+    tensor's old part keeps its trained values, and each expand-and-squeeze path's squeeze (1x1) conv
+    is zero from the new middle channels and into the new output channels, so the new channels output
+    zero and the wider network starts out computing exactly what the narrower one did (Net2WiderNet's
+    goal by zero init, as in Chen et al. 2016's variant for residual nets). The new channels' 3x3
+    weights keep their random init (they read the old channels, and the zero new ones), so the new
+    output channels get gradients through the next block's random weights and learn."""
+    own = net.state_dict()
+    for key, value in source.items():
+        if key not in own or own[key].dim() != value.dim() or any(o < v for o, v in zip(own[key].shape, value.shape)):
+            sys.exit(f'train.py: widening: tensor {key} does not fit this network (depth or scale differ, or it is narrower)')
+        if value.dim() == 0:
+            own[key] = value.clone()
+        else:
+            own[key][tuple(slice(0, n) for n in value.shape)] = value
+    for key in own:
+        parts = key.split('.')
+        # blocks.B.paths.P.2.{weight,bias}: a path's squeeze conv.
+        if parts[0] == 'blocks' and parts[2] == 'paths' and parts[4] == '2' and key in source:
+            old = source[key].shape
+            if parts[5] == 'weight':
+                own[key][old[0]:] = 0
+                own[key][:, old[1]:] = 0
+            else:
+                own[key][old[0]:] = 0
+    net.load_state_dict(own)
+    first = next(k for k in source if k.endswith('paths.0.0.weight') and k.startswith('blocks.1.'))
+    print(f'widened: {source[first].shape[1]} -> {own[first].shape[1]} channels', flush=True)
+
+
 def export(net, args, path, psnr, seconds, iteration):
     metadata = {
         'arch': 'plainsr', 'scale': str(args.scale), 'colors': '1', 'input_range': '1',
