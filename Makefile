@@ -120,8 +120,7 @@ kernels-check:
 # widening, resuming, the frontier's bookkeeping, the curves.
 test-training:
 	@if $(TRAINING_PYTHON) -c "import torch, numpy, PIL" 2>/dev/null; then \
-	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_deepen.py \
-	    && $(TRAINING_PYTHON) Training/test_widen.py \
+	  $(TRAINING_PYTHON) Training/test_matlab_resize.py && $(TRAINING_PYTHON) Training/test_folding.py && $(TRAINING_PYTHON) Training/test_grow.py \
 	    && $(TRAINING_PYTHON) Training/test_resume.py && $(TRAINING_PYTHON) Training/test_frontier.py && $(TRAINING_PYTHON) Training/test_curves.py; \
 	else echo "SKIPPED: Training/ tests need $(TRAINING_PACKAGES) (make setup-training)"; fi
 

@@ -6,18 +6,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repsr import RepSR, PlainSR
+from testing import as_if_trained
 
 
 def check(scale, channels, hidden, size, act='prelu'):
     torch.manual_seed(scale * 100 + channels + hidden)
-    net = RepSR(scale, channels, hidden, act=act)
-    # Non-trivial BN statistics and affine parameters, as after training.
-    for module in net.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
-            module.running_mean.uniform_(-0.5, 0.5)
-            module.running_var.uniform_(0.2, 2.0)
-            module.weight.data.uniform_(0.5, 1.5)
-            module.bias.data.uniform_(-0.2, 0.2)
+    net = as_if_trained(RepSR(scale, channels, hidden, act=act))
     net.eval()
     plain = PlainSR(scale, channels, hidden, act)
     plain.load_state_dict(net.deploy_state_dict())

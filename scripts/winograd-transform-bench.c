@@ -37,6 +37,37 @@ static vsr_cpu_level requested_level(void) {
     exit(2);
 }
 
+// Tiles per chunk, as WinogradConvolution.chunkTiles: a multiple of the transforms' 16-tile groups and
+// of the micro-kernel's pixel count, at least 48.
+static int chunk_tiles_for(const vsr_kernel_table *k) {
+    int chunk_tiles = 16;
+    while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
+    return chunk_tiles * ((48 + chunk_tiles - 1) / chunk_tiles);
+}
+
+// A layer's input and output tensors (`a`, `b`: 48 planes, random values) and a chunk's transformed
+// input and sums (`positions` of `position_stride` floats each, the sums set to small values).
+typedef struct layer_buffers {
+    float *a, *b, *transformed, *sums;
+} layer_buffers;
+
+static layer_buffers allocate_buffers(size_t plane, int positions, ptrdiff_t position_stride) {
+    const size_t tensor_bytes = plane * CHANNELS * sizeof(float), chunk_bytes = positions * position_stride * sizeof(float);
+    layer_buffers buffers = {aligned_alloc(64, tensor_bytes), aligned_alloc(64, tensor_bytes), aligned_alloc(64, chunk_bytes),
+                             aligned_alloc(64, chunk_bytes)};
+    srand(1);
+    for (size_t i = 0; i < plane * CHANNELS; i++) buffers.a[i] = buffers.b[i] = (float)rand() / (float)RAND_MAX;
+    for (ptrdiff_t i = 0; i < positions * position_stride; i++) buffers.sums[i] = 1e-3f * (float)(i % 97);
+    return buffers;
+}
+
+static void free_buffers(layer_buffers buffers) {
+    free(buffers.a);
+    free(buffers.b);
+    free(buffers.transformed);
+    free(buffers.sums);
+}
+
 // Milliseconds of F(6x6)'s input and output transforms over one layer (best of REPEATS), tiles
 // numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them; `in_cache` repeats the
 // second chunk (a split group among its four) instead of walking the frame.
@@ -101,28 +132,17 @@ static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_
 }
 
 static void run_f6(const vsr_kernel_table *k, int width, int height) {
-    int chunk_tiles = 16;
-    while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
-    chunk_tiles *= (48 + chunk_tiles - 1) / chunk_tiles;
-    const size_t plane = (size_t)width * height, tensor_bytes = plane * CHANNELS * sizeof(float);
-    const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * (chunk_tiles + 16) + 16;
-    float *a = aligned_alloc(64, tensor_bytes), *b = aligned_alloc(64, tensor_bytes);
-    float *transformed = aligned_alloc(64, 64 * position_stride * sizeof(float));
-    float *sums = aligned_alloc(64, 64 * position_stride * sizeof(float));
-    srand(1);
-    for (size_t i = 0; i < plane * CHANNELS; i++) a[i] = b[i] = (float)rand() / (float)RAND_MAX;
-    for (ptrdiff_t i = 0; i < 64 * position_stride; i++) sums[i] = 1e-3f * (float)(i % 97);
+    const int chunk_tiles = chunk_tiles_for(k);
+    const layer_buffers buffers = allocate_buffers((size_t)width * height, 64, (ptrdiff_t)CHANNELS * (chunk_tiles + 16) + 16);
     for (int in_cache = 0; in_cache <= 1; in_cache++) {
         double input_ms, output_ms;
-        time_f6(k, width, height, chunk_tiles, in_cache, a, b, transformed, sums, &input_ms, &output_ms);
+        time_f6(k, width, height, chunk_tiles, in_cache, buffers.a, buffers.b, buffers.transformed, buffers.sums, &input_ms,
+                &output_ms);
         printf("%s, %dx%d, F(6x6), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
                k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms,
                output_ms, REPEATS);
     }
-    free(a);
-    free(b);
-    free(transformed);
-    free(sums);
+    free_buffers(buffers);
 }
 
 int main(int argc, char **argv) {
@@ -136,25 +156,20 @@ int main(int argc, char **argv) {
         run_f6(k, width, height);
         return 0;
     }
-    int chunk_tiles = 16;
-    while (chunk_tiles % k->conv_pixels != 0) chunk_tiles += 16;
-    chunk_tiles *= (48 + chunk_tiles - 1) / chunk_tiles;
+    const int chunk_tiles = chunk_tiles_for(k);
     const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = (tile_columns + 15) / 16 * 16;
     const int chunks = (tile_rows * row_tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
-    const size_t plane = (size_t)width * height, tensor_bytes = plane * CHANNELS * sizeof(float);
+    const size_t plane = (size_t)width * height;
     const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
-    float *a = aligned_alloc(64, tensor_bytes), *b = aligned_alloc(64, tensor_bytes);
-    float *transformed = aligned_alloc(64, 36 * position_stride * sizeof(float));
-    float *sums = aligned_alloc(64, 36 * position_stride * sizeof(float));
-    srand(1);
-    for (size_t i = 0; i < plane * CHANNELS; i++) a[i] = b[i] = (float)rand() / (float)RAND_MAX;
-    for (ptrdiff_t i = 0; i < 36 * position_stride; i++) sums[i] = 1e-3f * (float)(i % 97);
+    const layer_buffers buffers = allocate_buffers(plane, 36, position_stride);
+    float *transformed = buffers.transformed;
+    const float *sums = buffers.sums;
 
     static const char *cases[3] = {"streaming, layer after layer", "streaming, no output prefetch", "one chunk's data in cache"};
     for (int c = 0; c < 3; c++) {
         const int in_cache = c == 2, prefetch = c != 1;
         double best_input = 1e30, best_output = 1e30;
-        float *input = a, *output = b;
+        float *input = buffers.a, *output = buffers.b;
         for (int repeat = 0; repeat < REPEATS; repeat++) {
             double t0 = milliseconds();
             for (int chunk = 0; chunk < chunks; chunk++) {
@@ -162,7 +177,7 @@ int main(int argc, char **argv) {
                 for (int g = 0; g < groups; g++) {
                     const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
                     vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 4 * row - 1, 4 * column - 1,
-                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride};
+                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride, 0};
                     k->winograd4_input(&args);
                 }
             }
@@ -194,9 +209,6 @@ int main(int argc, char **argv) {
         printf("%s, %dx%d, F(4x4), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
                k->name, width, height, cases[c], best_input, best_output, REPEATS);
     }
-    free(a);
-    free(b);
-    free(transformed);
-    free(sums);
+    free_buffers(buffers);
     return 0;
 }
