@@ -52,10 +52,11 @@ bench-tools: build
 	swift build $(RELEASE_FLAGS) --product vsr-kernel-bench
 
 # The C benchmark of the Winograd transforms (outside the Swift package) builds against the current
-# kernels and runs; its figures are not checked (speed is measured by hand, not in tests).
+# kernels, at -O3 as Package.swift builds them, and runs; its figures are not checked (speed is
+# measured by hand, not in tests).
 bench-check:
 	@mkdir -p .build
-	@clang -O2 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c Sources/CVSRKernels/*.c -o .build/winograd-transform-bench
+	@clang -O3 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c Sources/CVSRKernels/*.c -o .build/winograd-transform-bench
 	@.build/winograd-transform-bench 64 16 >/dev/null && .build/winograd-transform-bench 64 16 6 >/dev/null \
 		&& echo "winograd-transform-bench: builds and runs (F(4x4) and F(6x6))"
 

@@ -69,7 +69,6 @@ void WINOGRAD_CAT(vsr_winograd4_output, WINOGRAD_NAME)(const vsr_winograd4_outpu
         VSR_A4T(M(0), M(1), M(2), M(3), M(4), M(5), t[0][j], t[1][j], t[2][j], t[3][j]);
 #undef M
     }
-    for (int y = 0; y < 4; y++) WINOGRAD_CAT(winograd_prefetch_rows, WINOGRAD_NAME)(a->out[y], a->residual[y], a->prefetch_stride, 64);
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     for (int y = 0; y < 4; y++) {
         vsr_f32x16 v[4];

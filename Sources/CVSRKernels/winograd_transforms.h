@@ -24,25 +24,6 @@ static inline void WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(const vs
     }
 }
 
-// F(4x4)'s output transform's prefetch of a later call's row: `stride` floats from `out` (for
-// writing) and from `residual` (for reading), `columns` floats; nothing when `stride` is 0 or the row
-// is NULL. WinogradJob stores a chunk channel by channel, so the next channel's rows (a plane
-// further) are stored a chunk's groups later; without the prefetch each store to a row not in cache
-// waits on its line's read. With the AVX2 kernels, a 48-channel 960x540 layer's output transform
-// took 9.5-10.2 against 10.9-15.5 ms (scripts/winograd-transform-bench.c, three runs, AMD EPYC
-// Zen 4); at 320x180, where the layers stay in L3, no change. F(6x6)'s output transform (AVX-512)
-// showed no change in RLFN-S x2's profile with it and goes without.
-static inline void WINOGRAD_CAT(winograd_prefetch_rows, WINOGRAD_NAME)(float *out, const float *residual, ptrdiff_t stride,
-                                                                       int columns) {
-    if (!stride) return;
-    if (out) {
-        for (int x = 0; x < columns; x += 16) __builtin_prefetch(out + stride + x, 1, 3);
-    }
-    if (residual) {
-        for (int x = 0; x < columns; x += 16) __builtin_prefetch(residual + stride + x, 0, 3);
-    }
-}
-
 // Which of the `columns` floats from column `left` on lie inside the image: `*first ..< *end`.
 static inline void WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(const vsr_winograd_input_args *a, int columns,
                                                                         int *first, int *end) {

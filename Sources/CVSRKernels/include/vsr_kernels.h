@@ -101,9 +101,6 @@ typedef struct vsr_winograd4_output_args {
     float bias, slope;
     float *out[4];               ///< the tiles' 4 output rows
     const float *residual[4];    ///< the residual's rows, or NULL
-    /// Floats from each row stored (and residual row read) to the row a later call will store (read),
-    /// prefetched for writing (reading) now; 0: no prefetch.
-    ptrdiff_t prefetch_stride;
 } vsr_winograd4_output_args;
 
 /// Winograd F(6x6, 3x3)'s output transform for one output channel over 16 tiles, then bias, the

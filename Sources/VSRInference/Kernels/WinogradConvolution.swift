@@ -349,8 +349,7 @@ private struct WinogradJob: @unchecked Sendable {
             var args = vsr_winograd4_output_args(
                 sums: sums, position_stride: productBytes / 4, bias: bias[channel], slope: slopes[channel],
                 out: (row(0), row(1), row(2), row(3)),
-                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)),
-                prefetch_stride: inside && channel + 1 < outChannels ? height * width : 0)
+                residual: (residualRow(0), residualRow(1), residualRow(2), residualRow(3)))
             cpu.winograd4Output(&args)
         case .f6:
             preconditionFailure("F(6x6) stores through transformOutput6")
