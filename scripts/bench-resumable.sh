@@ -6,6 +6,7 @@
 #   scripts/bench-resumable.sh [VSR] [WORKDIR]
 set -euo pipefail
 vsr=$(realpath "${1:-.build/release/vsr}")
+scripts=$(realpath "$(dirname "$0")")
 work=${2:-$(mktemp -d)}
 mkdir -p "$work"; cd "$work"
 clip=clip-640x360.mp4
@@ -18,8 +19,7 @@ plain=$(seconds "$vsr" upscale "$clip" -o plain.mkv --progress none)
 resumable=$(seconds "$vsr" upscale "$clip" -o resumable.mkv --resumable --progress none)
 plan=$(seconds "$vsr" plan "$clip" --job plan-only)
 size() { stat -c %s "$1"; }
-lscpu | sed -n 's/^Model name: *//p' | head -1
-echo "flags: $(grep -o -w -E 'avx512f|avx2|fma' /proc/cpuinfo | sort -u | tr '\n' ' ')cores: $(nproc)"
+"$scripts"/cpu-description.sh
 printf '%s frames 640x360 -> 1280x720, repsr-y-x2, libx264 crf 18 medium\n' "$frames"
 printf '%-12s %9s %8s %12s\n' run seconds fps bytes
 printf '%-12s %9.1f %8.2f %12d\n' plain "$plain" "$(echo "$frames / $plain" | bc -l)" "$(size plain.mkv)"

@@ -32,8 +32,7 @@ if [ ! -x "$build/build/bin/ac_benchmark" ]; then
 fi
 make -s bench-tools >/dev/null
 
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
-     "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"
+scripts/cpu-description.sh
 .build/release/vsr-kernel-bench model --weights Training/models/repsr-y-x2.safetensors --size 16x16 --threads 1 --runs 1 | head -1
 summary=()
 for size in $sizes; do

@@ -53,8 +53,7 @@ if [ -n "${MATCH:-}" ]; then
   cases=("${kept[@]}")
 fi
 
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores;" \
-     "flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx512_bf16)$' | xargs)"
+scripts/cpu-description.sh
 source scripts/median.sh
 # The median of an engine's per-round figures ("ENGINE T thread(s): MS ms" lines) at T threads.
 median_of() { awk -v e="$1" -v t="$2" '$1 == e && $2 == t {print $4}' "$3" | median; }
