@@ -1,7 +1,7 @@
 """Growing a trained RepSR (train.py): deeper by identity blocks (`deepen`, `train.py --deepen-from`) or
 wider by zero-fed channels (`widen`, a recipe's `widen_from`). The grown network starts out computing
 exactly what the trained one did, in training mode (batch statistics) and in eval mode, and its new
-parts then learn (get gradients); widening to fewer channels is refused.
+parts then learn (get gradients); widening to fewer channels, or across depths, is refused.
 
 Run: /usr/bin/python3 Training/test_grow.py"""
 import os, sys
@@ -41,15 +41,19 @@ def widened(scale, hidden, narrow, wide):
                  lambda net: net.blocks[1].paths[0][2].weight.grad[narrow:])
 
 
-def refuses_narrower():
+def refuses(label, grown, trained):
+    """`widen` stops with a message rather than load `trained` into a network it does not fit."""
     try:
-        widen(RepSR(2, 8, 2), RepSR(2, 16, 2).state_dict())
-    except SystemExit:
+        widen(grown, trained.state_dict())
+    except SystemExit as stop:
+        print(f'{label}: refused ({stop})')
         return True
+    print(f'{label}: NOT refused')
     return False
 
 
 if __name__ == '__main__':
-    ok = all([deepened(2, 16, 4, 6), deepened(4, 8, 2, 5), widened(2, 6, 16, 32), widened(4, 5, 8, 12), refuses_narrower()])
+    ok = all([deepened(2, 16, 4, 6), deepened(4, 8, 2, 5), widened(2, 6, 16, 32), widened(4, 5, 8, 12),
+              refuses('C16 into C8', RepSR(2, 8, 2), RepSR(2, 16, 2)), refuses('M4 into M6', RepSR(2, 32, 6), RepSR(2, 16, 4))])
     print('grow test', 'passed' if ok else 'FAILED')
     sys.exit(0 if ok else 1)

@@ -153,16 +153,18 @@ def deepen(net, source):
     print(f'deepened: {old_blocks} blocks -> {new_blocks}, identity blocks inserted at {list(inserted)}', flush=True)
 
 
-
 def widen(net, source):
     """Loads a narrower trained RepSR (same scale and depth) into `net`, whose blocks are wider: every
     tensor's old part keeps its trained values, and each expand-and-squeeze path's squeeze (1x1) conv
     is zero from the new middle channels and into the new output channels, so the new channels output
-    zero and the wider network starts out computing exactly what the narrower one did (Net2WiderNet's
-    goal by zero init, as in Chen et al. 2016's variant for residual nets). The new channels' 3x3
-    weights keep their random init (they read the old channels, and the zero new ones), so the new
-    output channels get gradients through the next block's random weights and learn."""
+    zero and the wider network starts out computing exactly what the narrower one did (Net2Net's
+    function-preserving growth, here by zero outgoing weights rather than Net2WiderNet's copied
+    units). The new channels' 3x3 weights keep their random init (they read the old channels, and the
+    zero new ones), so the new output channels get gradients through the next block's random weights
+    and learn."""
     own = net.state_dict()
+    if set(own) != set(source):
+        sys.exit('train.py: widening: the trained network and this one differ in depth, scale or activation')
     for key, value in source.items():
         if key not in own or own[key].dim() != value.dim() or any(o < v for o, v in zip(own[key].shape, value.shape)):
             sys.exit(f'train.py: widening: tensor {key} does not fit this network (depth or scale differ, or it is narrower)')
