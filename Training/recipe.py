@@ -151,9 +151,13 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
     # at C32. The input (one channel) is the same in either layout. Resuming loads into these tensors.
     net = net.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(net.parameters(), lr=recipe['lr'])
-    warmup = recipe.get('warmup', 0)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda i: (0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01) * min(1.0, (i + 1) / max(1, warmup)))
+    warmup = max(1, recipe.get('warmup', 0))
+
+    def rate_factor(i):
+        """Cosine decay to 1% over the schedule, times the linear warm-up (1 without one)."""
+        return (0.5 * (1 + math.cos(math.pi * min(i, total) / total)) * 0.99 + 0.01) * min(1.0, (i + 1) / warmup)
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
     rng = np.random.default_rng(recipe['seed'])
     average = WeightAverage(net, recipe['ema']) if 'ema' in recipe else None
     state_path = os.path.join(folder, 'state.pt')

@@ -166,22 +166,19 @@ def widen(net, source):
     if set(own) != set(source):
         sys.exit('train.py: widening: the trained network and this one differ in depth, scale or activation')
     for key, value in source.items():
-        if key not in own or own[key].dim() != value.dim() or any(o < v for o, v in zip(own[key].shape, value.shape)):
-            sys.exit(f'train.py: widening: tensor {key} does not fit this network (depth or scale differ, or it is narrower)')
+        if own[key].dim() != value.dim() or any(o < v for o, v in zip(own[key].shape, value.shape)):
+            sys.exit(f'train.py: widening: tensor {key} does not fit this network (it is narrower, or of another scale)')
         if value.dim() == 0:
             own[key] = value.clone()
-        else:
-            own[key][tuple(slice(0, n) for n in value.shape)] = value
-    for key in own:
+            continue
+        own[key][tuple(slice(0, n) for n in value.shape)] = value
         parts = key.split('.')
-        # blocks.B.paths.P.2.{weight,bias}: a path's squeeze conv.
-        if parts[0] == 'blocks' and parts[2] == 'paths' and parts[4] == '2' and key in source:
-            old = source[key].shape
-            if parts[5] == 'weight':
-                own[key][old[0]:] = 0
-                own[key][:, old[1]:] = 0
-            else:
-                own[key][old[0]:] = 0
+        # blocks.B.paths.P.2.{weight,bias}: a path's squeeze conv, zero into the new output channels
+        # and (its weight) from the new middle ones.
+        if parts[0] == 'blocks' and parts[2] == 'paths' and parts[4] == '2':
+            own[key][value.shape[0]:] = 0
+            if value.dim() > 1:
+                own[key][:, value.shape[1]:] = 0
     net.load_state_dict(own)
     first = next(k for k in source if k.endswith('paths.0.0.weight') and k.startswith('blocks.1.'))
     print(f'widened: {source[first].shape[1]} -> {own[first].shape[1]} channels', flush=True)

@@ -72,20 +72,23 @@ static void free_buffers(layer_buffers buffers) {
 // Milliseconds of F(6x6)'s input and output transforms over one layer (best of REPEATS), tiles
 // numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them; `in_cache` repeats the
 // second chunk (a split group among its four) instead of walking the frame.
-static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_tiles, int in_cache,
-                    const float *a, float *b, float *transformed, const float *sums, double *input_ms, double *output_ms) {
+static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_tiles, int in_cache, layer_buffers buffers,
+                    double *input_ms, double *output_ms) {
     const int columns = (width + 5) / 6, tiles = columns * ((height + 5) / 6);
     const int chunks = (tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
+    const int cached_chunk = chunks > 1 ? 1 : 0;
+    float *transformed = buffers.transformed;
+    const float *sums = buffers.sums;
     const size_t plane = (size_t)width * height;
     const ptrdiff_t channel_stride = chunk_tiles + 16, position_stride = CHANNELS * channel_stride + 16;
     const ptrdiff_t sum_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
-    const float *input = a;
-    float *output = b;
+    const float *input = buffers.a;
+    float *output = buffers.b;
     *input_ms = *output_ms = 1e30;
     for (int repeat = 0; repeat < REPEATS; repeat++) {
         double t0 = milliseconds();
         for (int chunk = 0; chunk < chunks; chunk++) {
-            const int first = (in_cache && chunks > 1 ? 1 : in_cache ? 0 : chunk) * chunk_tiles;
+            const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
             for (int g = 0; g < groups; g++) {
                 const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
                 const int run = columns - column < 16 ? columns - column : 16;
@@ -96,7 +99,7 @@ static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_
         }
         double t1 = milliseconds();
         for (int chunk = 0; chunk < chunks; chunk++) {
-            const int first = (in_cache && chunks > 1 ? 1 : in_cache ? 0 : chunk) * chunk_tiles;
+            const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
             for (int channel = 0; channel < CHANNELS; channel++) {
                 for (int g = 0; g < groups && first + 16 * g < tiles; g++) {
                     const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
@@ -137,8 +140,7 @@ static void run_f6(const vsr_kernel_table *k, int width, int height) {
     const layer_buffers buffers = allocate_buffers((size_t)width * height, 64, (ptrdiff_t)CHANNELS * (chunk_tiles + 16) + 16);
     for (int in_cache = 0; in_cache <= 1; in_cache++) {
         double input_ms, output_ms;
-        time_f6(k, width, height, chunk_tiles, in_cache, buffers.a, buffers.b, buffers.transformed, buffers.sums, &input_ms,
-                &output_ms);
+        time_f6(k, width, height, chunk_tiles, in_cache, buffers, &input_ms, &output_ms);
         printf("%s, %dx%d, F(6x6), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
                k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms,
                output_ms, REPEATS);

@@ -393,9 +393,10 @@ private struct WinogradJob: @unchecked Sendable {
     }
 
     /// The m x m outputs of 16 tiles from output pixel (`x`, `y`) on, for an F(2x2) or F(4x4) group
-    /// that reaches the right or bottom edge: `values` holds the tiles' m rows of 16 m pixels, in the output's column order (tile t's
-    /// column x at m t + x), so each row inside the image is one contiguous run up to the right edge
-    /// (pixels past it, and the padding's tiles, are dropped); the residual is added here.
+    /// that reaches the right or bottom edge: `values` holds the tiles' m rows of 16 m pixels, in the
+    /// output's column order (tile t's column x at m t + x), so each row inside the image is one
+    /// contiguous run up to the right edge (pixels past it, and the padding's tiles, are dropped); the
+    /// residual is added here.
     @inline(never)
     private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, x: Int, y: Int) {
         let m = tile.size
