@@ -127,9 +127,11 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
     // Tiles split..15 of a split group are the next tile row's: the same 96 pixels of each row,
     // from 6 split on, belong 6 image rows further down, from column 0.
     const int split = a->split > 0 ? a->split : 16;
+    const ptrdiff_t plane = a->plane_offset;
     for (int y = 0; y < 6; y++) {
-        float *next = split < 16 ? a->next_out[y] : NULL;
-        if (!a->out[y] && !next) continue;
+        float *out = a->out[y] ? a->out[y] + plane : NULL;
+        float *next = split < 16 && a->next_out[y] ? a->next_out[y] + plane : NULL;
+        if (!out && !next) continue;
         vsr_f32x16 v[6];
         VSR_A6T(t[y], v);
         for (int x = 0; x < 6; x++) v[x] = VSR_PRELU(v[x] + bias, slope);
@@ -137,10 +139,13 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         // rows, half of them across cache lines, had made this transform store-bound.
         vsr_f32x16 pixels[6];
         VSR_PACK6(v, pixels);
-        if (a->out[y]) WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 0, a->columns, a->out[y], a->residual[y]);
+        if (out) {
+            WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 0, a->columns, out,
+                                                         a->residual[y] ? a->residual[y] + plane : NULL);
+        }
         if (next) {
             WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 6 * split, 6 * split + a->next_columns, next,
-                                                         a->next_residual[y]);
+                                                         a->next_residual[y] ? a->next_residual[y] + plane : NULL);
         }
     }
 }

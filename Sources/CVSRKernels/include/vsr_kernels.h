@@ -121,6 +121,8 @@ typedef struct vsr_winograd6_output_args {
     int next_columns;            ///< pixels of each of the next tile row's rows to store, from its first
     float *next_out[6];          ///< the next tile row's 6 output rows (from column 0); NULL below the image
     const float *next_residual[6];
+    ptrdiff_t plane_offset;      ///< floats added to every non-NULL row above: the output channel's
+                                 ///< plane, so that a group's rows are placed once for all its channels
 } vsr_winograd6_output_args;
 
 typedef void (*vsr_winograd_input_fn)(const vsr_winograd_input_args *args);
