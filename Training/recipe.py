@@ -16,7 +16,10 @@ outputs made once by teacher.py; "act": "relu" (default "prelu"), for the fronti
 starts from that recipe's final weights, widened so that the wider network computes what they did
 (train.py's `widen`), instead of from random weights; "warmup": iterations over which the learning rate
 rises linearly to the schedule's (Adam's first steps at the full rate move every weight by about the
-rate, which knocked a widened start's held-out PSNR from 31.68 to 31.33 dB in 5 iterations).
+rate, which knocked a widened start's held-out PSNR from 31.68 to 31.33 dB in 5 iterations);
+"restart_from": another recipe of the same network whose schedule is complete: the run starts from its
+final weights (a warm restart of the cosine schedule, as SGDR's), to train a model further than its
+first schedule took it without replaying that schedule.
 
 Validation is on a held-out split of the training images (every 20th in sorted order),
 never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
@@ -176,8 +179,11 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
             average.state = saved['ema']
         print(f"resumed {recipe['name']} at iteration {state['iteration']} of {total} "
               f"({state['cpu_seconds'] / 3600:.2f} CPU hours so far)", flush=True)
-    elif 'widen_from' in recipe:
-        widen(net, finished_weights(recipe['widen_from']))
+    elif 'widen_from' in recipe or 'restart_from' in recipe:
+        if 'widen_from' in recipe:
+            widen(net, finished_weights(recipe['widen_from']))
+        else:
+            net.load_state_dict(finished_weights(recipe['restart_from']))
         if average is not None:
             average = WeightAverage(net, recipe['ema'])
     population_from = int(total * (1 - recipe['population_bn']))

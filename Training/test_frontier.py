@@ -21,6 +21,7 @@ def main():
     recipe_module.training_pairs = synthetic_pairs
     frontier.CANDIDATES = [(1, 4, 'prelu'), (2, 4, 'relu')]
     frontier.SCHEDULE = dict(frontier.SCHEDULE, iterations=4, chunk=2, batch=2, patch=8, validation_images=1)
+    frontier.BENCH_ROUNDS = 3
     with tempfile.TemporaryDirectory() as root:
         frontier.FRONTIER_JSON = os.path.join(root, 'frontier.json')
         frontier.CHECKPOINTS = os.path.join(root, 'checkpoints')
@@ -28,7 +29,8 @@ def main():
         frontier.train(hours=1)
         rows = frontier.report(vsr)
         assert len(rows) == 2 and all(r['complete'] and r['iterations'] == 4 for r in rows), rows
-        assert all(r['fps'] > 0 and r['ms'] > 0 for r in rows), rows
+        assert all(r['fps'] > 0 and r['low_ms'] <= r['ms'] <= r['high_ms'] for r in rows), rows
+        assert all(abs(r['fps'] * r['ms'] - 1000) < 1e-6 for r in rows), rows
         for r in rows:
             beaten = any(o is not r and o['fps'] >= r['fps'] and o['psnr'] > r['psnr'] for o in rows)
             assert r['frontier'] == (not beaten), rows
