@@ -30,8 +30,34 @@ def main():
         taught = recipe_module.run(dict(recipe, distill=proxy['distill']), os.path.join(root, 'taught'), hours=1)
         if all(torch.equal(plain[key], taught[key]) for key in plain):
             sys.exit('test_resume: distillation did not change the trained weights')
+    restart(recipe)
     print('resume: three one-chunk calls equal one uninterrupted run (all tensors bit-exact), '
-          'with and without weight averaging and distillation')
+          'with and without weight averaging and distillation; a restart starts from the finished run')
+
+
+def restart(recipe):
+    """`restart_from`: a run starts from a finished recipe's final weights (checked with a zero learning
+    rate, so that its first chunk leaves them as loaded), and refuses an unfinished one."""
+    with tempfile.TemporaryDirectory() as root:
+        here = recipe_module.HERE
+        recipe_module.HERE = root
+        try:
+            first = os.path.join(root, 'checkpoints', 'test')
+            recipe_module.run(recipe, first, hours=1, max_chunks=1)
+            again = dict(recipe, name='test-again', restart_from='test', lr=0.0)
+            try:
+                recipe_module.run(again, os.path.join(root, 'again'), hours=1, max_chunks=1)
+                sys.exit('test_resume: a restart started from an unfinished run')
+            except SystemExit as error:
+                assert 'finish it' in str(error), error
+            finished = recipe_module.run(recipe, first, hours=1)
+            restarted = recipe_module.run(again, os.path.join(root, 'again'), hours=1, max_chunks=1)
+        finally:
+            recipe_module.HERE = here
+        parameters = [key for key in finished if 'running' not in key and 'num_batches' not in key]
+        for key in parameters:
+            if not torch.equal(finished[key], restarted[key]):
+                sys.exit(f'test_resume: the restart did not start from the finished weights ({key})')
 
 
 def check(recipe):
