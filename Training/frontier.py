@@ -99,12 +99,11 @@ def train(hours):
         recipes.run(recipe, os.path.join(CHECKPOINTS, recipe_name), left)
 
 
-def bench(models, vsr, rounds=None):
+def bench(models, vsr):
     """Each model's `vsr bench` row (name -> exported .safetensors), its `median_ms` and `fps` the
-    median over `rounds` runs of `vsr bench` over all the models (each run times them in turn, so a
-    noisy minute falls on one round of a few candidates), with `low_ms` and `high_ms` the rounds'
+    median over BENCH_ROUNDS runs of `vsr bench` over all the models (each run times them in turn, so
+    a noisy minute falls on one round of a few candidates), with `low_ms` and `high_ms` the rounds'
     extremes."""
-    rounds = rounds or BENCH_ROUNDS
     with tempfile.TemporaryDirectory() as home:
         store = os.path.join(home, 'vsr', 'models')
         os.makedirs(store)
@@ -114,14 +113,18 @@ def bench(models, vsr, rounds=None):
         command = [vsr, 'bench', '--models', ','.join(models), '--size', '960x540', '--threads', '2',
                    '--frames', '10', '--json', report]
         runs = []
-        for _ in range(rounds):
+        for _ in range(BENCH_ROUNDS):
             subprocess.run(command, check=True, env=dict(os.environ, XDG_DATA_HOME=home), stdout=subprocess.DEVNULL)
             runs.append(json.load(open(report)))
+    times = {}
+    for run in runs:
+        for row in run['models']:
+            times.setdefault(row['name'], []).append(row['median_ms'])
     rows = {}
     for row in runs[0]['models']:
-        times = sorted(r['median_ms'] for run in runs for r in run['models'] if r['name'] == row['name'])
-        median = statistics.median(times)
-        rows[row['name']] = dict(row, median_ms=median, fps=1000 / median, low_ms=times[0], high_ms=times[-1])
+        median = statistics.median(times[row['name']])
+        rows[row['name']] = dict(row, median_ms=median, fps=1000 / median, low_ms=min(times[row['name']]),
+                                 high_ms=max(times[row['name']]))
     return rows, runs[0]['machine']
 
 

@@ -162,10 +162,16 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
 
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
     rng = np.random.default_rng(recipe['seed'])
-    average = WeightAverage(net, recipe['ema']) if 'ema' in recipe else None
     state_path = os.path.join(folder, 'state.pt')
     state = {'iteration': 0, 'cpu_seconds': 0.0, 'best_heldout': -1.0}
-    if os.path.exists(state_path):
+    resuming = os.path.exists(state_path)
+    if not resuming and 'widen_from' in recipe:
+        widen(net, finished_weights(recipe['widen_from']))
+    elif not resuming and 'restart_from' in recipe:
+        net.load_state_dict(finished_weights(recipe['restart_from']))
+    # After the start weights, so that an average starts from them (a resumed one is loaded below).
+    average = WeightAverage(net, recipe['ema']) if 'ema' in recipe else None
+    if resuming:
         saved = torch.load(state_path)
         if saved['recipe'] != recipe:
             sys.exit(f'recipe.py: {state_path} was made by a different recipe; move it away to start over')
@@ -179,13 +185,6 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
             average.state = saved['ema']
         print(f"resumed {recipe['name']} at iteration {state['iteration']} of {total} "
               f"({state['cpu_seconds'] / 3600:.2f} CPU hours so far)", flush=True)
-    elif 'widen_from' in recipe or 'restart_from' in recipe:
-        if 'widen_from' in recipe:
-            widen(net, finished_weights(recipe['widen_from']))
-        else:
-            net.load_state_dict(finished_weights(recipe['restart_from']))
-        if average is not None:
-            average = WeightAverage(net, recipe['ema'])
     population_from = int(total * (1 - recipe['population_bn']))
     finetune_from = int(total * (1 - recipe['finetune']))
     large_patch = min(recipe['patch'] * 2, int(np.median([min(lr.shape) for lr in lrs])))

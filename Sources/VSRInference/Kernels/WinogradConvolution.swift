@@ -214,9 +214,9 @@ private struct WinogradJob: @unchecked Sendable {
                 }
                 let outputGroups = min(chunkTiles / 16, (tiles - firstTile + 15) / 16)
                 for group in 0..<outputGroups {
-                    groups[group] = outputGroup(firstTile + 16 * group)
-                    if tile == .f6 && groups[group].runs <= 2 {
-                        let placed = groups[group]
+                    let placed = outputGroup(firstTile + 16 * group)
+                    groups[group] = placed
+                    if tile == .f6 && placed.runs <= WinogradJob.f6RunsPerCall {
                         sixRows[group] = winograd6Rows(
                             x: placed.x, y: placed.y, count: placed.firstRun, nextCount: placed.count - placed.firstRun)
                     }
@@ -260,8 +260,12 @@ private struct WinogradJob: @unchecked Sendable {
         }
     }
 
+    /// Runs (`forEachRun`) that F(6x6)'s input and output transforms take in one call: a group's
+    /// tiles on one tile row and, from `split` on, the next one's.
+    static let f6RunsPerCall = 2
+
     /// How many runs (`forEachRun`) the `count` tiles from `group` on make: F(6x6)'s transforms take
-    /// up to 2 in one call (`split`).
+    /// up to `f6RunsPerCall` in one call (`split`).
     @inline(__always)
     private func runCount(group: Int, count: Int = 16) -> Int {
         var runs = 0
@@ -285,7 +289,7 @@ private struct WinogradJob: @unchecked Sendable {
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
             in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
             position_stride: transformedPositionStride, split: 0)
-        if tile == .f6 && runCount(group: group) <= 2 {
+        if tile == .f6 && runCount(group: group) <= WinogradJob.f6RunsPerCall {
             let firstRun = min(16, rowTiles - group % rowTiles)
             args.split = firstRun < 16 ? Int32(firstRun) : 0
             cpu.winograd6Input(&args)
@@ -334,7 +338,7 @@ private struct WinogradJob: @unchecked Sendable {
     ) {
         let m = tile.size
         if tile == .f6 {
-            if group.runs <= 2 {
+            if group.runs <= WinogradJob.f6RunsPerCall {
                 transformOutput6(sums: sums, channel: channel, rows: sixRows)
             } else {
                 forEachRun(from: group.first, count: group.count) { first, runTiles in
