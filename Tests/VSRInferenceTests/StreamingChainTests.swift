@@ -60,6 +60,31 @@ final class StreamingChainTests: XCTestCase {
         XCTAssertEqual(cases, 40)
     }
 
+    /// A net of 32-channel layers carries Winograd weights: the optimized kernels run it layer by
+    /// layer by Winograd (faster than streamed, `PlainSR.streamingChain`), the direct ones stream it,
+    /// and both agree with the reference at odd sizes on 1 and 2 threads.
+    func testWideNetsRunWinogradLayerByLayer() throws {
+        var rng = SeededGenerator(seed: 23)
+        let model = try randomPlainSR(colors: 1, scale: 2, channels: 32, hidden: 2, act: "prelu", using: &rng)
+        XCTAssertTrue(model.runsWinograd(.optimized))
+        XCTAssertFalse(model.streamsRows(with: .optimized))
+        XCTAssertFalse(model.runsWinograd(.direct))
+        XCTAssertTrue(model.streamsRows(with: .direct))
+        XCTAssertFalse(try randomPlainSR(colors: 1, scale: 2, channels: 16, hidden: 2, act: "prelu", using: &rng).runsWinograd(.optimized))
+        for (height, width) in [(1, 1), (7, 13), (37, 45), (50, 101)] {
+            let input = Tensor.random(channels: 1, height: height, width: width, range: 0...1, using: &rng)
+            let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
+            for kernels in [KernelSet.optimized, .direct] {
+                for threads in [1, 2] {
+                    let out = try model.forward(input, context: InferenceContext(kernels: kernels, threads: threads))
+                    XCTAssertEqual(out.shape, expected.shape)
+                    XCTAssertLessThanOrEqual(
+                        relativeError(out, expected), 1e-4, "\(kernels.name) at \(height)x\(width), \(threads) threads")
+                }
+            }
+        }
+    }
+
     /// Smooth activations and the reference kernels take the layer-by-layer path.
     func testStreamingOnlyForPiecewiseLinearChainsOnOptimizedKernels() throws {
         var rng = SeededGenerator(seed: 22)

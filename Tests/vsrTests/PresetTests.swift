@@ -9,11 +9,12 @@ final class PresetTests: TemporaryDirectoryTestCase {
     private func preset(_ name: String) -> String { Tools.packageRoot.appendingPathComponent("Pipelines/\(name).json").path }
 
     func testEveryShippedPresetRunsOnTheSample() throws {
-        // (recipe, output, width, codec, model): quality-x4 falls back to repsr-y-x4 without RLFN installed.
+        // (recipe, output, width, codec, model): quality-x2 and quality-x4 fall back to the shipped
+        // repsr-y-x2-quality and repsr-y-x4 without RLFN installed.
         let expectations: [(String, String, Int, String, String)] = [
             ("fast-x2", "out.mp4", 640, "h264", "repsr-y-x2-fast"), ("balanced-x2", "out.mkv", 640, "h264", "repsr-y-x2"),
             ("quality-x4", "out.mkv", 1280, "h264", "repsr-y-x4"), ("fast-x4", "out.mp4", 1280, "h264", "repsr-y-x4-fast"),
-            ("archive-x2", "out.mkv", 640, "ffv1", "repsr-y-x2"),
+            ("archive-x2", "out.mkv", 640, "ffv1", "repsr-y-x2"), ("quality-x2", "out.mkv", 640, "h264", "repsr-y-x2-quality"),
         ]
         for (name, file, width, codec, model) in expectations {
             let output = path("\(name)-\(file)")
@@ -121,7 +122,7 @@ final class PresetTests: TemporaryDirectoryTestCase {
     func testPresetsCommandListsTheShippedOnes() throws {
         let listing = try Tools.vsr(["presets"])
         XCTAssertEqual(listing.status, 0, listing.stderr)
-        for name in ["fast-x2", "fast-x4", "balanced-x2", "quality-x4", "archive-x2", "pipe-y4m-x2"] {
+        for name in ["fast-x2", "fast-x4", "balanced-x2", "quality-x2", "quality-x4", "archive-x2", "pipe-y4m-x2"] {
             XCTAssertTrue(listing.stdoutText.contains(name), listing.stdoutText)
         }
     }

@@ -24,6 +24,8 @@ public struct KernelSet: Sendable {
     public let name: String
     /// The instruction set of the convolution micro-kernels; nil for the reference set.
     public let cpu: CPUKernels?
+    /// Whether `conv` runs layers that carry Winograd weights by Winograd (`ConvolutionChoice.usesWinograd`).
+    public let winograd: Bool
     public let conv: Convolution
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
@@ -35,7 +37,7 @@ public struct KernelSet: Sendable {
     public let resize: Resize
 
     public static let reference = KernelSet(
-        name: "reference", cpu: nil,
+        name: "reference", cpu: nil, winograd: false,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
         gatedConvolution: { layer, input, x, _ in
@@ -62,7 +64,7 @@ public struct KernelSet: Sendable {
     /// The SIMD and threaded entries on `cpu`'s micro-kernel; wide 3x3 layers by Winograd when `winograd`.
     private static func fast(name: String, cpu: CPUKernels, winograd: Bool) -> KernelSet {
         KernelSet(
-            name: name, cpu: cpu,
+            name: name, cpu: cpu, winograd: winograd,
             conv: { layer, input, activation, residual, threads in
                 if winograd && ConvolutionChoice.usesWinograd(layer, activation: activation) {
                     return WinogradConvolution.run(

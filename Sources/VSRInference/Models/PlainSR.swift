@@ -60,14 +60,37 @@ public struct PlainSR: SRModel {
         return ReferenceOps.pixelShuffle(convs.last!(x, residual: skip, context: context), factor: scale)
     }
 
+    /// The row-streamed chain, unless `kernels` run a layer by Winograd: a net of 32-channel layers
+    /// (the x2 quality tier, M6C32) runs faster layer by layer with Winograd than streamed with the
+    /// direct kernel, which streams at about 93% of the FMA peak. (`vsr-kernel-bench conv --channels 32
+    /// --size 640x360`, AMD EPYC Zen 4: a 32 -> 32 layer by F(6x6) 2.18x / 2.34x the direct kernel
+    /// on 1 / 2 threads, by F(4x4) 1.89x / 1.80x.) Nets of 16 channels carry no Winograd weights
+    /// (`WinogradConvolution.minimumInputChannels`) and stream.
     private func streamingChain(_ kernels: KernelSet) -> StreamingConvolutionChain? {
-        kernels.cpu.flatMap { StreamingConvolutionChain(layers: convs, activations: activations, scale: descriptor.scale, cpu: $0) }
+        guard !runsWinograd(kernels) else { return nil }
+        return kernels.cpu.flatMap { StreamingConvolutionChain(layers: convs, activations: activations, scale: descriptor.scale, cpu: $0) }
+    }
+
+    /// Whether `kernels` run some layer of this net by Winograd.
+    func runsWinograd(_ kernels: KernelSet) -> Bool {
+        kernels.winograd && zip(convs, activations).contains { ConvolutionChoice.usesWinograd($0, activation: $1) }
     }
 
     public func streamsRows(with kernels: KernelSet) -> Bool { streamingChain(kernels) != nil }
 
     /// One pixel per 3x3 convolution: tiles with this halo reproduce whole-frame output exactly.
     public var tileHalo: Int { convs.count }
+
+    /// Row-streamed nets tile in full-height strips `TilePlan.defaultTileSize` wide (their rings sized
+    /// for L2). A net with Winograd layers runs layer by layer (`streamingChain`), where a larger
+    /// tile recomputes less halo: `vsr bench` repsr-y-x2-quality (M6C32, 8-pixel halo) at 640x360 ran
+    /// 135-138 / 91-93 ms a frame (1 / 2 threads) in tiles of 640 against 187-188 / 99-100 in tiles of
+    /// 320 and 146-155 / 99-112 in tiles of 128, and at 960x540 284-335 / 187-227 against 350-385 /
+    /// 193-217 (AMD EPYC Zen 4, a noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
+    public var tileSize: Int { convs.contains { $0.winogradWeights != nil } ? PlainSR.winogradTileSize : TilePlan.defaultTileSize }
+
+    /// `tileSize` for nets with Winograd layers (layers of 32 channels or more).
+    public static let winogradTileSize = 640
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         convs.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
