@@ -72,8 +72,11 @@ public struct PlainSR: SRModel {
     }
 
     /// Whether `kernels` run some layer of this net by Winograd.
-    func runsWinograd(_ kernels: KernelSet) -> Bool {
-        kernels.winograd && zip(convs, activations).contains { ConvolutionChoice.usesWinograd($0, activation: $1) }
+    func runsWinograd(_ kernels: KernelSet) -> Bool { kernels.winograd && hasWinogradLayers }
+
+    /// Whether some layer takes Winograd on kernel sets that run it (`ConvolutionChoice.usesWinograd`).
+    private var hasWinogradLayers: Bool {
+        zip(convs, activations).contains { ConvolutionChoice.usesWinograd($0, activation: $1) }
     }
 
     public func streamsRows(with kernels: KernelSet) -> Bool { streamingChain(kernels) != nil }
@@ -87,7 +90,7 @@ public struct PlainSR: SRModel {
     /// 135-138 / 91-93 ms a frame (1 / 2 threads) in tiles of 640 against 187-188 / 99-100 in tiles of
     /// 320 and 146-155 / 99-112 in tiles of 128, and at 960x540 284-335 / 187-227 against 350-385 /
     /// 193-217 (AMD EPYC Zen 4, a noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
-    public var tileSize: Int { convs.contains { $0.winogradWeights != nil } ? PlainSR.winogradTileSize : TilePlan.defaultTileSize }
+    public var tileSize: Int { hasWinogradLayers ? PlainSR.winogradTileSize : TilePlan.defaultTileSize }
 
     /// `tileSize` for nets with Winograd layers (layers of 32 channels or more).
     public static let winogradTileSize = 640
