@@ -17,7 +17,7 @@ public struct UpscaleSettings: ParsableArguments {
     public static let defaultScale = 2
     /// What `--tile`'s help says of the default: each model's own size (`SRModel.tileSize`).
     public static let tileDefaults =
-        "\(TilePlan.defaultTileSize); \(PlainSR.winogradTileSize) for plain nets of 32 channels or more; \(RLFN.preferredTileSize) for RLFN"
+        "\(TilePlan.defaultTileSize); \(PlainSR.winogradTileSize) for plain nets of 16 channels or more; \(RLFN.preferredTileSize) for RLFN"
     public static let defaultQueueDepth = 4
     public static let defaultChromaScaler = ResamplingFilter.lanczos
     public static let scales = 2...4

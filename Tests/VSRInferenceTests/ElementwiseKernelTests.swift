@@ -37,6 +37,28 @@ final class ElementwiseKernelTests: XCTestCase {
         }
     }
 
+    /// The threaded pixel shuffle, with and without PlainSR's skip, against the reference (the
+    /// shuffle, then the skip nearest-upsampled and added) value for value, on odd shapes, at the
+    /// factors the models use, on 1 to 3 threads (more threads than rows included).
+    func testPixelShuffleWithSkipMatchesReference() {
+        var rng = SeededGenerator(seed: 14)
+        for (colors, h, w) in [(1, 1, 1), (1, 7, 13), (3, 37, 45), (1, 2, 70)] {
+            for factor in [2, 3, 4] {
+                let input = Tensor.random(channels: colors * factor * factor, height: h, width: w, range: -2...2, using: &rng)
+                let skip = Tensor.random(channels: colors, height: h, width: w, range: 0...1, using: &rng)
+                for withSkip in [false, true] {
+                    let expected = KernelSet.reference.pixelShuffle(input, factor, withSkip ? skip : nil, 1)
+                    XCTAssertEqual(expected.shape, [colors, h * factor, w * factor])
+                    for threads in [1, 2, 3] {
+                        let fast = KernelSet.optimized.pixelShuffle(input, factor, withSkip ? skip : nil, threads)
+                        XCTAssertEqual(fast.shape, expected.shape)
+                        XCTAssertEqual(fast.data, expected.data, "\(colors)x\(h)x\(w) x\(factor), skip \(withSkip), \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
+
     /// ESA's last 1x1 conv and its gate in one pass, against the layer then the gate by the
     /// reference ops: frames all tail (fewer pixels than a block), whole blocks, blocks plus a
     /// tail, and a 3x3 layer (which takes the unfused path), on every instruction set, 1-3 threads.

@@ -42,11 +42,15 @@ final class StreamingChainTests: XCTestCase {
             for (height, width) in shapes {
                 let input = Tensor.random(channels: colors, height: height, width: width, range: 0...1, using: &rng)
                 let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
+                // The direct kernel sets stream every plain net; the optimized ones only nets
+                // narrower than `WinogradConvolution.minimumInputChannels` (here the 12-channel ones).
                 forEachCPULevel { cpu in
-                    XCTAssertTrue(model.streamsRows(with: .optimized(cpu: cpu)))
+                    XCTAssertTrue(model.streamsRows(with: .direct(cpu: cpu)))
+                    XCTAssertEqual(
+                        model.streamsRows(with: .optimized(cpu: cpu)), 8 + 4 * colors < WinogradConvolution.minimumInputChannels)
                     for threads in [1, 2, 3, 4] {
                         do {
-                            let out = try model.forward(input, context: InferenceContext(kernels: .optimized(cpu: cpu), threads: threads))
+                            let out = try model.forward(input, context: InferenceContext(kernels: .direct(cpu: cpu), threads: threads))
                             XCTAssertEqual(out.shape, expected.shape)
                             XCTAssertLessThanOrEqual(
                                 relativeError(out, expected), 1e-5,
@@ -60,26 +64,30 @@ final class StreamingChainTests: XCTestCase {
         XCTAssertEqual(cases, 40)
     }
 
-    /// A net of 32-channel layers carries Winograd weights: the optimized kernels run it layer by
-    /// layer by Winograd (faster than streamed, `PlainSR.streamingChain`), the direct ones stream it,
-    /// and both agree with the reference at odd sizes on 1 and 2 threads.
-    func testWideNetsRunWinogradLayerByLayer() throws {
+    /// Nets of 16-channel layers and wider (the default and quality tiers) carry Winograd weights:
+    /// the optimized kernels run them layer by layer by Winograd (faster than streamed,
+    /// `PlainSR.streamingChain`), the direct ones stream them, and both agree with the reference at
+    /// odd sizes on 1 and 2 threads. An 8-channel net (the x2 fast tier's width) streams.
+    func testNetsOf16ChannelsOrMoreRunWinogradLayerByLayer() throws {
         var rng = SeededGenerator(seed: 23)
-        let model = try randomPlainSR(colors: 1, scale: 2, channels: 32, hidden: 2, act: "prelu", using: &rng)
-        XCTAssertTrue(model.runsWinograd(.optimized))
-        XCTAssertFalse(model.streamsRows(with: .optimized))
-        XCTAssertFalse(model.runsWinograd(.direct))
-        XCTAssertTrue(model.streamsRows(with: .direct))
-        XCTAssertFalse(try randomPlainSR(colors: 1, scale: 2, channels: 16, hidden: 2, act: "prelu", using: &rng).runsWinograd(.optimized))
-        for (height, width) in [(1, 1), (7, 13), (37, 45), (50, 101)] {
-            let input = Tensor.random(channels: 1, height: height, width: width, range: 0...1, using: &rng)
-            let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
-            for kernels in [KernelSet.optimized, .direct] {
-                for threads in [1, 2] {
-                    let out = try model.forward(input, context: InferenceContext(kernels: kernels, threads: threads))
-                    XCTAssertEqual(out.shape, expected.shape)
-                    XCTAssertLessThanOrEqual(
-                        relativeError(out, expected), 1e-4, "\(kernels.name) at \(height)x\(width), \(threads) threads")
+        XCTAssertFalse(try randomPlainSR(colors: 1, scale: 2, channels: 8, hidden: 2, act: "prelu", using: &rng).runsWinograd(.optimized))
+        for channels in [16, 32] {
+            let model = try randomPlainSR(colors: 1, scale: 2, channels: channels, hidden: 2, act: "prelu", using: &rng)
+            XCTAssertTrue(model.runsWinograd(.optimized))
+            XCTAssertFalse(model.streamsRows(with: .optimized))
+            XCTAssertFalse(model.runsWinograd(.direct))
+            XCTAssertTrue(model.streamsRows(with: .direct))
+            for (height, width) in [(1, 1), (7, 13), (37, 45), (50, 101)] {
+                let input = Tensor.random(channels: 1, height: height, width: width, range: 0...1, using: &rng)
+                let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
+                for kernels in [KernelSet.optimized, .direct] {
+                    for threads in [1, 2] {
+                        let out = try model.forward(input, context: InferenceContext(kernels: kernels, threads: threads))
+                        XCTAssertEqual(out.shape, expected.shape)
+                        XCTAssertLessThanOrEqual(
+                            relativeError(out, expected), 1e-4,
+                            "\(channels) channels, \(kernels.name) at \(height)x\(width), \(threads) threads")
+                    }
                 }
             }
         }

@@ -65,8 +65,9 @@ final class TilingTests: XCTestCase {
     /// Plain nets tile exactly: tiled output equals whole-frame output (before rounding).
     func testPlainNetTilesMatchWholeFrame() throws {
         var rng = SeededGenerator(seed: 21)
-        for scale in [2, 4] {
-            let hidden = 3, channels = 8
+        // 8 channels stream rows on the optimized kernels; 16 run layer by layer by Winograd.
+        for (scale, channels) in [(2, 8), (4, 8), (2, 16)] {
+            let hidden = 3
             var tensors: [String: WeightSet.Entry] = [:]
             let widths = [1] + [Int](repeating: channels, count: hidden + 1) + [scale * scale]
             for layer in 0..<(widths.count - 1) {
@@ -88,12 +89,14 @@ final class TilingTests: XCTestCase {
             let input = Tensor.random(channels: 1, height: 45, width: 67, range: 0...1, using: &rng)
             let context = InferenceContext(kernels: .optimized, threads: 2)
             let whole = try model.forward(input, context: context)
-            // The optimized kernels stream rows (full-height strips); the reference runs square tiles.
+            // The optimized kernels stream 8-channel rows (full-height strips) and run 16-channel
+            // layers by Winograd in square tiles; the reference runs square tiles.
             for kernels in [KernelSet.optimized, .reference] {
                 let tileContext = InferenceContext(kernels: kernels, threads: 2)
                 for tile in [16, 37, 64, 256] {
                     let tiled = try TiledInference(model: model, tileSize: tile, halo: model.tileHalo).run(input, context: tileContext)
-                    XCTAssertLessThanOrEqual(tiled.maxAbsDifference(to: whole), 1e-4, "x\(scale) tile \(tile) \(kernels.name)")
+                    XCTAssertLessThanOrEqual(
+                        tiled.maxAbsDifference(to: whole), 1e-4, "x\(scale) \(channels) channels, tile \(tile) \(kernels.name)")
                 }
             }
             // A halo one pixel short is not exact: the halo is the receptive field, no more.
@@ -102,9 +105,10 @@ final class TilingTests: XCTestCase {
         }
     }
 
-    /// Taps for a window of a resize are the frame's taps, moved into the window.
-    /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets keep the
-    /// default. Runs without `--tile` use these (`UpscaleSettings.tile` stays nil).
+    /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream
+    /// rows (the 8-channel fast tier) keep the default, and those run layer by layer by Winograd
+    /// (16 channels and more) take 640. Runs without `--tile` use these (`UpscaleSettings.tile`
+    /// stays nil).
     func testEachModelChoosesItsTileSize() throws {
         let rlfn = try ModelRegistry.build(
             FLOPCountTests.weights(
@@ -114,11 +118,15 @@ final class TilingTests: XCTestCase {
                     "channels": "8", "mid_channels": "8", "blocks": "1", "esa_channels": "16",
                 ]), source: "random")
         XCTAssertEqual(rlfn.tileSize, 512)
-        let plain = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
-        XCTAssertEqual(plain.tileSize, TilePlan.defaultTileSize)
+        XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2-fast")).tileSize, TilePlan.defaultTileSize)
         XCTAssertEqual(TilePlan.defaultTileSize, 320)
+        for name in ["repsr-y-x2", "repsr-y-x2-quality", "repsr-y-x4"] {
+            XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: name)).tileSize, PlainSR.winogradTileSize, name)
+        }
+        XCTAssertEqual(PlainSR.winogradTileSize, 640)
     }
 
+    /// Taps for a window of a resize are the frame's taps, moved into the window.
     func testWindowedBilinearTapsAreTheFrameTaps() {
         let frame = BilinearTaps(inputSize: 23, outputSize: 131)
         let window = BilinearTaps(

@@ -2,7 +2,7 @@ import Foundation
 
 /// The table of kernels a model runs on, chosen once (as dav1d chooses its DSP functions at init).
 /// `.reference` is naive and obviously correct; `.optimized` overrides the hot ops (3x3 and 1x1
-/// stride-1 convolutions, ESA's strided 3x3, gate, max-pool and resize) with SIMD or separable,
+/// stride-1 convolutions, ESA's strided 3x3, gate, max-pool, resize and pixel shuffle) with SIMD or separable,
 /// threaded kernels and falls back to the reference for the rest; `.direct` is `.optimized` without the Winograd path. The convolutions'
 /// micro-kernel is the instruction set's (`CPUKernels`): the CPU's best, or `VSR_CPU`'s.
 public struct KernelSet: Sendable {
@@ -21,6 +21,10 @@ public struct KernelSet: Sendable {
     /// taps, threads.
     public typealias Resize = @Sendable (Tensor, BilinearTaps, BilinearTaps, Int) -> Tensor
 
+    /// `nn.PixelShuffle` by a factor on up to `threads` threads, adding a skip nearest-upsampled when
+    /// given: input, factor, skip, threads.
+    public typealias PixelShuffle = @Sendable (Tensor, Int, Tensor?, Int) -> Tensor
+
     public let name: String
     /// The instruction set of the convolution micro-kernels; nil for the reference set.
     public let cpu: CPUKernels?
@@ -35,6 +39,8 @@ public struct KernelSet: Sendable {
     public let maxPool: MaxPool
     /// RLFN's ESA resize back to the frame.
     public let resize: Resize
+    /// The models' last step: pixel shuffle, with PlainSR's global skip.
+    public let pixelShuffle: PixelShuffle
 
     public static let reference = KernelSet(
         name: "reference", cpu: nil, winograd: false,
@@ -44,7 +50,11 @@ public struct KernelSet: Sendable {
             ReferenceOps.multiply(x, ReferenceOps.activate(layer.reference(input, activation: .identity, residual: nil), .sigmoid))
         },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
-        resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) })
+        resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) },
+        pixelShuffle: { input, factor, skip, _ in
+            let shuffled = ReferenceOps.pixelShuffle(input, factor: factor)
+            return skip.map { ReferenceOps.add(shuffled, ReferenceOps.upsampleNearest($0, factor: factor)) } ?? shuffled
+        })
 
     /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
     public static let optimized = optimized(cpu: .selected)
@@ -76,7 +86,8 @@ public struct KernelSet: Sendable {
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
             gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
             maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
-            resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) })
+            resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) },
+            pixelShuffle: { ElementwiseKernels.pixelShuffle($0, factor: $1, adding: $2, threads: $3) })
     }
 
     /// A 1x1 layer and its gate in one pass (`DirectConvolution.runPointwiseGated`); any other

@@ -25,10 +25,16 @@ enum WinogradConvolution {
     /// `WinogradJob.passChannels`.
     static let passChannels = 64
 
-    /// Below this many input channels layers run the direct kernel: plain nets of 16 channels stream
-    /// rows (`StreamingConvolutionChain`), measured as fast as F(4x4) layer by layer over whole-frame
-    /// tensors at 320x180 and 1.25-1.35x faster at 960x540 (AMD EPYC Zen 3, AVX2).
-    static let minimumInputChannels = 32
+    /// Below this many input channels layers run the direct kernel, and plain nets of such layers
+    /// (the x2 fast tier's 8 channels) stream rows (`StreamingConvolutionChain`). From 16 channels
+    /// up, a plain net runs layer by layer by Winograd (`PlainSR.streamingChain`): `vsr bench
+    /// repsr-y-x2` (M6C16), ms a frame on 1 / 2 threads, streamed against layer by layer in tiles
+    /// of 640, at 640x360 and 960x540: 194 / 101 -> 117-119 / 79-80 and 433-437 / 227-228 ->
+    /// 300-304 / 198-199 with the AVX2 kernels' F(4x4) on an AVX2-only AMD EPYC (family 23 model 1,
+    /// 40 GFLOP/s a thread), and 70-71 / 35-38 -> 41-52 / 26-29 and 148-149 / 79-80 -> 111-151 /
+    /// 70-73 with AVX-512's F(6x6) on a Zen 4. (An early F(4x4), before its transforms and
+    /// micro-kernel loop were reworked, had been no faster than the streamed chain on a Zen 3.)
+    static let minimumInputChannels = 16
 
     /// Tiles per chunk: a multiple of the transforms' 16-tile groups and of the micro-kernel's pixel
     /// count (64 with AVX-512's 64-pixel kernel, 48 with AVX2's 24 and SSE2's 12), at least 48.

@@ -48,24 +48,17 @@ public struct PlainSR: SRModel {
         if let chain = streamingChain(context.kernels) { return chain.run(input, threads: context.threads) }
         var x = input
         for (conv, activation) in zip(convs, activations) { x = conv(x, activation: activation, context: context) }
-        // The skip: channel k of the last conv's output belongs to colour k / s^2 after the shuffle.
-        let repeats = scale * scale, plane = input.planeSize
-        var skipData: [Float] = []
-        skipData.reserveCapacity(input.count * repeats)
-        for k in 0..<(input.channels * repeats) {
-            let colour = k / repeats
-            skipData.append(contentsOf: input.data[(colour * plane)..<((colour + 1) * plane)])
-        }
-        let skip = Tensor(channels: input.channels * repeats, height: input.height, width: input.width, data: skipData)
-        return ReferenceOps.pixelShuffle(convs.last!(x, residual: skip, context: context), factor: scale)
+        // The skip: the input nearest-upsampled, added as the last layer's output is shuffled.
+        return context.kernels.pixelShuffle(convs.last!(x, context: context), scale, input, context.threads)
     }
 
-    /// The row-streamed chain, unless `kernels` run a layer by Winograd: a net of 32-channel layers
-    /// (the x2 quality tier, M6C32) runs faster layer by layer with Winograd than streamed with the
-    /// direct kernel, which streams at about 93% of the FMA peak. (`vsr-kernel-bench conv --channels 32
-    /// --size 640x360`, AMD EPYC Zen 4: a 32 -> 32 layer by F(6x6) 2.18x / 2.34x the direct kernel
-    /// on 1 / 2 threads, by F(4x4) 1.89x / 1.80x.) Nets of 16 channels carry no Winograd weights
-    /// (`WinogradConvolution.minimumInputChannels`) and stream.
+    /// The row-streamed chain, unless `kernels` run a layer by Winograd: a net of 16-channel layers
+    /// or wider (the default and quality tiers) runs faster layer by layer with Winograd than
+    /// streamed with the direct kernel, which streams at about 90% of the FMA peak
+    /// (`WinogradConvolution.minimumInputChannels` has the figures; `vsr-kernel-bench conv --channels
+    /// 32 --size 640x360`, AMD EPYC Zen 4: a 32 -> 32 layer by F(6x6) 2.18x / 2.34x the direct
+    /// kernel on 1 / 2 threads, by F(4x4) 1.89x / 1.80x). Narrower nets (the x2 fast tier, M4C8)
+    /// carry no Winograd weights and stream.
     private func streamingChain(_ kernels: KernelSet) -> StreamingConvolutionChain? {
         guard !runsWinograd(kernels) else { return nil }
         return kernels.cpu.flatMap { StreamingConvolutionChain(layers: convs, activations: activations, scale: descriptor.scale, cpu: $0) }
@@ -90,9 +83,12 @@ public struct PlainSR: SRModel {
     /// 135-138 / 91-93 ms a frame (1 / 2 threads) in tiles of 640 against 187-188 / 99-100 in tiles of
     /// 320 and 146-155 / 99-112 in tiles of 128, and at 960x540 284-335 / 187-227 against 350-385 /
     /// 193-217 (AMD EPYC Zen 4, a noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
+    /// repsr-y-x2 (M6C16) on an AVX2-only AMD EPYC (family 23 model 1), 960x540, ms a frame on 1 / 2
+    /// threads: tiles of 320 344 / 216, 640 300-304 / 162-199, 960 264 / 149-180, the whole frame
+    /// 269 / 138-143; 640 keeps a tile's tensors near 23 MB at 16 channels.
     public var tileSize: Int { hasWinogradLayers ? PlainSR.winogradTileSize : TilePlan.defaultTileSize }
 
-    /// `tileSize` for nets with Winograd layers (layers of 32 channels or more).
+    /// `tileSize` for nets with Winograd layers (layers of 16 channels or more).
     public static let winogradTileSize = 640
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {

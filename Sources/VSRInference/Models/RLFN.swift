@@ -41,7 +41,7 @@ public struct RLFN: SRModel {
         var x = features
         for block in blocks { x = block.forward(x, context: context) }
         let low = tail(x, residual: features, context: context)
-        return ReferenceOps.pixelShuffle(upsampler(low, context: context), factor: descriptor.scale)
+        return context.kernels.pixelShuffle(upsampler(low, context: context), descriptor.scale, nil, context.threads)
     }
 
     /// ESA pools over a strided 7x7 window and resizes back, so each output pixel depends on the
