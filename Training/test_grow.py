@@ -13,9 +13,10 @@ from testing import as_if_trained, largest_difference
 from train import deepen, widen
 
 
-def check(label, trained, grown, grow, new_gradient):
+def check(label, trained, grown, grow, new_gradient, tolerance=1e-6):
     """Grows `grown` from `trained` (given statistics as after training) with `grow`; `new_gradient(grown)`
-    is the gradient of weights of the new part, which must not be zero."""
+    is the gradient of weights of the new part, which must not be zero. The outputs (about 0-1) must agree
+    within `tolerance`."""
     as_if_trained(trained)
     grow(grown, trained.state_dict())
     x = torch.rand(4, 1, 19, 23)
@@ -24,7 +25,7 @@ def check(label, trained, grown, grow, new_gradient):
     gradient = new_gradient(grown)
     learns = gradient is not None and gradient.abs().max().item() > 0
     print(f'{label}: max abs diff {worst:.2e}, the new part gets gradients: {learns}')
-    return worst <= 1e-6 and learns
+    return worst <= tolerance and learns
 
 
 def deepened(scale, channels, hidden, deeper):
@@ -36,9 +37,13 @@ def deepened(scale, channels, hidden, deeper):
 
 def widened(scale, hidden, narrow, wide):
     torch.manual_seed(scale * 10 + narrow)
-    # The second block's squeeze conv, whose rows narrow..wide feed the new output channels.
+    # The second block's squeeze conv, whose rows narrow..wide feed the new output channels. The wider
+    # convolutions sum the same products (the new ones exact zeros), but PyTorch blocks and orders a
+    # wider reduction differently from CPU to CPU: within 1e-6 on the AMD EPYC Zen 4 where this test
+    # was written, 2.5e-6 (x2 C16 -> C32) and 2.4e-6 (x4 C8 -> C12) on an AVX2-only AMD EPYC (family
+    # 23 model 1). Deepening keeps every layer's width and stays exact (0 on both).
     return check(f'x{scale} M{hidden}: C{narrow} -> C{wide}', RepSR(scale, narrow, hidden), RepSR(scale, wide, hidden), widen,
-                 lambda net: net.blocks[1].paths[0][2].weight.grad[narrow:])
+                 lambda net: net.blocks[1].paths[0][2].weight.grad[narrow:], tolerance=1e-5)
 
 
 def refuses(label, grown, trained):
