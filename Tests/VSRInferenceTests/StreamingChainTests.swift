@@ -38,7 +38,8 @@ final class StreamingChainTests: XCTestCase {
         let shapes = [(1, 1), (1, 9), (2, 2), (3, 5), (7, 13), (37, 45), (20, 70), (50, 33)]
         var cases = 0
         for (colors, scale, act) in [(1, 2, "prelu"), (1, 3, "relu"), (1, 4, "prelu"), (3, 2, "relu"), (3, 3, "prelu")] {
-            let model = try randomPlainSR(colors: colors, scale: scale, channels: 8 + 4 * colors, hidden: 3, act: act, using: &rng)
+            let channels = 8 + 4 * colors
+            let model = try randomPlainSR(colors: colors, scale: scale, channels: channels, hidden: 3, act: act, using: &rng)
             for (height, width) in shapes {
                 let input = Tensor.random(channels: colors, height: height, width: width, range: 0...1, using: &rng)
                 let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
@@ -47,7 +48,7 @@ final class StreamingChainTests: XCTestCase {
                 forEachCPULevel { cpu in
                     XCTAssertTrue(model.streamsRows(with: .direct(cpu: cpu)))
                     XCTAssertEqual(
-                        model.streamsRows(with: .optimized(cpu: cpu)), 8 + 4 * colors < WinogradConvolution.minimumInputChannels)
+                        model.streamsRows(with: .optimized(cpu: cpu)), channels < WinogradConvolution.minimumInputChannels)
                     for threads in [1, 2, 3, 4] {
                         do {
                             let out = try model.forward(input, context: InferenceContext(kernels: .direct(cpu: cpu), threads: threads))
