@@ -5,7 +5,7 @@
 # graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
 # within 1e-3 of white before anything is timed (scripts/peers_timing.py).
 #   scripts/compare-peers.sh [--quick]
-# vsr is also timed in each model's own tiles (640 for plain nets of 16 channels or more, 512 for RLFN), as vsr upscale runs them.
+# vsr is also timed in each model's own tiles (1024 for plain nets of 16 channels or more, 512 for RLFN), as vsr upscale runs them.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
 # The engines take turns: ROUNDS rounds (default 3) of vsr then the peers, RUNS / ROUNDS runs each per
@@ -85,7 +85,7 @@ for case in "${cases[@]}"; do
   done
 done
 echo
-echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (640 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
+echo "vsr: whole frame (the peers' computation); vsr tiled: the model's own tiles and halo (1024 / 8 for repsr, 512 / 18 for RLFN), as vsr upscale runs it"
 echo "(more pixels: the halos), for reference. Ratios are of the whole-frame figures; each figure the median of $rounds rounds' medians."
 echo "model        size     threads  vsr ms  vsr tiled  PyTorch ms    ORT ms  vs PyTorch  vs ORT"
 printf '%s\n' "${summary[@]}"

@@ -107,7 +107,7 @@ final class TilingTests: XCTestCase {
 
     /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream
     /// rows (the 8-channel fast tier) keep the default, and those run layer by layer by Winograd
-    /// (16 channels and more) take 640. Runs without `--tile` use these (`UpscaleSettings.tile`
+    /// (16 channels and more) take 1024. Runs without `--tile` use these (`UpscaleSettings.tile`
     /// stays nil).
     func testEachModelChoosesItsTileSize() throws {
         let rlfn = try ModelRegistry.build(
@@ -123,7 +123,7 @@ final class TilingTests: XCTestCase {
         for name in ["repsr-y-x2", "repsr-y-x2-quality", "repsr-y-x4"] {
             XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: name)).tileSize, PlainSR.winogradTileSize, name)
         }
-        XCTAssertEqual(PlainSR.winogradTileSize, 640)
+        XCTAssertEqual(PlainSR.winogradTileSize, 1024)
     }
 
     /// Taps for a window of a resize are the frame's taps, moved into the window.

@@ -85,11 +85,18 @@ public struct PlainSR: SRModel {
     /// 193-217 (AMD EPYC Zen 4, a noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
     /// repsr-y-x2 (M6C16) on an AVX2-only AMD EPYC (family 23 model 1), 960x540, ms a frame on 1 / 2
     /// threads: tiles of 320 344 / 216, 640 300-304 / 162-199, 960 264 / 149-180, the whole frame
-    /// 269 / 138-143; 640 keeps a tile's tensors near 23 MB at 16 channels.
+    /// 269 / 138-143. Tiles of 1024 keep a 960x540 frame whole, where 640 cut it into two of 480
+    /// (each with its halo, and its rows of F(4x4) tiles padded to 16): `vsr bench`, 960x540, the
+    /// same CPU, tiles of 640 against 1024, two rounds, ms a frame on 1 / 2 threads: repsr-y-x2
+    /// 290-294 / 158-160 -> 257-263 / 139, repsr-y-x4 259-261 / 146-148 -> 222-238 / 123-144,
+    /// repsr-y-x2-quality 767-776 / 401-410 -> 698-707 / 367-370; at 1920x1080 (2 x 2 tiles of
+    /// 960x540 against 3 x 2 of 640x540) repsr-y-x2 1173-1177 / 635-638 -> 1143-1172 / 620-632.
+    /// The price is memory: `vsr upscale` of 1080p to 4K (y4m), max RSS 316 -> 415 MB (a 976x556
+    /// tile's 16-channel tensor is 35 MB).
     public var tileSize: Int { hasWinogradLayers ? PlainSR.winogradTileSize : TilePlan.defaultTileSize }
 
     /// `tileSize` for nets with Winograd layers (layers of 16 channels or more).
-    public static let winogradTileSize = 640
+    public static let winogradTileSize = 1024
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         convs.reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
