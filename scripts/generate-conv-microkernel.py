@@ -13,7 +13,10 @@ on AVX2, which has 16 ymm registers where AVX-512 has 32 zmm):
                    intrinsics leave LLVM one register short, and it spills)
   avx512 (F):      4 x 4 x 16 = 16 accumulators + 4 pixels + 1 weight = 21 of 32 zmm
 The FMA probe runs enough independent chains to cover the FMA latency on two pipes with the same
-register file (12 ymm, 24 zmm).
+register file (12 ymm, 24 zmm). With `tails` (AVX2), the kernel is also emitted for 1 and 2 vectors, which a
+row's last block takes when it is that narrow (a 320-pixel row ends in 8 pixels past 13 blocks of 24).
+AVX-512's 64-pixel blocks would gain too at widths that end mid-block; not emitted until measured and
+tested on an AVX-512 CPU.
 
 Run: scripts/generate-conv-microkernel.py          (writes the files)
      scripts/generate-conv-microkernel.py --check  (exits 1 if a committed file differs)"""
@@ -32,7 +35,7 @@ ISAS = [
          fma="_mm_add_ps({c}, _mm_mul_ps({a}, {b}))",
          negative="{{ const __m128 m = _mm_cmplt_ps({v}, zero); {v} = _mm_or_ps(_mm_and_ps(m, _mm_mul_ps({v}, {s})), _mm_andnot_ps(m, {v})); }}"),
     dict(name="avx2", level="VSR_CPU_AVX2", target="avx2,fma", guard="__x86_64__", header="<immintrin.h>",
-         vec="__m256", lanes=8, vectors=3, probe_chains=12, asm="__m256",
+         vec="__m256", lanes=8, vectors=3, tails=True, probe_chains=12, asm="__m256",
          shape="4 channels x 3 vectors of 8 (AVX2 + FMA)",
          zero="_mm256_setzero_ps()", load="_mm256_loadu_ps({p})", store="_mm256_storeu_ps({p}, {v})",
          bcast="_mm256_broadcast_ss({p})", add="_mm256_add_ps({a}, {b})",
@@ -68,8 +71,55 @@ def x86_file(isa):
     w(f"#if defined({isa['guard']})")
     w(f"#include {isa['header']}")
     w("")
+    for count in tail_counts(isa):
+        lines.extend(conv_block(isa, count, attr))
+        w("")
     w(f"static inline __attribute__((always_inline)) {attr}")
-    w(f"void conv_block_{isa['name']}(const vsr_conv_args *args, const int tap_count, const int prefetching, const float *plane,")
+    w(f"void conv_row_{isa['name']}(const vsr_conv_args *args, const int tap_count, const int prefetching) {{")
+    w(f"    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * {BLOCK};")
+    w(f"    for (int x0 = 0; x0 < args->pixels; x0 += {P}) {{")
+    w(f"        const int valid = args->pixels - x0 < {P} ? args->pixels - x0 : {P};")
+    if len(tail_counts(isa)) > 1:
+        w("        // A row's last block when it is narrower than the kernel: as few vectors as it needs (320")
+        w("        // pixels with AVX2 end in 8 of 24: the full block cost 5% of a 16-channel layer's time).")
+        w(f"        const int vectors = (valid + {L - 1}) / {L};")
+    w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
+    w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")
+    w(f"            const float *plane = args->input + x0, *wp = args->weights + co / {BLOCK} * block_weights;")
+    counts = tail_counts(isa)
+    for i, count in enumerate(counts):
+        call = f"conv_block_{isa['name']}{'' if count == V else f'_{count}'}(args, tap_count, prefetching, plane, wp, co, x0, valid, channels);"
+        if len(counts) == 1:
+            w(f"            {call}")
+        elif i == 0:
+            w(f"            if (vectors == {count}) {call}")
+        elif i < len(counts) - 1:
+            w(f"            else if (vectors == {count}) {call}")
+        else:
+            w(f"            else {call}")
+    w("        }")
+    w("    }")
+    w("}")
+    return rest_of_file(isa, attr, lines)
+
+
+def tail_counts(isa):
+    """The vector counts the kernel is emitted for: the full block last, narrower ones for a row's
+    last block first when the ISA asks for them (`tails`)."""
+    V = isa["vectors"]
+    return (list(range(1, V)) if isa.get("tails") else []) + [V]
+
+
+def conv_block(isa, V, attr):
+    """The micro-kernel for 4 channels x V vectors (V = the ISA's `vectors` for whole blocks)."""
+    L = isa["lanes"]
+    P = L * V
+    suffix = "" if V == isa["vectors"] else f"_{V}"
+    fn = lambda key, **kw: isa[key].format(**kw)
+    lines = []
+    w = lines.append
+    w(f"static inline __attribute__((always_inline)) {attr}")
+    w(f"void conv_block_{isa['name']}{suffix}(const vsr_conv_args *args, const int tap_count, const int prefetching, const float *plane,")
     w("                          const float *wp, const int co, const int x0, const int valid, const int channels) {")
     for j in range(BLOCK):
         w(f"    {isa['vec']} " + ", ".join(f"a{j}{k} = {isa['zero']}" for k in range(V)) + ";")
@@ -91,7 +141,7 @@ def x86_file(isa):
     w("        }")
     w(f"        for (int t = 0; t < tap_count; t++, wp += {BLOCK}) {{")
     if isa.get("asm"):
-        lines.extend(asm_tap(isa))
+        lines.extend(asm_tap(isa, V))
     else:
         w("            // A compiler barrier per tap: without it LLVM hoists the next tap's loads above this")
         w("            // tap's FMAs once the tap loop is unrolled, and spills accumulators to the stack.")
@@ -147,19 +197,15 @@ def x86_file(isa):
         w("        }")
         w("    }")
     w("}")
-    w("")
-    w(f"static inline __attribute__((always_inline)) {attr}")
-    w(f"void conv_row_{isa['name']}(const vsr_conv_args *args, const int tap_count, const int prefetching) {{")
-    w(f"    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * {BLOCK};")
-    w(f"    for (int x0 = 0; x0 < args->pixels; x0 += {P}) {{")
-    w(f"        const int valid = args->pixels - x0 < {P} ? args->pixels - x0 : {P};")
-    w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
-    w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")
-    w(f"            conv_block_{isa['name']}(args, tap_count, prefetching, args->input + x0,")
-    w(f"                                  args->weights + co / {BLOCK} * block_weights, co, x0, valid, channels);")
-    w("        }")
-    w("    }")
-    w("}")
+    return lines
+
+
+def rest_of_file(isa, attr, lines):
+    """The entry point, the FMA probe and the kernel table, after the micro-kernels."""
+    L, V = isa["lanes"], isa["vectors"]
+    P = L * V
+    fn = lambda key, **kw: isa[key].format(**kw)
+    w = lines.append
     w("")
     w(f"{attr}")
     w(f"void vsr_conv_row_{isa['name']}(const vsr_conv_args *args) {{")
@@ -206,11 +252,11 @@ def x86_file(isa):
     return "\n".join(lines) + "\n"
 
 
-def asm_tap(isa):
+def asm_tap(isa, V):
     """One tap in inline assembly, for register files that the accumulators fill (AVX2: 12 + 3 pixel
     vectors + 1 weight = all 16 ymm). With intrinsics, LLVM's scheduler overlaps two taps, needs a
     17th register and spills an accumulator to the stack on every tap; the asm keeps the order."""
-    L, V = isa["lanes"], isa["vectors"]
+    L = isa["lanes"]
     reg = isa["asm"]
     body = [f'"vmovups {4 * L * k}(%[p]), %[v{k}]\\n\\t"' for k in range(V)]
     for j in range(BLOCK):

@@ -205,8 +205,8 @@ void conv_row_avx512(const vsr_conv_args *args, const int tap_count, const int p
         const int valid = args->pixels - x0 < 64 ? args->pixels - x0 : 64;
         for (int co = 0; co < args->out_channels; co += 4) {
             const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
-            conv_block_avx512(args, tap_count, prefetching, args->input + x0,
-                                  args->weights + co / 4 * block_weights, co, x0, valid, channels);
+            const float *plane = args->input + x0, *wp = args->weights + co / 4 * block_weights;
+            conv_block_avx512(args, tap_count, prefetching, plane, wp, co, x0, valid, channels);
         }
     }
 }
