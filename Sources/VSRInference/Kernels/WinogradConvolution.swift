@@ -19,7 +19,16 @@ import Dispatch
 /// 48 tiles, 786 KB for F(6x6) at 48 channels and AVX-512's 64 tiles, spread over 983 KB by each
 /// channel's 16 lanes of slack, `transformedChannelStride`) is written once and read by
 /// one micro-kernel call per position that covers every output channel, and the products (as large
-/// at as many output channels) are read once by the output transform. Threads split the chunks.
+/// at as many output channels) are read once by the output transform. Threads claim the chunks in
+/// runs (`WorkQueue`'s default grain, about an eighth of a thread's share), so that each sweeps
+/// neighbouring tiles in order. Claimed one at a time, two threads took turns along every tile row,
+/// each reading the input rows in jumps of a chunk, and a layer scaled 1.45-1.5x from one thread
+/// to two at 960x540 where two frames side by side on one thread each scaled 2x: AVX2-only AMD
+/// EPYC (family 23 model 1), `vsr-kernel-bench conv --size 960x540 --threads 2`, one chunk per
+/// claim against runs, alternating: a 16 -> 16 F(4x4) layer 18.4-24.6 -> 16.4-17.9 ms, the
+/// 16-channel net 170-185 -> 135-141, a 52 -> 52 layer 140-145 -> 118-130 and its net 979-982 ->
+/// 782-792; `vsr bench repsr-y-x2 --size 960x540 --threads 2` 154-169 -> 120-128 ms. At 320x180
+/// and 640x360 the two were within the VM's noise of each other.
 enum WinogradConvolution {
     /// Output channels per pass over a chunk (a multiple of the micro-kernel's 4-channel block); see
     /// `WinogradJob.passChannels`.
@@ -121,7 +130,7 @@ enum WinogradConvolution {
                                     slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
                                     inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
                                     tileColumns: tileColumns, rowTiles: rowTiles, tiles: tiles)
-                                WorkQueue(count: chunks, workers: workers, grain: 1).run { queue in
+                                WorkQueue(count: chunks, workers: workers).run { queue in
                                     job.compute(claiming: queue)
                                 }
                             }
