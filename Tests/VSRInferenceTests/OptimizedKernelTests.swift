@@ -7,8 +7,9 @@ import XCTest
 /// data, odd sizes and channel counts, at 1 and 2 threads (the checkasm approach). A level the CPU
 /// lacks is skipped with a message naming it (`forEachCPULevel`).
 final class OptimizedKernelTests: XCTestCase {
-    /// Widths that end mid-vector and in each of the AVX2 kernel's narrower last blocks (one, two
-    /// or three vectors of 8 after whole blocks of 24: 32, 40 and 57, 13 and 45 in one block).
+    /// Widths that end mid-vector and in each of the AVX2 kernel's narrower last blocks: after whole
+    /// blocks of 24, 32 ends in one vector of 8, 40 in two, 57 in two with the second partial (13
+    /// and 45 end their only or second block in two and three vectors, the last partial).
     private let sizes = [(1, 1), (7, 13), (37, 45), (3, 32), (2, 40), (5, 57)]
     private let channels = [1, 3, 13, 46, 52]
 
