@@ -79,14 +79,15 @@ def x86_file(isa):
     w(f"    const ptrdiff_t block_weights = (ptrdiff_t)args->in_channels * tap_count * {BLOCK};")
     w(f"    for (int x0 = 0; x0 < args->pixels; x0 += {P}) {{")
     w(f"        const int valid = args->pixels - x0 < {P} ? args->pixels - x0 : {P};")
-    if len(tail_counts(isa)) > 1:
+    counts = tail_counts(isa)
+    if len(counts) > 1:
         w("        // A row's last block when it is narrower than the kernel: as few vectors as it needs (320")
-        w("        // pixels with AVX2 end in 8 of 24: the full block cost 5% of a 16-channel layer's time).")
+        w("        // pixels with AVX2 end in 8 of 24; a 16-channel 3x3 layer at 320x180, one thread, AMD EPYC")
+        w("        // family 23 model 1: 7.16-7.23 -> 6.74-7.06 ms).")
         w(f"        const int vectors = (valid + {L - 1}) / {L};")
     w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
     w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")
     w(f"            const float *plane = args->input + x0, *wp = args->weights + co / {BLOCK} * block_weights;")
-    counts = tail_counts(isa)
     for i, count in enumerate(counts):
         call = f"conv_block_{isa['name']}{'' if count == V else f'_{count}'}(args, tap_count, prefetching, plane, wp, co, x0, valid, channels);"
         if len(counts) == 1:
