@@ -20,7 +20,7 @@ import Dispatch
 /// channel's 16 lanes of slack, `transformedChannelStride`) is written once and read by
 /// one micro-kernel call per position that covers every output channel, and the products (as large
 /// at as many output channels) are read once by the output transform. Threads claim the chunks in
-/// runs (`WorkQueue`'s default grain, about an eighth of a thread's share), so that each sweeps
+/// runs (`WorkQueue`'s guided runs, an eighth of a thread's share of what is left), so that each sweeps
 /// neighbouring tiles in order. Claimed one at a time, two threads took turns along every tile row,
 /// each reading the input rows in jumps of a chunk, and a layer scaled 1.45-1.5x from one thread
 /// to two at 960x540 where two frames side by side on one thread each scaled 2x: AVX2-only AMD
