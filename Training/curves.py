@@ -61,6 +61,17 @@ def summarize(name, recipe, entries):
     }
 
 
+def branch_start_hours(recipe):
+    """For a decay branch ("decay_from"), its trunk's CPU hours at the branch point (where the plot
+    starts the branch's curve); 0 for other recipes."""
+    source = recipe.get('decay_from')
+    if source is None:
+        return 0.0
+    path = os.path.join(CHECKPOINTS, source['recipe'], 'log.jsonl')
+    entries = [json.loads(line) for line in open(path) if line.strip()] if os.path.exists(path) else []
+    return next((e['cpu_hours'] for e in entries if e['iteration'] == source['iteration']), 0.0)
+
+
 def report():
     rows = []
     for name, recipe in tier_recipes().items():
@@ -70,13 +81,15 @@ def report():
         entries = [json.loads(line) for line in open(path) if line.strip()]
         if entries:
             rows.append(summarize(name, recipe, entries))
+            rows[-1]['start_hours'] = branch_start_hours(recipe)
     os.makedirs(OUT_DIR, exist_ok=True)
     lines = [
         '# Held-out Y-PSNR of the tier recipes against CPU hours',
         '',
         'Held-out: every 20th BSD400 image (the first 20), never a test set. "Rise": least-squares slope of the',
         f'held-out PSNR over the last {WINDOW_HOURS:g} CPU hour of the log (dB per CPU hour; the window actually covered in brackets).',
-        'Learning rate: now, as a fraction of the start (cosine to 1%).',
+        'Learning rate: now, as a fraction of the start (cosine to 1%). CPU h: the recipe\'s own; a decay branch',
+        '("decay_from") adds its trunk\'s hours at the branch point, where the plot starts its curve.',
         '',
         '| recipe | network | iterations | CPU h | held-out dB now | best (at iteration) | rise, dB per CPU h | learning rate |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -96,6 +109,7 @@ def report():
     for panel, scale in zip(panels[0], scales):
         for r in (r for r in rows if r['scale'] == scale):
             hours, psnr = zip(*r['curve'])
+            hours = [r['start_hours'] + h for h in hours]
             panel.plot(hours, psnr, marker='.', markersize=3, linewidth=1, label=f"{r['name']} ({r['network']})")
         # The first chunks sit a dB or more below the rest; the rise that matters is near the top.
         top = max(r['best'] for r in rows if r['scale'] == scale)

@@ -19,14 +19,20 @@ rises linearly to the schedule's (Adam's first steps at the full rate move every
 rate, which knocked a widened start's held-out PSNR from 31.68 to 31.33 dB in 5 iterations);
 "restart_from": another recipe of the same network whose schedule is complete: the run starts from its
 final weights (a warm restart of the cosine schedule, as SGDR's), to train a model further than its
-first schedule took it without replaying that schedule.
+first schedule took it without replaying that schedule;
+"decay_from": {"recipe": NAME, "iteration": N}: a decay branch, as in warmup-stable-decay schedules
+(MiniCPM, Hu et al. 2024): the run starts from recipe NAME's weights and Adam moments at iteration N of
+its (long, unfinished) schedule and decays the rate from "lr" (set it to NAME's rate at N) to 1% over
+its own short schedule, with its own population-BN and large-patch phases, so that a long run yields a
+finished model at N without waiting for its end. NAME's run keeps its state at every iteration some
+recipe branches from, as state-N.pt beside state.pt.
 
 Validation is on a held-out split of the training images (every 20th in sorted order),
 never on Set5/Set14/B100: those are test sets, reported by evaluate.py, not selected on.
 
     python3 Training/recipe.py x2-default --hours 2          # or: make train MODEL=x2-default HOURS=2
 """
-import argparse, json, math, os, resource, sys, time
+import argparse, json, math, os, resource, shutil, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -103,6 +109,22 @@ def finished_weights(name):
     return saved['model']
 
 
+def branch_state(source):
+    """The saved state of recipe source['recipe'] at iteration source['iteration'], kept by its run
+    (`kept_iterations`)."""
+    path = os.path.join(HERE, 'checkpoints', source['recipe'], f"state-{source['iteration']}.pt")
+    if not os.path.exists(path):
+        sys.exit(f"recipe.py: {path} is missing: run recipe {source['recipe']} to iteration {source['iteration']} "
+                 f"first (its run keeps that state because a recipe branches from it)")
+    return torch.load(path)
+
+
+def kept_iterations(recipes, name):
+    """The iterations of recipe `name` that some recipe in `recipes` branches from ("decay_from")."""
+    return {r['decay_from']['iteration'] for r in recipes.values()
+            if r.get('decay_from', {}).get('recipe') == name}
+
+
 def load_recipe(name, path):
     recipes = json.load(open(path))
     if name not in recipes:
@@ -137,9 +159,10 @@ def export(net, recipe, state, psnr, path):
     os.replace(tmp, path)
 
 
-def run(recipe, folder, hours, max_chunks=None, threads=1):
+def run(recipe, folder, hours, max_chunks=None, threads=1, keep=()):
     """Trains `recipe` in `folder` until `hours` of wall time pass (or `max_chunks` chunks, for tests) or
-    the schedule ends. Returns the state dict saved last."""
+    the schedule ends; the states saved at the iterations in `keep` are also kept as state-N.pt.
+    Returns the state dict saved last."""
     torch.set_num_threads(threads)
     os.makedirs(folder, exist_ok=True)
     scale, total = recipe['scale'], recipe['iterations']
@@ -169,6 +192,14 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
         widen(net, finished_weights(recipe['widen_from']))
     elif not resuming and 'restart_from' in recipe:
         net.load_state_dict(finished_weights(recipe['restart_from']))
+    elif not resuming and 'decay_from' in recipe:
+        trunk = branch_state(recipe['decay_from'])
+        net.load_state_dict(trunk['model'])
+        # Adam's moments go on from the trunk's; the rate is the branch's own schedule.
+        optimizer.load_state_dict(trunk['optimizer'])
+        for group in optimizer.param_groups:
+            group['lr'] = group['initial_lr'] = recipe['lr']
+        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
     # After the start weights, so that an average starts from them (a resumed one is loaded below).
     average = WeightAverage(net, recipe['ema']) if 'ema' in recipe else None
     if resuming:
@@ -234,6 +265,8 @@ def run(recipe, folder, hours, max_chunks=None, threads=1):
         if average is not None:
             saved['ema'] = average.state
         atomic_save(saved, state_path)
+        if end in keep:
+            shutil.copyfile(state_path, os.path.join(folder, f'state-{end}.pt'))
     if state['iteration'] >= total:
         print(f"{recipe['name']}: schedule complete ({total} iterations, {state['cpu_seconds'] / 3600:.2f} CPU hours)")
     return net.state_dict()
@@ -248,7 +281,9 @@ def main():
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
     recipe = load_recipe(args.recipe, args.recipes)
-    run(recipe, args.folder or os.path.join(HERE, 'checkpoints', recipe['name']), args.hours, threads=args.threads)
+    keep = kept_iterations(json.load(open(args.recipes)), recipe['name'])
+    run(recipe, args.folder or os.path.join(HERE, 'checkpoints', recipe['name']), args.hours, threads=args.threads,
+        keep=keep)
 
 
 if __name__ == '__main__':

@@ -31,8 +31,10 @@ def main():
         if all(torch.equal(plain[key], taught[key]) for key in plain):
             sys.exit('test_resume: distillation did not change the trained weights')
     restart(recipe)
+    branch(recipe)
     print('resume: three one-chunk calls equal one uninterrupted run (all tensors bit-exact), '
-          'with and without weight averaging and distillation; a restart starts from the finished run')
+          'with and without weight averaging and distillation; a restart starts from the finished run; '
+          'a decay branch starts from the kept state of an unfinished run, on its own rate')
 
 
 def restart(recipe):
@@ -58,6 +60,38 @@ def restart(recipe):
         for key in parameters:
             if not torch.equal(finished[key], restarted[key]):
                 sys.exit(f'test_resume: the restart did not start from the finished weights ({key})')
+
+
+def branch(recipe):
+    """`decay_from`: the trunk keeps its state at the iteration a branch starts from; the branch starts
+    from those weights (a zero rate leaves them as loaded through its first chunk), on its own rate
+    schedule, and refuses to start before the trunk has reached that iteration."""
+    with tempfile.TemporaryDirectory() as root:
+        here = recipe_module.HERE
+        recipe_module.HERE = root
+        try:
+            trunk = os.path.join(root, 'checkpoints', 'test')
+            still = dict(recipe, name='test-branch', decay_from={'recipe': 'test', 'iteration': 3}, lr=0.0)
+            try:
+                recipe_module.run(still, os.path.join(root, 'still'), hours=1, max_chunks=1)
+                sys.exit('test_resume: a branch started before its trunk reached the branch point')
+            except SystemExit as error:
+                assert 'state-3.pt is missing' in str(error), error
+            at_three = recipe_module.run(recipe, trunk, hours=1, max_chunks=1, keep={3})
+            recipe_module.run(recipe, trunk, hours=1, max_chunks=1, keep={3})
+            if sorted(os.listdir(trunk)) != ['log.jsonl', 'state-3.pt', 'state.pt', 'test-x2.safetensors']:
+                sys.exit(f'test_resume: the trunk kept {sorted(os.listdir(trunk))}')
+            branched = recipe_module.run(still, os.path.join(root, 'still'), hours=1, max_chunks=1)
+            moving = dict(still, name='test-branch-moving', lr=5e-4)
+            recipe_module.run(moving, os.path.join(root, 'moving'), hours=1, max_chunks=1)
+            rates = torch.load(os.path.join(root, 'moving', 'state.pt'))['schedule']['base_lrs']
+        finally:
+            recipe_module.HERE = here
+        for key in (key for key in at_three if 'running' not in key and 'num_batches' not in key):
+            if not torch.equal(at_three[key], branched[key]):
+                sys.exit(f'test_resume: the branch did not start from the trunk at iteration 3 ({key})')
+        if rates != [5e-4]:
+            sys.exit(f'test_resume: the branch decays from {rates}, not from its own rate 5e-4')
 
 
 def check(recipe):
