@@ -4,7 +4,8 @@ with the SR literature's convention (BT.601 Y, `scale` border pixels cropped, ou
 This is an implementation independent of vsr's Swift engine: the Swift test
 `ShippedModelTests` checks that `vsr eval` reproduces the Set5 figure recorded here.
 Run: /usr/bin/python3 Training/evaluate.py Training/models/repsr-y-x2.safetensors [...]
-Writes Training/models/quality.json."""
+Writes the named models' rows (and bicubic's at their scales) into Training/models/quality.json; the other
+models' rows stay."""
 import csv, json, math, os, sys
 import numpy as np
 import torch
@@ -63,16 +64,16 @@ def evaluate_bicubic(scale):
 
 
 def main():
-    report = {'convention': 'Y-PSNR (BT.601 limited-range Y), scale border pixels cropped, outputs rounded to 8 bits',
-              'models': {}, 'bicubic': {}}
+    out = os.path.join(HERE, 'models', 'quality.json')
+    # The rows of the models named here are replaced; the other models' rows stay as they were.
+    report = json.load(open(out)) if os.path.exists(out) else {'models': {}, 'bicubic': {}}
+    report['convention'] = 'Y-PSNR (BT.601 limited-range Y), scale border pixels cropped, outputs rounded to 8 bits'
     for path in sys.argv[1:]:
         name = os.path.splitext(os.path.basename(path))[0]
         scale, results = evaluate_model(path)
         report['models'][name] = {'scale': scale, 'psnr_y': results}
-        if f'x{scale}' not in report['bicubic']:
-            report['bicubic'][f'x{scale}'] = evaluate_bicubic(scale)
+        report['bicubic'][f'x{scale}'] = evaluate_bicubic(scale)
         print(name, json.dumps(results), 'bicubic', json.dumps(report['bicubic'][f'x{scale}']), flush=True)
-    out = os.path.join(HERE, 'models', 'quality.json')
     json.dump(report, open(out, 'w'), indent=2, sort_keys=True)
     print('wrote', out)
 

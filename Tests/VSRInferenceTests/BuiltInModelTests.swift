@@ -5,7 +5,9 @@ import XCTest
 /// The models compiled into the binary decode, build strictly, and are the documented defaults.
 final class BuiltInModelTests: XCTestCase {
     func testShippedModelsBuildAsLumaPlainSR() throws {
-        XCTAssertEqual(BuiltInModels.names, ["repsr-y-x2", "repsr-y-x2-fast", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-fast"])
+        XCTAssertEqual(
+            BuiltInModels.names,
+            ["repsr-y-x2", "repsr-y-x2-fast", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-fast", "repsr-y-x4-quality"])
         for name in BuiltInModels.names {
             let model = try XCTUnwrap(try BuiltInModels.model(named: name))
             XCTAssertEqual(model.descriptor.arch, "plainsr", name)

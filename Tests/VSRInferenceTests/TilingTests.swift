@@ -120,7 +120,7 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(rlfn.tileSize, 512)
         XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2-fast")).tileSize, TilePlan.defaultTileSize)
         XCTAssertEqual(TilePlan.defaultTileSize, 320)
-        for name in ["repsr-y-x2", "repsr-y-x2-quality", "repsr-y-x4"] {
+        for name in ["repsr-y-x2", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-quality"] {
             XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: name)).tileSize, PlainSR.winogradTileSize, name)
         }
         XCTAssertEqual(PlainSR.winogradTileSize, 1024)

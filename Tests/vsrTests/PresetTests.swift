@@ -10,10 +10,10 @@ final class PresetTests: TemporaryDirectoryTestCase {
 
     func testEveryShippedPresetRunsOnTheSample() throws {
         // (recipe, output, width, codec, model): quality-x2 and quality-x4 fall back to the shipped
-        // repsr-y-x2-quality and repsr-y-x4 without RLFN installed.
+        // repsr-y-x2-quality and repsr-y-x4-quality without RLFN installed.
         let expectations: [(String, String, Int, String, String)] = [
             ("fast-x2", "out.mp4", 640, "h264", "repsr-y-x2-fast"), ("balanced-x2", "out.mkv", 640, "h264", "repsr-y-x2"),
-            ("quality-x4", "out.mkv", 1280, "h264", "repsr-y-x4"), ("fast-x4", "out.mp4", 1280, "h264", "repsr-y-x4-fast"),
+            ("quality-x4", "out.mkv", 1280, "h264", "repsr-y-x4-quality"), ("fast-x4", "out.mp4", 1280, "h264", "repsr-y-x4-fast"),
             ("archive-x2", "out.mkv", 640, "ffv1", "repsr-y-x2"), ("quality-x2", "out.mkv", 640, "h264", "repsr-y-x2-quality"),
         ]
         for (name, file, width, codec, model) in expectations {
@@ -149,7 +149,8 @@ final class PresetTests: TemporaryDirectoryTestCase {
             environment: ["XDG_DATA_HOME": home])
         XCTAssertEqual(fallback.status, 0, fallback.stderr)
         XCTAssertTrue(
-            fallback.stderr.contains("recipe quality-x4: rlfn_x4 and rlfn_s_x4 are not installed (vsr import adds them); using repsr-y-x4"),
+            fallback.stderr.contains(
+                "recipe quality-x4: rlfn_x4 and rlfn_s_x4 are not installed (vsr import adds them); using repsr-y-x4-quality"),
             fallback.stderr)
     }
 

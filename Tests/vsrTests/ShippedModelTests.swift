@@ -59,7 +59,7 @@ final class ShippedModelTests: TemporaryDirectoryTestCase {
         let rows = listing.stdoutText.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
         for (name, shape) in [
             ("repsr-y-x2", "M6C16"), ("repsr-y-x2-fast", "M4C8"), ("repsr-y-x2-quality", "M6C32"), ("repsr-y-x4", "M4C16"),
-            ("repsr-y-x4-fast", "M4C8"),
+            ("repsr-y-x4-fast", "M4C8"), ("repsr-y-x4-quality", "M4C32"),
         ] {
             XCTAssertTrue(rows.contains("\(name) plainsr \(shape)"), listing.stdoutText)
         }
