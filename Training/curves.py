@@ -61,27 +61,30 @@ def summarize(name, recipe, entries):
     }
 
 
-def branch_start_hours(recipe):
+def read_log(name):
+    """Recipe `name`'s log entries ([] without a log)."""
+    path = os.path.join(CHECKPOINTS, name, 'log.jsonl')
+    return [json.loads(line) for line in open(path) if line.strip()] if os.path.exists(path) else []
+
+
+def branch_start_hours(recipe, logs):
     """For a decay branch ("decay_from"), its trunk's CPU hours at the branch point (where the plot
-    starts the branch's curve); 0 for other recipes."""
+    starts the branch's curve); 0 for other recipes. `logs`: the entries read so far, by recipe."""
     source = recipe.get('decay_from')
     if source is None:
         return 0.0
-    path = os.path.join(CHECKPOINTS, source['recipe'], 'log.jsonl')
-    entries = [json.loads(line) for line in open(path) if line.strip()] if os.path.exists(path) else []
+    entries = logs[source['recipe']] if source['recipe'] in logs else read_log(source['recipe'])
     return next((e['cpu_hours'] for e in entries if e['iteration'] == source['iteration']), 0.0)
 
 
 def report():
     rows = []
-    for name, recipe in tier_recipes().items():
-        path = os.path.join(CHECKPOINTS, name, 'log.jsonl')
-        if not os.path.exists(path):
-            continue
-        entries = [json.loads(line) for line in open(path) if line.strip()]
-        if entries:
-            rows.append(summarize(name, recipe, entries))
-            rows[-1]['start_hours'] = branch_start_hours(recipe)
+    recipes = tier_recipes()
+    logs = {name: read_log(name) for name in recipes}
+    for name, recipe in recipes.items():
+        if logs[name]:
+            rows.append(summarize(name, recipe, logs[name]))
+            rows[-1]['start_hours'] = branch_start_hours(recipe, logs)
     os.makedirs(OUT_DIR, exist_ok=True)
     lines = [
         '# Held-out Y-PSNR of the tier recipes against CPU hours',

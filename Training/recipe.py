@@ -96,10 +96,15 @@ class WeightAverage:
         return copy
 
 
+def run_folder(name):
+    """Recipe `name`'s run folder: its state, log and exported model."""
+    return os.path.join(HERE, 'checkpoints', name)
+
+
 def finished_weights(name):
     """The final weights of recipe `name`'s run in Training/checkpoints, which must have completed its
     schedule (so that a run starting from them starts from the same weights whenever it is replayed)."""
-    path = os.path.join(HERE, 'checkpoints', name, 'state.pt')
+    path = os.path.join(run_folder(name), 'state.pt')
     if not os.path.exists(path):
         sys.exit(f'recipe.py: {path} is missing: run recipe {name} first')
     saved = torch.load(path)
@@ -112,7 +117,7 @@ def finished_weights(name):
 def branch_state(source):
     """The saved state of recipe source['recipe'] at iteration source['iteration'], kept by its run
     (`kept_iterations`)."""
-    path = os.path.join(HERE, 'checkpoints', source['recipe'], f"state-{source['iteration']}.pt")
+    path = os.path.join(run_folder(source['recipe']), f"state-{source['iteration']}.pt")
     if not os.path.exists(path):
         sys.exit(f"recipe.py: {path} is missing: run recipe {source['recipe']} to iteration {source['iteration']} "
                  f"first (its run keeps that state because a recipe branches from it)")
@@ -125,8 +130,9 @@ def kept_iterations(recipes, name):
             if r.get('decay_from', {}).get('recipe') == name}
 
 
-def load_recipe(name, path):
-    recipes = json.load(open(path))
+def load_recipe(name, path, recipes=None):
+    """Recipe `name` of the recipes file at `path` (`recipes`: that file already read)."""
+    recipes = json.load(open(path)) if recipes is None else recipes
     if name not in recipes:
         sys.exit(f'recipe.py: no recipe "{name}" in {path} (have: {", ".join(sorted(recipes))})')
     recipe = dict(recipes[name])
@@ -280,10 +286,10 @@ def main():
     parser.add_argument('--folder', help='run folder (default Training/checkpoints/RECIPE)')
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
-    recipe = load_recipe(args.recipe, args.recipes)
-    keep = kept_iterations(json.load(open(args.recipes)), recipe['name'])
-    run(recipe, args.folder or os.path.join(HERE, 'checkpoints', recipe['name']), args.hours, threads=args.threads,
-        keep=keep)
+    recipes = json.load(open(args.recipes))
+    recipe = load_recipe(args.recipe, args.recipes, recipes)
+    run(recipe, args.folder or run_folder(recipe['name']), args.hours, threads=args.threads,
+        keep=kept_iterations(recipes, recipe['name']))
 
 
 if __name__ == '__main__':

@@ -27,7 +27,10 @@ final class WorkQueue: Sendable {
     }
 
     /// The longest run `claim()` can return.
-    var largestRun: Int { fixedRun ?? max(1, count / (8 * workers)) }
+    var largestRun: Int { fixedRun ?? guidedRun(left: count) }
+
+    /// A guided claim's length when `left` items remain: an eighth of a worker's share, at least one.
+    private func guidedRun(left: Int) -> Int { max(1, left / (8 * workers)) }
 
     /// The next run of items, or nil when every item has been handed out.
     func claim() -> Range<Int>? {
@@ -38,7 +41,7 @@ final class WorkQueue: Sendable {
         }
         var first = next.load(ordering: .relaxed)
         while first < count {
-            let run = max(1, (count - first) / (8 * workers))
+            let run = guidedRun(left: count - first)
             let (claimed, seen) = next.compareExchange(expected: first, desired: first + run, ordering: .relaxed)
             if claimed { return first..<(first + run) }
             first = seen
