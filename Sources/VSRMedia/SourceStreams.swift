@@ -19,7 +19,7 @@ final class SourceStreams {
     private let copiedPackets: CopiedPackets
     /// One line per stream converted or re-encoded to fit the container.
     private(set) var notes: [String] = []
-    /// One line per stream dropped because the container cannot hold it.
+    /// One line per stream dropped because the container cannot hold it or FFmpeg cannot name its codec.
     private(set) var warnings: [String] = []
 
     /// Adds the copied streams to `muxer` (before its header is written) and tags `video`, the
@@ -53,7 +53,7 @@ final class SourceStreams {
                 let stream = muxer.stream(video)
                 try FFmpeg.check(av_dict_set(&stream.pointee.metadata, "timecode", value, 0), "setting the timecode")
                 continue
-            case .dropped:
+            case .dropped, .unknownCodec:
                 warnings.append(entry.message ?? "")
                 continue
             case .converted, .reencoded: notes.append(entry.message ?? "")

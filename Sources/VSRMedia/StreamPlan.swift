@@ -13,6 +13,9 @@ public struct StreamPlan {
         case reencoded(to: String, chosen: Bool)
         /// The container cannot hold it (and nothing it holds could be made from it).
         case dropped
+        /// FFmpeg's demuxer did not recognize its codec (codec id none: FFmpeg 5.1 reads Matroska's
+        /// S_TEXT/WEBVTT so), and no muxer writes a stream of unknown codec, whatever the container.
+        case unknownCodec
         /// Left out by `--no-audio`, `--no-subtitles`.
         case notSelected
         /// A QuickTime timecode track: its start time goes on the video stream as the `timecode`
@@ -40,6 +43,9 @@ public struct StreamPlan {
                     + (MediaFileWriter.isoMediaMuxers.contains(container)
                         ? "" : " tag: the \(container) container has no timecode tracks")
             case .dropped: return "dropped \(kind) stream #\(index) (\(codec)): the \(container) container cannot hold it"
+            case .unknownCodec:
+                return "dropped \(kind) stream #\(index): its codec is unknown to FFmpeg \(StreamPlan.ffmpegVersion), "
+                    + "and no container can take a stream of unknown codec"
             case .converted(let target):
                 return "converted \(kind) stream #\(index) from \(codec) to \(target): the \(container) container cannot hold \(codec)"
             case .reencoded(let target, let chosen):
@@ -50,6 +56,15 @@ public struct StreamPlan {
     }
 
     public let entries: [Entry]
+
+    /// The FFmpeg libraries' release, major.minor ("5.1" of "5.1.9-0+deb12u1"), for messages about
+    /// what they cannot read: what a release reads does not change with its point updates.
+    public static var ffmpegVersion: String {
+        let version = String(cString: av_version_info())
+        let parts = version.split(separator: ".", maxSplits: 2)
+        guard parts.count >= 2, let minor = parts[1].split(whereSeparator: { !$0.isNumber }).first else { return version }
+        return "\(parts[0]).\(minor)"
+    }
 
     init(demuxer: Demuxer, format: UnsafePointer<AVOutputFormat>, selection: StreamSelection) throws {
         let container = String(cString: format.pointee.name)
@@ -81,6 +96,11 @@ public struct StreamPlan {
                 let value = av_dict_get(input.pointee.metadata, "timecode", nil, 0)
             {
                 entries.append(entry(.timecode(String(cString: value.pointee.value))))
+                continue
+            }
+            // (After the timecode: a QuickTime tmcd track is codec none too, and is kept.)
+            if parameters.pointee.codec_id == AV_CODEC_ID_NONE {
+                entries.append(entry(.unknownCodec))
                 continue
             }
             // Picture containers (image2, GIF, WebP) have no default audio or subtitle codec: they hold

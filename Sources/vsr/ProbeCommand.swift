@@ -55,6 +55,7 @@ struct ProbeCommand: ParsableCommand {
                 case .converted(let target): role = "converted to \(target) for .\(container)"
                 case .reencoded(let target, _): role = "re-encoded to \(target) for .\(container)"
                 case .dropped: role = "dropped: .\(container) cannot hold it"
+                case .unknownCodec: role = "dropped: codec unknown to FFmpeg \(StreamPlan.ffmpegVersion)"
                 case .notSelected: role = "left out"
                 case .timecode(let value): role = "timecode \(value), kept as the video's timecode"
                 }

@@ -190,6 +190,20 @@ final class RealMediaTests: TemporaryDirectoryTestCase {
         }
     }
 
+    func testAStreamOfUnknownCodecIsDroppedForThatReason() throws {
+        // FFmpeg 5.1's Matroska demuxer reads S_TEXT/WEBVTT as codec "none", which no muxer writes,
+        // not even Matroska's own (ffmpeg -c copy fails on it): the warning must say that, not blame
+        // the container, and the run goes on with the other streams.
+        let input = try media("webvtt-subtitles.mkv")
+        let result = try upscale(input, to: "vtt.mkv", ["--frames", "3", "--encoder-preset", "ultrafast"])
+        XCTAssertTrue(
+            result.stderr.contains("dropped subtitle stream #2: its codec is unknown to FFmpeg 5.1, and no container can take"),
+            result.stderr)
+        XCTAssertFalse(result.stderr.contains("container cannot hold"), result.stderr)
+        let out = try Probe(path("vtt.mkv"))
+        XCTAssertEqual(out.streams.map { $0["codec_name"] as? String ?? "" }, ["h264", "ac3"])
+    }
+
     // MARK: HDR, captions, what cannot be kept
 
     func testHDR10MetadataIsCarriedAndPQGetsHEVCMain10() throws {
