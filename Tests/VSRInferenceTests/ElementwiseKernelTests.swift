@@ -61,11 +61,13 @@ final class ElementwiseKernelTests: XCTestCase {
 
     /// ESA's last 1x1 conv and its gate in one pass, against the layer then the gate by the
     /// reference ops: frames all tail (fewer pixels than a block), whole blocks, blocks plus a
-    /// tail, and a 3x3 layer (which takes the unfused path), on every instruction set, 1-3 threads.
+    /// tail (a shorter block of whole micro-kernel chunks, then pixels one by one), and a 3x3 layer
+    /// (which takes the unfused path), on every instruction set, 1-3 threads.
     func testGatedConvolutionMatchesReference() {
         var rng = SeededGenerator(seed: 14)
         for (inChannels, outChannels, kernel, h, w) in [
             (16, 48, 1, 1, 1), (5, 7, 1, 7, 13), (16, 52, 1, 37, 45), (13, 9, 1, 8, 48), (6, 4, 3, 9, 11),
+            (16, 48, 1, 45, 80), (7, 10, 1, 11, 29),
         ] {
             let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
             let input = Tensor.random(channels: inChannels, height: h, width: w, range: -3...3, using: &rng)

@@ -139,9 +139,11 @@ enum DirectConvolution {
     /// layer's output (48-52 channels of the frame) is never written out and read back by a separate
     /// pass: 1.41x / 1.46x the conv then the gate at 960x540 on 1 / 2 threads, 1.15x / 0.96x at
     /// 320x180 (`vsr-kernel-bench gate`, 16 -> 52 channels, AMD EPYC Zen 3; blocks of 128 and 2400
-    /// pixels measured no better). Same arithmetic
-    /// as the layer then `ElementwiseKernels.sigmoidGate`; pixels past the last whole block are
-    /// summed one by one.
+    /// pixels measured no better). Same arithmetic as the layer then `ElementwiseKernels.sigmoidGate`.
+    /// The pixels after the whole blocks make one shorter block of whole micro-kernel chunks, and only
+    /// the last partial chunk's (under 64) are summed one by one: summed so, the up to 959 pixels past
+    /// the last whole block had made the pass 2-3.6x slower than the conv then the gate on frames such
+    /// as 80x45, 96x64 and 128x72 (48 channels, AVX2-only AMD EPYC, family 23 model 1).
     static func runPointwiseGated(_ layer: Conv2d, _ input: Tensor, gate x: Tensor, threads: Int, cpu: CPUKernels) -> Tensor {
         precondition(layer.kernel == 1 && layer.padding == 0 && layer.stride == 1, "the gated convolution is 1x1")
         precondition(
@@ -154,16 +156,18 @@ enum DirectConvolution {
         while unit % cpu.convPixels != 0 { unit += 16 }
         let block = unit * max(1, 960 / unit)
         let blocks = pixels / block
+        let lastBlock = (pixels - blocks * block) / cpu.convPixels * cpu.convPixels
+        let items = blocks + (lastBlock > 0 ? 1 : 0)
         var output = Tensor.uninitialized(channels: outChannels, height: input.height, width: input.width)
-        let workers = max(1, min(threads, blocks))
+        let workers = max(1, min(threads, items))
         withJob(
             layer, source: input.data, taps: [0], output: &output, activation: .identity, residual: nil, height: 1,
             width: pixels, rowStride: pixels, planeStride: pixels, cpu: cpu
         ) { job in
             x.data.withUnsafeBufferPointer { gateBuffer in
                 let gate = UnsafePointerBox(gateBuffer.baseAddress!)
-                if blocks > 0 {
-                    WorkQueue(count: blocks, workers: workers).run { queue in
+                if items > 0 {
+                    WorkQueue(count: items, workers: workers).run { queue in
                         let sums = UnsafeMutablePointer<Float>.allocate(capacity: outChannels * block)
                         defer { sums.deallocate() }
                         var args = vsr_conv_args(
@@ -173,18 +177,19 @@ enum DirectConvolution {
                             prefetch: Int32(2 * cpu.convPixels))
                         while let claimed = queue.claim() {
                             for index in claimed {
-                                let start = index * block
+                                let start = index * block, length = index < blocks ? block : lastBlock
                                 args.input = job.padded + start
+                                args.pixels = Int32(length)
                                 cpu.convRow(&args)
                                 for channel in 0..<outChannels {
                                     let offset = channel * pixels + start
-                                    cpu.sigmoidGate(gate.pointer + offset, sums + channel * block, job.output + offset, block)
+                                    cpu.sigmoidGate(gate.pointer + offset, sums + channel * block, job.output + offset, length)
                                 }
                             }
                         }
                     }
                 }
-                for pixel in (blocks * block)..<pixels {
+                for pixel in (blocks * block + lastBlock)..<pixels {
                     for co in 0..<outChannels {
                         let sum = job.pointwiseSum(layer.weight, channel: co, pixel: pixel)
                         job.output[co * pixels + pixel] = gate.pointer[co * pixels + pixel] * Activation.sigmoid.apply(sum, channel: 0)
