@@ -111,7 +111,7 @@ enum WinogradConvolution {
         // products and input transforms. F(2x2) and F(4x4) keep their lanes in a transposed order, so
         // a group must be one tile row's: their rows are numbered up to whole groups (the padding's
         // tiles read zeros and are not stored).
-        let rowTiles = tile == .f6 ? tileColumns : (tileColumns + 15) / 16 * 16
+        let rowTiles = tile.rowGroupPixels == nil ? tileColumns : (tileColumns + 15) / 16 * 16
         let tiles = tileRows * rowTiles
         let chunks = (tiles + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))

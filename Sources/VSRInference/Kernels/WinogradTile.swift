@@ -21,6 +21,11 @@ public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// Positions of the transform: one elementwise product per position.
     var positions: Int { patch * patch }
 
+    /// The output width F(2x2) and F(4x4) compute in whole units: a transform call's 16 lanes lie in
+    /// one tile row, so their tile rows are padded to whole groups of 16 tiles (`WinogradConvolution`).
+    /// Nil for F(6x6), whose groups run on across tile rows.
+    var rowGroupPixels: Int? { self == .f6 ? nil : 16 * size }
+
     public var description: String { "F(\(size)x\(size), 3x3)" }
 
     /// The filter transform G (patch x 3): a position's weights are `G g Gᵀ`.

@@ -18,7 +18,7 @@ public struct TiledInference: Sendable {
         let streams = model.streamsRows(with: context.kernels)
         let plan = TilePlan(
             width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,
-            halo: halo, alignment: model.tileAlignment, columnBlock: streams ? context.kernels.cpu?.convPixels ?? 1 : 1)
+            halo: halo, alignment: model.tileAlignment, columnBlock: model.tileColumnBlock(with: context.kernels))
         if plan.tiles.count == 1 { return try model.forward(input, context: context) }
         var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)
         for tile in plan.tiles {
