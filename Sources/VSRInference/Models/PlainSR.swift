@@ -74,15 +74,14 @@ public struct PlainSR: SRModel {
 
     public func streamsRows(with kernels: KernelSet) -> Bool { streamingChain(kernels) != nil }
 
-    /// Strips streamed row by row are cut on the micro-kernel's blocks; tiles run layer by layer by
-    /// Winograd on the width its F(2x2) or F(4x4) layers compute in whole units (`WinogradTile.rowGroupPixels`:
+    /// Tiles run layer by layer by Winograd are cut on the width its F(2x2) or F(4x4) layers compute
+    /// in whole units (`WinogradTile.rowGroupPixels`:
     /// 64 pixels for F(4x4), whose tile rows are padded to groups of 16 tiles), so that only the
     /// last tile of a row pays for padding: a 1280-pixel-wide frame cut into two tiles of 640 (648
     /// with the halo, 162 tiles padded to 176 a row, twice) becomes 696 and 584 (176 and 148 -> 160),
     /// 4.5% fewer Winograd columns; 1920 into 960 and 960 (242 -> 256, twice) becomes 1016 and 904
     /// (256, and 228 -> 240), 3.1% fewer. F(6x6) pads no rows.
-    public func tileColumnBlock(with kernels: KernelSet) -> Int {
-        if streamsRows(with: kernels) { return kernels.cpu?.convPixels ?? 1 }
+    public func layerByLayerColumnBlock(with kernels: KernelSet) -> Int {
         guard runsWinograd(kernels), let tile = convs.lazy.compactMap({ $0.winogradWeights?.tile }).first else { return 1 }
         return tile.rowGroupPixels ?? 1
     }

@@ -18,19 +18,23 @@ public protocol SRModel: Sendable {
     /// Whether a forward pass with `kernels` streams the frame row by row (its memory grows with the
     /// width only): such a model is tiled in full-height strips, which needs no halo rows.
     func streamsRows(with kernels: KernelSet) -> Bool
-    /// Tile columns are cut so that each padded tile but the last spans a whole number of these
-    /// pixels (`TilePlan`'s `columnBlock`; 1: anywhere), the width the kernels that `kernels` run
-    /// compute in whole units. Used only by models whose tiles need no alignment (`tileAlignment` 1).
-    func tileColumnBlock(with kernels: KernelSet) -> Int
+    /// For a model that runs layer by layer (does not stream rows) with `kernels`: the width those
+    /// kernels compute in whole units, on which its tile columns are cut (`tileColumnBlock`; 1: anywhere).
+    func layerByLayerColumnBlock(with kernels: KernelSet) -> Int
 }
 
 extension SRModel {
     public var tileAlignment: Int { 1 }
     public var tileSize: Int { TilePlan.defaultTileSize }
     public func streamsRows(with kernels: KernelSet) -> Bool { false }
-    /// A row-streamed model's strips are cut on the micro-kernel's blocks; other tiles anywhere.
+    public func layerByLayerColumnBlock(with kernels: KernelSet) -> Int { 1 }
+
+    /// Tile columns are cut so that each padded tile but the last spans a whole number of these
+    /// pixels (`TilePlan`'s `columnBlock`; 1: anywhere): a row-streamed model's strips on the
+    /// micro-kernel's blocks, other models' tiles on `layerByLayerColumnBlock`. Used only by models
+    /// whose tiles need no alignment (`tileAlignment` 1).
     public func tileColumnBlock(with kernels: KernelSet) -> Int {
-        streamsRows(with: kernels) ? kernels.cpu?.convPixels ?? 1 : 1
+        streamsRows(with: kernels) ? kernels.cpu?.convPixels ?? 1 : layerByLayerColumnBlock(with: kernels)
     }
 }
 
