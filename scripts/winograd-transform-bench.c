@@ -4,9 +4,9 @@
 // transforms' arithmetic alone). The products between them are not run: this isolates what the
 // transforms cost, for tuning their memory access (prefetching, stores). It walks the tiles as
 // WinogradConvolution does: chunks of 48 (AVX2, SSE2) or 64 (AVX-512) tiles, each chunk's input
-// transformed group by group, then its output channel by channel. F(4x4) (the default) pads tile
-// rows to 16-tile groups; F(6x6) numbers tiles row after row (a group may end one tile row and begin
-// the next, `split`). Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
+// transformed group by group, then its output channel by channel. F(4x4) (the default) numbers tile
+// rows up to whole quads of tiles and F(6x6) row after row (WinogradTile.rowTiles): a group may end
+// one tile row and begin the next (`split`). Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
 // input transform's eight row loads in a loop for AVX2 and SSE2, and the harness timed code the
 // product does not run).
 //
@@ -160,7 +160,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     const int chunk_tiles = chunk_tiles_for(k);
-    const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = (tile_columns + 15) / 16 * 16;
+    const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = tile_columns <= 16 ? 16 : (tile_columns + 3) / 4 * 4;
     const int chunks = (tile_rows * row_tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
     const size_t plane = (size_t)width * height;
     const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
@@ -177,8 +177,9 @@ int main(int argc, char **argv) {
                 const int first = (in_cache ? 0 : chunk) * chunk_tiles;
                 for (int g = 0; g < groups; g++) {
                     const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
+                    const int split = row_tiles - column < 16 ? row_tiles - column : 0;
                     vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 4 * row - 1, 4 * column - 1,
-                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride, 0};
+                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride, split};
                     k->winograd4_input(&args);
                 }
             }

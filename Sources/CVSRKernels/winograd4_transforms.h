@@ -14,32 +14,58 @@
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
-    float border[68];  // one row's 68 columns: loads of 64 at offsets 0 and 4
+    float border[68], next_border[68];  // one row's 68 columns: loads of 64 at offsets 0 and 4
     const ptrdiff_t ps = a->position_stride;
     const int first = a->left < 0 ? -a->left : 0;
+    // Tiles split..15 (all 16 unless a->split, a multiple of 4) read the next tile row from its left
+    // edge: tile rows numbered up to whole quads of tiles, not whole groups of 16, so that a 720-pixel
+    // row computes 180 tiles, not 192.
+    const int split = a->split > 0 ? a->split : 16;
+    vsr_winograd_input_args next = *a;
+    next.top = a->top + 4;
+    next.left = -1;
     // A group at the left or right edge reads its rows in place and zeroes the columns outside the
     // image in its loads: copying each row into `border` (a memset and a memcpy per row and channel,
-    // in 2 of the 5 groups of a 320-pixel row) cost more than the masks.
-    const int edge = a->left < 0 || a->left + 68 > a->width;
+    // in 2 of the 5 groups of a 320-pixel row) cost more than the masks. A split group is at both edges.
+    const int edge = split < 16 || a->left < 0 || a->left + 68 > a->width;
     const vsr_i32x16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    static const int offsets[8] = {0, 16, 32, 48, 4, 20, 36, 52};
     for (int c = 0; c < a->in_channels; c++) {
         const float *plane = a->input + c * a->plane_size;
-        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 6, 68, first);
+        WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(a, plane, c, 6, 4 * split + 4, first);
+        if (split < 16) WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(&next, plane, c, 6, 4 * (16 - split) + 4, 1);
         vsr_f32x16 h[6][6];
         for (int r = 0; r < 6; r++) {
-            int from = 0, to = 68;
+            int from = 0, to = 68, next_from = 0, next_to = 68;
             const float *row = edge ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(a, plane, r, 68, border, &from, &to)
                                     : WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, 68, border);
             // dj is column 4t - 1 + j of tile t (row[4t + j]): columns 0-3 from the four 16-float
-            // loads at 0, 16, 32, 48, columns 4 and 5 from the four at 4 apart from them.
+            // loads at 0, 16, 32, 48, columns 4 and 5 from the four at 4 apart from them. Load k
+            // (and k + 4) holds tiles 4k ..< 4k + 4: from this tile row, or (4k >= split) from the
+            // next one's start, column 4 (4k - split) there, that is 16k of `shifted`; the columns
+            // inside the image likewise shifted.
+            const float *next_row = split < 16 ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(
+                                                     &next, plane, r, 68, next_border, &next_from, &next_to)
+                                               : row;
+            const float *shifted = next_row - 4 * split;
+            const int shifted_from = next_from + 4 * split, shifted_to = next_to + 4 * split;
             vsr_f32x16 d[6], e[4];
             vsr_f32x16 v[8];
-            static const int offsets[8] = {0, 16, 32, 48, 4, 20, 36, 52};
-            for (int k = 0; k < 8; k++) {
-                v[k] = *(const vsr_f32x16u *)(row + offsets[k]);
-                if (from > 0 || to < 68) {
+            if (split == 16) {
+                for (int k = 0; k < 8; k++) {
+                    v[k] = *(const vsr_f32x16u *)(row + offsets[k]);
+                    if (from > 0 || to < 68) {
+                        const vsr_i32x16 column = lane + offsets[k];
+                        v[k] = (vsr_f32x16)((vsr_i32x16)v[k] & ((column >= from) & (column < to)));
+                    }
+                }
+            } else {
+                for (int k = 0; k < 8; k++) {
+                    const int mine = 4 * (k & 3) < split;
                     const vsr_i32x16 column = lane + offsets[k];
-                    v[k] = (vsr_f32x16)((vsr_i32x16)v[k] & ((column >= from) & (column < to)));
+                    v[k] = *(const vsr_f32x16u *)((mine ? row : shifted) + offsets[k]);
+                    v[k] = (vsr_f32x16)((vsr_i32x16)v[k] & ((column >= (mine ? from : shifted_from)) &
+                                                            (column < (mine ? to : shifted_to))));
                 }
             }
             VSR_TRANSPOSE4(v[0], v[1], v[2], v[3], d);

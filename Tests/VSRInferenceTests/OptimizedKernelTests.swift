@@ -91,15 +91,18 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 50)
     }
 
-    /// Every tile on shapes whose 16-tile groups span tile rows (tiles are numbered row after row
-    /// with no padding): F(6x6)'s one-call split groups (17, 54 and 42 tile columns, chunks ending
-    /// mid-row), groups over three or more rows of a narrow image (F(6x6) at 7 columns, F(4x4) at 10),
-    /// the last chunk's tiles past the last row, and F(2x2)/F(4x4)'s run-by-run calls; each against
-    /// the naive convolution at 1 and 2 threads, with and without a residual.
+    /// Every tile on shapes whose 16-tile groups span tile rows (F(6x6)'s tiles are numbered row
+    /// after row with no padding, F(4x4)'s up to whole quads): F(6x6)'s one-call split groups (17, 54
+    /// and 42 tile columns, chunks ending mid-row), F(4x4)'s at each split a quad allows (4, 8 and 12
+    /// tiles: 18, 23 (the last tile cut by the image), 25 and 180 tile columns, rows padded by 2, 1, 3
+    /// and 0 tiles), groups over three or more rows of a narrow image (F(6x6) at 7 columns; F(4x4)
+    /// pads rows under 16 tiles to 16), the last chunk's tiles past the last row, and F(2x2)'s
+    /// run-by-run calls; each against the naive convolution at 1 and 2 threads, with and without a
+    /// residual.
     func testWinogradGroupsAcrossTileRows() {
         var rng = SeededGenerator(seed: 13)
         var cases = 0
-        for (height, width) in [(20, 100), (30, 320), (13, 250), (19, 40), (25, 61)] {
+        for (height, width) in [(20, 100), (30, 320), (13, 250), (19, 40), (25, 61), (14, 72), (9, 90), (11, 720)] {
             let input = Tensor.random(channels: 33, height: height, width: width, using: &rng)
             let layer = Conv2d.random(inChannels: 33, outChannels: 9, kernel: 3, using: &rng)
             for tile in WinogradTile.allCases {
@@ -118,7 +121,7 @@ final class OptimizedKernelTests: XCTestCase {
                 cases += 1
             }
         }
-        XCTAssertEqual(cases, 15)
+        XCTAssertEqual(cases, 24)
     }
 
     func testKernelSetTakesWinogradForWideLayersOnly() {

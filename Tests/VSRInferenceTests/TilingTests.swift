@@ -105,26 +105,28 @@ final class TilingTests: XCTestCase {
         }
     }
 
-    /// A plain net run layer by layer by F(4x4) (or F(2x2)) has its tile columns cut on whole
-    /// groups of 16 Winograd tiles, whose rows the transforms pad: a 1280-pixel-wide frame in tiles
-    /// of 1024 becomes padded widths 704 and 592 (176 + 160 columns of F(4x4) tiles computed), not
-    /// 648 and 648 (176 + 176). F(6x6) (AVX-512) pads no rows and the reference runs no Winograd:
-    /// both cut anywhere. Nets that stream rows keep the micro-kernel's blocks.
+    /// A plain net run layer by layer by F(4x4) (or F(2x2)) has its tile columns cut on the width
+    /// whose Winograd tiles the transforms number rows up to (a quad of F(4x4) tiles, 16 of F(2x2)):
+    /// a 1280-pixel-wide frame in tiles of 1024, halo 8, is 1296 padded columns, 81 blocks of 16,
+    /// cut 41 + 40: padded widths 656 and 640 (164 + 160 F(4x4) tiles computed), not 648 and 648
+    /// (162 + 162, each row padded to 164). F(6x6) (AVX-512) pads no rows and the reference runs no
+    /// Winograd: both cut anywhere. Nets that stream rows keep the micro-kernel's blocks.
     func testWinogradTilesAreCutOnWholeTileGroups() throws {
         let model = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
         let expected: Int
         switch WinogradConvolution.defaultTile {
         case .f2: expected = 32
-        case .f4: expected = 64
+        case .f4: expected = 16
         case .f6: expected = 1
         }
         XCTAssertEqual(model.tileColumnBlock(with: .optimized), expected, "\(WinogradConvolution.defaultTile)")
         XCTAssertEqual(model.tileColumnBlock(with: .reference), 1)
         let fast = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2-fast"))
         XCTAssertEqual(fast.tileColumnBlock(with: .optimized), CPUKernels.selected.convPixels)
-        let plan = TilePlan(width: 1280, height: 720, tileSize: PlainSR.winogradTileSize, halo: model.tileHalo, columnBlock: 64)
-        XCTAssertEqual(plan.tiles.map(\.padded.width), [704, 592])
-        XCTAssertEqual(plan.tiles.map(\.interior.width), [696, 584])
+        XCTAssertEqual(model.tileHalo, 8)
+        let plan = TilePlan(width: 1280, height: 720, tileSize: PlainSR.winogradTileSize, halo: model.tileHalo, columnBlock: 16)
+        XCTAssertEqual(plan.tiles.map(\.padded.width), [656, 640])
+        XCTAssertEqual(plan.tiles.map(\.interior.width), [648, 632])
     }
 
     /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream

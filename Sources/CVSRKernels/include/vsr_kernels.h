@@ -77,8 +77,9 @@ typedef struct vsr_winograd_input_args {
     int in_channels;
     float *out;
     ptrdiff_t channel_stride, position_stride;
-    /// F(6x6) only (0 for the others): when 1-15, tiles `split`..15 are the next tile row's first
-    /// ones, patch origin (top + 6, -1), so that a group of 16 may end one tile row and begin the next.
+    /// F(4x4) and F(6x6) (0 for F(2x2)): when 1-15 (F(4x4): 4, 8 or 12), tiles `split`..15 are the
+    /// next tile row's first ones, patch origin (top + m, -1) for tile size m, so that a group of 16
+    /// may end one tile row and begin the next.
     int split;
 } vsr_winograd_input_args;
 

@@ -105,13 +105,12 @@ enum WinogradConvolution {
         let height = input.height, width = input.width
         let tileRows = (height + tile.size - 1) / tile.size, tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
-        // F(6x6) numbers tiles row after row with no gaps, so that a group of 16 may end one tile row
-        // and begin the next (its transforms take such a group in one call, `split`): padding each
-        // row to whole groups (54 tiles to 64 at 320 pixels) cost RLFN-S x2 at 320x180 a sixth of its
-        // products and input transforms. F(2x2) and F(4x4) keep their lanes in a transposed order, so
-        // a group must be one tile row's: their rows are numbered up to whole groups (the padding's
-        // tiles read zeros and are not stored).
-        let rowTiles = tile.rowGroupPixels == nil ? tileColumns : (tileColumns + 15) / 16 * 16
+        // F(6x6) numbers tiles row after row with no gaps, and F(4x4) up to whole quads of tiles, so
+        // that a group of 16 may end one tile row and begin the next (their transforms take such a
+        // group in one call, `split`): padding each row to whole groups (54 tiles to 64 at 320
+        // pixels) cost RLFN-S x2 at 320x180 a sixth of its products and input transforms with
+        // F(6x6), and a 720-pixel DVD row 192 F(4x4) tiles where 180 cover it (`WinogradTile.rowTiles`).
+        let rowTiles = tile.rowTiles(tileColumns: tileColumns)
         let tiles = tileRows * rowTiles
         let chunks = (tiles + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
@@ -145,7 +144,7 @@ enum WinogradConvolution {
 
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
 /// numbered row by row (`rowTiles` apart), cut into chunks of `chunkTiles` and those into groups of
-/// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(6x6) group. Each worker
+/// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(4x4) or F(6x6) group. Each worker
 /// writes only its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
     let cpu: CPUKernels
@@ -157,8 +156,8 @@ private struct WinogradJob: @unchecked Sendable {
     let slopes: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
-    /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart (F(6x6):
-    /// `tileColumns`; the others: a multiple of 16); `tiles` counts them all, any padding's included.
+    /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart
+    /// (`WinogradTile.rowTiles`); `tiles` counts them all, any padding's included.
     let inChannels, outChannels, height, width, tileColumns, rowTiles, tiles: Int
 
     /// Output channels whose products one pass computes: each position's micro-kernel call then runs
@@ -231,7 +230,7 @@ private struct WinogradJob: @unchecked Sendable {
                 for group in 0..<outputGroups {
                     let placed = outputGroup(firstTile + 16 * group)
                     groups[group] = placed
-                    if tile == .f6 && placed.runs <= WinogradJob.f6RunsPerCall {
+                    if tile == .f6 && placed.runs <= WinogradJob.runsPerCall {
                         sixRows[group] = winograd6Rows(
                             x: placed.x, y: placed.y, count: placed.firstRun, nextCount: placed.count - placed.firstRun)
                     }
@@ -262,8 +261,8 @@ private struct WinogradJob: @unchecked Sendable {
     }
 
     /// The tiles `first ..< first + count` split where tile rows end: each run's first tile and
-    /// length, in order (one run for F(2x2) and F(4x4), whose groups lie in one tile row). Tiles past
-    /// the last (the last chunk's) count as one run of their own.
+    /// length, in order (one run for F(2x2), whose groups lie in one tile row; at most two for
+    /// F(4x4)). Tiles past the last (the last chunk's) count as one run of their own.
     @inline(__always)
     private func forEachRun(from first: Int, count: Int, _ body: (_ tile: Int, _ count: Int) -> Void) {
         var tile = first
@@ -275,12 +274,12 @@ private struct WinogradJob: @unchecked Sendable {
         }
     }
 
-    /// Runs (`forEachRun`) that F(6x6)'s input and output transforms take in one call: a group's
-    /// tiles on one tile row and, from `split` on, the next one's.
-    static let f6RunsPerCall = 2
+    /// Runs (`forEachRun`) that F(4x4)'s input transform and F(6x6)'s input and output transforms
+    /// take in one call: a group's tiles on one tile row and, from `split` on, the next one's.
+    static let runsPerCall = 2
 
     /// How many runs (`forEachRun`) the `count` tiles from `group` on make: F(6x6)'s transforms take
-    /// up to `f6RunsPerCall` in one call (`split`).
+    /// up to `runsPerCall` in one call (`split`).
     @inline(__always)
     private func runCount(group: Int, count: Int = 16) -> Int {
         var runs = 0
@@ -292,10 +291,12 @@ private struct WinogradJob: @unchecked Sendable {
     /// instruction set's C transform, written at `out[position][channel][0..<16]`. Tile t of a tile
     /// row reads input columns m t - 1 ..< m t + m + 1 of rows m tileRow - 1 ..< m tileRow + m + 1 (m
     /// the tile size); outside the image they are zero (PyTorch's padding), so tiles past the last
-    /// row read zeros. An F(6x6) group across two tile rows is one call (`split`); across more (an
-    /// image under 16 tiles wide) one call per run, each writing 16 lanes from its own first tile on
-    /// (F(6x6)'s lane L is tile L): lanes past a run are the next run's, which overwrites them, or
-    /// lie past the chunk in the channel's slack.
+    /// row read zeros. An F(4x4) or F(6x6) group across two tile rows is one call (`split`; F(4x4)'s
+    /// rows are numbered up to whole quads, so its split falls between quads); an F(6x6) group across
+    /// more (an image under 16 tiles wide) one call per run, each writing 16 lanes from its own first
+    /// tile on (F(6x6)'s lane L is tile L): lanes past a run are the next run's, which overwrites
+    /// them, or lie past the chunk in the channel's slack. F(2x2)'s groups lie in one tile row, and
+    /// F(4x4)'s in at most two (`WinogradTile.rowTiles`).
     @inline(__always)
     private func transformInput(group: Int, into out: UnsafeMutablePointer<Float>) {
         let m = tile.size
@@ -304,12 +305,13 @@ private struct WinogradJob: @unchecked Sendable {
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
             in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
             position_stride: transformedPositionStride, split: 0)
-        if tile == .f6 && runCount(group: group) <= WinogradJob.f6RunsPerCall {
+        if tile != .f2 && runCount(group: group) <= WinogradJob.runsPerCall {
             let firstRun = min(16, rowTiles - group % rowTiles)
             args.split = firstRun < 16 ? Int32(firstRun) : 0
-            cpu.winograd6Input(&args)
+            if tile == .f4 { cpu.winograd4Input(&args) } else { cpu.winograd6Input(&args) }
             return
         }
+        precondition(tile != .f4, "an F(4x4) group spans at most two tile rows")
         forEachRun(from: group, count: 16) { first, _ in
             args.top = Int32(m * (first / rowTiles) - 1)
             args.left = Int32(m * (first % rowTiles) - 1)
@@ -325,7 +327,8 @@ private struct WinogradJob: @unchecked Sendable {
     /// Where an output group's tiles lie, worked out once per chunk rather than per output channel:
     /// the tiles `first ..< first + count` (those before `tiles`), `firstRun` of them on the tile row
     /// at output pixel (`x`, `y`), the rest in `runs - 1` more runs (`forEachRun`), and whether all
-    /// 16 lie inside the image (`inside`: F(2x2)/F(4x4) then store straight into the output rows).
+    /// 16 lie in one tile row inside the image (`inside`: F(2x2)/F(4x4) then store straight into the
+    /// output rows).
     private struct OutputGroup {
         let first, count, runs, firstRun, x, y: Int
         let inside: Bool
@@ -344,16 +347,17 @@ private struct WinogradJob: @unchecked Sendable {
     /// residual, by the instruction set's C transform. F(6x6) stores in place (`transformOutput6`), a
     /// group across two tile rows in one call, through `sixRows` (the group's rows for channel 0,
     /// set when the chunk's groups were placed), across more one call per run (`sums` from the
-    /// run's first tile on); F(2x2) and F(4x4), whose groups lie in one tile row, straight into the output
-    /// rows when the 16 tiles lie inside the image, else into `scratch` (m rows of 16 m) and from
-    /// there row by row. Position p's 16 sums are at `sums + p * productBytes / 4`.
+    /// run's first tile on); F(2x2) and F(4x4) straight into the output rows when the 16 tiles lie
+    /// in one tile row inside the image, else into `scratch` (m rows of 16 m) and from there row by
+    /// row, run by run (an F(4x4) group may end one tile row and begin the next). Position p's 16
+    /// sums are at `sums + p * productBytes / 4`.
     private func transformOutput(
         sums: UnsafePointer<Float>, channel: Int, group: OutputGroup,
         sixRows: UnsafeMutablePointer<vsr_winograd6_output_args>, scratch: UnsafeMutablePointer<Float>
     ) {
         let m = tile.size
         if tile == .f6 {
-            if group.runs <= WinogradJob.f6RunsPerCall {
+            if group.runs <= WinogradJob.runsPerCall {
                 transformOutput6(sums: sums, channel: channel, rows: sixRows)
             } else {
                 forEachRun(from: group.first, count: group.count) { first, runTiles in
@@ -383,7 +387,13 @@ private struct WinogradJob: @unchecked Sendable {
         case .f6:
             preconditionFailure("F(6x6) stores through transformOutput6")
         }
-        if !inside { storeAcrossRows(scratch, channel: channel, x: group.x, y: group.y) }
+        if !inside {
+            forEachRun(from: group.first, count: group.count) { first, runTiles in
+                storeAcrossRows(
+                    scratch + m * (first - group.first), tiles: runTiles, channel: channel,
+                    x: m * (first % rowTiles), y: m * (first / rowTiles))
+            }
+        }
     }
 
     /// F(6x6)'s output transform of one output channel's sums over the tiles whose rows (for channel
@@ -433,15 +443,16 @@ private struct WinogradJob: @unchecked Sendable {
             plane_offset: 0)
     }
 
-    /// The m x m outputs of 16 tiles from output pixel (`x`, `y`) on, for an F(2x2) or F(4x4) group
-    /// that reaches the right or bottom edge: `values` holds the tiles' m rows of 16 m pixels, in the
+    /// The m x m outputs of `tiles` tiles of one tile row from output pixel (`x`, `y`) on, for an
+    /// F(2x2) or F(4x4) group that reaches the right or bottom edge or ends one tile row and begins
+    /// the next (one call per run): `values` holds the run's m rows, 16 m pixels apart, in the
     /// output's column order (tile t's column x at m t + x), so each row inside the image is one
     /// contiguous run up to the right edge (pixels past it, and the padding's tiles, are dropped); the
     /// residual is added here.
     @inline(never)
-    private func storeAcrossRows(_ values: UnsafePointer<Float>, channel: Int, x: Int, y: Int) {
+    private func storeAcrossRows(_ values: UnsafePointer<Float>, tiles: Int, channel: Int, x: Int, y: Int) {
         let m = tile.size
-        let count = min(16 * m, width - x)
+        let count = min(tiles * m, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
             let start = (channel * height + y + dy) * width + x

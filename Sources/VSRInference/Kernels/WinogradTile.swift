@@ -21,10 +21,29 @@ public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// Positions of the transform: one elementwise product per position.
     var positions: Int { patch * patch }
 
-    /// The output width F(2x2) and F(4x4) compute in whole units: a transform call's 16 lanes lie in
-    /// one tile row, so their tile rows are padded to whole groups of 16 tiles (`WinogradConvolution`).
-    /// Nil for F(6x6), whose groups run on across tile rows.
-    var rowGroupPixels: Int? { self == .f6 ? nil : 16 * size }
+    /// Tiles a tile row is numbered up to, for rows of `tileColumns` tiles: the padding's tiles read
+    /// zeros and are not stored. A transform call's 16 lanes may end one tile row and begin the next
+    /// (`split`), for F(6x6) at any tile and for F(4x4), whose lanes hold the tiles in quads (lane
+    /// 4L + i: tile 4i + L), at whole quads; F(2x2)'s lie in one tile row, which is padded to whole
+    /// groups of 16. Rows of F(4x4) under 16 tiles take a whole group, so that no group spans more
+    /// than two tile rows.
+    func rowTiles(tileColumns: Int) -> Int {
+        switch self {
+        case .f2: return (tileColumns + 15) / 16 * 16
+        case .f4: return tileColumns <= 16 ? 16 : (tileColumns + 3) / 4 * 4
+        case .f6: return tileColumns
+        }
+    }
+
+    /// The output width that rows wider than 16 tiles compute in whole units (`rowTiles`): 32
+    /// pixels for F(2x2), 16 for F(4x4), nil for F(6x6), which pads no rows.
+    var rowGroupPixels: Int? {
+        switch self {
+        case .f2: return 16 * size
+        case .f4: return 4 * size
+        case .f6: return nil
+        }
+    }
 
     public var description: String { "F(\(size)x\(size), 3x3)" }
 

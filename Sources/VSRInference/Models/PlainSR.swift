@@ -75,12 +75,11 @@ public struct PlainSR: SRModel {
     public func streamsRows(with kernels: KernelSet) -> Bool { streamingChain(kernels) != nil }
 
     /// Tiles run layer by layer by Winograd are cut on the width its F(2x2) or F(4x4) layers compute
-    /// in whole units (`WinogradTile.rowGroupPixels`:
-    /// 64 pixels for F(4x4), whose tile rows are padded to groups of 16 tiles), so that only the
-    /// last tile of a row pays for padding: a 1280-pixel-wide frame cut into two tiles of 640 (648
-    /// with the halo, 162 tiles padded to 176 a row, twice) becomes 696 and 584 (176 and 148 -> 160),
-    /// 4.5% fewer Winograd columns; 1920 into 960 and 960 (242 -> 256, twice) becomes 1016 and 904
-    /// (256, and 228 -> 240), 3.1% fewer. F(6x6) pads no rows.
+    /// in whole units (`WinogradTile.rowGroupPixels`: 16 pixels for F(4x4), whose tile rows are
+    /// numbered up to whole quads of tiles), so that only the last tile of a row pays for padding.
+    /// F(4x4)'s rows were once padded to groups of 16 tiles, and this cut (then on 64 pixels) took a
+    /// 1280-pixel-wide frame in two tiles from 176 + 176 Winograd columns to 176 + 160, 4.5% fewer;
+    /// on quads it is 164 + 160 where an even cut gives 164 + 164. F(6x6) pads no rows.
     public func layerByLayerColumnBlock(with kernels: KernelSet) -> Int {
         guard runsWinograd(kernels), let tile = convs.lazy.compactMap({ $0.winogradWeights?.tile }).first else { return 1 }
         return tile.rowGroupPixels ?? 1

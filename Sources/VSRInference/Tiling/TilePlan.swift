@@ -38,7 +38,7 @@ public struct TilePlan: Sendable, Equatable {
     /// so every padded region starts on the frame's grid (RLFN's ESA pools on a 6-pixel grid).
     /// With `columnBlock` > 1 (the width the model's kernels compute in whole units,
     /// `SRModel.tileColumnBlock`: the convolution micro-kernel's pixels per block for models that
-    /// stream rows, 16 tiles of F(4x4) for plain nets run by Winograd), the columns are cut so that
+    /// stream rows, a quad of F(4x4) tiles for plain nets run by Winograd), the columns are cut so that
     /// every padded width but the last is a whole number of blocks: the kernel computes whole
     /// blocks, so a 336-pixel strip costs 384 pixels' work with AVX-512's 64-pixel blocks. The tile count stays `width / tileSize` rounded up; interiors may
     /// then pass `tileSize` by less than a block.
