@@ -47,8 +47,6 @@ void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_a
             const float *next_row = split < 16 ? WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(
                                                      &next, plane, r, 68, next_border, &next_from, &next_to)
                                                : row;
-            const float *shifted = next_row - 4 * split;
-            const int shifted_from = next_from + 4 * split, shifted_to = next_to + 4 * split;
             vsr_f32x16 d[6], e[4];
             vsr_f32x16 v[8];
             if (split == 16) {
@@ -60,6 +58,8 @@ void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_a
                     }
                 }
             } else {
+                const float *shifted = next_row - 4 * split;
+                const int shifted_from = next_from + 4 * split, shifted_to = next_to + 4 * split;
                 for (int k = 0; k < 8; k++) {
                     const int mine = 4 * (k & 3) < split;
                     const vsr_i32x16 column = lane + offsets[k];

@@ -305,13 +305,14 @@ private struct WinogradJob: @unchecked Sendable {
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
             in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
             position_stride: transformedPositionStride, split: 0)
-        if tile != .f2 && runCount(group: group) <= WinogradJob.runsPerCall {
+        // F(4x4)'s groups span at most two tile rows by their numbering, so they need no count.
+        assert(tile != .f4 || runCount(group: group) <= WinogradJob.runsPerCall, "an F(4x4) group spans at most two tile rows")
+        if tile == .f4 || (tile == .f6 && runCount(group: group) <= WinogradJob.runsPerCall) {
             let firstRun = min(16, rowTiles - group % rowTiles)
             args.split = firstRun < 16 ? Int32(firstRun) : 0
             if tile == .f4 { cpu.winograd4Input(&args) } else { cpu.winograd6Input(&args) }
             return
         }
-        precondition(tile != .f4, "an F(4x4) group spans at most two tile rows")
         forEachRun(from: group, count: 16) { first, _ in
             args.top = Int32(m * (first / rowTiles) - 1)
             args.left = Int32(m * (first % rowTiles) - 1)

@@ -21,29 +21,29 @@ public enum WinogradTile: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// Positions of the transform: one elementwise product per position.
     var positions: Int { patch * patch }
 
-    /// Tiles a tile row is numbered up to, for rows of `tileColumns` tiles: the padding's tiles read
-    /// zeros and are not stored. A transform call's 16 lanes may end one tile row and begin the next
-    /// (`split`), for F(6x6) at any tile and for F(4x4), whose lanes hold the tiles in quads (lane
-    /// 4L + i: tile 4i + L), at whole quads; F(2x2)'s lie in one tile row, which is padded to whole
-    /// groups of 16. Rows of F(4x4) under 16 tiles take a whole group, so that no group spans more
-    /// than two tile rows.
-    func rowTiles(tileColumns: Int) -> Int {
+    /// The multiple of tiles a tile row is numbered up to (`rowTiles`). A transform call's 16 lanes
+    /// may end one tile row and begin the next (`split`): F(6x6)'s at any tile, F(4x4)'s, whose lanes
+    /// hold the tiles in quads (lane 4L + i: tile 4i + L), at whole quads; F(2x2)'s lie in one tile
+    /// row, which is padded to whole groups of 16.
+    private var rowTileMultiple: Int {
         switch self {
-        case .f2: return (tileColumns + 15) / 16 * 16
-        case .f4: return tileColumns <= 16 ? 16 : (tileColumns + 3) / 4 * 4
-        case .f6: return tileColumns
+        case .f2: return 16
+        case .f4: return 4
+        case .f6: return 1
         }
+    }
+
+    /// Tiles a tile row is numbered up to, for rows of `tileColumns` tiles: the padding's tiles read
+    /// zeros and are not stored. Rows of F(4x4) under 16 tiles take a whole group, so that no group
+    /// spans more than two tile rows.
+    func rowTiles(tileColumns: Int) -> Int {
+        let rounded = (tileColumns + rowTileMultiple - 1) / rowTileMultiple * rowTileMultiple
+        return self == .f4 ? max(16, rounded) : rounded
     }
 
     /// The output width that rows wider than 16 tiles compute in whole units (`rowTiles`): 32
     /// pixels for F(2x2), 16 for F(4x4), nil for F(6x6), which pads no rows.
-    var rowGroupPixels: Int? {
-        switch self {
-        case .f2: return 16 * size
-        case .f4: return 4 * size
-        case .f6: return nil
-        }
-    }
+    var rowGroupPixels: Int? { rowTileMultiple == 1 ? nil : rowTileMultiple * size }
 
     public var description: String { "F(\(size)x\(size), 3x3)" }
 
