@@ -49,6 +49,35 @@ final class OptimizedKernelTests: XCTestCase {
         XCTAssertGreaterThan(cases, 30)
     }
 
+    /// The 3x3 direct kernel's per-worker bands forced short (1, 2, 3 and 5 rows, where the default
+    /// holds whole 37-row images at these widths), so that runs of claimed rows are cut into several
+    /// bands, the first and last band of the image read the zero rows past its top and bottom, and
+    /// a band of one row reads a halo row on each side.
+    func testConv3x3InShortBandsMatchesReference() {
+        var rng = SeededGenerator(seed: 31)
+        var cases = 0
+        for (height, width, channels) in [(37, 45, 13), (23, 57, 3), (9, 32, 46), (2, 40, 5)] {
+            let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
+            let layer = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
+            let residual = Tensor.random(channels: channels, height: height, width: width, using: &rng)
+            let slow = layer.reference(input, activation: .leakyReLU(0.05), residual: residual)
+            for bandRows in [1, 2, 3, 5] {
+                forEachCPULevel { cpu in
+                    for threads in [1, 2] {
+                        let fast = DirectConvolution.runBanded(
+                            layer, input, activation: .leakyReLU(0.05), residual: residual, threads: threads, cpu: cpu,
+                            bandRows: bandRows)
+                        XCTAssertLessThanOrEqual(
+                            relativeError(fast, slow), 1e-4,
+                            "\(cpu.level): \(channels) channels at \(height)x\(width), bands of \(bandRows), \(threads) threads")
+                    }
+                }
+                cases += 1
+            }
+        }
+        XCTAssertEqual(cases, 16)
+    }
+
     /// Winograd F(2x2, 3x3), F(4x4, 3x3) and F(6x6, 3x3) (taking turns) against the naive convolution,
     /// at the odd sizes and channel counts above (the layer's weights are transformed for any width
     /// here; the kernel set uses it from 32 inputs), plus sizes that end mid-tile, mid-vector and past

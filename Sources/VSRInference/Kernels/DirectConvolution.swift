@@ -4,10 +4,10 @@ import Dispatch
 /// Direct convolution for stride-1 "same" convolutions (3x3 padding 1, 1x1 padding 0), with bias,
 /// a piecewise-linear activation and a residual add fused into the store.
 ///
-/// For a 3x3 layer the input is copied once into a zero-bordered planar layout (rows padded to whole
-/// micro-kernel blocks plus slack, planes offset off 4 KiB multiples to avoid cache aliasing), so the
-/// inner loop needs no bounds checks: borders read zeros, as PyTorch's zero padding does. A 1x1 layer
-/// reads its input in place (`runPointwise`). Weights are packed per block of 4 output channels.
+/// For a 3x3 layer each worker copies the rows it computes into a zero-bordered band of its own
+/// (`runBanded`), so the inner loop needs no bounds checks: borders read zeros, as PyTorch's zero
+/// padding does. A 1x1 layer reads its input in place (`runPointwise`). Weights are packed per
+/// block of 4 output channels.
 /// The micro-kernel is `cpu`'s (one register shape per instruction set, `Sources/CVSRKernels`).
 /// Threads claim runs of rows (3x3) or of pixel chunks (1x1) from a `WorkQueue`.
 enum DirectConvolution {
@@ -18,19 +18,68 @@ enum DirectConvolution {
         if layer.kernel == 1 && layer.padding == 0 {
             return runPointwise(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
         }
+        return runBanded(layer, input, activation: activation, residual: residual, threads: threads, cpu: cpu)
+    }
+
+    /// Bytes of one worker's zero-bordered band (every input channel of a few rows): half of Zen 1-3's
+    /// 512 KiB L2 (a quarter of Zen 4's and of Intel's server cores' 1-2 MiB), leaving the rest to the
+    /// weights and the output rows. 128 KiB to 1 MiB timed alike within this VM's noise.
+    static let bandBytes = 256 << 10
+
+    /// Rows per band: as many as `bandBytes` holds with the two halo rows, at least 4 (the halo then
+    /// copies at most 1.5x the rows) and at most the image's.
+    static func bandRows(channels: Int, rowStride: Int, height: Int) -> Int {
+        min(height, max(4, bandBytes / (4 * channels * rowStride) - 2))
+    }
+
+    /// A 3x3 padding-1 layer with each worker copying the rows it is about to compute, every input
+    /// channel plus one halo row above and below, into a zero-bordered band of its own (rows padded
+    /// to whole micro-kernel blocks plus slack, planes offset off 4 KiB multiples against cache
+    /// aliasing), so the inner loop needs no bounds checks (borders read zeros, as PyTorch's zero
+    /// padding does) and reads the band from L2 (from L3 where even 4 rows of every channel are
+    /// larger, as at 52 channels 960 wide). The whole-frame padded copy this replaced, written out
+    /// and read back, had cost 11-13% of a 16-channel layer at 320x180 (0.90 of 8.1 ms on one thread,
+    /// 0.55 of 4.3 on two). `vsr-kernel-bench conv`, medians of alternating rounds on an AVX2-only
+    /// AMD EPYC (family 23 model 1): 16 channels at 320x180 8.02 -> 7.72 ms on one thread and
+    /// 4.38 -> 4.07 on two; at 960x540 16 channels 70.3 -> 70.6 / 37.0 -> 35.7 ms, 52 channels
+    /// 722 -> 712 / 364 -> 356 ms. `bandRows` overrides the band's height (the tests force short
+    /// bands).
+    static func runBanded(
+        _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
+        threads: Int, cpu: CPUKernels, bandRows forcedRows: Int? = nil
+    ) -> Tensor {
         let kernelPixels = cpu.convPixels
-        let height = input.height, width = input.width
+        let channels = input.channels, height = input.height, width = input.width
         let chunks = (width + kernelPixels - 1) / kernelPixels
         let rowStride = chunks * kernelPixels + 16
-        var planeStride = (height + 2) * rowStride
-        if (planeStride * 4) % 4096 == 0 { planeStride += 16 }
+        let bandRows = forcedRows.map { max(1, min(height, $0)) } ?? bandRows(channels: channels, rowStride: rowStride, height: height)
+        let rowsFloats = (bandRows + 2) * rowStride
+        let bandPlane = rowsFloats + ((rowsFloats * 4) % 4096 == 0 ? 16 : 0)
+        let bandFloats = channels * bandPlane + 64
 
         let workers = max(1, min(threads, height))
-        let padded = pad(input, rowStride: rowStride, planeStride: planeStride, workers: workers)
-        return rows(
-            layer, source: padded, taps: tapOffsets(layer, rowStride: rowStride), rowStride: rowStride,
-            planeStride: planeStride, height: height, width: width, activation: activation, residual: residual,
-            threads: threads, cpu: cpu)
+        var output = Tensor.uninitialized(channels: layer.outChannels, height: height, width: width)
+        withJob(
+            layer, source: input.data, taps: tapOffsets(layer, rowStride: rowStride), output: &output, activation: activation,
+            residual: residual, height: height, width: width, rowStride: rowStride, planeStride: height * width, cpu: cpu
+        ) { job in
+            WorkQueue(count: height, workers: workers).run { queue in
+                let band = UnsafeMutablePointer<Float>.allocate(capacity: bandFloats)
+                defer { band.deallocate() }
+                // Zeroed once: the 64 floats of slack past the last plane (the whole-frame copy kept
+                // them too) are never written again.
+                band.initialize(repeating: 0, count: bandFloats)
+                while let claimed = queue.claim() {
+                    for first in stride(from: claimed.lowerBound, to: claimed.upperBound, by: bandRows) {
+                        let rows = first..<min(claimed.upperBound, first + bandRows)
+                        job.fillBand(band, planeStride: bandPlane, rows: rows)
+                        job.compute(rows: rows, pixels: 0..<width, from: band, firstRow: rows.lowerBound, planeStride: bandPlane)
+                    }
+                }
+            }
+        }
+        finishSmoothActivation(&output, activation, residual: residual)
+        return output
     }
 
     /// Output rows 0..<height of `layer` from `source`, where output row y's taps are offsets from
@@ -240,34 +289,6 @@ enum DirectConvolution {
             activation: activation, residual: residual, threads: threads, cpu: cpu)
     }
 
-    /// The zero-bordered planar copy: image pixel (c, y, x) at `c * planeStride + (y + 1) * rowStride + x + 1`,
-    /// zeros everywhere else. Workers pad whole planes; nothing is written twice.
-    static func pad(_ input: Tensor, rowStride: Int, planeStride: Int, workers: Int) -> [Float] {
-        let total = input.channels * planeStride + 64
-        return [Float](unsafeUninitializedCapacity: total) { buffer, count in
-            let out = UnsafeMutablePointerBox(buffer.baseAddress!)
-            let channels = input.channels, height = input.height, width = input.width
-            input.data.withUnsafeBufferPointer { source in
-                let from = UnsafePointerBox(source.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for c in (channels * worker / workers)..<(channels * (worker + 1) / workers) {
-                        let plane = out.pointer + c * planeStride
-                        plane.initialize(repeating: 0, count: rowStride)
-                        for y in 0..<height {
-                            let row = plane + (y + 1) * rowStride
-                            row.initialize(to: 0)
-                            (row + 1).initialize(from: from.pointer + (c * height + y) * width, count: width)
-                            (row + 1 + width).initialize(repeating: 0, count: rowStride - width - 1)
-                        }
-                        (plane + (height + 1) * rowStride).initialize(repeating: 0, count: planeStride - (height + 1) * rowStride)
-                    }
-                }
-            }
-            (out.pointer + channels * planeStride).initialize(repeating: 0, count: 64)
-            count = total
-        }
-    }
-
     /// [coBlock][inChannel][tap][4 output channels], zero for channels past the last.
     static func packWeights(_ weight: [Float], inChannels: Int, outChannels: Int, kernel: Int) -> [Float] {
         let block = CPUKernels.outputBlock
@@ -312,8 +333,14 @@ private struct ConvJob: @unchecked Sendable {
     let inChannels, outChannels, height, width, rowStride, planeStride: Int
 
     /// Pixels `pixels` of every row in `rows`, all output channels, through the micro-kernel, which
-    /// also fuses the bias, the activation and the residual into its store.
+    /// also fuses the bias, the activation and the residual into its store; `padded` holds every row.
     func compute(rows: Range<Int>, pixels: Range<Int>) {
+        compute(rows: rows, pixels: pixels, from: padded, firstRow: 0, planeStride: planeStride)
+    }
+
+    /// The same from `source`, which holds rows from `firstRow` on: output row y's taps are offsets
+    /// from `source + (y - firstRow) * rowStride`, channel c `planeStride` further.
+    func compute(rows: Range<Int>, pixels: Range<Int>, from source: UnsafePointer<Float>, firstRow: Int, planeStride: Int) {
         let plane = height * width
         var args = vsr_conv_args(
             input: nil, plane_stride: planeStride, taps: taps, tap_count: Int32(tapCount), in_channels: Int32(inChannels),
@@ -322,10 +349,29 @@ private struct ConvJob: @unchecked Sendable {
             prefetch: Int32(2 * cpu.convPixels))
         for y in rows {
             let start = y * width + pixels.lowerBound
-            args.input = padded + y * rowStride + pixels.lowerBound
+            args.input = source + (y - firstRow) * rowStride + pixels.lowerBound
             args.residual = residual.map { $0 + start }
             args.output = output + start
             cpu.convRow(&args)
+        }
+    }
+
+    /// Copies the input rows that output `rows` of a 3x3 padding-1 layer read (one above and one
+    /// below, zeros past the image's top and bottom) from `padded`, the image's own planes, into
+    /// `band`: padded row j of channel c at `band + c * planeStride + j * rowStride`, the image's
+    /// pixel x at column x + 1, zeros in column 0 and after the last pixel.
+    func fillBand(_ band: UnsafeMutablePointer<Float>, planeStride bandPlane: Int, rows: Range<Int>) {
+        for c in 0..<inChannels {
+            for j in 0..<(rows.count + 2) {
+                let row = band + c * bandPlane + j * rowStride, y = rows.lowerBound - 1 + j
+                guard y >= 0 && y < height else {
+                    row.update(repeating: 0, count: rowStride)
+                    continue
+                }
+                row[0] = 0
+                (row + 1).update(from: padded + (c * height + y) * width, count: width)
+                (row + 1 + width).update(repeating: 0, count: rowStride - width - 1)
+            }
         }
     }
 
