@@ -14,6 +14,9 @@
 #    against which the pipeline itself (decode, queues, conversions, muxing) is judged.
 # UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--pipeline fast-x2" (x264
 # veryfast) to see how much of the gap is the encoder's share of the cores.
+# Runs of a few dozen frames understate the steady state: x264 medium looks 40 frames ahead, so the
+# encoder starts late and finishes alone. 640x360 -> 1280x720 on a 2-vCPU AVX2-only AMD EPYC (family
+# 23 model 1), one hour: 40 frames 84% of the ceiling on 1.81 cores, 200 frames 91% on 1.96.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:?usage: pipeline-efficiency.sh MODEL [INPUT] [FRAMES]}
@@ -32,7 +35,7 @@ print(*[r['median_ms'] / 1000 for r in m])")
 read -r user sys wall < "$tmp/time"
 encode_args=${ENCODE_ARGS:--c:v libx264 -preset medium -crf 18}
 read -r out_width out_height < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$tmp/out.mkv" | tr ',' ' ')
-ffmpeg -v error -i "$tmp/out.mkv" -map 0:v:0 -f rawvideo -pix_fmt yuv420p "$tmp/frames.yuv"
+ffmpeg -v error -i "$tmp/out.mkv" -map 0:v:0 -fps_mode passthrough -f rawvideo -pix_fmt yuv420p "$tmp/frames.yuv"
 # shellcheck disable=SC2086 # ENCODE_ARGS is a list of options
 /usr/bin/time -f "%U %S %e" -o "$tmp/encode-time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s "${out_width}x$out_height" \
   -i "$tmp/frames.yuv" $encode_args -f null -
@@ -43,9 +46,10 @@ python3 - "$t1" "$tn" "$cores" "$user" "$sys" "$wall" "$frames" "$model" "$tmp/s
   "$encode_user" "$encode_sys" "$encode_wall" "$encode_args" "$encoded_frames" <<'PY'
 import json, sys
 t1, tn, cores, user, sys_, wall, frames, model, stats, encode_user, encode_sys, encode_wall, encode_args, encoded = sys.argv[1:]
-t1, tn, cores, user, sys_, wall, frames = map(float, (t1, tn, cores, user, sys_, wall, frames))
+t1, tn, cores, user, sys_, wall = map(float, (t1, tn, cores, user, sys_, wall))
 encode_user, encode_sys, encode_wall, encoded = map(float, (encode_user, encode_sys, encode_wall, encoded))
 s = json.load(open(stats))
+frames = float(s['frames'])  # what vsr upscale wrote: fewer than asked when the input is shorter
 sr_only = max(1 / tn, cores / t1)
 print(f"{model}: SR only {1/t1:.2f} fps on 1 thread, {1/tn:.2f} fps on {cores:.0f} threads, "
       f"{cores/t1:.2f} fps as {cores:.0f} single-thread frames -> best {sr_only:.2f} fps")
