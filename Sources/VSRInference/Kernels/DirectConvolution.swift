@@ -84,8 +84,7 @@ enum DirectConvolution {
 
     /// Output rows 0..<height of `layer` from `source`, where output row y's taps are offsets from
     /// `source + y * rowStride` (channel c `planeStride` further), through the micro-kernel; threads
-    /// split the rows. The layouts of `source` (zero-bordered for 3x3 "same", column-split for
-    /// stride 2) are the callers'.
+    /// split the rows. The layout of `source` (column-split, for the stride-2 layer) is the caller's.
     private static func rows(
         _ layer: Conv2d, source: [Float], taps: [Int], rowStride: Int, planeStride: Int,
         height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
