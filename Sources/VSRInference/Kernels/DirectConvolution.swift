@@ -27,9 +27,9 @@ enum DirectConvolution {
     static let bandBytes = 256 << 10
 
     /// Rows per band: as many as `bandBytes` holds with the two halo rows, at least 4 (the halo then
-    /// copies at most 1.5x the rows) and at most the image's.
-    static func bandRows(channels: Int, rowStride: Int, height: Int) -> Int {
-        min(height, max(4, bandBytes / (4 * channels * rowStride) - 2))
+    /// copies at most 1.5x the rows); `runBanded` caps it at the image's height.
+    static func bandRows(channels: Int, rowStride: Int) -> Int {
+        max(4, bandBytes / (4 * channels * rowStride) - 2)
     }
 
     /// A 3x3 padding-1 layer with each worker copying the rows it is about to compute, every input
@@ -52,7 +52,7 @@ enum DirectConvolution {
         let channels = input.channels, height = input.height, width = input.width
         let chunks = (width + kernelPixels - 1) / kernelPixels
         let rowStride = chunks * kernelPixels + 16
-        let bandRows = forcedRows.map { max(1, min(height, $0)) } ?? bandRows(channels: channels, rowStride: rowStride, height: height)
+        let bandRows = max(1, min(height, forcedRows ?? bandRows(channels: channels, rowStride: rowStride)))
         let rowsFloats = (bandRows + 2) * rowStride
         let bandPlane = rowsFloats + ((rowsFloats * 4) % 4096 == 0 ? 16 : 0)
         let bandFloats = channels * bandPlane + 64
@@ -66,9 +66,9 @@ enum DirectConvolution {
             WorkQueue(count: height, workers: workers).run { queue in
                 let band = UnsafeMutablePointer<Float>.allocate(capacity: bandFloats)
                 defer { band.deallocate() }
-                // Zeroed once: the 64 floats of slack past the last plane (the whole-frame copy kept
-                // them too) are never written again.
-                band.initialize(repeating: 0, count: bandFloats)
+                // `fillBand` writes every row a band's loads reach; only the 64 floats of slack past
+                // the last plane (the whole-frame copy kept them too) are zeroed here, once.
+                (band + bandFloats - 64).initialize(repeating: 0, count: 64)
                 while let claimed = queue.claim() {
                     for first in stride(from: claimed.lowerBound, to: claimed.upperBound, by: bandRows) {
                         let rows = first..<min(claimed.upperBound, first + bandRows)
@@ -120,7 +120,7 @@ enum DirectConvolution {
                                 (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
                                     body(
                                         ConvJob(
-                                            cpu: cpu, padded: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
+                                            cpu: cpu, source: sourceBuffer.baseAddress!, weights: weightBuffer.baseAddress!,
                                             taps: tapBuffer.baseAddress!, tapCount: taps.count, bias: biasBuffer.baseAddress!,
                                             output: outBuffer.baseAddress!, residual: slopes == nil ? nil : residualBuffer,
                                             slopes: slopeBuffer, inChannels: layer.inChannels, outChannels: layer.outChannels,
@@ -226,7 +226,7 @@ enum DirectConvolution {
                         while let claimed = queue.claim() {
                             for index in claimed {
                                 let start = index * block, length = index < blocks ? block : lastBlock
-                                args.input = job.padded + start
+                                args.input = job.source + start
                                 args.pixels = Int32(length)
                                 cpu.convRow(&args)
                                 for channel in 0..<outChannels {
@@ -321,7 +321,9 @@ enum DirectConvolution {
 /// writes only its own rows (3x3) or pixel ranges (1x1) of `output`.
 private struct ConvJob: @unchecked Sendable {
     let cpu: CPUKernels
-    let padded: UnsafePointer<Float>
+    /// The layer's input as the caller laid it out: the image's own planes (3x3 "same", read into
+    /// bands by `fillBand`; 1x1), or the stride-2 layer's column split.
+    let source: UnsafePointer<Float>
     let weights: UnsafePointer<Float>
     let taps: UnsafePointer<Int>
     let tapCount: Int
@@ -332,9 +334,9 @@ private struct ConvJob: @unchecked Sendable {
     let inChannels, outChannels, height, width, rowStride, planeStride: Int
 
     /// Pixels `pixels` of every row in `rows`, all output channels, through the micro-kernel, which
-    /// also fuses the bias, the activation and the residual into its store; `padded` holds every row.
+    /// also fuses the bias, the activation and the residual into its store; `source` holds every row.
     func compute(rows: Range<Int>, pixels: Range<Int>) {
-        compute(rows: rows, pixels: pixels, from: padded, firstRow: 0, planeStride: planeStride)
+        compute(rows: rows, pixels: pixels, from: source, firstRow: 0, planeStride: planeStride)
     }
 
     /// The same from `source`, which holds rows from `firstRow` on: output row y's taps are offsets
@@ -356,7 +358,7 @@ private struct ConvJob: @unchecked Sendable {
     }
 
     /// Copies the input rows that output `rows` of a 3x3 padding-1 layer read (one above and one
-    /// below, zeros past the image's top and bottom) from `padded`, the image's own planes, into
+    /// below, zeros past the image's top and bottom) from `source`, the image's own planes, into
     /// `band`: padded row j of channel c at `band + c * planeStride + j * rowStride`, the image's
     /// pixel x at column x + 1, zeros in column 0 and after the last pixel.
     func fillBand(_ band: UnsafeMutablePointer<Float>, planeStride bandPlane: Int, rows: Range<Int>) {
@@ -368,7 +370,7 @@ private struct ConvJob: @unchecked Sendable {
                     continue
                 }
                 row[0] = 0
-                (row + 1).update(from: padded + (c * height + y) * width, count: width)
+                (row + 1).update(from: source + (c * height + y) * width, count: width)
                 (row + 1 + width).update(repeating: 0, count: rowStride - width - 1)
             }
         }
@@ -379,7 +381,7 @@ private struct ConvJob: @unchecked Sendable {
     /// layers sum the pixels past the micro-kernel's last whole block one by one with it.
     func pointwiseSum(_ weight: [Float], channel co: Int, pixel: Int) -> Float {
         var sum = bias[co]
-        for ci in 0..<inChannels { sum += weight[co * inChannels + ci] * padded[ci * planeStride + pixel] }
+        for ci in 0..<inChannels { sum += weight[co * inChannels + ci] * source[ci * planeStride + pixel] }
         return sum
     }
 }
