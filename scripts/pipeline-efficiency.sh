@@ -14,6 +14,8 @@
 #    against which the pipeline itself (decode, queues, conversions, muxing) is judged.
 # UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--pipeline fast-x2" (x264
 # veryfast) to see how much of the gap is the encoder's share of the cores.
+# The last line splits the run's CPU per frame (vsr upscale's --stats-json) into the upscaler, the
+# encoder's and decoder's own threads and the rest, each against its time alone.
 # Runs of a few dozen frames understate the steady state: x264 medium looks 40 frames ahead, so the
 # encoder starts late and finishes alone. 640x360 -> 1280x720 on a 2-vCPU AVX2-only AMD EPYC (family
 # 23 model 1), one hour: 40 frames 84% of the ceiling on 1.81 cores, 200 frames 91% on 1.96.
@@ -61,4 +63,14 @@ ceiling = cores / (cores / sr_only + encode_cpu)
 print(f"encoder alone ({encode_args}, {encoded:.0f} frames): {encoded / encode_wall:.2f} fps, {1000 * encode_cpu:.1f} CPU ms a frame; "
       f"upscaler + encoder sharing {cores:.0f} cores perfectly: {ceiling:.2f} fps = {100 * ceiling / sr_only:.0f}% of SR only; "
       f"vsr upscale reached {100 * s['fps'] / ceiling:.0f}% of that")
+# Where the run's CPU went, from vsr upscale's own accounting (--stats-json): each part per frame
+# against the same part timed alone above, so a gap to the ceiling shows up as the upscaler or the
+# encoder running slower beside the other (shared L3 and memory, time slices), or as the rest.
+stage_cpu = {stage['name']: stage['cpu_seconds'] / frames for stage in s['stages']}
+upscale_cpu, library_cpu = stage_cpu.get('upscale', 0), s['library_cpu_seconds'] / frames
+rest_cpu = s['process_cpu_seconds'] / frames - upscale_cpu - library_cpu
+print(f"CPU ms a frame in vsr upscale: upscaler {1000 * upscale_cpu:.1f} (alone: {1000 * t1:.1f} on one thread, "
+      f"{100 * (upscale_cpu / t1 - 1):+.0f}%), encoder and decoder threads {1000 * library_cpu:.1f} "
+      f"(encoder alone: {1000 * encode_cpu:.1f}, {100 * (library_cpu / encode_cpu - 1):+.0f}%), "
+      f"decode, conversions and muxing {1000 * rest_cpu:.1f}")
 PY
