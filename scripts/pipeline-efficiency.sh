@@ -3,7 +3,8 @@
 # same frames, measured in one run of this script:
 #  - SR only: `vsr bench --input` times one upscaler on the input's first frame with 1 and with all
 #    threads; the SR-only throughput of the machine is the better of (all threads, one frame at a
-#    time) and (one thread per core, one frame per core: cores / the 1-thread time);
+#    time) and (one thread per core, one frame per core: cores / the 1-thread time). The end-to-end
+#    fps is also given against the first alone, `vsr bench`'s own figure for all threads;
 #  - end to end: `vsr upscale` (decode, upscale with the default parallelism, libx264 encode) timed
 #    with GNU time; CPU use = (user + sys) / wall.
 #   scripts/pipeline-efficiency.sh MODEL [INPUT] [FRAMES]
@@ -56,7 +57,8 @@ sr_only = max(1 / tn, cores / t1)
 print(f"{model}: SR only {1/t1:.2f} fps on 1 thread, {1/tn:.2f} fps on {cores:.0f} threads, "
       f"{cores/t1:.2f} fps as {cores:.0f} single-thread frames -> best {sr_only:.2f} fps")
 print(f"{model}: vsr upscale {frames:.0f} frames{' (preset ' + s['preset'] + ')' if s.get('preset') else ''} ({s['workers']} workers x {s['threads']} threads): {s['fps']:.2f} fps "
-      f"(pipeline), {frames / wall:.2f} fps (process wall {wall:.2f} s) = {100 * s['fps'] / sr_only:.0f}% of SR only; "
+      f"(pipeline), {frames / wall:.2f} fps (process wall {wall:.2f} s) = {100 * s['fps'] / sr_only:.0f}% of SR only "
+      f"({100 * s['fps'] * tn:.0f}% of one frame at a time on {cores:.0f} threads); "
       f"CPU {(user + sys_) / wall:.2f} cores ((user {user:.2f} + sys {sys_:.2f}) / wall {wall:.2f})")
 encode_cpu = (encode_user + encode_sys) / encoded
 ceiling = cores / (cores / sr_only + encode_cpu)
@@ -66,11 +68,16 @@ print(f"encoder alone ({encode_args}, {encoded:.0f} frames): {encoded / encode_w
 # Where the run's CPU went, from vsr upscale's own accounting (--stats-json): each part per frame
 # against the same part timed alone above, so a gap to the ceiling shows up as the upscaler or the
 # encoder running slower beside the other (shared L3 and memory, time slices), or as the rest.
+# A stage's CPU time is its own threads': with more than one thread a frame, the upscaler's helper
+# threads would count as the libraries', so the split needs one thread per worker.
 stage_cpu = {stage['name']: stage['cpu_seconds'] / frames for stage in s['stages']}
 upscale_cpu, library_cpu = stage_cpu.get('upscale', 0), s['library_cpu_seconds'] / frames
 rest_cpu = s['process_cpu_seconds'] / frames - upscale_cpu - library_cpu
-print(f"CPU ms a frame in vsr upscale: upscaler {1000 * upscale_cpu:.1f} (alone: {1000 * t1:.1f} on one thread, "
-      f"{100 * (upscale_cpu / t1 - 1):+.0f}%), encoder and decoder threads {1000 * library_cpu:.1f} "
-      f"(encoder alone: {1000 * encode_cpu:.1f}, {100 * (library_cpu / encode_cpu - 1):+.0f}%), "
-      f"decode, conversions and muxing {1000 * rest_cpu:.1f}")
+if s['threads'] == 1:
+    print(f"CPU ms a frame in vsr upscale: upscaler {1000 * upscale_cpu:.1f} (alone: {1000 * t1:.1f} on one thread, "
+          f"{100 * (upscale_cpu / t1 - 1):+.0f}%), encoder and decoder threads {1000 * library_cpu:.1f} "
+          f"(encoder alone: {1000 * encode_cpu:.1f}, {100 * (library_cpu / encode_cpu - 1):+.0f}%), "
+          f"decode, conversions and muxing {1000 * rest_cpu:.1f}")
+else:
+    print(f"CPU split not shown: {s['threads']} threads a frame (the upscaler's helper threads are no stage's)")
 PY

@@ -17,7 +17,8 @@ public struct RunSummary: Sendable, Equatable {
     /// libraries start (x264's and x265's frame threads, FFmpeg's decoder threads).
     public var processCPUSeconds: Double = 0
 
-    /// CPU seconds of threads that are no stage's: the encoder's and decoder's own.
+    /// CPU seconds of threads that are no stage's: the encoder's and decoder's own, and the upscaler's
+    /// helper threads when it runs more than one thread a frame (a stage counts its own threads).
     public var libraryCPUSeconds: Double { max(0, processCPUSeconds - stages.reduce(0) { $0 + $1.cpuSeconds }) }
 
     public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }

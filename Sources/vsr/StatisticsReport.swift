@@ -2,9 +2,12 @@ import Foundation
 import VSRCore
 import VSRPipeline
 
-/// `--stats`: per stage, time busy and waiting; overall frames, fps and peak memory.
+/// `--stats`: per stage, time busy and waiting and CPU time; the CPU time of threads no stage owns;
+/// overall frames, fps and peak memory.
 enum StatisticsReport {
-    static func print(_ summary: RunSummary) {
+    /// `threadsPerFrame` above 1 puts the upscaler's helper threads (the kernels' dispatch pool) among
+    /// the threads no stage owns: a stage's CPU time is its own threads'.
+    static func print(_ summary: RunSummary, threadsPerFrame: Int) {
         for stage in summary.stages {
             Console.note(
                 "stage " + stage.name.padding(toLength: 8, withPad: " ", startingAt: 0)
@@ -14,10 +17,12 @@ enum StatisticsReport {
         }
         // x264/x265 encode on threads of their own, and FFmpeg's decoders may too: the time they take
         // is in no stage's busy time, so it is shown beside them.
+        let owners =
+            threadsPerFrame > 1
+            ? "encoder, decoder and upscaler helper threads (libx264's, FFmpeg's own, the \(threadsPerFrame)-thread upscaler's)"
+            : "encoder and decoder threads (libx264's, FFmpeg's own)"
         Console.note(
-            String(
-                format: "encoder and decoder threads (libx264's, FFmpeg's own): cpu %.2f s of %.2f s for the whole process",
-                summary.libraryCPUSeconds, summary.processCPUSeconds))
+            owners + String(format: ": cpu %.2f s of %.2f s for the whole process", summary.libraryCPUSeconds, summary.processCPUSeconds))
         Console.note(
             String(
                 format: "frames %d  %.2f s  %.2f fps  peak RSS %.1f MB", summary.frames, summary.seconds,

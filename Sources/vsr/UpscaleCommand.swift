@@ -177,7 +177,7 @@ struct UpscaleCommand: ParsableCommand {
                 + "\(report.outputSize.width)x\(report.outputSize.height) (\(report.upscaler), \(report.outputDescription)) in "
                 + String(format: "%.2f s (%.1f fps)", summary.seconds, summary.framesPerSecond) + "; wrote \(report.output)"
                 + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? ""))
-        if reporting.stats { StatisticsReport.print(summary) }
+        if reporting.stats { StatisticsReport.print(summary, threadsPerFrame: report.threads) }
         if let statsJson = reporting.statsJson {
             try StatisticsReport.write(
                 summary, to: statsJson, overwrite: endpoints.overwrite,
@@ -208,7 +208,10 @@ struct ReportingOptions: ParsableArguments {
             valueName: "mode"))
     var progress: ProgressMode = .auto
 
-    @Flag(help: "Print time busy and waiting per stage, and the peak memory, at the end.")
+    @Flag(
+        help:
+            "Print each stage's time busy and waiting and CPU time, the CPU time of threads no stage owns (the encoder's; with --threads above 1 also the upscaler's helpers), and the peak memory, at the end."
+    )
     var stats = false
 
     @Option(help: ArgumentHelp("Write the run's statistics (stages, fps, peak RSS) to this JSON file.", valueName: "file"))

@@ -75,6 +75,21 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try listing().sorted(), ["first10.mp4", "stats.json"])
     }
 
+    /// A stage counts its own threads' CPU time, so with two threads a frame the upscaler's helper
+    /// threads land among the threads no stage owns, and `--stats` says so.
+    func testStatisticsNameTheUpscalersHelperThreadsWhenThereAreAny() throws {
+        for (threads, expected) in [("1", "encoder and decoder threads ("), ("2", "the 2-thread upscaler's")] {
+            let output = path("threads\(threads).mp4")
+            let result = try Tools.vsr([
+                "upscale", Tools.sample(Tools.samples[0]), "-o", output, "--frames", "3", "--model", "repsr-y-x2-fast",
+                "--workers", "1", "--threads", threads, "--preset", "ultrafast", "--progress", "none", "--stats",
+            ])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stderr.contains(expected), result.stderr)
+            XCTAssertEqual(result.stderr.contains("helper threads"), threads != "1", result.stderr)
+        }
+    }
+
     func testPixelFormatOverrideAndLosslessCodec() throws {
         let output = path("eight-bit.mkv")
         let result = try Tools.vsr([
