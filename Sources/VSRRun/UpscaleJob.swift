@@ -133,7 +133,7 @@ public struct UpscaleJob {
             outcome: outcome, summary: summary, upscaler: upscalerName, scale: scale,
             sourceSize: (sourceInfo.width, sourceInfo.height), outputSize: (outputInfo.width, outputInfo.height),
             output: output.name, outputDescription: output.description, workers: workers, threads: threads,
-            queueDepth: queueDepth, recipe: settings.recipe)
+            upscalerThreads: choice.isNetwork ? threads : 1, queueDepth: queueDepth, recipe: settings.recipe)
         report.missingSelectedFrames = input.media?.missingSelectedFrames ?? []
         report.unselectedFrames = input.media?.unselectedFrames ?? []
         return report

@@ -14,6 +14,9 @@ public struct UpscaleReport {
     public let outputDescription: String
     public let workers: Int
     public let threads: Int
+    /// Threads the upscaler runs a frame on: `threads` for networks, 1 for classical filters (one
+    /// swscale call a plane), which take no threads of their own.
+    public let upscalerThreads: Int
     public let queueDepth: Int
     public let recipe: String?
     /// With a frame selection (a job's segment): the listed frames the decoder did not give, and

@@ -177,7 +177,7 @@ struct UpscaleCommand: ParsableCommand {
                 + "\(report.outputSize.width)x\(report.outputSize.height) (\(report.upscaler), \(report.outputDescription)) in "
                 + String(format: "%.2f s (%.1f fps)", summary.seconds, summary.framesPerSecond) + "; wrote \(report.output)"
                 + (summary.outputBytes.map { " (\(ByteCount.describe($0)))" } ?? ""))
-        if reporting.stats { StatisticsReport.print(summary, threadsPerFrame: report.threads) }
+        if reporting.stats { StatisticsReport.print(summary, threadsPerFrame: report.upscalerThreads) }
         if let statsJson = reporting.statsJson {
             try StatisticsReport.write(
                 summary, to: statsJson, overwrite: endpoints.overwrite,

@@ -88,6 +88,13 @@ final class RoundTripTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(result.stderr.contains(expected), result.stderr)
             XCTAssertEqual(result.stderr.contains("helper threads"), threads != "1", result.stderr)
         }
+        // A classical filter runs no threads of its own, whatever --threads says.
+        let classical = try Tools.vsr([
+            "upscale", Tools.sample(Tools.samples[0]), "-o", path("classical.mp4"), "--frames", "3", "--model", "bicubic",
+            "--threads", "2", "--preset", "ultrafast", "--progress", "none", "--stats",
+        ])
+        XCTAssertEqual(classical.status, 0, classical.stderr)
+        XCTAssertTrue(classical.stderr.contains("encoder and decoder threads ("), classical.stderr)
     }
 
     func testPixelFormatOverrideAndLosslessCodec() throws {
