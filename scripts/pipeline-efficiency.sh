@@ -70,10 +70,10 @@ print(f"encoder alone ({encode_args}, {encoded:.0f} frames): {encoded / encode_w
 # encoder running slower beside the other (shared L3 and memory, time slices), or as the rest.
 # A stage's CPU time is its own threads': with more than one thread a frame, the upscaler's helper
 # threads would count as the libraries', so the split needs one thread per worker.
-stage_cpu = {stage['name']: stage['cpu_seconds'] / frames for stage in s['stages']}
-upscale_cpu, library_cpu = stage_cpu.get('upscale', 0), s['library_cpu_seconds'] / frames
-rest_cpu = s['process_cpu_seconds'] / frames - upscale_cpu - library_cpu
 if s['threads'] == 1:
+    upscale_cpu = next(stage['cpu_seconds'] for stage in s['stages'] if stage['name'] == 'upscale') / frames
+    library_cpu = s['library_cpu_seconds'] / frames
+    rest_cpu = s['process_cpu_seconds'] / frames - upscale_cpu - library_cpu
     print(f"CPU ms a frame in vsr upscale: upscaler {1000 * upscale_cpu:.1f} (alone: {1000 * t1:.1f} on one thread, "
           f"{100 * (upscale_cpu / t1 - 1):+.0f}%), encoder and decoder threads {1000 * library_cpu:.1f} "
           f"(encoder alone: {1000 * encode_cpu:.1f}, {100 * (library_cpu / encode_cpu - 1):+.0f}%), "
