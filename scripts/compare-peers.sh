@@ -26,6 +26,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 make -s bench-tools >/dev/null
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "compare-peers.sh: PyTorch is missing: install Debian's python3-torch (make setup-training)" >&2
+  exit 1
+fi
 if ! "$venv/bin/python" -c "import onnxruntime, torch" 2>/dev/null; then
   echo "setting up $venv (onnxruntime from PyPI; torch and numpy from Debian's python3-torch)"
   /usr/bin/python3 -m venv --system-site-packages "$venv"
