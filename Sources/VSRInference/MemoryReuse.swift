@@ -19,7 +19,7 @@ import CMalloc
 /// free is unmapped unless the top pad asks for more than it could hold (glibc's `heap_trim`
 /// compares with `M_TOP_PAD`, not `M_TRIM_THRESHOLD`). `vsr upscale`'s workers build each tile's
 /// layers there, so every frame's tensors landed on fresh pages again: at 960x540 -> 1920x1080 with
-/// repsr-y-x2, 4,000 page faults a frame and a seventh of the run's CPU time in the kernel (AMD EPYC
+/// repsr-y-x2, 4,000 to 7,800 page faults a frame and a seventh of the CPU time in the kernel (AMD EPYC
 /// Zen 4). A top pad of a whole heap keeps the arenas' heaps mapped. It costs address space only:
 /// pages of the pad that nothing touches take no memory.
 ///
