@@ -5,7 +5,10 @@ import Foundation
 /// pops drain what is left, then return nil. Thread-safe.
 public final class BoundedQueue<Element>: @unchecked Sendable {
     public let capacity: Int
-    private var items: [Element] = []
+    /// Popped slots before `head` are nil until the array is compacted: a popped item (a frame and
+    /// its planes) must not outlive its consumer's use of it, or up to 64 frames more than the
+    /// queue's capacity stay alive (about 200 MB of 1920x1080 frames, measured).
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
     private let condition = NSCondition()
@@ -32,8 +35,8 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while !closed && items.count == head { condition.wait() }
-        guard items.count > head else { return nil }
-        let item = items[head]
+        guard items.count > head, let item = items[head] else { return nil }
+        items[head] = nil
         head += 1
         if head > 64 && head * 2 > items.count {
             items.removeFirst(head)

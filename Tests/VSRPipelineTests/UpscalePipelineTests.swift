@@ -141,6 +141,26 @@ final class UpscalePipelineTests: XCTestCase {
         XCTAssertFalse(sink.aborted)
     }
 
+    /// A popped item belongs to whoever popped it: the queue keeps no reference, so a frame's planes
+    /// are freed as soon as the consumer is done with them (not up to 64 pops later).
+    func testQueueKeepsNoReferenceToPoppedItems() {
+        final class Item: Sendable {}
+        let queue = BoundedQueue<Item>(capacity: 2)
+        weak var popped: Item?
+        do {
+            let item = Item()
+            popped = item
+            XCTAssertTrue(queue.push(item))
+            XCTAssertTrue(queue.push(Item()))
+        }
+        XCTAssertNotNil(popped, "a queued item is the queue's until popped")
+        _ = queue.pop()
+        XCTAssertNil(popped, "the queue still holds an item it handed out")
+        XCTAssertNotNil(queue.pop())
+        queue.close()
+        XCTAssertNil(queue.pop())
+    }
+
     func testQueueBlocksWhenFullAndDrainsAfterClose() {
         let queue = BoundedQueue<Int>(capacity: 2)
         XCTAssertTrue(queue.push(1))
