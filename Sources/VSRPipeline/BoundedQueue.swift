@@ -5,11 +5,12 @@ import Foundation
 /// pops drain what is left, then return nil. Thread-safe.
 public final class BoundedQueue<Element>: @unchecked Sendable {
     public let capacity: Int
-    /// Popped slots before `head` are nil until the array is compacted: a popped item (a frame and
-    /// its planes) must not outlive its consumer's use of it, or up to 64 frames more than the
-    /// queue's capacity stay alive (about 200 MB of 1920x1080 frames, measured).
-    private var items: [Element?] = []
-    private var head = 0
+    /// Waiting items, oldest first. A pop removes its item outright: a popped item (a frame and its
+    /// planes) must not outlive its consumer's use of it. (An index over an array compacted every 64
+    /// pops kept up to 64 frames more than the capacity alive: about 200 MB of 1920x1080 frames,
+    /// measured.) The array holds at most `capacity` items, so moving them up is nothing next to a
+    /// frame's work.
+    private var items: [Element] = []
     private var closed = false
     private let condition = NSCondition()
 
@@ -23,7 +24,7 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     public func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count - head >= capacity { condition.wait() }
+        while !closed && items.count >= capacity { condition.wait() }
         guard !closed else { return false }
         items.append(item)
         condition.broadcast()
@@ -34,14 +35,9 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     public func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count == head { condition.wait() }
-        guard items.count > head, let item = items[head] else { return nil }
-        items[head] = nil
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while !closed && items.isEmpty { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
         condition.broadcast()
         return item
     }
@@ -57,6 +53,6 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     public var count: Int {
         condition.lock()
         defer { condition.unlock() }
-        return items.count - head
+        return items.count
     }
 }
