@@ -95,15 +95,40 @@ enum WinogradConvolution {
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
         threads: Int, cpu: CPUKernels
     ) -> Tensor {
+        let height = input.height, width = input.width
+        var output = Tensor.uninitialized(channels: layer.outChannels, height: height, width: width)
+        input.data.withUnsafeBufferPointer { inputBuffer in
+            output.data.withUnsafeMutableBufferPointer { outBuffer in
+                (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
+                    run(
+                        layer, activation: activation, cpu: cpu, threads: threads, height: height, width: width,
+                        rows: 0..<height, input: RowWindow.View(base: inputBuffer.baseAddress!, plane: height * width),
+                        output: RowWindow.MutableView(base: outBuffer.baseAddress!, plane: height * width),
+                        residual: residualBuffer)
+                }
+            }
+        }
+        return output
+    }
+
+    /// Output rows `rows` (from a multiple of the tile size on) of `layer` over an image `height` x
+    /// `width`, read from `input` and written to `output`, views that place row y of channel c at
+    /// `base + c * plane + y * width` and need hold only the rows read (`rows` widened by one each
+    /// side, inside the image) and written; `residual`, when given, has the output's layout.
+    static func run(
+        _ layer: Conv2d, activation: Activation, cpu: CPUKernels, threads: Int, height: Int, width: Int, rows: Range<Int>,
+        input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil
+    ) {
         guard let winograd = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
         }
         guard let slopes = activation.negativeSlopes(channels: layer.outChannels) else {
             preconditionFailure("the Winograd path fuses piecewise-linear activations only, got \(activation)")
         }
-        let tile = winograd.tile, transformed = winograd.packed
-        let height = input.height, width = input.width
-        let tileRows = (height + tile.size - 1) / tile.size, tileColumns = (width + tile.size - 1) / tile.size
+        let tile = winograd.tile
+        precondition(rows.lowerBound % tile.size == 0 && rows.upperBound <= height, "Winograd rows start on a tile row")
+        guard !rows.isEmpty else { return }
+        let tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
         // F(6x6) numbers tiles row after row with no gaps, and F(4x4) up to whole quads of tiles, so
         // that a group of 16 may end one tile row and begin the next (their transforms take such a
@@ -111,34 +136,26 @@ enum WinogradConvolution {
         // pixels) cost RLFN-S x2 at 320x180 a sixth of its products and input transforms with
         // F(6x6), and a 720-pixel DVD row 192 F(4x4) tiles where 180 cover it (`WinogradTile.rowTiles`).
         let rowTiles = tile.rowTiles(tileColumns: tileColumns)
-        let tiles = tileRows * rowTiles
-        let chunks = (tiles + chunkTiles - 1) / chunkTiles
+        let firstTile = rows.lowerBound / tile.size * rowTiles
+        let tiles = (rows.upperBound + tile.size - 1) / tile.size * rowTiles
+        let chunks = (tiles - firstTile + chunkTiles - 1) / chunkTiles
         let workers = max(1, min(threads, chunks))
-        let outChannels = layer.outChannels
-        var output = Tensor.uninitialized(channels: outChannels, height: height, width: width)
-        input.data.withUnsafeBufferPointer { inputBuffer in
-            transformed.withUnsafeBufferPointer { weightBuffer in
-                layer.bias.withUnsafeBufferPointer { biasBuffer in
-                    slopes.withUnsafeBufferPointer { slopeBuffer in
-                        output.data.withUnsafeMutableBufferPointer { outBuffer in
-                            (residual?.data).withUnsafeOptionalBuffer { residualBuffer in
-                                let job = WinogradJob(
-                                    cpu: cpu, tile: tile, chunkTiles: chunkTiles, input: inputBuffer.baseAddress!,
-                                    weights: weightBuffer.baseAddress!,
-                                    bias: biasBuffer.baseAddress!,
-                                    slopes: slopeBuffer.baseAddress!, output: outBuffer.baseAddress!, residual: residualBuffer,
-                                    inChannels: layer.inChannels, outChannels: outChannels, height: height, width: width,
-                                    tileColumns: tileColumns, rowTiles: rowTiles, tiles: tiles)
-                                WorkQueue(count: chunks, workers: workers).run { queue in
-                                    job.compute(claiming: queue)
-                                }
-                            }
-                        }
+        winograd.packed.withUnsafeBufferPointer { weightBuffer in
+            layer.bias.withUnsafeBufferPointer { biasBuffer in
+                slopes.withUnsafeBufferPointer { slopeBuffer in
+                    let job = WinogradJob(
+                        cpu: cpu, tile: tile, chunkTiles: chunkTiles, input: input.base, inputPlane: input.plane,
+                        inputRows: min(height, rows.upperBound + 1), weights: weightBuffer.baseAddress!,
+                        bias: biasBuffer.baseAddress!, slopes: slopeBuffer.baseAddress!, output: output.base,
+                        outputPlane: output.plane, residual: residual, inChannels: layer.inChannels,
+                        outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
+                        rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
+                    WorkQueue(count: chunks, workers: workers).run { queue in
+                        job.compute(claiming: queue)
                     }
                 }
             }
         }
-        return output
     }
 }
 
@@ -151,14 +168,21 @@ private struct WinogradJob: @unchecked Sendable {
     let tile: WinogradTile
     let chunkTiles: Int
     let input: UnsafePointer<Float>
+    /// Floats between two input channels' planes.
+    let inputPlane: Int
+    /// Input rows the transforms read (rows past it read as zeros): the image's, or one past a band's last output row.
+    let inputRows: Int
     let weights: UnsafePointer<Float>
     let bias: UnsafePointer<Float>
     let slopes: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
+    /// Floats between two output channels' planes (the residual's too).
+    let outputPlane: Int
     let residual: UnsafePointer<Float>?
     /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart
-    /// (`WinogradTile.rowTiles`); `tiles` counts them all, any padding's included.
-    let inChannels, outChannels, height, width, tileColumns, rowTiles, tiles: Int
+    /// (`WinogradTile.rowTiles`); the job computes tiles `firstTile ..< tiles` (whole tile rows,
+    /// any padding's included).
+    let inChannels, outChannels, height, width, tileColumns, rowTiles, firstTile, tiles: Int
 
     /// Output channels whose products one pass computes: each position's micro-kernel call then runs
     /// over all of them, so that a block of transformed input is read into L1 once and used by every
@@ -222,7 +246,7 @@ private struct WinogradJob: @unchecked Sendable {
             out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
         while let claimed = queue.claim() {
             for chunk in claimed {
-                let firstTile = chunk * chunkTiles
+                let firstTile = self.firstTile + chunk * chunkTiles
                 for group in 0..<(chunkTiles / 16) {
                     transformInput(group: firstTile + 16 * group, into: transformedInput + 16 * group)
                 }
@@ -301,7 +325,7 @@ private struct WinogradJob: @unchecked Sendable {
     private func transformInput(group: Int, into out: UnsafeMutablePointer<Float>) {
         let m = tile.size
         var args = vsr_winograd_input_args(
-            input: input, plane_size: height * width, width: Int32(width), height: Int32(height),
+            input: input, plane_size: inputPlane, width: Int32(width), height: Int32(inputRows),
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
             in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
             position_stride: transformedPositionStride, split: 0)
@@ -369,7 +393,7 @@ private struct WinogradJob: @unchecked Sendable {
             return
         }
         let inside = group.inside
-        let top = (channel * height + group.y) * width + group.x
+        let top = channel * outputPlane + group.y * width + group.x
         // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
         func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
         func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
@@ -404,7 +428,7 @@ private struct WinogradJob: @unchecked Sendable {
         rows.pointee.sums = sums
         rows.pointee.bias = bias[channel]
         rows.pointee.slope = slopes[channel]
-        rows.pointee.plane_offset = channel * height * width
+        rows.pointee.plane_offset = channel * outputPlane
         cpu.winograd6Output(rows)
     }
 
@@ -456,7 +480,7 @@ private struct WinogradJob: @unchecked Sendable {
         let count = min(tiles * m, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
-            let start = (channel * height + y + dy) * width + x
+            let start = channel * outputPlane + (y + dy) * width + x
             let row = values + dy * 16 * m, out = output + start
             if let residual {
                 let added = residual + start

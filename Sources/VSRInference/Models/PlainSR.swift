@@ -46,6 +46,10 @@ public struct PlainSR: SRModel {
         let scale = descriptor.scale
         // The optimized kernels run the whole chain row by row (its activations stay in cache).
         if let chain = streamingChain(context.kernels) { return chain.run(input, threads: context.threads) }
+        // Nets of Winograd layers run them band by band, their activations in cache.
+        if let chain = bandChain(context.kernels), chain.runsBands(height: input.height, width: input.width) {
+            return chain.run(input, threads: context.threads)
+        }
         var x = input
         for (conv, activation) in zip(convs, activations) { x = conv(x, activation: activation, context: context) }
         // The skip: the input nearest-upsampled, added as the last layer's output is shuffled.
@@ -62,6 +66,12 @@ public struct PlainSR: SRModel {
     private func streamingChain(_ kernels: KernelSet) -> StreamingConvolutionChain? {
         guard !runsWinograd(kernels) else { return nil }
         return kernels.cpu.flatMap { StreamingConvolutionChain(layers: convs, activations: activations, scale: descriptor.scale, cpu: $0) }
+    }
+
+    /// The band-by-band chain of Winograd layers (`WinogradBandChain`), when `kernels` run every
+    /// layer after the first by Winograd.
+    private func bandChain(_ kernels: KernelSet) -> WinogradBandChain? {
+        WinogradBandChain(convs: convs, activations: activations, scale: descriptor.scale, kernels: kernels)
     }
 
     /// Whether `kernels` run some layer of this net by Winograd.

@@ -1,0 +1,152 @@
+import Dispatch
+
+/// A plain network's forward pass (a first 3x3 layer, then 3x3 layers wide enough for Winograd, the
+/// last one's output pixel-shuffled with the input nearest-upsampled added) with the Winograd layers
+/// run band by band, as a wavefront, instead of each over the whole frame.
+///
+/// Layer by layer, each 16-channel activation of a 960x540 frame is a 33 MB tensor written out to
+/// memory and read back by the next layer. Here layer k computes a band of `bandRows` output rows,
+/// `k` tile rows behind layer 0 (each 3x3 layer's rows read one row of the layer below beyond
+/// them), into a `RowWindow` that keeps only the rows its successor still reads: about 1.2 MB a
+/// 16-channel layer at 960 pixels, so the layers hand their rows on through the caches. The first
+/// layer (one input channel, a sixteenth of a hidden layer's work) and the last layer's output
+/// stay whole tensors. Tiles and arithmetic are those of the whole-frame Winograd layers: on one
+/// thread the output is the same to the bit.
+///
+/// Threads take horizontal slabs of the frame, each on its own with its own windows, each slab
+/// widened by the chain's halo (one row per layer) and cropped back, as tiles are: one slab per
+/// thread keeps every thread's rows in its own core's caches and needs no synchronization per
+/// band, where two threads sharing each band's tiles met after every layer of every band.
+struct WinogradBandChain {
+    let first: Conv2d
+    let firstActivation: Activation
+    /// The Winograd layers, the last one's activation the identity.
+    let layers: [Conv2d]
+    let activations: [Activation]
+    let scale: Int
+    let kernels: KernelSet
+    let cpu: CPUKernels
+    let tile: WinogradTile
+
+    /// A layer's activation, in bytes, from which frames run band by band (`runsBands`): below it,
+    /// the whole-frame activations of a 640x360 frame (14.7 MB at 16 channels) stay in this class
+    /// of machine's L3 and banding gained nothing (`vsr bench repsr-y-x2 --threads 1`, AMD EPYC Zen
+    /// 4, three rounds alternating: 38.2-41.9 ms whole against 40.2-41.3 banded), where at 960x540
+    /// (33 MB) and 1280x720 it gained 13-15% (four rounds: 86.9-94.0 against 75.0-84.6 ms, and
+    /// 178.4-182.3 against 146.2-164.4; on two threads within the VM's noise either way).
+    static let minimumActivationBytes = 16 << 20
+
+    /// The widest layers that run band by band. At 32 channels a chunk's transformed input and
+    /// products alone (1.2 MB with F(6x6)) fill a core's L2, the products' share of the work doubles,
+    /// and banding gained nothing: `vsr bench --size 960x540`, AMD EPYC Zen 4, three rounds
+    /// alternating, ms a frame on one thread, whole frame against bands: repsr-y-x2-quality (M6C32)
+    /// 231-240 against 228-254, repsr-y-x4-quality (M4C32) 181-191 against 176-203, where
+    /// repsr-y-x4 (M4C16) went from 78-83 to 71-72.
+    static let maximumChannels = 16
+
+    /// Nil unless `kernels` run every layer after the first by Winograd, all with one tile.
+    init?(convs: [Conv2d], activations: [Activation], scale: Int, kernels: KernelSet) {
+        guard let cpu = kernels.cpu, kernels.winograd, convs.count >= 2, activations.count == convs.count - 1 else { return nil }
+        let later = Array(zip(convs.dropFirst(), activations.dropFirst() + [.identity]))
+        guard later.allSatisfy({ ConvolutionChoice.usesWinograd($0, activation: $1) }),
+            let tile = convs[1].winogradWeights?.tile,
+            later.allSatisfy({ $0.0.winogradWeights?.tile == tile })
+        else { return nil }
+        first = convs[0]
+        firstActivation = activations[0]
+        layers = later.map(\.0)
+        self.activations = later.map(\.1)
+        self.scale = scale
+        self.kernels = kernels
+        self.cpu = cpu
+        self.tile = tile
+    }
+
+    /// Whether a frame of `height` x `width` runs band by band (`minimumActivationBytes`,
+    /// `maximumChannels`).
+    func runsBands(height: Int, width: Int) -> Bool {
+        first.outChannels <= WinogradBandChain.maximumChannels
+            && height * width * first.outChannels * MemoryLayout<Float>.size >= WinogradBandChain.minimumActivationBytes
+    }
+
+    /// Output rows each layer computes in one band, at `width`: 2 to 4 tile rows, those whose tiles
+    /// fill the Winograd layers' chunks best (a band's last chunk computes its products whole, so
+    /// at 960 pixels, 160 F(6x6) tiles a row, one tile row a band took 3 chunks where 2.5 would do:
+    /// 92.3 ms a frame against 77.0 for two tile rows, 5 chunks exactly; repsr-y-x2 at 960x540,
+    /// `vsr bench --threads 1`, AMD EPYC Zen 4, one run each; 3, 4, 6 and 10 tile rows 83.8-87.2, and windows of
+    /// several bands, moved less often, 82.9-91.5, their rows further apart in the caches).
+    func bandRows(width: Int) -> Int {
+        let rowTiles = tile.rowTiles(tileColumns: (width + tile.size - 1) / tile.size)
+        let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)
+        func waste(_ tileRows: Int) -> Double {
+            let tiles = tileRows * rowTiles
+            return Double((tiles + chunk - 1) / chunk * chunk - tiles) / Double(tiles)
+        }
+        let best = (2...4).min { waste($0) < waste($1) || waste($0) == waste($1) && $0 < $1 }!
+        return best * tile.size
+    }
+
+    /// Rows a slab reads beyond the rows it keeps, each side: one per 3x3 layer.
+    var halo: Int { layers.count + 1 }
+
+    /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
+    func run(_ input: Tensor, threads: Int) -> Tensor {
+        let height = input.height
+        // A slab shorter than its halos would mostly recompute them.
+        let slabs = max(1, min(threads, height / (4 * halo)))
+        if slabs == 1 { return runSlab(input) }
+        let width = input.width, colors = input.channels, scale = self.scale
+        var output = Tensor.uninitialized(channels: colors, height: height * scale, width: width * scale)
+        output.data.withUnsafeMutableBufferPointer { outBuffer in
+            let out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: slabs) { slab in
+                let kept = (height * slab / slabs)..<(height * (slab + 1) / slabs)
+                let read = max(0, kept.lowerBound - halo)..<min(height, kept.upperBound + halo)
+                let result = runSlab(input.crop(TilePlan.Rect(x: 0, y: read.lowerBound, width: width, height: read.count)))
+                let outWidth = width * scale, outHeight = height * scale
+                result.data.withUnsafeBufferPointer { slabOut in
+                    let offset = (kept.lowerBound - read.lowerBound) * scale * outWidth, count = kept.count * scale * outWidth
+                    for c in 0..<colors {
+                        (out.pointer + c * outHeight * outWidth + kept.lowerBound * scale * outWidth)
+                            .update(from: slabOut.baseAddress! + c * result.height * outWidth + offset, count: count)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// The whole chain over `input` on one thread.
+    private func runSlab(_ input: Tensor) -> Tensor {
+        let height = input.height, width = input.width
+        let one = InferenceContext(kernels: kernels, threads: 1)
+        let firstOutput = first(input, activation: firstActivation, context: one)
+        let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
+        // Layer k's window holds the rows layer k + 1 reads in a band (one row above its first
+        // output row, which is `lag` rows behind layer k's) and those layer k writes.
+        let windows = layers.dropLast().map { RowWindow(channels: $0.outChannels, width: width, capacity: bandRows + lag + 1) }
+        var last = Tensor.uninitialized(channels: layers[count - 1].outChannels, height: height, width: width)
+        firstOutput.data.withUnsafeBufferPointer { firstBuffer in
+            last.data.withUnsafeMutableBufferPointer { lastBuffer in
+                var band = 0
+                while true {
+                    for k in 0..<count {
+                        let start = max(0, band * bandRows - k * lag), end = min(height, (band + 1) * bandRows - k * lag)
+                        guard start < end else { continue }
+                        if k < count - 1 { windows[k].hold((start - lag - 1)..<end) }
+                        let from = k == 0 ? RowWindow.View(base: firstBuffer.baseAddress!, plane: height * width) : windows[k - 1].view
+                        let to =
+                            k == count - 1
+                            ? RowWindow.MutableView(base: lastBuffer.baseAddress!, plane: height * width) : windows[k].mutableView
+                        WinogradConvolution.run(
+                            layers[k], activation: activations[k], cpu: cpu, threads: 1, height: height, width: width,
+                            rows: start..<end, input: from, output: to)
+                    }
+                    if (band + 1) * bandRows - (count - 1) * lag >= height { break }
+                    band += 1
+                }
+            }
+        }
+        return kernels.pixelShuffle(last, scale, input, 1)
+    }
+}
