@@ -90,7 +90,7 @@ final class WinogradBandChainTests: XCTestCase {
     }
 
     /// Frames whose activations reach `minimumActivationBytes` run band by band, smaller ones (and
-    /// nets wider than `maximumChannels`) layer by layer; at 512x512 (16 MiB at 16 channels) PlainSR's forward is the chain's, to the bit.
+    /// nets wider than `maximumChannels`) layer by layer; at 256x256 (4 MiB at 16 channels) PlainSR's forward is the chain's, to the bit.
     func testPlainSRTakesBandsForLargeFrames() throws {
         var rng = SeededGenerator(seed: 43)
         var tensors: [String: WeightSet.Entry] = [:]
@@ -110,12 +110,12 @@ final class WinogradBandChainTests: XCTestCase {
         let model = try XCTUnwrap(ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random") as? PlainSR)
         let chain = try XCTUnwrap(
             WinogradBandChain(convs: model.convs, activations: model.activations, scale: 2, kernels: .optimized))
-        XCTAssertFalse(chain.runsBands(height: 360, width: 640))
-        XCTAssertTrue(chain.runsBands(height: 540, width: 960))
-        XCTAssertTrue(chain.runsBands(height: 512, width: 512))
+        XCTAssertFalse(chain.runsBands(height: 180, width: 320))
+        XCTAssertTrue(chain.runsBands(height: 360, width: 640))
+        XCTAssertTrue(chain.runsBands(height: 256, width: 256))
         let wide = try randomChain(channels: 32, hidden: 1, tile: WinogradConvolution.defaultTile, kernels: .optimized, using: &rng)
         XCTAssertFalse(wide.runsBands(height: 540, width: 960), "32-channel nets run layer by layer")
-        let input = Tensor.random(channels: 1, height: 512, width: 512, range: 0...1, using: &rng)
+        let input = Tensor.random(channels: 1, height: 256, width: 256, range: 0...1, using: &rng)
         // On two threads the chain cuts the frame in slabs whose tiles start at their own tops, so
         // its output differs from the whole-frame layers' in the last bits: which one PlainSR ran shows.
         let forward = try model.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))

@@ -28,13 +28,15 @@ struct WinogradBandChain {
     let cpu: CPUKernels
     let tile: WinogradTile
 
-    /// A layer's activation, in bytes, from which frames run band by band (`runsBands`): below it,
-    /// the whole-frame activations of a 640x360 frame (14.7 MB at 16 channels) stay in this class
-    /// of machine's L3 and banding gained nothing (`vsr bench repsr-y-x2 --threads 1`, AMD EPYC Zen
-    /// 4, three rounds alternating: 38.2-41.9 ms whole against 40.2-41.3 banded), where at 960x540
-    /// (33 MB) and 1280x720 it gained 13-15% (four rounds: 86.9-94.0 against 75.0-84.6 ms, and
-    /// 178.4-182.3 against 146.2-164.4; on two threads within the VM's noise either way).
-    static let minimumActivationBytes = 16 << 20
+    /// A layer's activation, in bytes, from which frames run band by band (`runsBands`): a 320x180
+    /// frame's 16 channels (3.7 MB) stay in L2 and L3 either way (`vsr bench repsr-y-x2`, AMD EPYC
+    /// Zen 4, three rounds alternating, ms a frame on 1 / 2 threads: 8.1-9.0 / 5.3-5.7 whole against
+    /// 8.3 / 5.4-5.5 banded); at 640x360 (14.7 MB) bands gained on one thread, 38.8-40.4 -> 34.9-35.6
+    /// (two threads 20.7-22.3 -> 21.5-22.5), and `vsr upscale`, whose two workers each run a frame,
+    /// 26.7-28.5 -> 29.5-29.8 fps (`scripts/pipeline-efficiency.sh`, x264 medium, two rounds); at
+    /// 960x540 (33 MB) and 1280x720 one thread gained 13-15% (four rounds: 86.9-94.0 -> 75.0-84.6 ms,
+    /// and 178.4-182.3 -> 146.2-164.4; two threads within the VM's noise either way).
+    static let minimumActivationBytes = 4 << 20
 
     /// The widest layers that run band by band. At 32 channels a chunk's transformed input and
     /// products alone (1.2 MB with F(6x6)) fill a core's L2, the products' share of the work doubles,
