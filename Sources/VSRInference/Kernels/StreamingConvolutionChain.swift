@@ -53,7 +53,7 @@ struct StreamingConvolutionChain {
         let bands = (0..<(workers + 1) / 2).map { band in
             RowClaims(height * 2 * band / workers..<height * min(workers, 2 * band + 2) / workers)
         }
-        let source = PaddedRows(input, kernelPixels: cpu.convPixels)
+        let source = BorderedRows(input, kernelPixels: cpu.convPixels)
         output.data.withUnsafeMutableBufferPointer { outBuffer in
             let out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
             source.storage.withUnsafeBufferPointer { sourceBuffer in
@@ -67,37 +67,6 @@ struct StreamingConvolutionChain {
             }
         }
         return output
-    }
-}
-
-/// The input with one zero row above and below and one zero column left, rows padded for the
-/// micro-kernel's whole-block reads: the ring layout with every row present.
-private struct PaddedRows {
-    let storage: [Float]
-    let rowStride: Int, planeStride: Int
-
-    init(_ input: Tensor, kernelPixels: Int) {
-        let rowStride = PaddedRows.rowStride(width: input.width, kernelPixels: kernelPixels), planeStride = (input.height + 2) * rowStride
-        self.rowStride = rowStride
-        self.planeStride = planeStride
-        var storage = [Float](repeating: 0, count: input.channels * planeStride + 64)
-        storage.withUnsafeMutableBufferPointer { to in
-            input.data.withUnsafeBufferPointer { from in
-                for c in 0..<input.channels {
-                    for y in 0..<input.height {
-                        (to.baseAddress! + c * planeStride + (y + 1) * rowStride + 1)
-                            .update(from: from.baseAddress! + (c * input.height + y) * input.width, count: input.width)
-                    }
-                }
-            }
-        }
-        self.storage = storage
-    }
-
-    /// Room for the micro-kernel's whole-block reads from column 0 (whole blocks of `kernelPixels`
-    /// covering the width, plus the taps' reach of 2), rounded to cache lines.
-    static func rowStride(width: Int, kernelPixels: Int) -> Int {
-        ((width + kernelPixels - 1) / kernelPixels * kernelPixels + 2 + 15) / 16 * 16
     }
 }
 
@@ -131,7 +100,7 @@ private final class RowClaims: Sendable {
 /// row down from the band's top or up from its bottom.
 private struct BandRun {
     let chain: StreamingConvolutionChain
-    let source: PaddedRows
+    let source: BorderedRows
     let sourceData: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let height, width, colors: Int

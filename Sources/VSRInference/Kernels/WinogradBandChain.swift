@@ -9,9 +9,13 @@ import Dispatch
 /// `k` tile rows behind layer 0 (each 3x3 layer's rows read one row of the layer below beyond
 /// them), into a `RowWindow` that keeps only the rows its successor still reads: about 1.2 MB a
 /// 16-channel layer at 960 pixels, so the layers hand their rows on through the caches. The first
-/// layer (one input channel, a sixteenth of a hidden layer's work) and the last layer's output
-/// stay whole tensors. Tiles and arithmetic are those of the whole-frame Winograd layers: on one
-/// thread the output is the same to the bit.
+/// layer (one input channel; the direct kernel) writes its bands into a window too, from a
+/// zero-bordered copy of the input (`BorderedRows`): as a whole-frame tensor it had been 33 MB
+/// more of memory per frame at 960x540 (`vsr upscale` of a 540p clip with x264 medium peaked at
+/// 650 MB against 607, 1080p to 4K with x264 ultrafast 587 against 511; AMD EPYC Zen 4, `vsr bench`
+/// repsr-y-x2 960x540 on one thread 76.7-80.1 against 75.9-77.9 ms, three rounds). Only the last
+/// layer's output, a few channels, is a whole tensor, for the pixel shuffle. Tiles and arithmetic
+/// are those of the whole-frame layers: on one thread the output is the same to the bit.
 ///
 /// Threads take horizontal slabs of the frame, each on its own with its own windows, each slab
 /// widened by the chain's halo (one row per layer) and cropped back, as tiles are: one slab per
@@ -50,7 +54,9 @@ struct WinogradBandChain {
     init?(convs: [Conv2d], activations: [Activation], scale: Int, kernels: KernelSet) {
         guard let cpu = kernels.cpu, kernels.winograd, convs.count >= 2, activations.count == convs.count - 1 else { return nil }
         let later = Array(zip(convs.dropFirst(), activations.dropFirst() + [.identity]))
-        guard later.allSatisfy({ ConvolutionChoice.usesWinograd($0, activation: $1) }),
+        guard convs[0].kernel == 3 && convs[0].stride == 1 && convs[0].padding == 1,
+            activations[0].negativeSlope(channel: 0) != nil,
+            later.allSatisfy({ ConvolutionChoice.usesWinograd($0, activation: $1) }),
             let tile = convs[1].winogradWeights?.tile,
             later.allSatisfy({ $0.0.winogradWeights?.tile == tile })
         else { return nil }
@@ -118,35 +124,41 @@ struct WinogradBandChain {
         return output
     }
 
-    /// The whole chain over `input` on one thread.
+    /// The whole chain over `input` on one thread: stage 0 the first layer (the direct kernel, from a
+    /// zero-bordered copy of the input), stage k + 1 Winograd layer k, each stage `lag` rows behind
+    /// the one before.
     private func runSlab(_ input: Tensor) -> Tensor {
         let height = input.height, width = input.width
-        let one = InferenceContext(kernels: kernels, threads: 1)
-        let firstOutput = first(input, activation: firstActivation, context: one)
+        precondition(input.channels == first.inChannels, "the chain's first layer takes \(first.inChannels) channels")
         let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
-        // Layer k's window holds the rows layer k + 1 reads in a band (one row above its first
-        // output row, which is `lag` rows behind layer k's) and those layer k writes.
-        let windows = layers.dropLast().map { RowWindow(channels: $0.outChannels, width: width, capacity: bandRows + lag + 1) }
+        // Stage k's window holds the rows stage k + 1 reads in a band (one row above its first
+        // output row, which is `lag` rows behind stage k's) and those stage k writes.
+        let windows = ([first] + layers.dropLast()).map {
+            RowWindow(channels: $0.outChannels, width: width, capacity: bandRows + lag + 1)
+        }
+        let source = BorderedRows(input, kernelPixels: cpu.convPixels)
+        let firstSlopes = firstActivation.negativeSlopes(channels: first.outChannels)!
         var last = Tensor.uninitialized(channels: layers[count - 1].outChannels, height: height, width: width)
-        firstOutput.data.withUnsafeBufferPointer { firstBuffer in
-            last.data.withUnsafeMutableBufferPointer { lastBuffer in
-                var band = 0
-                while true {
-                    for k in 0..<count {
-                        let start = max(0, band * bandRows - k * lag), end = min(height, (band + 1) * bandRows - k * lag)
-                        guard start < end else { continue }
-                        if k < count - 1 { windows[k].hold((start - lag - 1)..<end) }
-                        let from = k == 0 ? RowWindow.View(base: firstBuffer.baseAddress!, plane: height * width) : windows[k - 1].view
-                        let to =
-                            k == count - 1
-                            ? RowWindow.MutableView(base: lastBuffer.baseAddress!, plane: height * width) : windows[k].mutableView
-                        WinogradConvolution.run(
-                            layers[k], activation: activations[k], cpu: cpu, threads: 1, height: height, width: width,
-                            rows: start..<end, input: from, output: to)
+        last.data.withUnsafeMutableBufferPointer { lastBuffer in
+            var band = 0
+            while true {
+                for stage in 0...count {
+                    let start = max(0, band * bandRows - stage * lag), end = min(height, (band + 1) * bandRows - stage * lag)
+                    guard start < end else { continue }
+                    if stage < count { windows[stage].hold((start - lag - 1)..<end) }
+                    if stage == 0 {
+                        source.convolve(first, slopes: firstSlopes, rows: start..<end, into: windows[0].mutableView, cpu: cpu)
+                        continue
                     }
-                    if (band + 1) * bandRows - (count - 1) * lag >= height { break }
-                    band += 1
+                    let to =
+                        stage == count
+                        ? RowWindow.MutableView(base: lastBuffer.baseAddress!, plane: height * width) : windows[stage].mutableView
+                    WinogradConvolution.run(
+                        layers[stage - 1], activation: activations[stage - 1], cpu: cpu, threads: 1, height: height,
+                        width: width, rows: start..<end, input: windows[stage - 1].view, output: to)
                 }
+                if (band + 1) * bandRows - count * lag >= height { break }
+                band += 1
             }
         }
         return kernels.pixelShuffle(last, scale, input, 1)
