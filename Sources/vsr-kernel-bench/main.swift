@@ -122,7 +122,8 @@ struct ConvBench: ParsableCommand {
                     let layeredFlops = chain.flops(height: height, width: width) / layered / 1e9
                     print(
                         String(
-                            format: "  %d channels, %d thread(s), the same net layer by layer with Winograd (as vsr runs it): "
+                            format:
+                                "  %d channels, %d thread(s), the same net by Winograd as vsr runs it (16 channels from 4 MiB in bands): "
                                 + "%.2f ms, %.1f effective GFLOP/s, %.0f%% of peak, %.2fx the streamed chain", c, threadCount,
                             layered * 1e3, layeredFlops, 100 * layeredFlops / peak, streamed / layered))
                 }

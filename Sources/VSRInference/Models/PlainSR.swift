@@ -99,11 +99,12 @@ public struct PlainSR: SRModel {
     public var tileHalo: Int { convs.count }
 
     /// Row-streamed nets tile in full-height strips `TilePlan.defaultTileSize` wide (their rings sized
-    /// for L2). A net with Winograd layers runs layer by layer (`streamingChain`), where a larger
-    /// tile recomputes less halo: `vsr bench` repsr-y-x2-quality (M6C32, 8-pixel halo) at 640x360 ran
-    /// 135-138 / 91-93 ms a frame (1 / 2 threads) in tiles of 640 against 187-188 / 99-100 in tiles of
-    /// 320 and 146-155 / 99-112 in tiles of 128, and at 960x540 284-335 / 187-227 against 350-385 /
-    /// 193-217 (AMD EPYC Zen 4, a noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
+    /// for L2). A net with Winograd layers runs layer by layer (`streamingChain`; at 16 channels band
+    /// by band, `bandChain`), where a larger tile recomputes less halo: `vsr bench`
+    /// repsr-y-x2-quality (M6C32, 8-pixel halo) at 640x360 ran 135-138 / 91-93 ms a frame (1 / 2
+    /// threads) in tiles of 640 against 187-188 / 99-100 in tiles of 320 and 146-155 / 99-112 in
+    /// tiles of 128, and at 960x540 284-335 / 187-227 against 350-385 / 193-217 (AMD EPYC Zen 4, a
+    /// noisy hour, two rounds). A 656x556 tile's 32-channel tensor is 47 MB.
     /// repsr-y-x2 (M6C16) on an AVX2-only AMD EPYC (family 23 model 1), 960x540, ms a frame on 1 / 2
     /// threads: tiles of 320 344 / 216, 640 300-304 / 162-199, 960 264 / 149-180, the whole frame
     /// 269 / 138-143. Tiles of 1024 keep a 960x540 frame whole, where 640 cut it into two of 480
