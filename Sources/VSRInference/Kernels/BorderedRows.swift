@@ -8,6 +8,9 @@ import CVSRKernels
 struct BorderedRows {
     let storage: [Float]
     let height, width, rowStride, planeStride: Int
+    /// A 3x3 window's taps from an output row's start: output row y reads bordered rows y ..< y + 3
+    /// (image rows y - 1 ... y + 1), from column -1.
+    let taps: [Int]
 
     init(_ input: Tensor, kernelPixels: Int) {
         height = input.height
@@ -15,6 +18,7 @@ struct BorderedRows {
         // Whole blocks of `kernelPixels` covering the width plus the taps' reach of 2, in cache lines.
         rowStride = ((width + kernelPixels - 1) / kernelPixels * kernelPixels + 2 + 15) / 16 * 16
         planeStride = (height + 2) * rowStride
+        taps = (0..<9).map { [rowStride] in $0 / 3 * rowStride + $0 % 3 }
         var storage = [Float](repeating: 0, count: input.channels * planeStride + 64)
         let (height, width, rowStride, planeStride) = (height, width, rowStride, planeStride)
         storage.withUnsafeMutableBufferPointer { to in
@@ -34,8 +38,6 @@ struct BorderedRows {
     /// (`slopes`) fused, written through `output` (row y of channel c at `base + c * plane + y * width`).
     func convolve(_ layer: Conv2d, slopes: [Float], rows: Range<Int>, into output: RowWindow.MutableView, cpu: CPUKernels) {
         precondition(layer.kernel == 3 && layer.stride == 1 && layer.padding == 1, "bordered rows feed 3x3 padding-1 layers")
-        // Output row y reads bordered rows y ..< y + 3 (image rows y - 1 ... y + 1), from column -1.
-        let taps = (0..<9).map { $0 / 3 * rowStride + $0 % 3 }
         storage.withUnsafeBufferPointer { source in
             layer.packedWeights.withUnsafeBufferPointer { weights in
                 layer.bias.withUnsafeBufferPointer { bias in

@@ -47,8 +47,8 @@ final class RowWindow {
     private var rows: UnsafeMutablePointer<Float> { storage + RowWindow.guardFloats }
 
     /// Makes the window hold `rows` (at most `capacity` of them), keeping the values of those it
-    /// held: the window moves down, its rows from `rows.lowerBound` on moved to its front, only when
-    /// `rows` reach past its end (so a window several bands tall moves once every few bands).
+    /// held: when `rows` reach past its end, the window moves down, its rows from `rows.lowerBound`
+    /// on moved to its front.
     func hold(_ rows: Range<Int>) {
         precondition(rows.count <= capacity, "a row window holds \(capacity) rows, asked for \(rows.count)")
         if rows.lowerBound < origin {
