@@ -13,10 +13,11 @@ on AVX2, which has 16 ymm registers where AVX-512 has 32 zmm):
                    intrinsics leave LLVM one register short, and it spills)
   avx512 (F):      4 x 4 x 16 = 16 accumulators + 4 pixels + 1 weight = 21 of 32 zmm
 The FMA probe runs enough independent chains to cover the FMA latency on two pipes with the same
-register file (12 ymm, 24 zmm). With `tails` (AVX2), the kernel is also emitted for 1 and 2 vectors, which a
-row's last block takes when it is that narrow (a 320-pixel row ends in 8 pixels past 13 blocks of 24).
-AVX-512's 64-pixel blocks would gain too at widths that end mid-block; not emitted until measured and
-tested on an AVX-512 CPU.
+register file (12 ymm, 24 zmm). With `tails`, the kernel is also emitted for every narrower count of
+whole vectors (AVX2: 1 and 2 of 8; AVX-512: 1 to 3 of 16), which a row's last block takes when it is
+that narrow: a 320-pixel row ends in 8 pixels past 13 blocks of 24 with AVX2, a 720-pixel one in 16
+past 11 blocks of 64 with AVX-512, and a Winograd chunk that ends a layer in as few 16-tile groups
+as it holds.
 
 Run: scripts/generate-conv-microkernel.py          (writes the files)
      scripts/generate-conv-microkernel.py --check  (exits 1 if a committed file differs)"""
@@ -44,7 +45,7 @@ ISAS = [
          mask_type="__m256i", mask="_mm256_cmpgt_epi32(_mm256_set1_epi32({n}), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))",
          mask_load="_mm256_maskload_ps({p}, {m})", mask_store="_mm256_maskstore_ps({p}, {m}, {v})"),
     dict(name="avx512", level="VSR_CPU_AVX512", target="avx512f,avx512bw,avx512dq,avx512vl,avx2,fma", guard="__x86_64__",
-         header="<immintrin.h>", vec="__m512", lanes=16, vectors=4, probe_chains=24,
+         header="<immintrin.h>", vec="__m512", lanes=16, vectors=4, tails=True, probe_chains=24,
          shape="4 channels x 4 vectors of 16 (AVX-512F)",
          zero="_mm512_setzero_ps()", load="_mm512_loadu_ps({p})", store="_mm512_storeu_ps({p}, {v})",
          bcast="_mm512_set1_ps(*({p}))", add="_mm512_add_ps({a}, {b})",
@@ -83,7 +84,7 @@ def x86_file(isa):
     if len(counts) > 1:
         w("        // A row's last block when it is narrower than the kernel: as few vectors as it needs (320")
         w("        // pixels with AVX2 end in 8 of 24; a 16-channel 3x3 layer at 320x180, one thread, AMD EPYC")
-        w("        // family 23 model 1: 7.16-7.23 -> 6.74-7.06 ms).")
+        w("        // family 23 model 1: 7.16-7.23 -> 6.74-7.06 ms; 720 with AVX-512 in 16 of 64).")
         w(f"        const int vectors = (valid + {L - 1}) / {L};")
     w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
     w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")

@@ -7,10 +7,12 @@ import XCTest
 /// data, odd sizes and channel counts, at 1 and 2 threads (the checkasm approach). A level the CPU
 /// lacks is skipped with a message naming it (`forEachCPULevel`).
 final class OptimizedKernelTests: XCTestCase {
-    /// Widths that end mid-vector and in each of the AVX2 kernel's narrower last blocks: after whole
-    /// blocks of 24, 32 ends in one vector of 8, 40 in two, 57 in two with the second partial (13
-    /// and 45 end their only or second block in two and three vectors, the last partial).
-    private let sizes = [(1, 1), (7, 13), (37, 45), (3, 32), (2, 40), (5, 57)]
+    /// Widths that end mid-vector and in each of the narrower last blocks: after whole blocks of 24
+    /// (AVX2), 32 ends in one vector of 8, 40 in two, 57 in two with the second partial (13 and 45
+    /// end their only or second block in two and three vectors, the last partial); after a block of
+    /// 64 (AVX-512), 80 ends in one vector of 16, 96 in two, 105 in three with the third partial (13,
+    /// 32 and 57 end their only block in one, two and four).
+    private let sizes = [(1, 1), (7, 13), (37, 45), (3, 32), (2, 40), (5, 57), (2, 80), (3, 96), (2, 105)]
     private let channels = [1, 3, 13, 46, 52]
 
     func testConv3x3MatchesReference() { check(kernel: 3) }

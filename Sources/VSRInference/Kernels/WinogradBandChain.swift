@@ -78,8 +78,9 @@ struct WinogradBandChain {
     }
 
     /// Output rows each layer computes in one band, at `width`: 2 to 4 tile rows, those whose tiles
-    /// fill the Winograd layers' chunks best (a band's last chunk computes its products whole, so
-    /// at 960 pixels, 160 F(6x6) tiles a row, one tile row a band took 3 chunks where 2.5 would do:
+    /// fill the Winograd layers' chunks best (a band's last chunk runs the micro-kernel's narrower,
+    /// slower forms over whole 16-tile groups; before it had those, it computed its products whole,
+    /// so at 960 pixels, 160 F(6x6) tiles a row, one tile row a band took 3 chunks where 2.5 would do:
     /// 92.3 ms a frame against 77.0 for two tile rows, 5 chunks exactly; repsr-y-x2 at 960x540,
     /// `vsr bench --threads 1`, AMD EPYC Zen 4, one run each; 3, 4, 6 and 10 tile rows 83.8-87.2, and windows of
     /// several bands, moved less often, 82.9-91.5, their rows further apart in the caches).

@@ -247,10 +247,15 @@ private struct WinogradJob: @unchecked Sendable {
         while let claimed = queue.claim() {
             for chunk in claimed {
                 let firstTile = self.firstTile + chunk * chunkTiles
-                for group in 0..<(chunkTiles / 16) {
+                // The last chunk stops after its last 16-tile group, and the micro-kernel runs as
+                // few vectors as those groups need (its narrower forms, `tails` in
+                // scripts/generate-conv-microkernel.py), so that a band or layer whose tiles end
+                // early in a chunk does not pay for the whole chunk.
+                let outputGroups = min(chunkTiles / 16, (tiles - firstTile + 15) / 16)
+                for group in 0..<outputGroups {
                     transformInput(group: firstTile + 16 * group, into: transformedInput + 16 * group)
                 }
-                let outputGroups = min(chunkTiles / 16, (tiles - firstTile + 15) / 16)
+                args.pixels = Int32(16 * outputGroups)
                 for group in 0..<outputGroups {
                     let placed = outputGroup(firstTile + 16 * group)
                     groups[group] = placed
