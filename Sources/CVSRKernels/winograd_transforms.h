@@ -5,6 +5,12 @@
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
 
+// Floats from a plane's start to image row y's (`first_row`, `ring_rows`).
+static inline ptrdiff_t WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(const vsr_winograd_input_args *a, int y) {
+    const int row = y - a->first_row;
+    return (ptrdiff_t)(a->ring_rows > 0 && row >= a->ring_rows ? row - a->ring_rows : row) * a->width;
+}
+
 // Prefetches `rows` rows of `columns` floats from (top, left + first) of the plane two channels on:
 // a tile group's rows are more streams than the hardware prefetcher follows, and the loads would
 // wait on memory. Into L2 (prefetcht1), not L1: F(4x4)'s 6 rows are 30 lines a channel, more
@@ -18,7 +24,7 @@ static inline void WINOGRAD_CAT(winograd_prefetch_ahead, WINOGRAD_NAME)(const vs
     for (int r = 0; r < rows; r++) {
         const int y = a->top + r;
         if (y >= 0 && y < a->height) {
-            const float *ahead = plane + 2 * a->plane_size + (ptrdiff_t)y * a->width + a->left + first;
+            const float *ahead = plane + 2 * a->plane_size + WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(a, y) + a->left + first;
             for (int x = 0; x < columns; x += 16) __builtin_prefetch(ahead + x, 0, 2);
         }
     }
@@ -39,13 +45,13 @@ static inline const float *WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(const vsr_w
                                                                      int r, int columns, float *border) {
     const int y = a->top + r;
     if (a->left >= 0 && a->left + columns <= a->width && y >= 0 && y < a->height) {
-        return plane + (ptrdiff_t)y * a->width + a->left;
+        return plane + WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(a, y) + a->left;
     }
     int first, end;
     WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(a, columns, &first, &end);
     __builtin_memset(border, 0, (size_t)columns * sizeof(float));
     if (y >= 0 && y < a->height && end > first) {
-        __builtin_memcpy(border + first, plane + (ptrdiff_t)y * a->width + a->left + first, (size_t)(end - first) * sizeof(float));
+        __builtin_memcpy(border + first, plane + WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(a, y) + a->left + first, (size_t)(end - first) * sizeof(float));
     }
     return border;
 }
@@ -64,7 +70,7 @@ static inline const float *WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(co
     *valid_from = 0;
     *valid_to = columns;
     if (y >= 0 && y < a->height) {
-        const float *row = plane + (ptrdiff_t)y * a->width + a->left;
+        const float *row = plane + WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(a, y) + a->left;
         if (row >= a->input && row + columns <= a->input + (ptrdiff_t)a->in_channels * a->plane_size) {
             WINOGRAD_CAT(winograd_columns_inside, WINOGRAD_NAME)(a, columns, valid_from, valid_to);
             return row;

@@ -81,6 +81,9 @@ typedef struct vsr_winograd_input_args {
     /// next tile row's first ones, patch origin (top + m, -1) for tile size m, so that a group of 16
     /// may end one tile row and begin the next.
     int split;
+    /// Where image row y lies in each plane: row y - `first_row`, or, in a ring of `ring_rows` rows
+    /// (`RowWindow`), row y - `first_row` - `ring_rows` from there on. Both 0 for a whole tensor.
+    int first_row, ring_rows;
 } vsr_winograd_input_args;
 
 /// Winograd's output transform `Aᵀ m A` for one output channel over 16 tiles, then bias, the

@@ -35,7 +35,8 @@ struct BorderedRows {
     }
 
     /// Output rows `rows` of the 3x3 padding-1 `layer`, bias and the piecewise-linear activation
-    /// (`slopes`) fused, written through `output` (row y of channel c at `base + c * plane + y * width`).
+    /// (`slopes`) fused, written through `output` (row y of channel c at `base + c * plane +
+    /// placement.offset(row: y, width:)`).
     func convolve(_ layer: Conv2d, slopes: [Float], rows: Range<Int>, into output: RowWindow.MutableView, cpu: CPUKernels) {
         precondition(layer.kernel == 3 && layer.stride == 1 && layer.padding == 1, "bordered rows feed 3x3 padding-1 layers")
         storage.withUnsafeBufferPointer { source in
@@ -51,7 +52,7 @@ struct BorderedRows {
                                 prefetch: Int32(2 * cpu.convPixels))
                             for y in rows {
                                 args.input = source.baseAddress! + y * rowStride
-                                args.output = output.base + y * width
+                                args.output = output.base + output.placement.offset(row: y, width: width)
                                 cpu.convRow(&args)
                             }
                         }

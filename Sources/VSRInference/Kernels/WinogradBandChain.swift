@@ -7,8 +7,8 @@ import Dispatch
 /// Layer by layer, each 16-channel activation of a 960x540 frame is a 33 MB tensor written out to
 /// memory and read back by the next layer. Here layer k computes a band of `bandRows` output rows,
 /// `k` tile rows behind layer 0 (each 3x3 layer's rows read one row of the layer below beyond
-/// them), into a `RowWindow` that keeps only the rows its successor still reads: about 1.2 MB a
-/// 16-channel layer at 960 pixels, so the layers hand their rows on through the caches. The first
+/// them), into a `RowWindow`, a ring that keeps only the rows its successor still reads: about
+/// 1.2 MB a 16-channel layer at 960 pixels, so the layers hand their rows on through the caches. The first
 /// layer (one input channel; the direct kernel) writes its bands into a window too, from a
 /// zero-bordered copy of the input (`BorderedRows`): as a whole-frame tensor it had been 33 MB
 /// more of memory per frame at 960x540 (`vsr upscale` of a 540p clip with x264 medium peaked at
@@ -133,9 +133,12 @@ struct WinogradBandChain {
         precondition(input.channels == first.inChannels, "the chain's first layer takes \(first.inChannels) channels")
         let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
         // Stage k's window holds the rows stage k + 1 reads in a band (one row above its first
-        // output row, which is `lag` rows behind stage k's) and those stage k writes.
+        // output row, which is `lag` rows behind stage k's) and those stage k writes. F(2x2) and
+        // F(4x4) store a tile row in place only in one piece, so their rings are whole tile rows.
+        let live = bandRows + lag + 1
+        let capacity = tile == .f6 ? live : (live + tile.size - 1) / tile.size * tile.size
         let windows = ([first] + layers.dropLast()).map {
-            RowWindow(channels: $0.outChannels, width: width, capacity: bandRows + lag + 1)
+            RowWindow(channels: $0.outChannels, width: width, capacity: capacity)
         }
         let source = BorderedRows(input, kernelPixels: cpu.convPixels)
         let firstSlopes = firstActivation.negativeSlopes(channels: first.outChannels)!
@@ -146,17 +149,19 @@ struct WinogradBandChain {
                 for stage in 0...count {
                     let start = max(0, band * bandRows - stage * lag), end = min(height, (band + 1) * bandRows - stage * lag)
                     guard start < end else { continue }
-                    if stage < count { windows[stage].hold((start - lag - 1)..<end) }
                     if stage == 0 {
-                        source.convolve(first, slopes: firstSlopes, rows: start..<end, into: windows[0].mutableView, cpu: cpu)
+                        source.convolve(
+                            first, slopes: firstSlopes, rows: start..<end, into: windows[0].mutableView(rows: start..<end), cpu: cpu)
                         continue
                     }
                     let to =
                         stage == count
-                        ? RowWindow.MutableView(base: lastBuffer.baseAddress!, plane: height * width) : windows[stage].mutableView
+                        ? RowWindow.MutableView(base: lastBuffer.baseAddress!, plane: height * width)
+                        : windows[stage].mutableView(rows: start..<end)
                     WinogradConvolution.run(
                         layers[stage - 1], activation: activations[stage - 1], cpu: cpu, threads: 1, height: height,
-                        width: width, rows: start..<end, input: windows[stage - 1].view, output: to)
+                        width: width, rows: start..<end, input: windows[stage - 1].view(rows: (start - 1)..<min(height, end + 1)),
+                        output: to)
                 }
                 if (band + 1) * bandRows - count * lag >= height { break }
                 band += 1

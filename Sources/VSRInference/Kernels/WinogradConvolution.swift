@@ -113,8 +113,9 @@ enum WinogradConvolution {
 
     /// Output rows `rows` (from a multiple of the tile size on) of `layer` over an image `height` x
     /// `width`, read from `input` and written to `output`, views that place row y of channel c at
-    /// `base + c * plane + y * width` and need hold only the rows read (`rows` widened by one each
-    /// side, inside the image) and written; `residual`, when given, has the output's layout.
+    /// `base + c * plane + placement.offset(row: y, width:)` and need hold only the rows read (`rows`
+    /// widened by one each side, inside the image) and written; `residual`, when given, has the
+    /// output's layout.
     static func run(
         _ layer: Conv2d, activation: Activation, cpu: CPUKernels, threads: Int, height: Int, width: Int, rows: Range<Int>,
         input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil
@@ -145,9 +146,10 @@ enum WinogradConvolution {
                 slopes.withUnsafeBufferPointer { slopeBuffer in
                     let job = WinogradJob(
                         cpu: cpu, tile: tile, chunkTiles: chunkTiles, input: input.base, inputPlane: input.plane,
-                        inputRows: min(height, rows.upperBound + 1), weights: weightBuffer.baseAddress!,
-                        bias: biasBuffer.baseAddress!, slopes: slopeBuffer.baseAddress!, output: output.base,
-                        outputPlane: output.plane, residual: residual, inChannels: layer.inChannels,
+                        inputPlacement: input.placement, inputRows: min(height, rows.upperBound + 1),
+                        weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!, slopes: slopeBuffer.baseAddress!,
+                        output: output.base, outputPlane: output.plane, outputPlacement: output.placement,
+                        residual: residual, inChannels: layer.inChannels,
                         outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
                         rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
                     WorkQueue(count: chunks, workers: workers).run { queue in
@@ -170,6 +172,8 @@ private struct WinogradJob: @unchecked Sendable {
     let input: UnsafePointer<Float>
     /// Floats between two input channels' planes.
     let inputPlane: Int
+    /// Where the input's rows lie in its planes (a ring's rows turn back).
+    let inputPlacement: RowWindow.Placement
     /// Input rows the transforms read (rows past it read as zeros): the image's, or one past a band's last output row.
     let inputRows: Int
     let weights: UnsafePointer<Float>
@@ -178,6 +182,8 @@ private struct WinogradJob: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>
     /// Floats between two output channels' planes (the residual's too).
     let outputPlane: Int
+    /// Where the output's (and the residual's) rows lie in their planes.
+    let outputPlacement: RowWindow.Placement
     let residual: UnsafePointer<Float>?
     /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart
     /// (`WinogradTile.rowTiles`); the job computes tiles `firstTile ..< tiles` (whole tile rows,
@@ -333,7 +339,8 @@ private struct WinogradJob: @unchecked Sendable {
             input: input, plane_size: inputPlane, width: Int32(width), height: Int32(inputRows),
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
             in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
-            position_stride: transformedPositionStride, split: 0)
+            position_stride: transformedPositionStride, split: 0, first_row: Int32(inputPlacement.firstRow),
+            ring_rows: Int32(inputPlacement.ringRows))
         // F(4x4)'s groups span at most two tile rows by their numbering, so they need no count.
         assert(tile != .f4 || runCount(group: group) <= WinogradJob.runsPerCall, "an F(4x4) group spans at most two tile rows")
         if tile == .f4 || (tile == .f6 && runCount(group: group) <= WinogradJob.runsPerCall) {
@@ -367,10 +374,15 @@ private struct WinogradJob: @unchecked Sendable {
     private func outputGroup(_ first: Int) -> OutputGroup {
         let m = tile.size, count = min(16, tiles - first)
         let tileRow = first / rowTiles, column = first % rowTiles
+        // In place only where the tile row's m output rows lie one row apart (a ring may turn back
+        // between two of them).
+        let rowsInOnePiece =
+            outputPlacement.offset(row: m * tileRow + m - 1, width: width) - outputPlacement.offset(row: m * tileRow, width: width)
+            == (m - 1) * width
         return OutputGroup(
             first: first, count: count, runs: runCount(group: first, count: count), firstRun: min(count, rowTiles - column),
             x: m * column, y: m * tileRow,
-            inside: column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height)
+            inside: column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height && rowsInOnePiece)
     }
 
     /// `Aᵀ m A` for one output channel over an output group's tiles, then bias, activation and
@@ -398,7 +410,7 @@ private struct WinogradJob: @unchecked Sendable {
             return
         }
         let inside = group.inside
-        let top = channel * outputPlane + group.y * width + group.x
+        let top = channel * outputPlane + outputPlacement.offset(row: group.y, width: width) + group.x
         // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
         func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
         func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
@@ -443,32 +455,30 @@ private struct WinogradJob: @unchecked Sendable {
     /// below it nil). The sums, bias, slope and channel's plane are the caller's.
     private func winograd6Rows(x: Int, y: Int, count: Int, nextCount: Int) -> vsr_winograd6_output_args {
         let m = tile.size
-        let top = y * width + x
-        let nextTop = (y + m) * width
-        // Row i of the tiles from `start` (an offset in the plane) at image row y0 + i; nil below the image.
+        // Row i of the tiles from column `start` at image row y0 + i; nil below the image.
         func out(_ start: Int, _ y0: Int, _ i: Int) -> UnsafeMutablePointer<Float>? {
-            y0 + i < height ? output + start + i * width : nil
+            y0 + i < height ? output + outputPlacement.offset(row: y0 + i, width: width) + start : nil
         }
         func residualRow(_ start: Int, _ y0: Int, _ i: Int) -> UnsafePointer<Float>? {
-            y0 + i < height ? residual.map { $0 + start + i * width } : nil
+            y0 + i < height ? residual.map { $0 + outputPlacement.offset(row: y0 + i, width: width) + start } : nil
         }
         let nextY = nextCount > 0 ? y + m : height  // no next rows: every one "below the image"
         return vsr_winograd6_output_args(
             sums: nil, position_stride: productBytes / 4, bias: 0, slope: 0,
             columns: Int32(min(m * count, width - x)),
-            out: (out(top, y, 0), out(top, y, 1), out(top, y, 2), out(top, y, 3), out(top, y, 4), out(top, y, 5)),
+            out: (out(x, y, 0), out(x, y, 1), out(x, y, 2), out(x, y, 3), out(x, y, 4), out(x, y, 5)),
             residual: (
-                residualRow(top, y, 0), residualRow(top, y, 1), residualRow(top, y, 2), residualRow(top, y, 3),
-                residualRow(top, y, 4), residualRow(top, y, 5)
+                residualRow(x, y, 0), residualRow(x, y, 1), residualRow(x, y, 2), residualRow(x, y, 3),
+                residualRow(x, y, 4), residualRow(x, y, 5)
             ),
             split: nextCount > 0 ? Int32(count) : 0, next_columns: Int32(min(m * nextCount, width)),
             next_out: (
-                out(nextTop, nextY, 0), out(nextTop, nextY, 1), out(nextTop, nextY, 2), out(nextTop, nextY, 3),
-                out(nextTop, nextY, 4), out(nextTop, nextY, 5)
+                out(0, nextY, 0), out(0, nextY, 1), out(0, nextY, 2), out(0, nextY, 3),
+                out(0, nextY, 4), out(0, nextY, 5)
             ),
             next_residual: (
-                residualRow(nextTop, nextY, 0), residualRow(nextTop, nextY, 1), residualRow(nextTop, nextY, 2),
-                residualRow(nextTop, nextY, 3), residualRow(nextTop, nextY, 4), residualRow(nextTop, nextY, 5)
+                residualRow(0, nextY, 0), residualRow(0, nextY, 1), residualRow(0, nextY, 2),
+                residualRow(0, nextY, 3), residualRow(0, nextY, 4), residualRow(0, nextY, 5)
             ),
             plane_offset: 0)
     }
@@ -485,7 +495,7 @@ private struct WinogradJob: @unchecked Sendable {
         let count = min(tiles * m, width - x)
         guard count > 0 else { return }
         for dy in 0..<m where y + dy < height {
-            let start = channel * outputPlane + (y + dy) * width + x
+            let start = channel * outputPlane + outputPlacement.offset(row: y + dy, width: width) + x
             let row = values + dy * 16 * m, out = output + start
             if let residual {
                 let added = residual + start
