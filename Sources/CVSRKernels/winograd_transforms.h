@@ -5,7 +5,8 @@
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
 
-// Floats from a plane's start to image row y's (`first_row`, `ring_rows`).
+// Floats from a plane's start to image row y's (`first_row`, `ring_rows`): RowWindow.Placement's
+// `offset` on the Swift side, which places the rows the transforms read.
 static inline ptrdiff_t WINOGRAD_CAT(winograd_row_offset, WINOGRAD_NAME)(const vsr_winograd_input_args *a, int y) {
     const int row = y - a->first_row;
     return (ptrdiff_t)(a->ring_rows > 0 && row >= a->ring_rows ? row - a->ring_rows : row) * a->width;

@@ -7,20 +7,20 @@ import CVSRKernels
 /// written band by band into a window instead of a whole-frame tensor.
 struct BorderedRows {
     let storage: [Float]
-    let height, width, rowStride, planeStride: Int
+    let width, rowStride, planeStride: Int
     /// A 3x3 window's taps from an output row's start: output row y reads bordered rows y ..< y + 3
     /// (image rows y - 1 ... y + 1), from column -1.
     let taps: [Int]
 
     init(_ input: Tensor, kernelPixels: Int) {
-        height = input.height
+        let height = input.height
         width = input.width
         // Whole blocks of `kernelPixels` covering the width plus the taps' reach of 2, in cache lines.
         rowStride = ((width + kernelPixels - 1) / kernelPixels * kernelPixels + 2 + 15) / 16 * 16
         planeStride = (height + 2) * rowStride
         taps = (0..<9).map { [rowStride] in $0 / 3 * rowStride + $0 % 3 }
         var storage = [Float](repeating: 0, count: input.channels * planeStride + 64)
-        let (height, width, rowStride, planeStride) = (height, width, rowStride, planeStride)
+        let (width, rowStride, planeStride) = (width, rowStride, planeStride)
         storage.withUnsafeMutableBufferPointer { to in
             input.data.withUnsafeBufferPointer { from in
                 for c in 0..<input.channels {

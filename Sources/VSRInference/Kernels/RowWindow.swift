@@ -43,7 +43,7 @@ final class RowWindow {
         var placement = Placement.linear
     }
 
-    let channels, width, capacity: Int
+    let capacity: Int
     /// Floats between two channels' rows: `capacity` rows and a cache line, so that the channels'
     /// rows do not all fall on the same 4 KiB offsets.
     let plane: Int
@@ -51,8 +51,6 @@ final class RowWindow {
     private static let guardFloats = 128
 
     init(channels: Int, width: Int, capacity: Int) {
-        self.channels = channels
-        self.width = width
         self.capacity = capacity
         plane = capacity * width + 16
         let count = channels * plane + 2 * RowWindow.guardFloats

@@ -83,7 +83,7 @@ struct WinogradBandChain {
     /// so at 960 pixels, 160 F(6x6) tiles a row, one tile row a band took 3 chunks where 2.5 would do:
     /// 92.3 ms a frame against 77.0 for two tile rows, 5 chunks exactly; repsr-y-x2 at 960x540,
     /// `vsr bench --threads 1`, AMD EPYC Zen 4, one run each; 3, 4, 6 and 10 tile rows 83.8-87.2, and windows of
-    /// several bands, moved less often, 82.9-91.5, their rows further apart in the caches).
+    /// several bands (before windows were rings), 82.9-91.5, their rows further apart in the caches).
     func bandRows(width: Int) -> Int {
         let rowTiles = tile.rowTiles(tileColumns: (width + tile.size - 1) / tile.size)
         let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)

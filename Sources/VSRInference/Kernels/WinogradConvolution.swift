@@ -365,9 +365,9 @@ private struct WinogradJob: @unchecked Sendable {
     /// the tiles `first ..< first + count` (those before `tiles`), `firstRun` of them on the tile row
     /// at output pixel (`x`, `y`), the rest in `runs - 1` more runs (`forEachRun`), and whether all
     /// 16 lie in one tile row inside the image (`inside`: F(2x2)/F(4x4) then store straight into the
-    /// output rows).
+    /// output rows, from `offset` in channel 0's plane).
     private struct OutputGroup {
-        let first, count, runs, firstRun, x, y: Int
+        let first, count, runs, firstRun, x, y, offset: Int
         let inside: Bool
     }
 
@@ -376,12 +376,11 @@ private struct WinogradJob: @unchecked Sendable {
         let tileRow = first / rowTiles, column = first % rowTiles
         // In place only where the tile row's m output rows lie one row apart (a ring may turn back
         // between two of them).
-        let rowsInOnePiece =
-            outputPlacement.offset(row: m * tileRow + m - 1, width: width) - outputPlacement.offset(row: m * tileRow, width: width)
-            == (m - 1) * width
+        let rowOffset = outputPlacement.offset(row: m * tileRow, width: width)
+        let rowsInOnePiece = outputPlacement.offset(row: m * tileRow + m - 1, width: width) - rowOffset == (m - 1) * width
         return OutputGroup(
             first: first, count: count, runs: runCount(group: first, count: count), firstRun: min(count, rowTiles - column),
-            x: m * column, y: m * tileRow,
+            x: m * column, y: m * tileRow, offset: rowOffset + m * column,
             inside: column + 16 <= tileColumns && m * (column + 16) <= width && m * tileRow + m <= height && rowsInOnePiece)
     }
 
@@ -410,7 +409,7 @@ private struct WinogradJob: @unchecked Sendable {
             return
         }
         let inside = group.inside
-        let top = channel * outputPlane + outputPlacement.offset(row: group.y, width: width) + group.x
+        let top = channel * outputPlane + group.offset
         // Row `i` of the tiles' output and of the residual (no arrays: this runs per channel and group).
         func row(_ i: Int) -> UnsafeMutablePointer<Float> { inside ? output + top + i * width : scratch + i * 16 * m }
         func residualRow(_ i: Int) -> UnsafePointer<Float>? { inside ? residual.map { $0 + top + i * width } : nil }
