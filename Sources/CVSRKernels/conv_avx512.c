@@ -17,6 +17,16 @@ void conv_block_avx512_1(const vsr_conv_args *args, const int tap_count, const i
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
+    // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
+    // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
+    // 38.6-40.2 -> 34.8-35.8 ms, and 50-54 -> 42 ms with the AVX2 kernels.
+    if (prefetching && args->prefetch_output) {
+        for (int j = 0; j < channels; j++) {
+            const float *o = args->output + (co + j) * args->output_stride + x0;
+            __builtin_prefetch(o + 0);
+        }
+    }
     for (int c = 0; c < in_channels; c++, plane += stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
         // loses track of a few streams per input channel, and the loads then wait on L2 or L3.
@@ -148,6 +158,16 @@ void conv_block_avx512_2(const vsr_conv_args *args, const int tap_count, const i
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
+    // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
+    // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
+    // 38.6-40.2 -> 34.8-35.8 ms, and 50-54 -> 42 ms with the AVX2 kernels.
+    if (prefetching && args->prefetch_output) {
+        for (int j = 0; j < channels; j++) {
+            const float *o = args->output + (co + j) * args->output_stride + x0;
+            __builtin_prefetch(o + 0); __builtin_prefetch(o + 16);
+        }
+    }
     for (int c = 0; c < in_channels; c++, plane += stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
         // loses track of a few streams per input channel, and the loads then wait on L2 or L3.
@@ -300,6 +320,16 @@ void conv_block_avx512_3(const vsr_conv_args *args, const int tap_count, const i
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
+    // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
+    // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
+    // 38.6-40.2 -> 34.8-35.8 ms, and 50-54 -> 42 ms with the AVX2 kernels.
+    if (prefetching && args->prefetch_output) {
+        for (int j = 0; j < channels; j++) {
+            const float *o = args->output + (co + j) * args->output_stride + x0;
+            __builtin_prefetch(o + 0); __builtin_prefetch(o + 16); __builtin_prefetch(o + 32);
+        }
+    }
     for (int c = 0; c < in_channels; c++, plane += stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
         // loses track of a few streams per input channel, and the loads then wait on L2 or L3.
@@ -473,6 +503,16 @@ void conv_block_avx512(const vsr_conv_args *args, const int tap_count, const int
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
+    // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
+    // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
+    // 38.6-40.2 -> 34.8-35.8 ms, and 50-54 -> 42 ms with the AVX2 kernels.
+    if (prefetching && args->prefetch_output) {
+        for (int j = 0; j < channels; j++) {
+            const float *o = args->output + (co + j) * args->output_stride + x0;
+            __builtin_prefetch(o + 0); __builtin_prefetch(o + 16); __builtin_prefetch(o + 32); __builtin_prefetch(o + 48);
+        }
+    }
     for (int c = 0; c < in_channels; c++, plane += stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
         // loses track of a few streams per input channel, and the loads then wait on L2 or L3.

@@ -58,6 +58,7 @@ typedef struct vsr_conv_args {
     int out_channels;
     int pixels;                  ///< pixels in the segment
     int prefetch;                ///< how far ahead (floats) to prefetch the taps' rows; 0: not at all
+    int prefetch_output;         ///< with `prefetch`, also fetch each block's output lines first (outputs past L2)
 } vsr_conv_args;
 
 /// Output channels per block, the same for every ISA (so the packed weights are shared).

@@ -49,7 +49,7 @@ struct BorderedRows {
                                 in_channels: Int32(layer.inChannels), weights: weights.baseAddress!, bias: bias.baseAddress!,
                                 slopes: slopes.baseAddress!, residual: nil, residual_stride: 0, output: nil,
                                 output_stride: output.plane, out_channels: Int32(layer.outChannels), pixels: Int32(width),
-                                prefetch: Int32(2 * cpu.convPixels))
+                                prefetch: Int32(2 * cpu.convPixels), prefetch_output: 0)
                             for y in rows {
                                 args.input = source.baseAddress! + y * rowStride
                                 args.output = output.base + output.placement.offset(row: y, width: width)

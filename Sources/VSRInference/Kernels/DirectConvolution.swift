@@ -222,7 +222,7 @@ enum DirectConvolution {
                             input: nil, plane_stride: pixels, taps: job.taps, tap_count: 1, in_channels: Int32(inChannels),
                             weights: job.weights, bias: job.bias, slopes: nil, residual: nil, residual_stride: 0, output: sums,
                             output_stride: block, out_channels: Int32(outChannels), pixels: Int32(block),
-                            prefetch: Int32(2 * cpu.convPixels))
+                            prefetch: Int32(2 * cpu.convPixels), prefetch_output: 0)
                         while let claimed = queue.claim() {
                             for index in claimed {
                                 let start = index * block, length = index < blocks ? block : lastBlock
@@ -340,14 +340,16 @@ private struct ConvJob: @unchecked Sendable {
     }
 
     /// The same from `source`, which holds rows from `firstRow` on: output row y's taps are offsets
-    /// from `source + (y - firstRow) * rowStride`, channel c `planeStride` further.
+    /// from `source + (y - firstRow) * rowStride`, channel c `planeStride` further. The output is a
+    /// whole layer's tensor, so the micro-kernel fetches each block's output lines before its FMAs
+    /// (`prefetch_output`).
     func compute(rows: Range<Int>, pixels: Range<Int>, from source: UnsafePointer<Float>, firstRow: Int, planeStride: Int) {
         let plane = height * width
         var args = vsr_conv_args(
             input: nil, plane_stride: planeStride, taps: taps, tap_count: Int32(tapCount), in_channels: Int32(inChannels),
             weights: weights, bias: bias, slopes: slopes, residual: nil, residual_stride: plane, output: nil,
             output_stride: plane, out_channels: Int32(outChannels), pixels: Int32(pixels.count),
-            prefetch: Int32(2 * cpu.convPixels))
+            prefetch: Int32(2 * cpu.convPixels), prefetch_output: 1)
         for y in rows {
             let start = y * width + pixels.lowerBound
             args.input = source + (y - firstRow) * rowStride + pixels.lowerBound

@@ -183,7 +183,7 @@ private struct BandRun {
                             residual: last ? residual : nil, residual_stride: residualStride,
                             output: last ? lastRow : rings[l] + rowOffset(l, y) + 1,
                             output_stride: last ? width : ringPlane, out_channels: Int32(layer.outChannels),
-                            pixels: Int32(width), prefetch: Int32(2 * chain.cpu.convPixels))
+                            pixels: Int32(width), prefetch: Int32(2 * chain.cpu.convPixels), prefetch_output: 0)
                         chain.cpu.convRow(&args)
                     }
                 }

@@ -249,7 +249,7 @@ private struct WinogradJob: @unchecked Sendable {
         var args = vsr_conv_args(
             input: nil, plane_stride: transformedChannelStride, taps: tapOffset, tap_count: 1, in_channels: Int32(inChannels),
             weights: nil, bias: nil, slopes: nil, residual: nil, residual_stride: 0, output: nil, output_stride: chunkTiles,
-            out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0)
+            out_channels: 0, pixels: Int32(chunkTiles), prefetch: 0, prefetch_output: 0)
         while let claimed = queue.claim() {
             for chunk in claimed {
                 let firstTile = self.firstTile + chunk * chunkTiles
