@@ -47,10 +47,10 @@ final class ElementwiseKernelTests: XCTestCase {
                 let input = Tensor.random(channels: colors * factor * factor, height: h, width: w, range: -2...2, using: &rng)
                 let skip = Tensor.random(channels: colors, height: h, width: w, range: 0...1, using: &rng)
                 for withSkip in [false, true] {
-                    let expected = KernelSet.reference.pixelShuffle(input, factor, withSkip ? skip : nil, 1)
+                    let expected = KernelSet.reference.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: 1)
                     XCTAssertEqual(expected.shape, [colors, h * factor, w * factor])
                     for threads in [1, 2, 3] {
-                        let fast = KernelSet.optimized.pixelShuffle(input, factor, withSkip ? skip : nil, threads)
+                        let fast = KernelSet.optimized.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: threads)
                         XCTAssertEqual(fast.shape, expected.shape)
                         XCTAssertEqual(fast.data, expected.data, "\(colors)x\(h)x\(w) x\(factor), skip \(withSkip), \(threads) threads")
                     }

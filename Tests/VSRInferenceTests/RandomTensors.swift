@@ -1,3 +1,5 @@
+import XCTest
+
 @testable import VSRInference
 
 /// A small deterministic generator (SplitMix64), so failures reproduce.
@@ -34,6 +36,37 @@ extension Conv2d {
             inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding,
             weight: (0..<outChannels * inChannels * kernel * kernel).map { _ in Float.random(in: -scale...scale, using: &generator) },
             bias: (0..<outChannels).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
+    }
+}
+
+extension PlainSR {
+    /// A random plain net: `colors` in and out, `hidden` hidden layers `channels` wide, x`scale`, `act`
+    /// (prelu, relu or silu), built through the registry from named weights as a model file is.
+    static func random(
+        colors: Int, scale: Int, channels: Int, hidden: Int, act: String,
+        using rng: inout SeededGenerator
+    ) throws -> PlainSR {
+        var tensors: [String: WeightSet.Entry] = [:]
+        let widths = [colors] + [Int](repeating: channels, count: hidden + 1) + [colors * scale * scale]
+        for layer in 0..<(widths.count - 1) {
+            let (cin, cout) = (widths[layer], widths[layer + 1])
+            let bound = 1 / Float(cin * 9).squareRoot()
+            tensors["body.\(2 * layer).weight"] = .init(
+                shape: [cout, cin, 3, 3],
+                values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
+            tensors["body.\(2 * layer).bias"] = .init(
+                shape: [cout], values: (0..<cout).map { _ in Float.random(in: -0.2...0.2, using: &rng) })
+            if layer < widths.count - 2 && act == "prelu" {
+                tensors["body.\(2 * layer + 1).weight"] = .init(
+                    shape: [channels],
+                    values: (0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
+            }
+        }
+        let metadata = [
+            "arch": "plainsr", "scale": "\(scale)", "colors": "\(colors)", "input_range": "1",
+            "channels": "\(channels)", "hidden": "\(hidden)", "act": act,
+        ]
+        return try XCTUnwrap(ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random") as? PlainSR)
     }
 }
 

@@ -6,40 +6,13 @@ import XCTest
 /// (one row, rows fewer than the ring, widths that end mid-vector), one and three colours, every
 /// scale, 1-4 threads (bands shared by a thread working down and one working up), every instruction set this CPU runs.
 final class StreamingChainTests: XCTestCase {
-    private func randomPlainSR(
-        colors: Int, scale: Int, channels: Int, hidden: Int, act: String,
-        using rng: inout SeededGenerator
-    ) throws -> PlainSR {
-        var tensors: [String: WeightSet.Entry] = [:]
-        let widths = [colors] + [Int](repeating: channels, count: hidden + 1) + [colors * scale * scale]
-        for layer in 0..<(widths.count - 1) {
-            let (cin, cout) = (widths[layer], widths[layer + 1])
-            let bound = 1 / Float(cin * 9).squareRoot()
-            tensors["body.\(2 * layer).weight"] = .init(
-                shape: [cout, cin, 3, 3],
-                values: (0..<cout * cin * 9).map { _ in Float.random(in: -bound...bound, using: &rng) })
-            tensors["body.\(2 * layer).bias"] = .init(
-                shape: [cout], values: (0..<cout).map { _ in Float.random(in: -0.2...0.2, using: &rng) })
-            if layer < widths.count - 2 && act == "prelu" {
-                tensors["body.\(2 * layer + 1).weight"] = .init(
-                    shape: [channels],
-                    values: (0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
-            }
-        }
-        let metadata = [
-            "arch": "plainsr", "scale": "\(scale)", "colors": "\(colors)", "input_range": "1",
-            "channels": "\(channels)", "hidden": "\(hidden)", "act": act,
-        ]
-        return try XCTUnwrap(ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random") as? PlainSR)
-    }
-
     func testStreamingMatchesLayerByLayer() throws {
         var rng = SeededGenerator(seed: 21)
         let shapes = [(1, 1), (1, 9), (2, 2), (3, 5), (7, 13), (37, 45), (20, 70), (50, 33)]
         var cases = 0
         for (colors, scale, act) in [(1, 2, "prelu"), (1, 3, "relu"), (1, 4, "prelu"), (3, 2, "relu"), (3, 3, "prelu")] {
             let channels = 8 + 4 * colors
-            let model = try randomPlainSR(colors: colors, scale: scale, channels: channels, hidden: 3, act: act, using: &rng)
+            let model = try PlainSR.random(colors: colors, scale: scale, channels: channels, hidden: 3, act: act, using: &rng)
             for (height, width) in shapes {
                 let input = Tensor.random(channels: colors, height: height, width: width, range: 0...1, using: &rng)
                 let expected = try model.forward(input, context: InferenceContext(kernels: .reference, threads: 1))
@@ -71,9 +44,9 @@ final class StreamingChainTests: XCTestCase {
     /// odd sizes on 1 and 2 threads. An 8-channel net (the x2 fast tier's width) streams.
     func testNetsOf16ChannelsOrMoreRunWinogradLayerByLayer() throws {
         var rng = SeededGenerator(seed: 23)
-        XCTAssertFalse(try randomPlainSR(colors: 1, scale: 2, channels: 8, hidden: 2, act: "prelu", using: &rng).runsWinograd(.optimized))
+        XCTAssertFalse(try PlainSR.random(colors: 1, scale: 2, channels: 8, hidden: 2, act: "prelu", using: &rng).runsWinograd(.optimized))
         for channels in [16, 32] {
-            let model = try randomPlainSR(colors: 1, scale: 2, channels: channels, hidden: 2, act: "prelu", using: &rng)
+            let model = try PlainSR.random(colors: 1, scale: 2, channels: channels, hidden: 2, act: "prelu", using: &rng)
             XCTAssertTrue(model.runsWinograd(.optimized))
             XCTAssertFalse(model.streamsRows(with: .optimized))
             XCTAssertFalse(model.runsWinograd(.direct))
@@ -97,9 +70,9 @@ final class StreamingChainTests: XCTestCase {
     /// Smooth activations and the reference kernels take the layer-by-layer path.
     func testStreamingOnlyForPiecewiseLinearChainsOnOptimizedKernels() throws {
         var rng = SeededGenerator(seed: 22)
-        let silu = try randomPlainSR(colors: 1, scale: 2, channels: 8, hidden: 1, act: "silu", using: &rng)
+        let silu = try PlainSR.random(colors: 1, scale: 2, channels: 8, hidden: 1, act: "silu", using: &rng)
         XCTAssertFalse(silu.streamsRows(with: .optimized))
-        let prelu = try randomPlainSR(colors: 1, scale: 2, channels: 8, hidden: 1, act: "prelu", using: &rng)
+        let prelu = try PlainSR.random(colors: 1, scale: 2, channels: 8, hidden: 1, act: "prelu", using: &rng)
         XCTAssertFalse(prelu.streamsRows(with: .reference))
         XCTAssertTrue(prelu.streamsRows(with: .optimized))
         let input = Tensor.random(channels: 1, height: 9, width: 11, range: 0...1, using: &rng)

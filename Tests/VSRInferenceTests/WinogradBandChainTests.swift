@@ -33,7 +33,7 @@ final class WinogradBandChainTests: XCTestCase {
         let context = InferenceContext(kernels: kernels, threads: threads)
         var x = chain.first(input, activation: chain.firstActivation, context: context)
         for (layer, activation) in zip(chain.layers, chain.activations) { x = layer(x, activation: activation, context: context) }
-        return kernels.pixelShuffle(x, chain.scale, input, threads)
+        return kernels.pixelShuffled(x, factor: chain.scale, adding: input, threads: threads)
     }
 
     func testBandsMatchWholeFrameLayers() throws {

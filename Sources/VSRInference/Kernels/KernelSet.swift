@@ -22,8 +22,8 @@ public struct KernelSet: Sendable {
     public typealias Resize = @Sendable (Tensor, BilinearTaps, BilinearTaps, Int) -> Tensor
 
     /// `nn.PixelShuffle` by a factor on up to `threads` threads, adding a skip nearest-upsampled when
-    /// given: input, factor, skip, threads.
-    public typealias PixelShuffle = @Sendable (Tensor, Int, Tensor?, Int) -> Tensor
+    /// given, into the window's kept part: input, factor, skip, threads, window.
+    public typealias PixelShuffle = @Sendable (Tensor, Int, Tensor?, Int, OutputWindow) -> Void
 
     public let name: String
     /// The instruction set of the convolution micro-kernels; nil for the reference set.
@@ -51,9 +51,9 @@ public struct KernelSet: Sendable {
         },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
         resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) },
-        pixelShuffle: { input, factor, skip, _ in
+        pixelShuffle: { input, factor, skip, _, window in
             let shuffled = ReferenceOps.pixelShuffle(input, factor: factor)
-            return skip.map { ReferenceOps.add(shuffled, ReferenceOps.upsampleNearest($0, factor: factor)) } ?? shuffled
+            window.store(skip.map { ReferenceOps.add(shuffled, ReferenceOps.upsampleNearest($0, factor: factor)) } ?? shuffled)
         })
 
     /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
@@ -87,7 +87,7 @@ public struct KernelSet: Sendable {
             gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
             maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
             resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) },
-            pixelShuffle: { ElementwiseKernels.pixelShuffle($0, factor: $1, adding: $2, threads: $3) })
+            pixelShuffle: { ElementwiseKernels.pixelShuffle($0, factor: $1, adding: $2, threads: $3, into: $4) })
     }
 
     /// A 1x1 layer and its gate in one pass (`DirectConvolution.runPointwiseGated`); any other
@@ -112,6 +112,15 @@ public struct KernelSet: Sendable {
                 cpu: cpu)
         case nil:
             return layer.reference(input, activation: activation, residual: residual)
+        }
+    }
+}
+
+extension KernelSet {
+    /// `pixelShuffle` into a new tensor ([C*r*r, H, W] -> [C, H*r, W*r]).
+    public func pixelShuffled(_ input: Tensor, factor: Int, adding skip: Tensor?, threads: Int) -> Tensor {
+        Tensor.filled(channels: input.channels / (factor * factor), height: input.height * factor, width: input.width * factor) {
+            pixelShuffle(input, factor, skip, threads, $0)
         }
     }
 }

@@ -44,29 +44,36 @@ struct StreamingConvolutionChain {
 
     /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
     func run(_ input: Tensor, threads: Int) -> Tensor {
+        Tensor.filled(channels: input.channels, height: input.height * scale, width: input.width * scale) {
+            run(input, threads: threads, into: $0)
+        }
+    }
+
+    /// The result's kept part into `window`. Rows whose output is not kept are still computed where
+    /// the kept rows read them.
+    func run(_ input: Tensor, threads: Int, into window: OutputWindow) {
         let height = input.height, width = input.width, colors = input.channels
         precondition(layers.first!.inChannels == colors && layers.last!.outChannels == colors * scale * scale)
-        var output = Tensor.uninitialized(channels: colors, height: height * scale, width: width * scale)
-        let workers = max(1, min(threads, height / 8))
+        // The input rows whose output rows are kept.
+        let rows = (window.rows.lowerBound / scale)..<((window.rows.upperBound + scale - 1) / scale)
+        guard !rows.isEmpty else { return }
+        let workers = max(1, min(threads, rows.count / 8))
         // Band b holds workers 2b and 2b + 1 (the last band one, for an odd count) and as many
         // shares of the rows.
         let bands = (0..<(workers + 1) / 2).map { band in
-            RowClaims(height * 2 * band / workers..<height * min(workers, 2 * band + 2) / workers)
+            RowClaims(
+                rows.lowerBound + rows.count * 2 * band / workers..<rows.lowerBound + rows.count * min(workers, 2 * band + 2) / workers)
         }
         let source = BorderedRows(input, kernelPixels: cpu.convPixels)
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-            let out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
-            source.storage.withUnsafeBufferPointer { sourceBuffer in
-                let from = UnsafePointerBox(sourceBuffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    BandRun(
-                        chain: self, source: source, sourceData: from.pointer, output: out.pointer,
-                        height: height, width: width, colors: colors
-                    ).run(bands[worker / 2], upward: worker % 2 == 1)
-                }
+        source.storage.withUnsafeBufferPointer { sourceBuffer in
+            let from = UnsafePointerBox(sourceBuffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                BandRun(
+                    chain: self, source: source, sourceData: from.pointer, window: window,
+                    height: height, width: width, colors: colors
+                ).run(bands[worker / 2], upward: worker % 2 == 1)
             }
         }
-        return output
     }
 }
 
@@ -102,7 +109,7 @@ private struct BandRun {
     let chain: StreamingConvolutionChain
     let source: BorderedRows
     let sourceData: UnsafePointer<Float>
-    let output: UnsafeMutablePointer<Float>
+    let window: OutputWindow
     let height, width, colors: Int
 
     func run(_ band: RowClaims, upward: Bool) {
@@ -191,21 +198,13 @@ private struct BandRun {
             if last { shuffle(y) }
         }
 
-        /// Pixel shuffle of the last layer's row y into output rows s*y ..< s*y + s.
+        /// Pixel shuffle of the last layer's row y into the kept ones of output rows s*y ..< s*y + s.
         func shuffle(_ y: Int) {
-            let outWidth = width * scale, outHeight = height * scale
             for colour in 0..<colors {
-                for dy in 0..<scale {
-                    let to = output + (colour * outHeight + y * scale + dy) * outWidth
-                    for dx in 0..<scale {
-                        let from = lastRow + ((colour * scale + dy) * scale + dx) * width
-                        var x = 0, o = dx
-                        while x < width {
-                            to[o] = from[x]
-                            x += 1
-                            o += scale
-                        }
-                    }
+                for dy in 0..<scale where window.rows.contains(y * scale + dy) {
+                    ElementwiseKernels.shuffleRow(
+                        lastRow + (colour * scale + dy) * scale * width, channelStride: width, width: width, factor: scale,
+                        adding: nil, into: window.row(y * scale + dy, channel: colour), columns: window.columns)
                 }
             }
         }

@@ -100,35 +100,34 @@ struct WinogradBandChain {
 
     /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
     func run(_ input: Tensor, threads: Int) -> Tensor {
+        Tensor.filled(channels: input.channels, height: input.height * scale, width: input.width * scale) {
+            run(input, threads: threads, into: $0)
+        }
+    }
+
+    /// The result's kept part into `window`: the input's rows cut into one slab per thread, each
+    /// slab run with `halo` rows more each side and storing the kept part of its own rows.
+    func run(_ input: Tensor, threads: Int, into window: OutputWindow) {
         let height = input.height
         // A slab shorter than its halos would mostly recompute them.
         let slabs = max(1, min(threads, height / (4 * halo)))
-        if slabs == 1 { return runSlab(input) }
-        let width = input.width, colors = input.channels, scale = self.scale
-        var output = Tensor.uninitialized(channels: colors, height: height * scale, width: width * scale)
-        output.data.withUnsafeMutableBufferPointer { outBuffer in
-            let out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: slabs) { slab in
-                let kept = (height * slab / slabs)..<(height * (slab + 1) / slabs)
-                let read = max(0, kept.lowerBound - halo)..<min(height, kept.upperBound + halo)
-                let result = runSlab(input.crop(TilePlan.Rect(x: 0, y: read.lowerBound, width: width, height: read.count)))
-                let outWidth = width * scale, outHeight = height * scale
-                result.data.withUnsafeBufferPointer { slabOut in
-                    let offset = (kept.lowerBound - read.lowerBound) * scale * outWidth, count = kept.count * scale * outWidth
-                    for c in 0..<colors {
-                        (out.pointer + c * outHeight * outWidth + kept.lowerBound * scale * outWidth)
-                            .update(from: slabOut.baseAddress! + c * result.height * outWidth + offset, count: count)
-                    }
-                }
-            }
+        if slabs == 1 { return runSlab(input, into: window) }
+        let width = input.width, scale = self.scale
+        DispatchQueue.concurrentPerform(iterations: slabs) { slab in
+            let kept = (height * slab / slabs)..<(height * (slab + 1) / slabs)
+            let read = max(0, kept.lowerBound - halo)..<min(height, kept.upperBound + halo)
+            let slabWindow = window.keeping(rows: (kept.lowerBound * scale)..<(kept.upperBound * scale))
+            guard slabWindow.kept.height > 0 else { return }
+            runSlab(
+                input.crop(TilePlan.Rect(x: 0, y: read.lowerBound, width: width, height: read.count)),
+                into: slabWindow.counting(fromRow: read.lowerBound * scale))
         }
-        return output
     }
 
-    /// The whole chain over `input` on one thread: stage 0 the first layer (the direct kernel, from a
-    /// zero-bordered copy of the input), stage k + 1 Winograd layer k, each stage `lag` rows behind
-    /// the one before.
-    private func runSlab(_ input: Tensor) -> Tensor {
+    /// The whole chain over `input` on one thread, its result's kept part into `window`: stage 0 the
+    /// first layer (the direct kernel, from a zero-bordered copy of the input), stage k + 1 Winograd
+    /// layer k, each stage `lag` rows behind the one before.
+    private func runSlab(_ input: Tensor, into window: OutputWindow) {
         let height = input.height, width = input.width
         precondition(input.channels == first.inChannels, "the chain's first layer takes \(first.inChannels) channels")
         let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
@@ -167,6 +166,6 @@ struct WinogradBandChain {
                 band += 1
             }
         }
-        return kernels.pixelShuffle(last, scale, input, 1)
+        kernels.pixelShuffle(last, scale, input, 1, window)
     }
 }

@@ -42,18 +42,17 @@ public struct PlainSR: SRModel {
         self.activations = activations
     }
 
-    public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
-        let scale = descriptor.scale
+    public func forward(_ input: Tensor, into window: OutputWindow, context: InferenceContext) throws {
         // The optimized kernels run the whole chain row by row (its activations stay in cache).
-        if let chain = streamingChain(context.kernels) { return chain.run(input, threads: context.threads) }
+        if let chain = streamingChain(context.kernels) { return chain.run(input, threads: context.threads, into: window) }
         // Nets of Winograd layers run them band by band, their activations in cache.
         if let chain = bandChain(context.kernels), chain.runsBands(height: input.height, width: input.width) {
-            return chain.run(input, threads: context.threads)
+            return chain.run(input, threads: context.threads, into: window)
         }
         var x = input
         for (conv, activation) in zip(convs, activations) { x = conv(x, activation: activation, context: context) }
         // The skip: the input nearest-upsampled, added as the last layer's output is shuffled.
-        return context.kernels.pixelShuffle(convs.last!(x, context: context), scale, input, context.threads)
+        context.kernels.pixelShuffle(convs.last!(x, context: context), descriptor.scale, input, context.threads, window)
     }
 
     /// The row-streamed chain, unless `kernels` run a layer by Winograd: a net of 16-channel layers

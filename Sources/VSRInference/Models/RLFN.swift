@@ -31,7 +31,7 @@ public struct RLFN: SRModel {
     /// The ESA branch's strided conv and 7x7 max-pool need at least 15 pixels each way.
     public static let minimumInputSize = 15
 
-    public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
+    public func forward(_ input: Tensor, into window: OutputWindow, context: InferenceContext) throws {
         guard input.height >= RLFN.minimumInputSize, input.width >= RLFN.minimumInputSize else {
             throw ModelInputError(
                 description: "RLFN needs an input of at least \(RLFN.minimumInputSize)x"
@@ -41,7 +41,7 @@ public struct RLFN: SRModel {
         var x = features
         for block in blocks { x = block.forward(x, context: context) }
         let low = tail(x, residual: features, context: context)
-        return context.kernels.pixelShuffle(upsampler(low, context: context), descriptor.scale, nil, context.threads)
+        context.kernels.pixelShuffle(upsampler(low, context: context), descriptor.scale, nil, context.threads, window)
     }
 
     /// ESA pools over a strided 7x7 window and resizes back, so each output pixel depends on the

@@ -1,8 +1,10 @@
 /// A super-resolution network: a tensor in, a tensor `scale` times larger out.
 public protocol SRModel: Sendable {
     var descriptor: ModelDescriptor { get }
-    /// Runs the network on `input` ([colors, H, W] in the model's input range).
-    func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor
+    /// Runs the network on `input` ([colors, H, W] in the model's input range) and writes the kept
+    /// part of its result ([colors, s*H, s*W]) into `window`: a tile's interior goes straight into
+    /// the frame's output.
+    func forward(_ input: Tensor, into window: OutputWindow, context: InferenceContext) throws
     /// Multiply-accumulates of one forward pass at an input of `height` x `width`, counted from the graph.
     func multiplyAccumulates(height: Int, width: Int) -> Double
     var parameterCount: Int { get }
@@ -24,6 +26,14 @@ public protocol SRModel: Sendable {
 }
 
 extension SRModel {
+    /// Runs the network on `input` ([colors, H, W] in the model's input range): the whole result.
+    public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
+        let scale = descriptor.scale
+        return try Tensor.filled(channels: descriptor.colors, height: input.height * scale, width: input.width * scale) {
+            try forward(input, into: $0, context: context)
+        }
+    }
+
     public var tileAlignment: Int { 1 }
     public var tileSize: Int { TilePlan.defaultTileSize }
     public func streamsRows(with kernels: KernelSet) -> Bool { false }

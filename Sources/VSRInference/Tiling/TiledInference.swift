@@ -20,24 +20,22 @@ public struct TiledInference: Sendable {
             width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,
             halo: halo, alignment: model.tileAlignment, columnBlock: model.tileColumnBlock(with: context.kernels))
         if plan.tiles.count == 1 { return try model.forward(input, context: context) }
-        var output = Tensor(channels: input.channels, height: input.height * scale, width: input.width * scale)
-        for tile in plan.tiles {
-            let patch = input.crop(tile.padded)
-            var tileContext = context
-            tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: input.width, frameHeight: input.height)
-            let result = try model.forward(patch, context: tileContext)
-            // The interior's place inside the padded result, in output pixels.
-            let offsetX = (tile.interior.x - tile.padded.x) * scale, offsetY = (tile.interior.y - tile.padded.y) * scale
-            let rowLength = tile.interior.width * scale
-            for c in 0..<result.channels {
-                for row in 0..<(tile.interior.height * scale) {
-                    let from = (c * result.height + offsetY + row) * result.width + offsetX
-                    let to = (c * output.height + tile.interior.y * scale + row) * output.width + tile.interior.x * scale
-                    output.data.replaceSubrange(to..<(to + rowLength), with: result.data[from..<(from + rowLength)])
-                }
+        let outWidth = input.width * scale, outHeight = input.height * scale
+        // Each tile writes its interior straight into the output (the interiors partition it).
+        return try Tensor.filled(channels: model.descriptor.colors, height: outHeight, width: outWidth) { frame in
+            for tile in plan.tiles {
+                var tileContext = context
+                tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: input.width, frameHeight: input.height)
+                // The interior's place inside the padded result, in output pixels.
+                let kept = TilePlan.Rect(
+                    x: (tile.interior.x - tile.padded.x) * scale, y: (tile.interior.y - tile.padded.y) * scale,
+                    width: tile.interior.width * scale, height: tile.interior.height * scale)
+                let window = OutputWindow(
+                    origin: frame.origin + tile.interior.y * scale * outWidth + tile.interior.x * scale, rowStride: outWidth,
+                    planeStride: outHeight * outWidth, kept: kept)
+                try model.forward(input.crop(tile.padded), into: window, context: tileContext)
             }
         }
-        return output
     }
 }
 
