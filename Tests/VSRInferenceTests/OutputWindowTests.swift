@@ -7,7 +7,8 @@ import XCTest
 /// around it is touched. For the pixel shuffle (reference and optimized, with and without the skip,
 /// factors 2-4, parts that start and end inside a pixel's r x r group) and for plain nets on each of
 /// their paths: rows streamed (direct kernels), bands of Winograd layers (optimized kernels, a frame
-/// over the band threshold, slabs on two threads) and layer by layer (reference kernels).
+/// over the band threshold, slabs on two threads) and layer by layer (reference kernels). Windows of
+/// plane samples (8 and 10 bits) hold each value scaled, clamped and rounded.
 final class OutputWindowTests: XCTestCase {
     private static let sentinel: Float = -12345.5
 
@@ -92,11 +93,51 @@ final class OutputWindowTests: XCTestCase {
             ("layer by layer", narrow, small, .reference, 1),
         ]
         XCTAssertTrue(narrow.streamsRows(with: .direct))
-        XCTAssertTrue(try XCTUnwrap(WinogradBandChain(convs: wide.convs, activations: wide.activations, scale: 2, kernels: .optimized)).runsBands(height: 256, width: 256))
+        XCTAssertTrue(
+            try XCTUnwrap(WinogradBandChain(convs: wide.convs, activations: wide.activations, scale: 2, kernels: .optimized)).runsBands(
+                height: 256, width: 256))
         for (path, model, input, kernels, threads) in runs {
             let context = InferenceContext(kernels: kernels, threads: threads)
             let whole = try model.forward(input, context: context)
             try checkParts(of: whole, "\(path), \(threads) threads") { try model.forward(input, into: $0, context: context) }
+        }
+    }
+
+    /// A window of 8- or 10-bit samples holds each kept value times the scale, clamped to the bit
+    /// depth and rounded to nearest (computed here with `rounded()`), in its place, and the bytes
+    /// around it are untouched. Values from below 0 to above white.
+    func testSampleWindowsConvertValuesAsTheyStore() {
+        var rng = SeededGenerator(seed: 53)
+        let input = Tensor.random(channels: 4, height: 9, width: 11, range: -0.1...1.1, using: &rng)
+        let whole = KernelSet.reference.pixelShuffled(input, factor: 2, adding: nil, threads: 1)
+        for bitDepth in [8, 10] {
+            let scale = Float(255 << (bitDepth - 8)), size = bitDepth > 8 ? 2 : 1, maximum = Float((1 << bitDepth) - 1)
+            for kept in parts(height: whole.height, width: whole.width) {
+                let margin = 2, rowStride = kept.width + 2 * margin, rows = kept.height + 2 * margin
+                var bytes = [UInt8](repeating: 0xA5, count: rows * rowStride * size)
+                bytes.withUnsafeMutableBytes { buffer in
+                    let window = OutputWindow(
+                        origin: buffer.baseAddress! + (margin * rowStride + margin) * size, rowStride: rowStride,
+                        planeStride: rows * rowStride, kept: kept, format: .samples(bitDepth: bitDepth, scale: scale))
+                    KernelSet.optimized.pixelShuffle(input, 2, nil, 2, window)
+                }
+                var mismatches = 0, touched = 0
+                for y in 0..<rows {
+                    for x in 0..<rowStride {
+                        let at = (y * rowStride + x) * size
+                        let sample = size == 2 ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : Int(bytes[at])
+                        if (margin..<(margin + kept.height)).contains(y) && (margin..<(margin + kept.width)).contains(x) {
+                            let value = whole.data[(kept.y + y - margin) * whole.width + kept.x + x - margin]
+                            let expected = Int(min(max(value * scale, 0), maximum).rounded(.toNearestOrAwayFromZero))
+                            if sample != expected { mismatches += 1 }
+                        } else if bytes[at..<(at + size)].contains(where: { $0 != 0xA5 }) {
+                            touched += 1
+                        }
+                    }
+                }
+                XCTAssertEqual(mismatches, 0, "\(bitDepth)-bit, part \(kept): samples differ")
+                XCTAssertEqual(touched, 0, "\(bitDepth)-bit, part \(kept): wrote outside the window")
+            }
         }
     }
 }

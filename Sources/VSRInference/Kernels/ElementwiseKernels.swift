@@ -48,10 +48,12 @@ enum ElementwiseKernels {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for index in (rows * worker / workers)..<(rows * (worker + 1) / workers) {
                         let c = index / keptRows.count, row = keptRows.lowerBound + index % keptRows.count, y = row / r
-                        shuffleRow(
-                            source.pointer + (c * r * r + row % r * r) * height * width + y * width, channelStride: height * width,
-                            width: width, factor: r, adding: skipBase.map { $0.pointer + (c * height + y) * width },
-                            into: window.row(row, channel: c), columns: window.columns)
+                        window.write(row: row, channel: c) {
+                            shuffleRow(
+                                source.pointer + (c * r * r + row % r * r) * height * width + y * width, channelStride: height * width,
+                                width: width, factor: r, adding: skipBase.map { $0.pointer + (c * height + y) * width }, into: $0,
+                                columns: window.columns)
+                        }
                     }
                 }
             }

@@ -202,9 +202,11 @@ private struct BandRun {
         func shuffle(_ y: Int) {
             for colour in 0..<colors {
                 for dy in 0..<scale where window.rows.contains(y * scale + dy) {
-                    ElementwiseKernels.shuffleRow(
-                        lastRow + (colour * scale + dy) * scale * width, channelStride: width, width: width, factor: scale,
-                        adding: nil, into: window.row(y * scale + dy, channel: colour), columns: window.columns)
+                    window.write(row: y * scale + dy, channel: colour) {
+                        ElementwiseKernels.shuffleRow(
+                            lastRow + (colour * scale + dy) * scale * width, channelStride: width, width: width, factor: scale,
+                            adding: nil, into: $0, columns: window.columns)
+                    }
                 }
             }
         }

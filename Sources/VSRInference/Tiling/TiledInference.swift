@@ -15,26 +15,30 @@ public struct TiledInference: Sendable {
 
     public func run(_ input: Tensor, context: InferenceContext) throws -> Tensor {
         let scale = model.descriptor.scale
+        return try Tensor.filled(channels: model.descriptor.colors, height: input.height * scale, width: input.width * scale) {
+            try run(input, into: $0, context: context)
+        }
+    }
+
+    /// The whole result into `window` (which keeps all of it): each tile writes its interior
+    /// straight there (the interiors partition it).
+    func run(_ input: Tensor, into window: OutputWindow, context: InferenceContext) throws {
+        let scale = model.descriptor.scale
         let streams = model.streamsRows(with: context.kernels)
         let plan = TilePlan(
             width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,
             halo: halo, alignment: model.tileAlignment, columnBlock: model.tileColumnBlock(with: context.kernels))
-        if plan.tiles.count == 1 { return try model.forward(input, context: context) }
-        let outWidth = input.width * scale, outHeight = input.height * scale
-        // Each tile writes its interior straight into the output (the interiors partition it).
-        return try Tensor.filled(channels: model.descriptor.colors, height: outHeight, width: outWidth) { frame in
-            for tile in plan.tiles {
-                var tileContext = context
-                tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: input.width, frameHeight: input.height)
-                // The interior's place inside the padded result, in output pixels.
-                let kept = TilePlan.Rect(
-                    x: (tile.interior.x - tile.padded.x) * scale, y: (tile.interior.y - tile.padded.y) * scale,
-                    width: tile.interior.width * scale, height: tile.interior.height * scale)
-                let window = OutputWindow(
-                    origin: frame.origin + tile.interior.y * scale * outWidth + tile.interior.x * scale, rowStride: outWidth,
-                    planeStride: outHeight * outWidth, kept: kept)
-                try model.forward(input.crop(tile.padded), into: window, context: tileContext)
-            }
+        if plan.tiles.count == 1 { return try model.forward(input, into: window, context: context) }
+        for tile in plan.tiles {
+            var tileContext = context
+            tileContext.region = FrameRegion(x: tile.padded.x, y: tile.padded.y, frameWidth: input.width, frameHeight: input.height)
+            // The interior's place inside the padded result, in output pixels.
+            let kept = TilePlan.Rect(
+                x: (tile.interior.x - tile.padded.x) * scale, y: (tile.interior.y - tile.padded.y) * scale,
+                width: tile.interior.width * scale, height: tile.interior.height * scale)
+            try model.forward(
+                input.crop(tile.padded), into: window.part(x: tile.interior.x * scale, y: tile.interior.y * scale, kept: kept),
+                context: tileContext)
         }
     }
 }

@@ -22,9 +22,14 @@ public final class ModelLumaUpscaler: LumaUpscaler {
         let input = Tensor(
             channels: 1, height: luma.height, width: luma.width,
             data: PlaneConversion.floats(luma, scale: range / white))
-        let output = try inference.run(input, context: context)
-        return PlaneConversion.plane(
-            output.data, width: output.width, height: output.height, bitDepth: luma.bitDepth,
-            scale: white / range)
+        // The model's rows are converted to samples as they are stored: no float frame.
+        let width = luma.width * scale, height = luma.height * scale, size = luma.bytesPerSample
+        let bytes = try [UInt8](unsafeUninitializedCapacity: width * height * size) { out, initialized in
+            let window = OutputWindow(
+                whole: out.baseAddress!, height: height, width: width, format: .samples(bitDepth: luma.bitDepth, scale: white / range))
+            try inference.run(input, into: window, context: context)
+            initialized = width * height * size
+        }
+        return Plane(width: width, height: height, bitDepth: luma.bitDepth, bytes: bytes)
     }
 }

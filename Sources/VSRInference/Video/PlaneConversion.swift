@@ -18,25 +18,21 @@ enum PlaneConversion {
         }
     }
 
-    /// A plane of `values` times `scale`, clamped to the bit depth's range and rounded to nearest
-    /// (halves up: the values are non-negative after the clamp, so this is `Float.rounded()`).
-    static func plane(_ values: [Float], width: Int, height: Int, bitDepth: Int, scale: Float) -> Plane {
-        let count = width * height, maximum = Float((1 << bitDepth) - 1)
-        let wide = bitDepth > 8
-        let bytes = [UInt8](unsafeUninitializedCapacity: count * (wide ? 2 : 1)) { out, initialized in
-            values.withUnsafeBufferPointer { values in
-                if wide {
-                    for i in 0..<count {
-                        let sample = UInt16(min(max(values[i] * scale, 0), maximum) + 0.5)
-                        out[2 * i] = UInt8(truncatingIfNeeded: sample)
-                        out[2 * i + 1] = UInt8(truncatingIfNeeded: sample >> 8)
-                    }
-                } else {
-                    for i in 0..<count { out[i] = UInt8(min(max(values[i] * scale, 0), maximum) + 0.5) }
-                }
+    /// `count` samples from `values` times `scale`, clamped to the bit depth's range and rounded to
+    /// nearest (halves up: the values are non-negative after the clamp, so this is
+    /// `Float.rounded()`), into `samples`: bytes up to 8 bits, little-endian pairs above.
+    static func store(_ values: UnsafePointer<Float>, count: Int, scale: Float, bitDepth: Int, into samples: UnsafeMutableRawPointer) {
+        let maximum = Float((1 << bitDepth) - 1)
+        if bitDepth > 8 {
+            let out = samples.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count {
+                let sample = UInt16(min(max(values[i] * scale, 0), maximum) + 0.5)
+                out[2 * i] = UInt8(truncatingIfNeeded: sample)
+                out[2 * i + 1] = UInt8(truncatingIfNeeded: sample >> 8)
             }
-            initialized = count * (wide ? 2 : 1)
+        } else {
+            let out = samples.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count { out[i] = UInt8(min(max(values[i] * scale, 0), maximum) + 0.5) }
         }
-        return Plane(width: width, height: height, bitDepth: bitDepth, bytes: bytes)
     }
 }
