@@ -124,10 +124,10 @@ struct WinogradBandChain {
         }
     }
 
-    /// The whole chain over `input` on one thread, its result's kept part into `window`: stage 0 the
+    /// The whole chain over `input` on one thread, its result's kept part into `destination`: stage 0 the
     /// first layer (the direct kernel, from a zero-bordered copy of the input), stage k + 1 Winograd
     /// layer k, each stage `lag` rows behind the one before.
-    private func runSlab(_ input: Tensor, into window: OutputWindow) {
+    private func runSlab(_ input: Tensor, into destination: OutputWindow) {
         let height = input.height, width = input.width
         precondition(input.channels == first.inChannels, "the chain's first layer takes \(first.inChannels) channels")
         let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
@@ -166,6 +166,6 @@ struct WinogradBandChain {
                 band += 1
             }
         }
-        kernels.pixelShuffle(last, scale, input, 1, window)
+        kernels.pixelShuffle(last, scale, input, 1, destination)
     }
 }

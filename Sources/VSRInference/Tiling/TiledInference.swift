@@ -24,6 +24,9 @@ public struct TiledInference: Sendable {
     /// straight there (the interiors partition it).
     func run(_ input: Tensor, into window: OutputWindow, context: InferenceContext) throws {
         let scale = model.descriptor.scale
+        precondition(
+            window.kept == TilePlan.Rect(x: 0, y: 0, width: input.width * scale, height: input.height * scale),
+            "tiled inference fills a window that keeps the whole result")
         let streams = model.streamsRows(with: context.kernels)
         let plan = TilePlan(
             width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,

@@ -22,16 +22,14 @@ enum PlaneConversion {
     /// nearest (halves up: the values are non-negative after the clamp, so this is
     /// `Float.rounded()`), into `samples`: bytes up to 8 bits, little-endian pairs above.
     static func store(_ values: UnsafePointer<Float>, count: Int, scale: Float, bitDepth: Int, into samples: UnsafeMutableRawPointer) {
-        let maximum = Float((1 << bitDepth) - 1)
+        let maximum = Float((1 << bitDepth) - 1), out = samples.assumingMemoryBound(to: UInt8.self)
         if bitDepth > 8 {
-            let out = samples.assumingMemoryBound(to: UInt8.self)
             for i in 0..<count {
                 let sample = UInt16(min(max(values[i] * scale, 0), maximum) + 0.5)
                 out[2 * i] = UInt8(truncatingIfNeeded: sample)
                 out[2 * i + 1] = UInt8(truncatingIfNeeded: sample >> 8)
             }
         } else {
-            let out = samples.assumingMemoryBound(to: UInt8.self)
             for i in 0..<count { out[i] = UInt8(min(max(values[i] * scale, 0), maximum) + 0.5) }
         }
     }
