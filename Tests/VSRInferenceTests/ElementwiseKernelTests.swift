@@ -41,20 +41,12 @@ final class ElementwiseKernelTests: XCTestCase {
     /// shuffle, then the skip nearest-upsampled and added) value for value, on odd shapes, at the
     /// factors the models use, on 1 to 3 threads (more threads than rows included).
     func testPixelShuffleWithSkipMatchesReference() {
-        var rng = SeededGenerator(seed: 14)
-        for (colors, h, w) in [(1, 1, 1), (1, 7, 13), (3, 37, 45), (1, 2, 70)] {
-            for factor in [2, 3, 4] {
-                let input = Tensor.random(channels: colors * factor * factor, height: h, width: w, range: -2...2, using: &rng)
-                let skip = Tensor.random(channels: colors, height: h, width: w, range: 0...1, using: &rng)
-                for withSkip in [false, true] {
-                    let expected = KernelSet.reference.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: 1)
-                    XCTAssertEqual(expected.shape, [colors, h * factor, w * factor])
-                    for threads in [1, 2, 3] {
-                        let fast = KernelSet.optimized.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: threads)
-                        XCTAssertEqual(fast.shape, expected.shape)
-                        XCTAssertEqual(fast.data, expected.data, "\(colors)x\(h)x\(w) x\(factor), skip \(withSkip), \(threads) threads")
-                    }
-                }
+        forEachPixelShuffleCase(seed: 14) { input, skip, factor, expected, label in
+            XCTAssertEqual(expected.shape, [input.channels / (factor * factor), input.height * factor, input.width * factor])
+            for threads in [1, 2, 3] {
+                let fast = KernelSet.optimized.pixelShuffled(input, factor: factor, adding: skip, threads: threads)
+                XCTAssertEqual(fast.shape, expected.shape)
+                XCTAssertEqual(fast.data, expected.data, "\(label), \(threads) threads")
             }
         }
     }

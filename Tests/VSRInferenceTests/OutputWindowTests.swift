@@ -62,20 +62,10 @@ final class OutputWindowTests: XCTestCase {
     }
 
     func testPixelShuffleWritesOnlyItsWindow() {
-        var rng = SeededGenerator(seed: 51)
-        for (colors, h, w) in [(1, 1, 1), (1, 7, 13), (3, 9, 11), (1, 2, 70)] {
-            for factor in [2, 3, 4] {
-                let input = Tensor.random(channels: colors * factor * factor, height: h, width: w, range: -2...2, using: &rng)
-                let skip = Tensor.random(channels: colors, height: h, width: w, range: 0...1, using: &rng)
-                for withSkip in [false, true] {
-                    let whole = KernelSet.reference.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: 1)
-                    for (name, kernels) in [("reference", KernelSet.reference), ("optimized", KernelSet.optimized)] {
-                        for threads in [1, 3] {
-                            checkParts(of: whole, "\(name) \(colors)x\(h)x\(w) x\(factor), skip \(withSkip), \(threads) threads") {
-                                kernels.pixelShuffle(input, factor, withSkip ? skip : nil, threads, $0)
-                            }
-                        }
-                    }
+        forEachPixelShuffleCase(seed: 51) { input, skip, factor, whole, label in
+            for (name, kernels) in [("reference", KernelSet.reference), ("optimized", KernelSet.optimized)] {
+                for threads in [1, 3] {
+                    checkParts(of: whole, "\(name) \(label), \(threads) threads") { kernels.pixelShuffle(input, factor, skip, threads, $0) }
                 }
             }
         }

@@ -70,6 +70,23 @@ extension PlainSR {
     }
 }
 
+/// Pixel-shuffle cases on odd shapes (1x1, 7x13, three colours, 2x70) at the factors the models
+/// use, with and without PlainSR's skip: `body` gets the input, the skip or nil, the factor and a
+/// label; the reference's result for the case comes with it.
+func forEachPixelShuffleCase(seed: UInt64, _ body: (Tensor, Tensor?, Int, Tensor, String) -> Void) {
+    var rng = SeededGenerator(seed: seed)
+    for (colors, h, w) in [(1, 1, 1), (1, 7, 13), (3, 37, 45), (1, 2, 70)] {
+        for factor in [2, 3, 4] {
+            let input = Tensor.random(channels: colors * factor * factor, height: h, width: w, range: -2...2, using: &rng)
+            let skip = Tensor.random(channels: colors, height: h, width: w, range: 0...1, using: &rng)
+            for withSkip in [false, true] {
+                let expected = KernelSet.reference.pixelShuffled(input, factor: factor, adding: withSkip ? skip : nil, threads: 1)
+                body(input, withSkip ? skip : nil, factor, expected, "\(colors)x\(h)x\(w) x\(factor), skip \(withSkip)")
+            }
+        }
+    }
+}
+
 /// max |a - b| / max(|b|, 1) over all elements.
 func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     precondition(a.shape == b.shape)
