@@ -119,7 +119,7 @@ public struct KernelSet: Sendable {
 extension KernelSet {
     /// `pixelShuffle` into a new tensor ([C*r*r, H, W] -> [C, H*r, W*r]).
     public func pixelShuffled(_ input: Tensor, factor: Int, adding skip: Tensor?, threads: Int) -> Tensor {
-        Tensor.filled(channels: input.channels / (factor * factor), height: input.height * factor, width: input.width * factor) {
+        Tensor.filled(channels: input.channels / (factor * factor), upscaling: input, by: factor) {
             pixelShuffle(input, factor, skip, threads, $0)
         }
     }

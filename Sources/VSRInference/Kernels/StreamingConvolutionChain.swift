@@ -42,15 +42,8 @@ struct StreamingConvolutionChain {
         self.cpu = cpu
     }
 
-    /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
-    func run(_ input: Tensor, threads: Int) -> Tensor {
-        Tensor.filled(channels: input.channels, height: input.height * scale, width: input.width * scale) {
-            run(input, threads: threads, into: $0)
-        }
-    }
-
-    /// The result's kept part into `window`. Rows whose output is not kept are still computed where
-    /// the kept rows read them.
+    /// `input` is [colors, H, W]; the result, [colors, s*H, s*W], has its kept part stored into
+    /// `window`. Rows whose output is not kept are still computed where the kept rows read them.
     func run(_ input: Tensor, threads: Int, into window: OutputWindow) {
         let height = input.height, width = input.width, colors = input.channels
         precondition(layers.first!.inChannels == colors && layers.last!.outChannels == colors * scale * scale)

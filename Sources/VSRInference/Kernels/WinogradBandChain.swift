@@ -100,7 +100,7 @@ struct WinogradBandChain {
 
     /// `input` is [colors, H, W]; the result is [colors, s*H, s*W].
     func run(_ input: Tensor, threads: Int) -> Tensor {
-        Tensor.filled(channels: input.channels, height: input.height * scale, width: input.width * scale) {
+        Tensor.filled(channels: input.channels, upscaling: input, by: scale) {
             run(input, threads: threads, into: $0)
         }
     }

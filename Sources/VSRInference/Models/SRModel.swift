@@ -28,8 +28,7 @@ public protocol SRModel: Sendable {
 extension SRModel {
     /// Runs the network on `input` ([colors, H, W] in the model's input range): the whole result.
     public func forward(_ input: Tensor, context: InferenceContext) throws -> Tensor {
-        let scale = descriptor.scale
-        return try Tensor.filled(channels: descriptor.colors, height: input.height * scale, width: input.width * scale) {
+        try Tensor.filled(channels: descriptor.colors, upscaling: input, by: descriptor.scale) {
             try forward(input, into: $0, context: context)
         }
     }

@@ -8,7 +8,7 @@
 /// passes (or threads) writing at the same time are given disjoint windows.
 public struct OutputWindow: @unchecked Sendable {
     /// What the buffer holds.
-    enum Format: Equatable {
+    enum Format {
         case floats
         /// Plane samples of `bitDepth` bits (one byte up to 8, two little-endian bytes above), each
         /// value times `scale`, as `PlaneConversion.store` converts them.
@@ -103,9 +103,13 @@ public struct OutputWindow: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// A tensor of this shape filled by `body`, which is given a window over all of it and must
-    /// write every value.
-    static func filled(channels: Int, height: Int, width: Int, _ body: (OutputWindow) throws -> Void) rethrows -> Tensor {
+    /// A `channels` x (`factor` x `input`'s height) x (`factor` x its width) tensor filled by
+    /// `body`, which is given a window over all of it and must write every value: an upscaling
+    /// pass's result.
+    static func filled(
+        channels: Int, upscaling input: Tensor, by factor: Int, _ body: (OutputWindow) throws -> Void
+    ) rethrows -> Tensor {
+        let height = input.height * factor, width = input.width * factor
         var tensor = Tensor.uninitialized(channels: channels, height: height, width: width)
         try tensor.data.withUnsafeMutableBufferPointer { try body(OutputWindow(whole: $0.baseAddress!, height: height, width: width)) }
         return tensor

@@ -14,8 +14,7 @@ public struct TiledInference: Sendable {
     }
 
     public func run(_ input: Tensor, context: InferenceContext) throws -> Tensor {
-        let scale = model.descriptor.scale
-        return try Tensor.filled(channels: model.descriptor.colors, height: input.height * scale, width: input.width * scale) {
+        try Tensor.filled(channels: model.descriptor.colors, upscaling: input, by: model.descriptor.scale) {
             try run(input, into: $0, context: context)
         }
     }
