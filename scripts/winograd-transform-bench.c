@@ -1,24 +1,29 @@
 // The Winograd input and output transforms alone, on the CPU's best kernels, over one 48 -> 48
-// channel layer of a frame: milliseconds a layer with the data streaming through memory as a model
-// runs them (each layer's output the next one's input) and with one chunk's data in cache (the
+// channel layer of a frame (or CHANNELS -> CHANNELS): milliseconds a layer with the data streaming
+// through memory as a model runs them (each layer's output the next one's input) and with one chunk's data in cache (the
 // transforms' arithmetic alone). The products between them are not run: this isolates what the
 // transforms cost, for tuning their memory access (prefetching, stores). It walks the tiles as
 // WinogradConvolution does: chunks of 48 (AVX2, SSE2) or 64 (AVX-512) tiles, each chunk's input
 // transformed group by group, then its output channel by channel. F(4x4) (the default) numbers tile
 // rows up to whole quads of tiles and F(6x6) row after row (WinogradTile.rowTiles): a group may end
-// one tile row and begin the next (`split`). Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
+// one tile row and begin the next (`split`); F(6x6) is timed in lane order too (ColumnOrder.lanes: rows
+// of whole 96-pixel groups, no split), as band chains hand rows on. Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
 // input transform's eight row loads in a loop for AVX2 and SSE2, and the harness timed code the
 // product does not run).
 //
 //   make bench-check                                   # builds .build/winograd-transform-bench at -O3 (and runs it once, small)
-//   .build/winograd-transform-bench 960 540            # width height [tile: 4 or 6]; VSR_CPU=avx2|baseline for a lower level
+//   .build/winograd-transform-bench 960 540            # width height [tile: 4 or 6 [channels]]; VSR_CPU=avx2|baseline for a lower level
+//   .build/winograd-transform-bench 960 540 6 16       # F(6x6) in pixel order and in lane order (ColumnOrder.lanes), 16 channels
 #include "vsr_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum { CHANNELS = 48, REPEATS = 7 };
+enum { REPEATS = 7 };
+
+// Input and output channels of the layer (the optional fourth argument; 48 by default).
+static int channels = 48;
 
 static double milliseconds(void) {
     struct timespec t;
@@ -53,11 +58,11 @@ typedef struct layer_buffers {
 } layer_buffers;
 
 static layer_buffers allocate_buffers(size_t plane, int positions, ptrdiff_t position_stride) {
-    const size_t tensor_bytes = plane * CHANNELS * sizeof(float), chunk_bytes = positions * position_stride * sizeof(float);
+    const size_t tensor_bytes = plane * channels * sizeof(float), chunk_bytes = positions * position_stride * sizeof(float);
     layer_buffers buffers = {aligned_alloc(64, tensor_bytes), aligned_alloc(64, tensor_bytes), aligned_alloc(64, chunk_bytes),
                              aligned_alloc(64, chunk_bytes)};
     srand(1);
-    for (size_t i = 0; i < plane * CHANNELS; i++) buffers.a[i] = buffers.b[i] = (float)rand() / (float)RAND_MAX;
+    for (size_t i = 0; i < plane * channels; i++) buffers.a[i] = buffers.b[i] = (float)rand() / (float)RAND_MAX;
     for (ptrdiff_t i = 0; i < positions * position_stride; i++) buffers.sums[i] = 1e-3f * (float)(i % 97);
     return buffers;
 }
@@ -69,19 +74,78 @@ static void free_buffers(layer_buffers buffers) {
     free(buffers.sums);
 }
 
+// One F(6x6) layer's geometry: tiles numbered `row_tiles` a tile row (pixel order: the tile columns,
+// no gaps; lane order, `ColumnOrder.lanes`: whole groups of 16, rows of `row_floats`, a multiple of 96).
+typedef struct f6_layer {
+    int lanes, width, height, row_tiles, tiles;
+    ptrdiff_t row_floats, plane, channel_stride, position_stride, sum_stride;
+} f6_layer;
+
+static f6_layer f6_layer_for(int lanes, int width, int height, int chunk_tiles) {
+    const int columns = (width + 5) / 6, row_tiles = lanes ? (columns + 15) / 16 * 16 : columns;
+    const ptrdiff_t row_floats = lanes ? (width + 95) / 96 * 96 : width;
+    return (f6_layer){lanes, width, height, row_tiles, row_tiles * ((height + 5) / 6), row_floats, row_floats * height,
+                      chunk_tiles + 16, channels * (chunk_tiles + 16) + 16, (ptrdiff_t)channels * chunk_tiles + 16};
+}
+
+// The input transform of the 16 tiles from `tile` on, into `transformed`.
+static void f6_input(const vsr_kernel_table *k, const f6_layer *l, const float *input, int tile, float *transformed) {
+    const int row = tile / l->row_tiles, column = tile % l->row_tiles;
+    if (l->lanes) {
+        vsr_winograd6_lanes_input_args args = {input, l->plane, l->row_floats, l->height, 6 * row - 1, column / 16,
+                                               l->row_tiles / 16, channels, transformed, l->channel_stride, l->position_stride, 0, 0};
+        k->winograd6_lanes_input(&args);
+        return;
+    }
+    const int run = l->row_tiles - column < 16 ? l->row_tiles - column : 16;
+    vsr_winograd_input_args args = {input, l->plane, l->width, l->height, 6 * row - 1, 6 * column - 1, channels,
+                                    transformed, l->channel_stride, l->position_stride, run < 16 ? run : 0};
+    k->winograd6_input(&args);
+}
+
+// The output transform of one channel's sums over the 16 tiles from `tile` on (fewer at the last).
+static void f6_output(const vsr_kernel_table *k, const f6_layer *l, const float *sums, int tile, int channel, float *output) {
+    const int row = tile / l->row_tiles, column = tile % l->row_tiles, x = 6 * column, y = 6 * row;
+    float *plane = output + channel * l->plane;
+    if (l->lanes) {
+        vsr_winograd6_lanes_output_args args;
+        memset(&args, 0, sizeof args);
+        args.sums = sums;
+        args.position_stride = l->sum_stride;
+        args.bias = 0.1f;
+        args.slope = 0.2f;
+        args.valid = l->width - x < 96 ? l->width - x : 96;
+        for (int i = 0; i < 6; i++) args.out[i] = y + i < l->height ? plane + (y + i) * l->row_floats + x : NULL;
+        k->winograd6_lanes_output(&args);
+        return;
+    }
+    const int count = l->tiles - tile < 16 ? l->tiles - tile : 16;
+    const int run = l->row_tiles - column < count ? l->row_tiles - column : count, next = count - run;
+    vsr_winograd6_output_args args;
+    memset(&args, 0, sizeof args);
+    args.sums = sums;
+    args.position_stride = l->sum_stride;
+    args.bias = 0.1f;
+    args.slope = 0.2f;
+    args.columns = 6 * run < l->width - x ? 6 * run : l->width - x;
+    for (int i = 0; i < 6; i++) args.out[i] = y + i < l->height ? plane + (y + i) * l->width + x : NULL;
+    if (next > 0) {
+        args.split = run;
+        args.next_columns = 6 * next < l->width ? 6 * next : l->width;
+        for (int i = 0; i < 6; i++) args.next_out[i] = y + 6 + i < l->height ? plane + (y + 6 + i) * l->width : NULL;
+    }
+    k->winograd6_output(&args);
+}
+
 // Milliseconds of F(6x6)'s input and output transforms over one layer (best of REPEATS), tiles
-// numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them; `in_cache` repeats the
-// second chunk (a split group among its four) instead of walking the frame.
-static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_tiles, int in_cache, layer_buffers buffers,
-                    double *input_ms, double *output_ms) {
-    const int columns = (width + 5) / 6, tiles = columns * ((height + 5) / 6);
-    const int chunks = (tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
+// numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them, in pixel order (a group
+// may end one tile row and begin the next) or in lane order (`lanes`: rows of whole 96-pixel groups,
+// as band chains hand rows on); `in_cache` repeats the second chunk instead of walking the frame.
+static void time_f6(const vsr_kernel_table *k, int lanes, int width, int height, int chunk_tiles, int in_cache,
+                    layer_buffers buffers, double *input_ms, double *output_ms) {
+    const f6_layer layer = f6_layer_for(lanes, width, height, chunk_tiles);
+    const int chunks = (layer.tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
     const int cached_chunk = chunks > 1 ? 1 : 0;
-    float *transformed = buffers.transformed;
-    const float *sums = buffers.sums;
-    const size_t plane = (size_t)width * height;
-    const ptrdiff_t channel_stride = chunk_tiles + 16, position_stride = CHANNELS * channel_stride + 16;
-    const ptrdiff_t sum_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
     const float *input = buffers.a;
     float *output = buffers.b;
     *input_ms = *output_ms = 1e30;
@@ -89,39 +153,16 @@ static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_
         double t0 = milliseconds();
         for (int chunk = 0; chunk < chunks; chunk++) {
             const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
-            for (int g = 0; g < groups; g++) {
-                const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
-                const int run = columns - column < 16 ? columns - column : 16;
-                vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 6 * row - 1, 6 * column - 1, CHANNELS,
-                                                transformed + 16 * g, channel_stride, position_stride, run < 16 ? run : 0};
-                k->winograd6_input(&args);
+            for (int g = 0; g < groups && first + 16 * g < layer.tiles; g++) {
+                f6_input(k, &layer, input, first + 16 * g, buffers.transformed + 16 * g);
             }
         }
         double t1 = milliseconds();
         for (int chunk = 0; chunk < chunks; chunk++) {
             const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
-            for (int channel = 0; channel < CHANNELS; channel++) {
-                for (int g = 0; g < groups && first + 16 * g < tiles; g++) {
-                    const int tile = first + 16 * g, row = tile / columns, column = tile % columns;
-                    const int count = tiles - tile < 16 ? tiles - tile : 16;
-                    const int run = columns - column < count ? columns - column : count, next = count - run;
-                    const int x = 6 * column, y = 6 * row;
-                    vsr_winograd6_output_args args;
-                    memset(&args, 0, sizeof args);
-                    args.sums = sums + channel * chunk_tiles + 16 * g;
-                    args.position_stride = sum_stride;
-                    args.bias = 0.1f;
-                    args.slope = 0.2f;
-                    args.columns = 6 * run < width - x ? 6 * run : width - x;
-                    for (int i = 0; i < 6; i++) args.out[i] = y + i < height ? output + ((size_t)channel * height + y + i) * width + x : NULL;
-                    if (next > 0) {
-                        args.split = run;
-                        args.next_columns = 6 * next < width ? 6 * next : width;
-                        for (int i = 0; i < 6; i++) {
-                            args.next_out[i] = y + 6 + i < height ? output + ((size_t)channel * height + y + 6 + i) * width : NULL;
-                        }
-                    }
-                    k->winograd6_output(&args);
+            for (int channel = 0; channel < channels; channel++) {
+                for (int g = 0; g < groups && first + 16 * g < layer.tiles; g++) {
+                    f6_output(k, &layer, buffers.sums + channel * chunk_tiles + 16 * g, first + 16 * g, channel, output);
                 }
             }
         }
@@ -137,25 +178,33 @@ static void time_f6(const vsr_kernel_table *k, int width, int height, int chunk_
 
 static void run_f6(const vsr_kernel_table *k, int width, int height) {
     const int chunk_tiles = chunk_tiles_for(k);
-    const layer_buffers buffers = allocate_buffers((size_t)width * height, 64, (ptrdiff_t)CHANNELS * (chunk_tiles + 16) + 16);
-    for (int in_cache = 0; in_cache <= 1; in_cache++) {
-        double input_ms, output_ms;
-        time_f6(k, width, height, chunk_tiles, in_cache, buffers, &input_ms, &output_ms);
-        printf("%s, %dx%d, F(6x6), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
-               k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms,
-               output_ms, REPEATS);
+    // Room for lane order's rows of whole 96s too.
+    const layer_buffers buffers =
+        allocate_buffers((size_t)(width + 95) / 96 * 96 * height, 64, (ptrdiff_t)channels * (chunk_tiles + 16) + 16);
+    for (int lanes = 0; lanes <= 1; lanes++) {
+        for (int in_cache = 0; in_cache <= 1; in_cache++) {
+            double input_ms, output_ms;
+            time_f6(k, lanes, width, height, chunk_tiles, in_cache, buffers, &input_ms, &output_ms);
+            printf("%s, %dx%d, F(6x6) in %s order, %d -> %d channels, %s: input transform %.2f ms, output transform %.2f ms a "
+                   "layer (best of %d)\n",
+                   k->name, width, height, lanes ? "lane" : "pixel", channels, channels,
+                   in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms, output_ms, REPEATS);
+        }
     }
     free_buffers(buffers);
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || argc > 4 || atoi(argv[1]) < 16 || atoi(argv[2]) < 4 || (argc == 4 && atoi(argv[3]) != 4 && atoi(argv[3]) != 6)) {
-        fprintf(stderr, "usage: winograd-transform-bench WIDTH HEIGHT [4|6] (at least 16x4; tile F(4x4) or F(6x6))\n");
+    if (argc < 3 || argc > 5 || atoi(argv[1]) < 16 || atoi(argv[2]) < 4 || (argc >= 4 && atoi(argv[3]) != 4 && atoi(argv[3]) != 6) ||
+        (argc == 5 && (atoi(argv[4]) < 1 || atoi(argv[4]) > 256))) {
+        fprintf(stderr, "usage: winograd-transform-bench WIDTH HEIGHT [4|6 [CHANNELS]] (at least 16x4; tile F(4x4) or F(6x6); "
+                        "1-256 channels, default 48)\n");
         return 2;
     }
+    if (argc == 5) channels = atoi(argv[4]);
     const int width = atoi(argv[1]), height = atoi(argv[2]);
     const vsr_kernel_table *k = vsr_kernel_table_for(requested_level());
-    if (argc == 4 && atoi(argv[3]) == 6) {
+    if (argc >= 4 && atoi(argv[3]) == 6) {
         run_f6(k, width, height);
         return 0;
     }
@@ -163,7 +212,7 @@ int main(int argc, char **argv) {
     const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = tile_columns <= 16 ? 16 : (tile_columns + 3) / 4 * 4;
     const int chunks = (tile_rows * row_tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
     const size_t plane = (size_t)width * height;
-    const ptrdiff_t position_stride = (ptrdiff_t)CHANNELS * chunk_tiles + 16;
+    const ptrdiff_t position_stride = (ptrdiff_t)channels * chunk_tiles + 16;
     const layer_buffers buffers = allocate_buffers(plane, 36, position_stride);
     float *transformed = buffers.transformed;
     const float *sums = buffers.sums;
@@ -179,14 +228,14 @@ int main(int argc, char **argv) {
                     const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
                     const int split = row_tiles - column < 16 ? row_tiles - column : 0;
                     vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 4 * row - 1, 4 * column - 1,
-                                                    CHANNELS, transformed + 16 * g, chunk_tiles, position_stride, split};
+                                                    channels, transformed + 16 * g, chunk_tiles, position_stride, split};
                     k->winograd4_input(&args);
                 }
             }
             double t1 = milliseconds();
             for (int chunk = 0; chunk < chunks; chunk++) {
                 const int first = (in_cache ? 0 : chunk) * chunk_tiles;
-                for (int channel = 0; channel < CHANNELS; channel++) {
+                for (int channel = 0; channel < channels; channel++) {
                     for (int g = 0; g < groups; g++) {
                         const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
                         // Only groups inside the image, as the model's fast path stores them.
@@ -207,9 +256,9 @@ int main(int argc, char **argv) {
             input = output;
             output = swap;
         }
-        printf("%s, %dx%d, F(4x4), 48 -> 48 channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
-               k->name, width, height, in_cache ? "one chunk's data in cache" : "streaming, layer after layer", best_input,
-               best_output, REPEATS);
+        printf("%s, %dx%d, F(4x4), %d -> %d channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
+               k->name, width, height, channels, channels, in_cache ? "one chunk's data in cache" : "streaming, layer after layer",
+               best_input, best_output, REPEATS);
     }
     free_buffers(buffers);
     return 0;

@@ -11,9 +11,37 @@
 // which every instruction set does cheaply (AVX2 on each ymm half, SSE2 on xmm pairs). The output
 // transform packs each row's six column vectors into pixel order (VSR_PACK6), general two-source
 // shuffles that AVX-512 does in one instruction each; F(6x6) is the tile of the AVX-512 level only
-// (WinogradConvolution.preferredTile), the others compile it for the tests.
+// (WinogradConvolution.preferredTile), the others compile it for the tests. The lane-order pair at
+// the end (`vsr_winograd6_lanes_input`/`_output`) read and write rows in the transforms' own column
+// order (ColumnOrder.lanes), which is how a band chain's Winograd layers hand rows to each other.
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
+
+// The input transform's second pass: the 8 rows' Bᵀ-transformed vectors `h` (row r, column j)
+// combined along y, into positions 8i + j of `out`, `ps` floats apart.
+WINOGRAD_TARGET
+static inline __attribute__((always_inline)) void WINOGRAD_CAT(winograd6_input_along_y, WINOGRAD_NAME)(vsr_f32x16 h[8][8], float *out,
+                                                                                                    ptrdiff_t ps) {
+    for (int j = 0; j < 8; j++) {
+        vsr_f32x16 column[8], v[8];
+        for (int r = 0; r < 8; r++) column[r] = h[r][j];
+        VSR_B6T(column, v);
+        for (int i = 0; i < 8; i++) *(vsr_f32x16u *)(out + (8 * i + j) * ps) = v[i];
+    }
+}
+
+// The output transform's first pass: the 64 positions' sums (`s`, `ps` floats apart) combined along
+// y into 6 rows of 8 column vectors, `t[y][j]`.
+WINOGRAD_TARGET
+static inline __attribute__((always_inline)) void WINOGRAD_CAT(winograd6_output_along_y, WINOGRAD_NAME)(const float *s, ptrdiff_t ps,
+                                                                                                     vsr_f32x16 t[6][8]) {
+    for (int j = 0; j < 8; j++) {
+        vsr_f32x16 m[8], o[6];
+        for (int i = 0; i < 8; i++) m[i] = *(const vsr_f32x16u *)(s + (8 * i + j) * ps);
+        VSR_A6T(m, o);
+        for (int y = 0; y < 6; y++) t[y][j] = o[y];
+    }
+}
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd6_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
@@ -79,14 +107,7 @@ void WINOGRAD_CAT(vsr_winograd6_input, WINOGRAD_NAME)(const vsr_winograd_input_a
             VSR_TRANSPOSE8(x, d);
             VSR_B6T(d, h[r]);
         }
-        // Then along y, into positions 8i + j.
-        float *out = a->out + c * a->channel_stride;
-        for (int j = 0; j < 8; j++) {
-            vsr_f32x16 column[8], v[8];
-            for (int r = 0; r < 8; r++) column[r] = h[r][j];
-            VSR_B6T(column, v);
-            for (int i = 0; i < 8; i++) *(vsr_f32x16u *)(out + (8 * i + j) * ps) = v[i];
-        }
+        WINOGRAD_CAT(winograd6_input_along_y, WINOGRAD_NAME)(h, a->out + c * a->channel_stride, ps);
     }
 }
 
@@ -117,12 +138,7 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
     const ptrdiff_t ps = a->position_stride;
     // Along y: rows of the 8x8 combined into 6, column by column; then along x.
     vsr_f32x16 t[6][8];
-    for (int j = 0; j < 8; j++) {
-        vsr_f32x16 m[8], o[6];
-        for (int i = 0; i < 8; i++) m[i] = *(const vsr_f32x16u *)(s + (8 * i + j) * ps);
-        VSR_A6T(m, o);
-        for (int y = 0; y < 6; y++) t[y][j] = o[y];
-    }
+    WINOGRAD_CAT(winograd6_output_along_y, WINOGRAD_NAME)(s, ps, t);
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     // Tiles split..15 of a split group are the next tile row's: the same 96 pixels of each row,
     // from 6 split on, belong 6 image rows further down, from column 0.
@@ -146,6 +162,67 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
         if (next) {
             WINOGRAD_CAT(winograd6_store, WINOGRAD_NAME)(pixels, 6 * split, 6 * split + a->next_columns, next,
                                                          a->next_residual[y] ? a->next_residual[y] + plane : NULL);
+        }
+    }
+}
+
+// Lane order (vsr_winograd6_lanes_input_args, which the output transform below writes): a row's six
+// vectors at the group's 96 pixels are columns 1-6 of its 16 patches as they are (pixel 6t + k in
+// lane t of vector k), column 0 is the last vector moved up one lane under the previous group's
+// last pixel, and column 7 the first vector moved down one lane over the next group's first: two
+// shuffles a row, where pixel order takes 16 loads and an 8x8 transpose (VSR_TRANSPOSE8: 24
+// shuffles). The values, and so every sum, are those of the pixel-order transform to the bit.
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd6_lanes_input_args *a) {
+    const ptrdiff_t ps = a->position_stride;
+    const int has_previous = a->group > 0, has_next = a->group + 1 < a->groups;
+    const vsr_f32x16 zero = {0};
+    for (int c = 0; c < a->in_channels; c++) {
+        const float *plane = a->input + c * a->plane_size + 96 * a->group;
+        vsr_f32x16 h[8][8];
+        for (int r = 0; r < 8; r++) {
+            const int y = a->top + r;
+            vsr_f32x16 d[8];
+            if (y < 0 || y >= a->height) {
+                for (int k = 0; k < 8; k++) d[k] = zero;
+            } else {
+                int row_index = y - a->first_row;
+                if (a->ring_rows > 0 && row_index >= a->ring_rows) row_index -= a->ring_rows;
+                const float *row = plane + (ptrdiff_t)row_index * a->row_floats;
+                // The same row two channels on, into L2, as winograd_prefetch_ahead does for pixel order:
+                // without it the transform waited on memory when rows stream from beyond the caches.
+                if (c + 2 < a->in_channels) {
+                    for (int x = 0; x < 96; x += 16) __builtin_prefetch(row + 2 * a->plane_size + x, 0, 2);
+                }
+                for (int k = 0; k < 6; k++) d[k + 1] = *(const vsr_f32x16u *)(row + 16 * k);
+                const vsr_f32x16 previous = has_previous ? *(const vsr_f32x16u *)(row - 16) : zero;
+                const vsr_f32x16 next = has_next ? *(const vsr_f32x16u *)(row + 96) : zero;
+                d[0] = __builtin_shufflevector(previous, d[6], 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
+                d[7] = __builtin_shufflevector(d[1], next, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+            }
+            VSR_B6T(d, h[r]);
+        }
+        WINOGRAD_CAT(winograd6_input_along_y, WINOGRAD_NAME)(h, a->out + c * a->channel_stride, ps);
+    }
+}
+
+// The output transform into lane order: the same arithmetic as the pixel-order one, each row's six
+// column vectors stored as they are (no VSR_PACK6), with the pixels past the image zeroed.
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd6_lanes_output, WINOGRAD_NAME)(const vsr_winograd6_lanes_output_args *a) {
+    vsr_f32x16 t[6][8];
+    WINOGRAD_CAT(winograd6_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
+    const vsr_i32x16 pixel = {0, 6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72, 78, 84, 90};
+    for (int y = 0; y < 6; y++) {
+        if (!a->out[y]) continue;
+        float *out = a->out[y] + a->plane_offset;
+        vsr_f32x16 v[6];
+        VSR_A6T(t[y], v);
+        for (int x = 0; x < 6; x++) {
+            v[x] = VSR_PRELU(v[x] + bias, slope);
+            if (a->valid < 96) v[x] = (vsr_f32x16)((vsr_i32x16)v[x] & (pixel + x < a->valid));
+            *(vsr_f32x16u *)(out + 16 * x) = v[x];
         }
     }
 }

@@ -109,15 +109,17 @@ final class TilingTests: XCTestCase {
     /// whose Winograd tiles the transforms number rows up to (a quad of F(4x4) tiles, 16 of F(2x2)):
     /// a 1280-pixel-wide frame in tiles of 1024, halo 8, is 1296 padded columns, 81 blocks of 16,
     /// cut 41 + 40: padded widths 656 and 640 (164 + 160 F(4x4) tiles computed), not 648 and 648
-    /// (162 + 162, each row padded to 164). F(6x6) (AVX-512) pads no rows and the reference runs no
-    /// Winograd: both cut anywhere. Nets that stream rows keep the micro-kernel's blocks.
+    /// (162 + 162, each row padded to 164). F(6x6) (AVX-512) pads no rows in pixel order, but its band
+    /// chains hand rows on in lane order, whole groups of 96 pixels: a 1920-pixel frame, 1936 padded
+    /// columns, is cut 1056 + 880 (11 + 10 groups), not 968 + 968 (11 + 11). The reference runs no
+    /// Winograd and cuts anywhere. Nets that stream rows keep the micro-kernel's blocks.
     func testWinogradTilesAreCutOnWholeTileGroups() throws {
         let model = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
         let expected: Int
         switch WinogradConvolution.defaultTile {
         case .f2: expected = 32
         case .f4: expected = 16
-        case .f6: expected = 1
+        case .f6: expected = 96
         }
         XCTAssertEqual(model.tileColumnBlock(with: .optimized), expected, "\(WinogradConvolution.defaultTile)")
         XCTAssertEqual(model.tileColumnBlock(with: .reference), 1)
@@ -127,6 +129,8 @@ final class TilingTests: XCTestCase {
         let plan = TilePlan(width: 1280, height: 720, tileSize: PlainSR.winogradTileSize, halo: model.tileHalo, columnBlock: 16)
         XCTAssertEqual(plan.tiles.map(\.padded.width), [656, 640])
         XCTAssertEqual(plan.tiles.map(\.interior.width), [648, 632])
+        let wide = TilePlan(width: 1920, height: 1080, tileSize: PlainSR.winogradTileSize, halo: model.tileHalo, columnBlock: 96)
+        XCTAssertEqual(Set(wide.tiles.map(\.padded.width)), [1056, 880])
     }
 
     /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream

@@ -78,11 +78,12 @@ final class WinogradBandChainTests: XCTestCase {
             do {
                 let chain = try randomChain(channels: 16, hidden: 1, tile: .f6, kernels: .optimized(cpu: cpu), using: &rng)
                 let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)
-                // F(6x6) tiles a row: 160 at 960 pixels, 107 at 640, 120 at 720. Chunks of 64: two rows
-                // are 5 chunks exactly; four rows of 107 (428) fill 7 best; at 720 every choice wastes
-                // 6.7%, and the smallest band wins. Chunks of 48: three rows of 160 are 10 exactly,
-                // four of 107 fill 9 best, two of 120 are 5.
-                let expected: [Int: [Int]] = [64: [12, 24, 12], 48: [18, 24, 12]]
+                // F(6x6) tiles a row, in the whole groups of 16 that lane order numbers
+                // (`ColumnOrder.lanes`): 160 at 960 pixels, 112 at 640, 128 at 720. Chunks of 64: two
+                // rows of 160 are 5 chunks exactly, four of 112 are 7, two of 128 are 4. Chunks of 48:
+                // three rows of 160 are 10 exactly, three of 112 are 7, three of 128 are 8.
+                XCTAssertTrue(chain.handsOnLanes)
+                let expected: [Int: [Int]] = [64: [12, 24, 12], 48: [18, 18, 18]]
                 XCTAssertEqual(
                     [960, 640, 720].map { chain.bandRows(width: $0) }, expected[chunk], "\(cpu.level), chunks of \(chunk)")
             } catch { XCTFail("\(error)") }

@@ -17,6 +17,13 @@ import Dispatch
 /// layer's output, a few channels, is a whole tensor, for the pixel shuffle. Tiles and arithmetic
 /// are those of the whole-frame layers: on one thread the output is the same to the bit.
 ///
+/// Between two Winograd layers, F(6x6)'s rows are in lane order (`ColumnOrder.lanes`, `handsOnLanes`):
+/// each layer's output transform stores its tiles' column vectors as they are and the next layer's
+/// input transform reads them with two shuffles a row, where pixel order costs the pair a repack
+/// and an 8x8 transpose a row. Same bits; `vsr bench repsr-y-x2 --size 960x540 --threads 1,2`, AMD
+/// EPYC Zen 4, eight rounds alternating in a noisy hour, ms a frame on 1 / 2 threads, median (least):
+/// pixel order 75.2 (72.1) / 49.3 (43.3), lane order 68.9 (60.1) / 44.9 (39.7).
+///
 /// Threads take horizontal slabs of the frame, each on its own with its own windows, each slab
 /// widened by the chain's halo (one row per layer) and cropped back, as tiles are: one slab per
 /// thread keeps every thread's rows in its own core's caches and needs no synchronization per
@@ -85,7 +92,7 @@ struct WinogradBandChain {
     /// `vsr bench --threads 1`, AMD EPYC Zen 4, one run each; 3, 4, 6 and 10 tile rows 83.8-87.2, and windows of
     /// several bands (before windows were rings), 82.9-91.5, their rows further apart in the caches).
     func bandRows(width: Int) -> Int {
-        let rowTiles = tile.rowTiles(tileColumns: (width + tile.size - 1) / tile.size)
+        let rowTiles = WinogradConvolution.rowTiles(tile, tileColumns: (width + tile.size - 1) / tile.size, lanes: handsOnLanes)
         let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)
         func waste(_ tileRows: Int) -> Double {
             let tiles = tileRows * rowTiles
@@ -94,6 +101,12 @@ struct WinogradBandChain {
         let best = (2...4).min { waste($0) < waste($1) || waste($0) == waste($1) && $0 < $1 }!
         return best * tile.size
     }
+
+    /// Whether the Winograd layers hand their rows on in lane order (`ColumnOrder.lanes`): F(6x6)'s
+    /// chains of two or more. The first Winograd layer reads the first layer's rows in pixel order
+    /// and the last writes pixel order for the pixel shuffle. The arithmetic is the same: the output
+    /// is the same to the bit as with pixel order.
+    var handsOnLanes: Bool { tile == .f6 && layers.count >= 2 }
 
     /// Rows a slab reads beyond the rows it keeps, each side: one per 3x3 layer.
     var halo: Int { layers.count + 1 }
@@ -136,8 +149,11 @@ struct WinogradBandChain {
         // F(4x4) store a tile row in place only in one piece, so their rings are whole tile rows.
         let live = bandRows + lag + 1
         let capacity = tile == .f6 ? live : (live + tile.size - 1) / tile.size * tile.size
-        let windows = ([first] + layers.dropLast()).map {
-            RowWindow(channels: $0.outChannels, width: width, capacity: capacity)
+        // Stage k's output order: lane order between two Winograd layers (`handsOnLanes`).
+        let lanes = handsOnLanes
+        func order(_ stage: Int) -> ColumnOrder { lanes && stage >= 1 && stage < count ? .lanes : .pixels }
+        let windows = ([first] + layers.dropLast()).enumerated().map { stage, layer in
+            RowWindow(channels: layer.outChannels, width: order(stage).rowFloats(width: width), capacity: capacity)
         }
         let source = BorderedRows(input, kernelPixels: cpu.convPixels)
         let firstSlopes = firstActivation.negativeSlopes(channels: first.outChannels)!
@@ -160,7 +176,7 @@ struct WinogradBandChain {
                     WinogradConvolution.run(
                         layers[stage - 1], activation: activations[stage - 1], cpu: cpu, threads: 1, height: height,
                         width: width, rows: start..<end, input: windows[stage - 1].view(rows: (start - 1)..<min(height, end + 1)),
-                        output: to)
+                        output: to, inputOrder: order(stage - 1), outputOrder: order(stage))
                 }
                 if (band + 1) * bandRows - count * lag >= height { break }
                 band += 1

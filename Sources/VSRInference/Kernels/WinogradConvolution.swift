@@ -115,10 +115,12 @@ enum WinogradConvolution {
     /// `width`, read from `input` and written to `output`, views that place row y of channel c at
     /// `base + c * plane + placement.offset(row: y, width:)` and need hold only the rows read (`rows`
     /// widened by one each side, inside the image) and written; `residual`, when given, has the
-    /// output's layout.
+    /// output's layout. Either side may be in F(6x6)'s lane order (`ColumnOrder.lanes`; no residual
+    /// then), its rows `ColumnOrder.rowFloats` long.
     static func run(
         _ layer: Conv2d, activation: Activation, cpu: CPUKernels, threads: Int, height: Int, width: Int, rows: Range<Int>,
-        input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil
+        input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil,
+        inputOrder: ColumnOrder = .pixels, outputOrder: ColumnOrder = .pixels
     ) {
         guard let winograd = layer.winogradWeights else {
             preconditionFailure("Winograd convolution of a layer without transformed weights")
@@ -128,6 +130,8 @@ enum WinogradConvolution {
         }
         let tile = winograd.tile
         precondition(rows.lowerBound % tile.size == 0 && rows.upperBound <= height, "Winograd rows start on a tile row")
+        let lanes = inputOrder == .lanes || outputOrder == .lanes
+        precondition(!lanes || tile == .f6 && residual == nil, "lane order is F(6x6)'s, with no residual")
         guard !rows.isEmpty else { return }
         let tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
@@ -136,7 +140,9 @@ enum WinogradConvolution {
         // group in one call, `split`): padding each row to whole groups (54 tiles to 64 at 320
         // pixels) cost RLFN-S x2 at 320x180 a sixth of its products and input transforms with
         // F(6x6), and a 720-pixel DVD row 192 F(4x4) tiles where 180 cover it (`WinogradTile.rowTiles`).
-        let rowTiles = tile.rowTiles(tileColumns: tileColumns)
+        // Lane order's rows are whole groups (`rowTiles(_:tileColumns:lanes:)`), whose tiles past the
+        // image read and store zeros.
+        let rowTiles = rowTiles(tile, tileColumns: tileColumns, lanes: lanes)
         let firstTile = rows.lowerBound / tile.size * rowTiles
         let tiles = (rows.upperBound + tile.size - 1) / tile.size * rowTiles
         let chunks = (tiles - firstTile + chunkTiles - 1) / chunkTiles
@@ -149,7 +155,9 @@ enum WinogradConvolution {
                         inputPlacement: input.placement, inputRows: min(height, rows.upperBound + 1),
                         weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!, slopes: slopeBuffer.baseAddress!,
                         output: output.base, outputPlane: output.plane, outputPlacement: output.placement,
-                        residual: residual, inChannels: layer.inChannels,
+                        residual: residual, inputOrder: inputOrder, outputOrder: outputOrder,
+                        inputRowFloats: inputOrder.rowFloats(width: width), outputRowFloats: outputOrder.rowFloats(width: width),
+                        inChannels: layer.inChannels,
                         outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
                         rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
                     WorkQueue(count: chunks, workers: workers).run { queue in
@@ -161,10 +169,19 @@ enum WinogradConvolution {
     }
 }
 
+extension WinogradConvolution {
+    /// Tiles a tile row of `tileColumns` is numbered up to: `WinogradTile.rowTiles`, or whole groups
+    /// of 16 for a layer that reads or writes lane order (`lanes`), whose rows are whole groups.
+    static func rowTiles(_ tile: WinogradTile, tileColumns: Int, lanes: Bool) -> Int {
+        lanes ? (tileColumns + 15) / 16 * 16 : tile.rowTiles(tileColumns: tileColumns)
+    }
+}
+
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
 /// numbered row by row (`rowTiles` apart), cut into chunks of `chunkTiles` and those into groups of
-/// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(4x4) or F(6x6) group. Each worker
-/// writes only its own tiles' pixels.
+/// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(4x4) or F(6x6) group (not
+/// in lane order, `ColumnOrder.lanes`, whose groups are a row's 96 pixels). Each worker writes only
+/// its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
     let cpu: CPUKernels
     let tile: WinogradTile
@@ -185,6 +202,9 @@ private struct WinogradJob: @unchecked Sendable {
     /// Where the output's (and the residual's) rows lie in their planes.
     let outputPlacement: RowWindow.Placement
     let residual: UnsafePointer<Float>?
+    /// How the input's and the output's rows order their pixels, and the floats a row of each takes.
+    let inputOrder, outputOrder: ColumnOrder
+    let inputRowFloats, outputRowFloats: Int
     /// `tileColumns` tiles cover a row of the output; rows are numbered `rowTiles` apart
     /// (`WinogradTile.rowTiles`); the job computes tiles `firstTile ..< tiles` (whole tile rows,
     /// any padding's included).
@@ -234,6 +254,8 @@ private struct WinogradJob: @unchecked Sendable {
         // call offsets by its plane: built per call, in Swift, they were 2.5% of RLFN-S x2's samples
         // at 320x180 (one thread, AMD EPYC Zen 4); kept in place, for no copy of the struct per call.
         let sixRows = UnsafeMutablePointer<vsr_winograd6_output_args>.allocate(capacity: chunkTiles / 16)
+        // The same for output in lane order.
+        let laneRows = UnsafeMutablePointer<vsr_winograd6_lanes_output_args>.allocate(capacity: chunkTiles / 16)
         let tapOffset = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         tapOffset.initialize(to: 0)
         defer {
@@ -242,6 +264,7 @@ private struct WinogradJob: @unchecked Sendable {
             scratch.deallocate()
             groups.deallocate()
             sixRows.deallocate()
+            laneRows.deallocate()
             tapOffset.deallocate()
         }
         // Raw sums: no bias, activation or residual (the output transform applies them); no prefetch
@@ -265,7 +288,9 @@ private struct WinogradJob: @unchecked Sendable {
                 for group in 0..<outputGroups {
                     let placed = outputGroup(firstTile + 16 * group)
                     groups[group] = placed
-                    if tile == .f6 && placed.runs <= WinogradJob.runsPerCall {
+                    if outputOrder == .lanes {
+                        laneRows[group] = laneOrderRows(x: placed.x, y: placed.y)
+                    } else if tile == .f6 && placed.runs <= WinogradJob.runsPerCall {
                         sixRows[group] = winograd6Rows(
                             x: placed.x, y: placed.y, count: placed.firstRun, nextCount: placed.count - placed.firstRun)
                     }
@@ -285,9 +310,14 @@ private struct WinogradJob: @unchecked Sendable {
                     // every call; about 8% slower in the C harness at 48 channels, 320x180).
                     for j in 0..<channels {
                         for group in 0..<outputGroups {
-                            transformOutput(
-                                sums: products + j * chunkTiles + 16 * group, channel: firstChannel + j,
-                                group: groups[group], sixRows: sixRows + group, scratch: scratch)
+                            let sums = products + j * chunkTiles + 16 * group
+                            if outputOrder == .lanes {
+                                transformOutputLanes(sums: sums, channel: firstChannel + j, rows: laneRows + group)
+                            } else {
+                                transformOutput(
+                                    sums: sums, channel: firstChannel + j, group: groups[group], sixRows: sixRows + group,
+                                    scratch: scratch)
+                            }
                         }
                     }
                 }
@@ -335,6 +365,17 @@ private struct WinogradJob: @unchecked Sendable {
     @inline(__always)
     private func transformInput(group: Int, into out: UnsafeMutablePointer<Float>) {
         let m = tile.size
+        if inputOrder == .lanes {
+            // Whole groups of one tile row (`rowTiles`), in place.
+            var args = vsr_winograd6_lanes_input_args(
+                input: input, plane_size: inputPlane, row_floats: inputRowFloats, height: Int32(inputRows),
+                top: Int32(m * (group / rowTiles) - 1), group: Int32(group % rowTiles / 16), groups: Int32(rowTiles / 16),
+                in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
+                position_stride: transformedPositionStride, first_row: Int32(inputPlacement.firstRow),
+                ring_rows: Int32(inputPlacement.ringRows))
+            cpu.winograd6LanesInput(&args)
+            return
+        }
         var args = vsr_winograd_input_args(
             input: input, plane_size: inputPlane, width: Int32(width), height: Int32(inputRows),
             top: Int32(m * (group / rowTiles) - 1), left: Int32(m * (group % rowTiles) - 1),
@@ -446,6 +487,32 @@ private struct WinogradJob: @unchecked Sendable {
         rows.pointee.slope = slopes[channel]
         rows.pointee.plane_offset = channel * outputPlane
         cpu.winograd6Output(rows)
+    }
+
+    /// F(6x6)'s output transform into lane order of one output channel's sums over a group whose rows
+    /// (for channel 0) `rows` holds; sets the call's sums, bias, slope and plane there.
+    @inline(__always)
+    private func transformOutputLanes(
+        sums: UnsafePointer<Float>, channel: Int, rows: UnsafeMutablePointer<vsr_winograd6_lanes_output_args>
+    ) {
+        rows.pointee.sums = sums
+        rows.pointee.bias = bias[channel]
+        rows.pointee.slope = slopes[channel]
+        rows.pointee.plane_offset = channel * outputPlane
+        cpu.winograd6LanesOutput(rows)
+    }
+
+    /// The rows of channel 0 that the lane-order output transform stores the group of 16 tiles from
+    /// output pixel (`x`, `y`) into (rows below the image nil), and how many of its 96 pixels lie
+    /// inside the image. The sums, bias, slope and channel's plane are the caller's.
+    private func laneOrderRows(x: Int, y: Int) -> vsr_winograd6_lanes_output_args {
+        func out(_ i: Int) -> UnsafeMutablePointer<Float>? {
+            y + i < height ? output + outputPlacement.offset(row: y + i, width: outputRowFloats) + x : nil
+        }
+        return vsr_winograd6_lanes_output_args(
+            sums: nil, position_stride: productBytes / 4, bias: 0, slope: 0,
+            valid: Int32(min(ColumnOrder.groupPixels, width - x)),
+            out: (out(0), out(1), out(2), out(3), out(4), out(5)), plane_offset: 0)
     }
 
     /// The rows of channel 0 that F(6x6)'s output transform stores `count` tiles of one tile row into,
