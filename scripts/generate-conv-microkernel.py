@@ -254,6 +254,7 @@ def rest_of_file(isa, attr, lines):
     w(f'    vsr_winograd_input_{isa["name"]}, vsr_winograd_output_{isa["name"]},')
     w(f'    vsr_winograd4_input_{isa["name"]}, vsr_winograd4_output_{isa["name"]},')
     w(f'    vsr_winograd6_input_{isa["name"]}, vsr_winograd6_output_{isa["name"]},')
+    w(f'    vsr_winograd4_lanes_input_{isa["name"]}, vsr_winograd4_lanes_output_{isa["name"]},')
     w(f'    vsr_winograd6_lanes_input_{isa["name"]}, vsr_winograd6_lanes_output_{isa["name"]},')
     w(f'    vsr_sigmoid_gate_{isa["name"]},')
     w(f'    "{isa["shape"]}"')
@@ -340,6 +341,7 @@ const vsr_kernel_table vsr_kernels_baseline = {{
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
     vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
+    vsr_winograd4_lanes_input_baseline, vsr_winograd4_lanes_output_baseline,
     vsr_winograd6_lanes_input_baseline, vsr_winograd6_lanes_output_baseline,
     vsr_sigmoid_gate_baseline,
     "{BLOCK} channels x {P} pixels (portable C)"

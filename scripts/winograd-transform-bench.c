@@ -92,7 +92,7 @@ static f6_layer f6_layer_for(int lanes, int width, int height, int chunk_tiles) 
 static void f6_input(const vsr_kernel_table *k, const f6_layer *l, const float *input, int tile, float *transformed) {
     const int row = tile / l->row_tiles, column = tile % l->row_tiles;
     if (l->lanes) {
-        vsr_winograd6_lanes_input_args args = {input, l->plane, l->row_floats, l->height, 6 * row - 1, column / 16,
+        vsr_winograd_lanes_input_args args = {input, l->plane, l->row_floats, l->height, 6 * row - 1, column / 16,
                                                l->row_tiles / 16, channels, transformed, l->channel_stride, l->position_stride, 0, 0};
         k->winograd6_lanes_input(&args);
         return;
@@ -108,7 +108,7 @@ static void f6_output(const vsr_kernel_table *k, const f6_layer *l, const float 
     const int row = tile / l->row_tiles, column = tile % l->row_tiles, x = 6 * column, y = 6 * row;
     float *plane = output + channel * l->plane;
     if (l->lanes) {
-        vsr_winograd6_lanes_output_args args;
+        vsr_winograd_lanes_output_args args;
         memset(&args, 0, sizeof args);
         args.sums = sums;
         args.position_stride = l->sum_stride;

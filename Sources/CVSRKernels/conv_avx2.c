@@ -586,6 +586,7 @@ const vsr_kernel_table vsr_kernels_avx2 = {
     vsr_winograd_input_avx2, vsr_winograd_output_avx2,
     vsr_winograd4_input_avx2, vsr_winograd4_output_avx2,
     vsr_winograd6_input_avx2, vsr_winograd6_output_avx2,
+    vsr_winograd4_lanes_input_avx2, vsr_winograd4_lanes_output_avx2,
     vsr_winograd6_lanes_input_avx2, vsr_winograd6_lanes_output_avx2,
     vsr_sigmoid_gate_avx2,
     "4 channels x 3 vectors of 8 (AVX2 + FMA)"

@@ -749,6 +749,7 @@ const vsr_kernel_table vsr_kernels_avx512 = {
     vsr_winograd_input_avx512, vsr_winograd_output_avx512,
     vsr_winograd4_input_avx512, vsr_winograd4_output_avx512,
     vsr_winograd6_input_avx512, vsr_winograd6_output_avx512,
+    vsr_winograd4_lanes_input_avx512, vsr_winograd4_lanes_output_avx512,
     vsr_winograd6_lanes_input_avx512, vsr_winograd6_lanes_output_avx512,
     vsr_sigmoid_gate_avx512,
     "4 channels x 4 vectors of 16 (AVX-512F)"

@@ -198,6 +198,7 @@ const vsr_kernel_table vsr_kernels_baseline = {
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
     vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
+    vsr_winograd4_lanes_input_baseline, vsr_winograd4_lanes_output_baseline,
     vsr_winograd6_lanes_input_baseline, vsr_winograd6_lanes_output_baseline,
     vsr_sigmoid_gate_baseline,
     "4 channels x 2 vectors of 4 (SSE2, mul + add)"
@@ -252,6 +253,7 @@ const vsr_kernel_table vsr_kernels_baseline = {
     vsr_winograd_input_baseline, vsr_winograd_output_baseline,
     vsr_winograd4_input_baseline, vsr_winograd4_output_baseline,
     vsr_winograd6_input_baseline, vsr_winograd6_output_baseline,
+    vsr_winograd4_lanes_input_baseline, vsr_winograd4_lanes_output_baseline,
     vsr_winograd6_lanes_input_baseline, vsr_winograd6_lanes_output_baseline,
     vsr_sigmoid_gate_baseline,
     "4 channels x 16 pixels (portable C)"

@@ -9,8 +9,34 @@
 // one 4x4 transpose inside 128-bit lanes (VSR_TRANSPOSE4), which is cheap on every instruction set.
 // The products between the transforms treat tiles independently, so the order is the transforms'
 // own business: the input transform puts the tiles in it and the output transform takes them out.
+// The lane-order pair at the end (`vsr_winograd4_lanes_input`/`_output`) read and write rows in this
+// order itself (ColumnOrder.lanes), which is how a band chain's Winograd layers hand rows on.
 #define WINOGRAD_CAT2(a, b) a##_##b
 #define WINOGRAD_CAT(a, b) WINOGRAD_CAT2(a, b)
+
+// The input transform's second pass: the 6 rows' Bᵀ-transformed vectors `h` (row r, column j)
+// combined along y, into positions 6i + j of `out`, `ps` floats apart.
+WINOGRAD_TARGET
+static inline __attribute__((always_inline)) void WINOGRAD_CAT(winograd4_input_along_y, WINOGRAD_NAME)(vsr_f32x16 h[6][6], float *out,
+                                                                                                    ptrdiff_t ps) {
+    for (int j = 0; j < 6; j++) {
+        vsr_f32x16 v[6];
+        VSR_B4T(h[0][j], h[1][j], h[2][j], h[3][j], h[4][j], h[5][j], v);
+        for (int i = 0; i < 6; i++) *(vsr_f32x16u *)(out + (6 * i + j) * ps) = v[i];
+    }
+}
+
+// The output transform's first pass: the 36 positions' sums (`s`, `ps` floats apart) combined along
+// y into 4 rows of 6 column vectors, `t[y][j]`.
+WINOGRAD_TARGET
+static inline __attribute__((always_inline)) void WINOGRAD_CAT(winograd4_output_along_y, WINOGRAD_NAME)(const float *s, ptrdiff_t ps,
+                                                                                                     vsr_f32x16 t[4][6]) {
+    for (int j = 0; j < 6; j++) {
+#define M(i) (*(const vsr_f32x16u *)(s + (6 * (i) + j) * ps))
+        VSR_A4T(M(0), M(1), M(2), M(3), M(4), M(5), t[0][j], t[1][j], t[2][j], t[3][j]);
+#undef M
+    }
+}
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
@@ -75,26 +101,15 @@ void WINOGRAD_CAT(vsr_winograd4_input, WINOGRAD_NAME)(const vsr_winograd_input_a
             VSR_B4T(d[0], d[1], d[2], d[3], d[4], d[5], h[r]);
         }
         // Then along y, into positions 6i + j.
-        float *out = a->out + c * a->channel_stride;
-        for (int j = 0; j < 6; j++) {
-            vsr_f32x16 v[6];
-            VSR_B4T(h[0][j], h[1][j], h[2][j], h[3][j], h[4][j], h[5][j], v);
-            for (int i = 0; i < 6; i++) *(vsr_f32x16u *)(out + (6 * i + j) * ps) = v[i];
-        }
+        WINOGRAD_CAT(winograd4_input_along_y, WINOGRAD_NAME)(h, a->out + c * a->channel_stride, ps);
     }
 }
 
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd4_output, WINOGRAD_NAME)(const vsr_winograd4_output_args *a) {
-    const float *s = a->sums;
-    const ptrdiff_t ps = a->position_stride;
     // Along y: rows of the 6x6 combined into 4, column by column; then along x.
     vsr_f32x16 t[4][6];
-    for (int j = 0; j < 6; j++) {
-#define M(i) (*(const vsr_f32x16u *)(s + (6 * (i) + j) * ps))
-        VSR_A4T(M(0), M(1), M(2), M(3), M(4), M(5), t[0][j], t[1][j], t[2][j], t[3][j]);
-#undef M
-    }
+    WINOGRAD_CAT(winograd4_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     for (int y = 0; y < 4; y++) {
         vsr_f32x16 v[4];
@@ -106,6 +121,62 @@ void WINOGRAD_CAT(vsr_winograd4_output, WINOGRAD_NAME)(const vsr_winograd4_outpu
         for (int k = 0; k < 4; k++) {
             if (a->residual[y]) pixels[k] += *(const vsr_f32x16u *)(a->residual[y] + 16 * k);
             *(vsr_f32x16u *)(a->out[y] + 16 * k) = pixels[k];
+        }
+    }
+}
+
+// Lane order (vsr_winograd_lanes_input_args, which the output transform below writes): within each
+// 64 pixels of a row, pixel 4t + x lies where this transform's lanes hold it, vector x, lane 4L + i
+// for tile t = 4i + L. A row's four vectors at the group's 64 pixels are then columns 1-4 of its 16
+// patches as they are; column 0 (tile t - 1's column 3) is the last vector with its lanes moved four
+// on and the previous group's last tile in lane 0, column 5 (tile t + 1's column 0) the first vector
+// moved four back with the next group's first tile in lane 15: two shuffles a row, where pixel order
+// takes eight loads and two 4x4 transposes (16 shuffles). The values, and so every sum, are those
+// of the pixel-order transform to the bit.
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd4_lanes_input, WINOGRAD_NAME)(const vsr_winograd_lanes_input_args *a) {
+    const ptrdiff_t ps = a->position_stride;
+    const int has_previous = a->group > 0, has_next = a->group + 1 < a->groups;
+    const vsr_f32x16 zero = {0};
+    for (int c = 0; c < a->in_channels; c++) {
+        const float *plane = a->input + c * a->plane_size + 64 * a->group;
+        vsr_f32x16 h[6][6];
+        for (int r = 0; r < 6; r++) {
+            const float *row = WINOGRAD_CAT(winograd_lanes_row, WINOGRAD_NAME)(a, plane, c, r, 64);
+            vsr_f32x16 d[6];
+            if (!row) {
+                for (int k = 0; k < 6; k++) d[k] = zero;
+            } else {
+                for (int k = 0; k < 4; k++) d[k + 1] = *(const vsr_f32x16u *)(row + 16 * k);
+                const vsr_f32x16 previous = has_previous ? *(const vsr_f32x16u *)(row - 16) : zero;
+                const vsr_f32x16 next = has_next ? *(const vsr_f32x16u *)(row + 64) : zero;
+                d[0] = __builtin_shufflevector(previous, d[4], 15, 28, 29, 30, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
+                d[5] = __builtin_shufflevector(d[1], next, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1, 2, 3, 16);
+            }
+            VSR_B4T(d[0], d[1], d[2], d[3], d[4], d[5], h[r]);
+        }
+        WINOGRAD_CAT(winograd4_input_along_y, WINOGRAD_NAME)(h, a->out + c * a->channel_stride, ps);
+    }
+}
+
+// The output transform into lane order: the same arithmetic as the pixel-order one, each row's four
+// column vectors stored as they are (no transpose), the pixels past the image zeroed.
+WINOGRAD_TARGET
+void WINOGRAD_CAT(vsr_winograd4_lanes_output, WINOGRAD_NAME)(const vsr_winograd_lanes_output_args *a) {
+    vsr_f32x16 t[4][6];
+    WINOGRAD_CAT(winograd4_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
+    // Lane 4L + i of vector x is pixel 4 (4i + L) + x of the group.
+    const vsr_i32x16 pixel = {0, 16, 32, 48, 4, 20, 36, 52, 8, 24, 40, 56, 12, 28, 44, 60};
+    for (int y = 0; y < 4; y++) {
+        if (!a->out[y]) continue;
+        float *out = a->out[y] + a->plane_offset;
+        vsr_f32x16 v[4];
+        VSR_A4T(t[y][0], t[y][1], t[y][2], t[y][3], t[y][4], t[y][5], v[0], v[1], v[2], v[3]);
+        for (int x = 0; x < 4; x++) {
+            v[x] = VSR_PRELU(v[x] + bias, slope);
+            if (a->valid < 64) v[x] = (vsr_f32x16)((vsr_i32x16)v[x] & (pixel + x < a->valid));
+            *(vsr_f32x16u *)(out + 16 * x) = v[x];
         }
     }
 }

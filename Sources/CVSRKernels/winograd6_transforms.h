@@ -166,14 +166,14 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
     }
 }
 
-// Lane order (vsr_winograd6_lanes_input_args, which the output transform below writes): a row's six
+// Lane order (vsr_winograd_lanes_input_args, which the output transform below writes): a row's six
 // vectors at the group's 96 pixels are columns 1-6 of its 16 patches as they are (pixel 6t + k in
 // lane t of vector k), column 0 is the last vector moved up one lane under the previous group's
 // last pixel, and column 7 the first vector moved down one lane over the next group's first: two
 // shuffles a row, where pixel order takes 16 loads and an 8x8 transpose (VSR_TRANSPOSE8: 24
 // shuffles). The values, and so every sum, are those of the pixel-order transform to the bit.
 WINOGRAD_TARGET
-void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd6_lanes_input_args *a) {
+void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd_lanes_input_args *a) {
     const ptrdiff_t ps = a->position_stride;
     const int has_previous = a->group > 0, has_next = a->group + 1 < a->groups;
     const vsr_f32x16 zero = {0};
@@ -181,19 +181,11 @@ void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd6_
         const float *plane = a->input + c * a->plane_size + 96 * a->group;
         vsr_f32x16 h[8][8];
         for (int r = 0; r < 8; r++) {
-            const int y = a->top + r;
+            const float *row = WINOGRAD_CAT(winograd_lanes_row, WINOGRAD_NAME)(a, plane, c, r, 96);
             vsr_f32x16 d[8];
-            if (y < 0 || y >= a->height) {
+            if (!row) {
                 for (int k = 0; k < 8; k++) d[k] = zero;
             } else {
-                int row_index = y - a->first_row;
-                if (a->ring_rows > 0 && row_index >= a->ring_rows) row_index -= a->ring_rows;
-                const float *row = plane + (ptrdiff_t)row_index * a->row_floats;
-                // The same row two channels on, into L2, as winograd_prefetch_ahead does for pixel order:
-                // without it the transform waited on memory when rows stream from beyond the caches.
-                if (c + 2 < a->in_channels) {
-                    for (int x = 0; x < 96; x += 16) __builtin_prefetch(row + 2 * a->plane_size + x, 0, 2);
-                }
                 for (int k = 0; k < 6; k++) d[k + 1] = *(const vsr_f32x16u *)(row + 16 * k);
                 const vsr_f32x16 previous = has_previous ? *(const vsr_f32x16u *)(row - 16) : zero;
                 const vsr_f32x16 next = has_next ? *(const vsr_f32x16u *)(row + 96) : zero;
@@ -209,7 +201,7 @@ void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd6_
 // The output transform into lane order: the same arithmetic as the pixel-order one, each row's six
 // column vectors stored as they are (no VSR_PACK6), with the pixels past the image zeroed.
 WINOGRAD_TARGET
-void WINOGRAD_CAT(vsr_winograd6_lanes_output, WINOGRAD_NAME)(const vsr_winograd6_lanes_output_args *a) {
+void WINOGRAD_CAT(vsr_winograd6_lanes_output, WINOGRAD_NAME)(const vsr_winograd_lanes_output_args *a) {
     vsr_f32x16 t[6][8];
     WINOGRAD_CAT(winograd6_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
     const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};

@@ -80,6 +80,24 @@ static inline const float *WINOGRAD_CAT(winograd_row_in_place, WINOGRAD_NAME)(co
     return WINOGRAD_CAT(winograd_row, WINOGRAD_NAME)(a, plane, r, columns, border);
 }
 
+// Row `top + r` of a lane-order plane (`vsr_winograd_lanes_input_args`) from the group's first
+// float on, or NULL for a row above or below the image (zeros). It prefetches the same row two
+// channels on into L2, as winograd_prefetch_ahead does for pixel order: without it F(6x6)'s lane-order
+// transform waited on memory when rows streamed from beyond the caches (winograd-transform-bench).
+WINOGRAD_TARGET
+static inline const float *WINOGRAD_CAT(winograd_lanes_row, WINOGRAD_NAME)(const vsr_winograd_lanes_input_args *a, const float *plane,
+                                                                           int c, int r, int group_floats) {
+    const int y = a->top + r;
+    if (y < 0 || y >= a->height) return NULL;
+    int row = y - a->first_row;
+    if (a->ring_rows > 0 && row >= a->ring_rows) row -= a->ring_rows;
+    const float *start = plane + (ptrdiff_t)row * a->row_floats;
+    if (c + 2 < a->in_channels) {
+        for (int x = 0; x < group_floats; x += 16) __builtin_prefetch(start + 2 * a->plane_size + x, 0, 2);
+    }
+    return start;
+}
+
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
     float border[34];  // one row's 34 columns: loads of 32 at offsets 0 and 2

@@ -2,25 +2,28 @@ import XCTest
 
 @testable import VSRInference
 
-/// F(6x6)'s lane order (`ColumnOrder.lanes`), in which Winograd layers hand rows to each other:
-/// a layer that writes it stores the same values as in pixel order, at the places the order
+/// Lane order (`ColumnOrder.lanes`), in which F(4x4) and F(6x6) Winograd layers hand rows to each
+/// other: a layer that writes it stores the same values as in pixel order, at the places the order
 /// defines, every padding float zero; a layer that reads it computes what it computes from pixel
-/// order, to the bit. Every instruction set this CPU runs, 1 and 2 threads, widths inside one
-/// group of 96 and across several, ending mid-tile and mid-group, and at a group's last pixel.
+/// order, to the bit. Both tiles, every instruction set this CPU runs, 1 and 2 threads, widths
+/// inside one group (64 or 96 pixels) and across several, ending mid-tile and mid-group, and at a
+/// group's last pixel.
 final class LaneOrderTests: XCTestCase {
-    /// Where pixel `x` of a row lies in lane order, written out from the order's definition.
-    private func laneIndex(_ x: Int) -> Int {
-        let group = x / 96, inGroup = x % 96
-        return 96 * group + 16 * (inGroup % 6) + inGroup / 6
+    /// Where pixel `x` of a row lies in `tile`'s lane order, written out from the order's definition:
+    /// tile t's column k in vector k, at lane t (F(6x6)) or lane 4L + i for t = 4i + L (F(4x4)).
+    private func laneIndex(_ x: Int, tile: WinogradTile) -> Int {
+        let m = tile.size, group = x / (16 * m), tileIndex = x % (16 * m) / m, column = x % m
+        let lane = tile == .f4 ? 4 * (tileIndex % 4) + tileIndex / 4 : tileIndex
+        return 16 * m * group + 16 * column + lane
     }
 
     /// `rows` of `width` pixels in lane order (`floats` a row) as a pixel-order tensor.
-    private func pixels(fromLanes lanes: [Float], channels: Int, height: Int, width: Int, rowFloats: Int) -> Tensor {
+    private func pixels(fromLanes lanes: [Float], tile: WinogradTile, channels: Int, height: Int, width: Int, rowFloats: Int) -> Tensor {
         var tensor = Tensor.uninitialized(channels: channels, height: height, width: width)
         for c in 0..<channels {
             for y in 0..<height {
                 for x in 0..<width {
-                    tensor.data[(c * height + y) * width + x] = lanes[(c * height + y) * rowFloats + laneIndex(x)]
+                    tensor.data[(c * height + y) * width + x] = lanes[(c * height + y) * rowFloats + laneIndex(x, tile: tile)]
                 }
             }
         }
@@ -34,7 +37,9 @@ final class LaneOrderTests: XCTestCase {
         _ layer: Conv2d, _ activation: Activation, _ input: [Float], inputOrder: ColumnOrder, outputOrder: ColumnOrder,
         height: Int, width: Int, threads: Int, cpu: CPUKernels
     ) -> [Float] {
-        let inputPlane = height * inputOrder.rowFloats(width: width), outputPlane = height * outputOrder.rowFloats(width: width)
+        let tile = layer.winogradWeights!.tile
+        let inputPlane = height * inputOrder.rowFloats(width: width, tile: tile)
+        let outputPlane = height * outputOrder.rowFloats(width: width, tile: tile)
         precondition(input.count == layer.inChannels * inputPlane)
         var output = [Float](repeating: .nan, count: layer.outChannels * outputPlane)
         input.withUnsafeBufferPointer { inputBuffer in
@@ -54,44 +59,50 @@ final class LaneOrderTests: XCTestCase {
         let channels = 16
         let activation = Activation.prelu((0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
         var cases = 0
-        for (height, width) in [(1, 1), (7, 13), (13, 96), (14, 97), (20, 191), (9, 200), (25, 61), (6, 289)] {
-            let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
-            let layers = (0..<2).map { _ in
-                let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
-                return Conv2d(
-                    inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: .f6)
-            }
-            let rowFloats = ColumnOrder.lanes.rowFloats(width: width)
-            XCTAssertEqual(rowFloats, (width + 95) / 96 * 96)
-            forEachCPULevel { cpu in
-                for threads in [1, 2] {
-                    let label = "\(cpu.level) at \(height)x\(width), \(threads) threads"
-                    func layer(_ i: Int, _ x: [Float], _ from: ColumnOrder, _ to: ColumnOrder) -> [Float] {
-                        run(
-                            layers[i], activation, x, inputOrder: from, outputOrder: to, height: height, width: width,
-                            threads: threads, cpu: cpu)
+        for tile in [WinogradTile.f4, .f6] {
+            for (height, width) in [(1, 1), (7, 13), (13, 64), (9, 65), (13, 96), (14, 97), (20, 191), (9, 200), (25, 61), (6, 289)] {
+                let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
+                let layers = (0..<2).map { _ in
+                    let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
+                    return Conv2d(
+                        inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: tile)
+                }
+                let group = 16 * tile.size, rowFloats = ColumnOrder.lanes.rowFloats(width: width, tile: tile)
+                XCTAssertEqual(rowFloats, (width + group - 1) / group * group)
+                forEachCPULevel { cpu in
+                    for threads in [1, 2] {
+                        let label = "\(cpu.level) \(tile) at \(height)x\(width), \(threads) threads"
+                        func layer(_ i: Int, _ x: [Float], _ from: ColumnOrder, _ to: ColumnOrder) -> [Float] {
+                            run(
+                                layers[i], activation, x, inputOrder: from, outputOrder: to, height: height, width: width,
+                                threads: threads, cpu: cpu)
+                        }
+                        let first = layer(0, input.data, .pixels, .pixels)
+                        let second = layer(1, first, .pixels, .pixels)
+                        // Written in lane order: the same values where the order puts them, zeros past the image.
+                        let firstLanes = layer(0, input.data, .pixels, .lanes)
+                        XCTAssertEqual(
+                            pixels(
+                                fromLanes: firstLanes, tile: tile, channels: channels, height: height, width: width, rowFloats: rowFloats
+                            ).data,
+                            first, label)
+                        let inside = Set((0..<width).map { laneIndex($0, tile: tile) })
+                        let padding = (0..<(channels * height * rowFloats)).filter { !inside.contains($0 % rowFloats) }
+                        XCTAssertEqual(padding.count, channels * height * (rowFloats - width))
+                        XCTAssertTrue(padding.allSatisfy { firstLanes[$0] == 0 }, "\(label): padding not zero")
+                        // Read in lane order: the same to the bit, into either order.
+                        XCTAssertEqual(layer(1, firstLanes, .lanes, .pixels), second, label)
+                        let secondLanes = layer(1, firstLanes, .lanes, .lanes)
+                        XCTAssertEqual(
+                            pixels(
+                                fromLanes: secondLanes, tile: tile, channels: channels, height: height, width: width, rowFloats: rowFloats
+                            ).data,
+                            second, label)
+                        cases += 1
                     }
-                    let first = layer(0, input.data, .pixels, .pixels)
-                    let second = layer(1, first, .pixels, .pixels)
-                    // Written in lane order: the same values where the order puts them, zeros past the image.
-                    let firstLanes = layer(0, input.data, .pixels, .lanes)
-                    XCTAssertEqual(
-                        pixels(fromLanes: firstLanes, channels: channels, height: height, width: width, rowFloats: rowFloats).data,
-                        first, label)
-                    let inside = Set((0..<width).map(laneIndex))
-                    let padding = (0..<(channels * height * rowFloats)).filter { !inside.contains($0 % rowFloats) }
-                    XCTAssertEqual(padding.count, channels * height * (rowFloats - width))
-                    XCTAssertTrue(padding.allSatisfy { firstLanes[$0] == 0 }, "\(label): padding not zero")
-                    // Read in lane order: the same to the bit, into either order.
-                    XCTAssertEqual(layer(1, firstLanes, .lanes, .pixels), second, label)
-                    let secondLanes = layer(1, firstLanes, .lanes, .lanes)
-                    XCTAssertEqual(
-                        pixels(fromLanes: secondLanes, channels: channels, height: height, width: width, rowFloats: rowFloats).data,
-                        second, label)
-                    cases += 1
                 }
             }
         }
-        XCTAssertGreaterThanOrEqual(cases, 16)
+        XCTAssertGreaterThanOrEqual(cases, 2 * 10 * 2)
     }
 }

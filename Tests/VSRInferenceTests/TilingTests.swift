@@ -105,20 +105,20 @@ final class TilingTests: XCTestCase {
         }
     }
 
-    /// A plain net run layer by layer by F(4x4) (or F(2x2)) has its tile columns cut on the width
-    /// whose Winograd tiles the transforms number rows up to (a quad of F(4x4) tiles, 16 of F(2x2)):
-    /// a 1280-pixel-wide frame in tiles of 1024, halo 8, is 1296 padded columns, 81 blocks of 16,
-    /// cut 41 + 40: padded widths 656 and 640 (164 + 160 F(4x4) tiles computed), not 648 and 648
-    /// (162 + 162, each row padded to 164). F(6x6) (AVX-512) pads no rows in pixel order, but its band
-    /// chains hand rows on in lane order, whole groups of 96 pixels: a 1920-pixel frame, 1936 padded
-    /// columns, is cut 1056 + 880 (11 + 10 groups), not 968 + 968 (11 + 11). The reference runs no
-    /// Winograd and cuts anywhere. Nets that stream rows keep the micro-kernel's blocks.
+    /// A plain net run layer by layer by Winograd has its tile columns cut on the width its layers
+    /// compute in whole units: its band chain hands rows on in lane order, whole groups of 16 tiles
+    /// (64 pixels with F(4x4), 96 with F(6x6)); F(2x2)'s rows are numbered up to 16 tiles too. With
+    /// F(6x6) a 1920-pixel frame in tiles of 1024, halo 8, 1936 padded columns, is cut 1056 + 880 (11 +
+    /// 10 groups), not 968 + 968 (11 + 11); cut on 16 pixels (F(4x4)'s quads, before lane order) a
+    /// 1280-pixel frame's 1296 padded columns, 81 blocks of 16, are cut 41 + 40: 656 and 640. The
+    /// reference runs no Winograd and cuts anywhere. Nets that stream rows keep the micro-kernel's
+    /// blocks.
     func testWinogradTilesAreCutOnWholeTileGroups() throws {
         let model = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2"))
         let expected: Int
         switch WinogradConvolution.defaultTile {
         case .f2: expected = 32
-        case .f4: expected = 16
+        case .f4: expected = 64
         case .f6: expected = 96
         }
         XCTAssertEqual(model.tileColumnBlock(with: .optimized), expected, "\(WinogradConvolution.defaultTile)")

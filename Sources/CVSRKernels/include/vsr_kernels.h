@@ -130,44 +130,45 @@ typedef struct vsr_winograd6_output_args {
                                  ///< plane, so that a group's rows are placed once for all its channels
 } vsr_winograd6_output_args;
 
-/// F(6x6)'s input transform for the 16 tiles of one tile row under 96 pixels of a row in lane order,
-/// as `vsr_winograd6_lanes_output` stores rows: within each 96 pixels of a row, pixel 6t + k lies at
-/// 16k + t, where the transforms' lane t (tile t) of column vector k holds it, rows `row_floats`
-/// apart (96 a group of 16 tiles), every pixel past the image's width zero. Position p of channel c,
-/// tile t goes to `out[p * position_stride + c * channel_stride + t]`, as with
-/// `vsr_winograd_input_args`.
-typedef struct vsr_winograd6_lanes_input_args {
+/// F(4x4)'s or F(6x6)'s input transform for the 16 tiles of one tile row under a group of 16 m
+/// pixels (m the tile size: 64 or 96) of rows in lane order, as the lane-order output transforms store
+/// them: within each group of a row, pixel m t + k lies where the transforms' lanes hold tile t's
+/// column k (F(6x6): vector k, lane t; F(4x4): vector k, lane 4L + i for t = 4i + L), rows
+/// `row_floats` apart (16 m a group), every pixel past the image's width zero. Position p of channel
+/// c goes to `out[p * position_stride + c * channel_stride + lane]`, as with `vsr_winograd_input_args`.
+typedef struct vsr_winograd_lanes_input_args {
     const float *input;          ///< channel 0's plane
     ptrdiff_t plane_size;        ///< floats between two channels' planes
-    ptrdiff_t row_floats;        ///< floats between two rows: 96 x `groups`
+    ptrdiff_t row_floats;        ///< floats between two rows: 16 m x `groups`
     int height;                  ///< rows the transform reads: rows from it on, and above 0, read as zeros
     int top;                     ///< the patches' first row (-1 at the image's top)
-    int group, groups;           ///< the tiles' 96 pixels (tiles 16 group ..< 16 group + 16) of a row's `groups`
+    int group, groups;           ///< the tiles' group (tiles 16 group ..< 16 group + 16) of a row's `groups`
     int in_channels;
     float *out;
     ptrdiff_t channel_stride, position_stride;
     int first_row, ring_rows;    ///< where image row y lies, as in `vsr_winograd_input_args`
-} vsr_winograd6_lanes_input_args;
+} vsr_winograd_lanes_input_args;
 
-/// F(6x6)'s output transform for one output channel over the 16 tiles of one tile row, then bias and
-/// the activation, stored in lane order (`vsr_winograd6_lanes_input_args`): 6 rows of 96 pixels, the
-/// pixels from `valid` on (past the image's width) stored as zeros, which the next layer's input
-/// transform reads as the image's zero padding.
-typedef struct vsr_winograd6_lanes_output_args {
+/// F(4x4)'s or F(6x6)'s output transform for one output channel over the 16 tiles of one tile row,
+/// then bias and the activation, stored in lane order (`vsr_winograd_lanes_input_args`): m rows of a
+/// group's 16 m pixels, the pixels from `valid` on (past the image's width) stored as zeros, which
+/// the next layer's input transform reads as the image's zero padding.
+typedef struct vsr_winograd_lanes_output_args {
     const float *sums;           ///< position p's 16 sums at `sums + p * position_stride`
     ptrdiff_t position_stride;
     float bias, slope;
-    int valid;                   ///< pixels of the 96 inside the image, 1-96
-    float *out[6];               ///< the 96 pixels of the tiles' 6 output rows; NULL for a row below the image
+    int valid;                   ///< pixels of the group inside the image, 1-16 m
+    float *out[6];               ///< the group's pixels in the tiles' m output rows (F(4x4): the first 4);
+                                 ///< NULL for a row below the image
     ptrdiff_t plane_offset;      ///< floats added to every non-NULL row: the output channel's plane
-} vsr_winograd6_lanes_output_args;
+} vsr_winograd_lanes_output_args;
 
 typedef void (*vsr_winograd_input_fn)(const vsr_winograd_input_args *args);
 typedef void (*vsr_winograd_output_fn)(const vsr_winograd_output_args *args);
 typedef void (*vsr_winograd4_output_fn)(const vsr_winograd4_output_args *args);
 typedef void (*vsr_winograd6_output_fn)(const vsr_winograd6_output_args *args);
-typedef void (*vsr_winograd6_lanes_input_fn)(const vsr_winograd6_lanes_input_args *args);
-typedef void (*vsr_winograd6_lanes_output_fn)(const vsr_winograd6_lanes_output_args *args);
+typedef void (*vsr_winograd_lanes_input_fn)(const vsr_winograd_lanes_input_args *args);
+typedef void (*vsr_winograd_lanes_output_fn)(const vsr_winograd_lanes_output_args *args);
 
 /// `out[i] = x[i] * sigmoid(gate[i])` for `count` floats (RLFN's ESA gate; elementwise.c).
 typedef void (*vsr_sigmoid_gate_fn)(const float *x, const float *gate, float *out, long count);
@@ -190,8 +191,10 @@ typedef struct vsr_kernel_table {
     vsr_winograd4_output_fn winograd4_output;
     vsr_winograd_input_fn winograd6_input;
     vsr_winograd6_output_fn winograd6_output;
-    vsr_winograd6_lanes_input_fn winograd6_lanes_input;
-    vsr_winograd6_lanes_output_fn winograd6_lanes_output;
+    vsr_winograd_lanes_input_fn winograd4_lanes_input;
+    vsr_winograd_lanes_output_fn winograd4_lanes_output;
+    vsr_winograd_lanes_input_fn winograd6_lanes_input;
+    vsr_winograd_lanes_output_fn winograd6_lanes_output;
     vsr_sigmoid_gate_fn sigmoid_gate;
     const char *conv_shape;      ///< the micro-kernel's register shape, for the benchmark's report
 } vsr_kernel_table;
@@ -207,8 +210,10 @@ void vsr_winograd4_input_baseline(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_baseline(const vsr_winograd4_output_args *args);
 void vsr_winograd6_input_baseline(const vsr_winograd_input_args *args);
 void vsr_winograd6_output_baseline(const vsr_winograd6_output_args *args);
-void vsr_winograd6_lanes_input_baseline(const vsr_winograd6_lanes_input_args *args);
-void vsr_winograd6_lanes_output_baseline(const vsr_winograd6_lanes_output_args *args);
+void vsr_winograd4_lanes_input_baseline(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd4_lanes_output_baseline(const vsr_winograd_lanes_output_args *args);
+void vsr_winograd6_lanes_input_baseline(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd6_lanes_output_baseline(const vsr_winograd_lanes_output_args *args);
 #if defined(__x86_64__)
 void vsr_winograd_input_avx2(const vsr_winograd_input_args *args);
 void vsr_winograd_output_avx2(const vsr_winograd_output_args *args);
@@ -216,16 +221,20 @@ void vsr_winograd4_input_avx2(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_avx2(const vsr_winograd4_output_args *args);
 void vsr_winograd6_input_avx2(const vsr_winograd_input_args *args);
 void vsr_winograd6_output_avx2(const vsr_winograd6_output_args *args);
-void vsr_winograd6_lanes_input_avx2(const vsr_winograd6_lanes_input_args *args);
-void vsr_winograd6_lanes_output_avx2(const vsr_winograd6_lanes_output_args *args);
+void vsr_winograd4_lanes_input_avx2(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd4_lanes_output_avx2(const vsr_winograd_lanes_output_args *args);
+void vsr_winograd6_lanes_input_avx2(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd6_lanes_output_avx2(const vsr_winograd_lanes_output_args *args);
 void vsr_winograd_input_avx512(const vsr_winograd_input_args *args);
 void vsr_winograd_output_avx512(const vsr_winograd_output_args *args);
 void vsr_winograd4_input_avx512(const vsr_winograd_input_args *args);
 void vsr_winograd4_output_avx512(const vsr_winograd4_output_args *args);
 void vsr_winograd6_input_avx512(const vsr_winograd_input_args *args);
 void vsr_winograd6_output_avx512(const vsr_winograd6_output_args *args);
-void vsr_winograd6_lanes_input_avx512(const vsr_winograd6_lanes_input_args *args);
-void vsr_winograd6_lanes_output_avx512(const vsr_winograd6_lanes_output_args *args);
+void vsr_winograd4_lanes_input_avx512(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd4_lanes_output_avx512(const vsr_winograd_lanes_output_args *args);
+void vsr_winograd6_lanes_input_avx512(const vsr_winograd_lanes_input_args *args);
+void vsr_winograd6_lanes_output_avx512(const vsr_winograd_lanes_output_args *args);
 #endif
 
 // The elementwise kernels of each level (elementwise.c).

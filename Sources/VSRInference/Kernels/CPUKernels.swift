@@ -84,9 +84,11 @@ public struct CPUKernels: Sendable {
     let winograd4Output: @convention(c) (UnsafePointer<vsr_winograd4_output_args>?) -> Void
     let winograd6Input: @convention(c) (UnsafePointer<vsr_winograd_input_args>?) -> Void
     let winograd6Output: @convention(c) (UnsafePointer<vsr_winograd6_output_args>?) -> Void
-    /// F(6x6)'s transforms from and into rows in lane order (`ColumnOrder.lanes`).
-    let winograd6LanesInput: @convention(c) (UnsafePointer<vsr_winograd6_lanes_input_args>?) -> Void
-    let winograd6LanesOutput: @convention(c) (UnsafePointer<vsr_winograd6_lanes_output_args>?) -> Void
+    /// F(4x4)'s and F(6x6)'s transforms from and into rows in lane order (`ColumnOrder.lanes`).
+    let winograd4LanesInput: @convention(c) (UnsafePointer<vsr_winograd_lanes_input_args>?) -> Void
+    let winograd4LanesOutput: @convention(c) (UnsafePointer<vsr_winograd_lanes_output_args>?) -> Void
+    let winograd6LanesInput: @convention(c) (UnsafePointer<vsr_winograd_lanes_input_args>?) -> Void
+    let winograd6LanesOutput: @convention(c) (UnsafePointer<vsr_winograd_lanes_output_args>?) -> Void
     /// `out = x * sigmoid(gate)` over `count` floats: x, gate, out, count.
     let sigmoidGate: @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
 
@@ -102,6 +104,7 @@ public struct CPUKernels: Sendable {
             winogradInput: table.winograd_input, winogradOutput: table.winograd_output,
             winograd4Input: table.winograd4_input, winograd4Output: table.winograd4_output,
             winograd6Input: table.winograd6_input, winograd6Output: table.winograd6_output,
+            winograd4LanesInput: table.winograd4_lanes_input, winograd4LanesOutput: table.winograd4_lanes_output,
             winograd6LanesInput: table.winograd6_lanes_input, winograd6LanesOutput: table.winograd6_lanes_output,
             sigmoidGate: table.sigmoid_gate)
     }

@@ -17,10 +17,10 @@ import Dispatch
 /// layer's output, a few channels, is a whole tensor, for the pixel shuffle. Tiles and arithmetic
 /// are those of the whole-frame layers: on one thread the output is the same to the bit.
 ///
-/// Between two Winograd layers, F(6x6)'s rows are in lane order (`ColumnOrder.lanes`, `handsOnLanes`):
-/// each layer's output transform stores its tiles' column vectors as they are and the next layer's
-/// input transform reads them with two shuffles a row, where pixel order costs the pair a repack
-/// and an 8x8 transpose a row. Same bits; `vsr bench repsr-y-x2 --size 960x540 --threads 1,2`, AMD
+/// Between two Winograd layers, F(6x6)'s and F(4x4)'s rows are in lane order (`ColumnOrder.lanes`,
+/// `handsOnLanes`): each layer's output transform stores its tiles' column vectors as they are and
+/// the next layer's input transform reads them with two shuffles a row, where pixel order costs the
+/// pair a repack and a transpose a row. Same bits; F(6x6): `vsr bench repsr-y-x2 --size 960x540 --threads 1,2`, AMD
 /// EPYC Zen 4, eight rounds alternating in a noisy hour, ms a frame on 1 / 2 threads, median (least):
 /// pixel order 75.2 (72.1) / 49.3 (43.3), lane order 68.9 (60.1) / 44.9 (39.7).
 ///
@@ -103,10 +103,10 @@ struct WinogradBandChain {
     }
 
     /// Whether the Winograd layers hand their rows on in lane order (`ColumnOrder.lanes`): F(6x6)'s
-    /// chains of two or more. The first Winograd layer reads the first layer's rows in pixel order
-    /// and the last writes pixel order for the pixel shuffle. The arithmetic is the same: the output
-    /// is the same to the bit as with pixel order.
-    var handsOnLanes: Bool { tile == .f6 && layers.count >= 2 }
+    /// and F(4x4)'s chains of two or more. The first Winograd layer reads the first layer's rows in
+    /// pixel order and the last writes pixel order for the pixel shuffle. The arithmetic is the same:
+    /// the output is the same to the bit as with pixel order.
+    var handsOnLanes: Bool { tile != .f2 && layers.count >= 2 }
 
     /// Rows a slab reads beyond the rows it keeps, each side: one per 3x3 layer.
     var halo: Int { layers.count + 1 }
@@ -153,7 +153,7 @@ struct WinogradBandChain {
         let lanes = handsOnLanes
         func order(_ stage: Int) -> ColumnOrder { lanes && stage >= 1 && stage < count ? .lanes : .pixels }
         let windows = ([first] + layers.dropLast()).enumerated().map { stage, layer in
-            RowWindow(channels: layer.outChannels, width: order(stage).rowFloats(width: width), capacity: capacity)
+            RowWindow(channels: layer.outChannels, width: order(stage).rowFloats(width: width, tile: tile), capacity: capacity)
         }
         let source = BorderedRows(input, kernelPixels: cpu.convPixels)
         let firstSlopes = firstActivation.negativeSlopes(channels: first.outChannels)!

@@ -115,8 +115,8 @@ enum WinogradConvolution {
     /// `width`, read from `input` and written to `output`, views that place row y of channel c at
     /// `base + c * plane + placement.offset(row: y, width:)` and need hold only the rows read (`rows`
     /// widened by one each side, inside the image) and written; `residual`, when given, has the
-    /// output's layout. Either side may be in F(6x6)'s lane order (`ColumnOrder.lanes`; no residual
-    /// then), its rows `ColumnOrder.rowFloats` long.
+    /// output's layout. Either side may be in F(4x4)'s or F(6x6)'s lane order (`ColumnOrder.lanes`; no
+    /// residual then), its rows `ColumnOrder.rowFloats` long.
     static func run(
         _ layer: Conv2d, activation: Activation, cpu: CPUKernels, threads: Int, height: Int, width: Int, rows: Range<Int>,
         input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil,
@@ -131,7 +131,7 @@ enum WinogradConvolution {
         let tile = winograd.tile
         precondition(rows.lowerBound % tile.size == 0 && rows.upperBound <= height, "Winograd rows start on a tile row")
         let lanes = inputOrder == .lanes || outputOrder == .lanes
-        precondition(!lanes || tile == .f6 && residual == nil, "lane order is F(6x6)'s, with no residual")
+        precondition(!lanes || tile != .f2 && residual == nil, "lane order is F(4x4)'s and F(6x6)'s, with no residual")
         guard !rows.isEmpty else { return }
         let tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)
@@ -156,7 +156,8 @@ enum WinogradConvolution {
                         weights: weightBuffer.baseAddress!, bias: biasBuffer.baseAddress!, slopes: slopeBuffer.baseAddress!,
                         output: output.base, outputPlane: output.plane, outputPlacement: output.placement,
                         residual: residual, inputOrder: inputOrder, outputOrder: outputOrder,
-                        inputRowFloats: inputOrder.rowFloats(width: width), outputRowFloats: outputOrder.rowFloats(width: width),
+                        inputRowFloats: inputOrder.rowFloats(width: width, tile: tile),
+                        outputRowFloats: outputOrder.rowFloats(width: width, tile: tile),
                         inChannels: layer.inChannels,
                         outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
                         rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
@@ -180,7 +181,7 @@ extension WinogradConvolution {
 /// One Winograd convolution's pointers and sizes, shared read-only by the worker threads. Tiles are
 /// numbered row by row (`rowTiles` apart), cut into chunks of `chunkTiles` and those into groups of
 /// 16 (the transforms' lanes); a chunk may span tile rows, and so may an F(4x4) or F(6x6) group (not
-/// in lane order, `ColumnOrder.lanes`, whose groups are a row's 96 pixels). Each worker writes only
+/// in lane order, `ColumnOrder.lanes`, whose groups lie in one row). Each worker writes only
 /// its own tiles' pixels.
 private struct WinogradJob: @unchecked Sendable {
     let cpu: CPUKernels
@@ -255,7 +256,7 @@ private struct WinogradJob: @unchecked Sendable {
         // at 320x180 (one thread, AMD EPYC Zen 4); kept in place, for no copy of the struct per call.
         let sixRows = UnsafeMutablePointer<vsr_winograd6_output_args>.allocate(capacity: chunkTiles / 16)
         // The same for output in lane order.
-        let laneRows = UnsafeMutablePointer<vsr_winograd6_lanes_output_args>.allocate(capacity: chunkTiles / 16)
+        let laneRows = UnsafeMutablePointer<vsr_winograd_lanes_output_args>.allocate(capacity: chunkTiles / 16)
         let tapOffset = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         tapOffset.initialize(to: 0)
         defer {
@@ -367,13 +368,13 @@ private struct WinogradJob: @unchecked Sendable {
         let m = tile.size
         if inputOrder == .lanes {
             // Whole groups of one tile row (`rowTiles`), in place.
-            var args = vsr_winograd6_lanes_input_args(
+            var args = vsr_winograd_lanes_input_args(
                 input: input, plane_size: inputPlane, row_floats: inputRowFloats, height: Int32(inputRows),
                 top: Int32(m * (group / rowTiles) - 1), group: Int32(group % rowTiles / 16), groups: Int32(rowTiles / 16),
                 in_channels: Int32(inChannels), out: out, channel_stride: transformedChannelStride,
                 position_stride: transformedPositionStride, first_row: Int32(inputPlacement.firstRow),
                 ring_rows: Int32(inputPlacement.ringRows))
-            cpu.winograd6LanesInput(&args)
+            if tile == .f4 { cpu.winograd4LanesInput(&args) } else { cpu.winograd6LanesInput(&args) }
             return
         }
         var args = vsr_winograd_input_args(
@@ -489,29 +490,29 @@ private struct WinogradJob: @unchecked Sendable {
         cpu.winograd6Output(rows)
     }
 
-    /// F(6x6)'s output transform into lane order of one output channel's sums over a group whose rows
-    /// (for channel 0) `rows` holds; sets the call's sums, bias, slope and plane there.
+    /// The output transform into lane order of one output channel's sums over a group whose rows (for
+    /// channel 0) `rows` holds; sets the call's sums, bias, slope and plane there.
     @inline(__always)
     private func transformOutputLanes(
-        sums: UnsafePointer<Float>, channel: Int, rows: UnsafeMutablePointer<vsr_winograd6_lanes_output_args>
+        sums: UnsafePointer<Float>, channel: Int, rows: UnsafeMutablePointer<vsr_winograd_lanes_output_args>
     ) {
         rows.pointee.sums = sums
         rows.pointee.bias = bias[channel]
         rows.pointee.slope = slopes[channel]
         rows.pointee.plane_offset = channel * outputPlane
-        cpu.winograd6LanesOutput(rows)
+        if tile == .f4 { cpu.winograd4LanesOutput(rows) } else { cpu.winograd6LanesOutput(rows) }
     }
 
     /// The rows of channel 0 that the lane-order output transform stores the group of 16 tiles from
-    /// output pixel (`x`, `y`) into (rows below the image nil), and how many of its 96 pixels lie
-    /// inside the image. The sums, bias, slope and channel's plane are the caller's.
-    private func laneOrderRows(x: Int, y: Int) -> vsr_winograd6_lanes_output_args {
+    /// output pixel (`x`, `y`) into (rows below the image, and F(4x4)'s past its 4, nil), and how many
+    /// of its pixels lie inside the image. The sums, bias, slope and channel's plane are the caller's.
+    private func laneOrderRows(x: Int, y: Int) -> vsr_winograd_lanes_output_args {
         func out(_ i: Int) -> UnsafeMutablePointer<Float>? {
-            y + i < height ? output + outputPlacement.offset(row: y + i, width: outputRowFloats) + x : nil
+            i < tile.size && y + i < height ? output + outputPlacement.offset(row: y + i, width: outputRowFloats) + x : nil
         }
-        return vsr_winograd6_lanes_output_args(
+        return vsr_winograd_lanes_output_args(
             sums: nil, position_stride: productBytes / 4, bias: 0, slope: 0,
-            valid: Int32(min(ColumnOrder.groupPixels, width - x)),
+            valid: Int32(min(ColumnOrder.groupPixels(tile), width - x)),
             out: (out(0), out(1), out(2), out(3), out(4), out(5)), plane_offset: 0)
     }
 

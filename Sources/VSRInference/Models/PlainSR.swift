@@ -88,13 +88,13 @@ public struct PlainSR: SRModel {
     /// numbered up to whole quads of tiles), so that only the last tile of a row pays for padding.
     /// F(4x4)'s rows were once padded to groups of 16 tiles, and this cut (then on 64 pixels) took a
     /// 1280-pixel-wide frame in two tiles from 176 + 176 Winograd columns to 176 + 160, 4.5% fewer;
-    /// on quads it is 164 + 160 where an even cut gives 164 + 164. F(6x6) pads no rows in pixel order,
-    /// but a band chain that hands rows on in lane order (`WinogradBandChain.handsOnLanes`) computes
-    /// whole groups of 96 pixels: a 1920-pixel row in two tiles of 1024 (padded widths 968 + 968, 11
-    /// groups each) becomes 1056 + 880 (11 + 10).
+    /// on quads it is 164 + 160 where an even cut gives 164 + 164. F(6x6) pads no rows in pixel order.
+    /// A band chain that hands rows on in lane order (`WinogradBandChain.handsOnLanes`) computes whole
+    /// groups of 16 tiles, 96 pixels for F(6x6) and 64 for F(4x4): with F(6x6) a 1920-pixel row in two
+    /// tiles of 1024 (padded widths 968 + 968, 11 groups each) becomes 1056 + 880 (11 + 10).
     public func layerByLayerColumnBlock(with kernels: KernelSet) -> Int {
         guard runsWinograd(kernels), let tile = convs.lazy.compactMap({ $0.winogradWeights?.tile }).first else { return 1 }
-        if bandChain(kernels)?.handsOnLanes == true { return ColumnOrder.groupPixels }
+        if bandChain(kernels)?.handsOnLanes == true { return ColumnOrder.groupPixels(tile) }
         return tile.rowGroupPixels ?? 1
     }
 
