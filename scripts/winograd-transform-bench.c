@@ -6,14 +6,15 @@
 // WinogradConvolution does: chunks of 48 (AVX2, SSE2) or 64 (AVX-512) tiles, each chunk's input
 // transformed group by group, then its output channel by channel. F(4x4) (the default) numbers tile
 // rows up to whole quads of tiles and F(6x6) row after row (WinogradTile.rowTiles): a group may end
-// one tile row and begin the next (`split`); F(6x6) is timed in lane order too (ColumnOrder.lanes: rows
-// of whole 96-pixel groups, no split), as band chains hand rows on. Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
+// one tile row and begin the next (`split`); both are timed in lane order too (ColumnOrder.lanes: rows
+// of whole groups of 16 tiles, no split), as band chains hand rows on. Built with -O3, as the package builds the kernels (at -O2 clang left the F(4x4)
 // input transform's eight row loads in a loop for AVX2 and SSE2, and the harness timed code the
 // product does not run).
 //
 //   make bench-check                                   # builds .build/winograd-transform-bench at -O3 (and runs it once, small)
 //   .build/winograd-transform-bench 960 540            # width height [tile: 4 or 6 [channels]]; VSR_CPU=avx2|baseline for a lower level
 //   .build/winograd-transform-bench 960 540 6 16       # F(6x6) in pixel order and in lane order (ColumnOrder.lanes), 16 channels
+//   VSR_CPU=avx2 .build/winograd-transform-bench 960 540 4 16   # F(4x4), the AVX2 level's tile, likewise
 #include "vsr_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,38 +75,45 @@ static void free_buffers(layer_buffers buffers) {
     free(buffers.sums);
 }
 
-// One F(6x6) layer's geometry: tiles numbered `row_tiles` a tile row (pixel order: the tile columns,
-// no gaps; lane order, `ColumnOrder.lanes`: whole groups of 16, rows of `row_floats`, a multiple of 96).
-typedef struct f6_layer {
-    int lanes, width, height, row_tiles, tiles;
+// One layer's geometry, tile size m (4 or 6): tiles numbered `row_tiles` a tile row (pixel order:
+// F(6x6) the tile columns, no gaps; F(4x4) up to whole quads, at least 16, as WinogradTile.rowTiles;
+// lane order, `ColumnOrder.lanes`: whole groups of 16, rows of `row_floats`, a multiple of 16 m).
+typedef struct winograd_layer {
+    int m, lanes, width, height, row_tiles, tiles;
     ptrdiff_t row_floats, plane, channel_stride, position_stride, sum_stride;
-} f6_layer;
+} winograd_layer;
 
-static f6_layer f6_layer_for(int lanes, int width, int height, int chunk_tiles) {
-    const int columns = (width + 5) / 6, row_tiles = lanes ? (columns + 15) / 16 * 16 : columns;
-    const ptrdiff_t row_floats = lanes ? (width + 95) / 96 * 96 : width;
-    return (f6_layer){lanes, width, height, row_tiles, row_tiles * ((height + 5) / 6), row_floats, row_floats * height,
-                      chunk_tiles + 16, channels * (chunk_tiles + 16) + 16, (ptrdiff_t)channels * chunk_tiles + 16};
+static winograd_layer layer_for(int m, int lanes, int width, int height, int chunk_tiles) {
+    const int columns = (width + m - 1) / m;
+    const int row_tiles = lanes ? (columns + 15) / 16 * 16 : m == 6 ? columns : columns <= 16 ? 16 : (columns + 3) / 4 * 4;
+    const ptrdiff_t row_floats = lanes ? (width + 16 * m - 1) / (16 * m) * (16 * m) : width;
+    // WinogradJob's strides: F(6x6)'s channels have 16 lanes of slack.
+    const ptrdiff_t channel_stride = m == 6 ? chunk_tiles + 16 : chunk_tiles;
+    return (winograd_layer){m, lanes, width, height, row_tiles, row_tiles * ((height + m - 1) / m), row_floats,
+                            row_floats * height, channel_stride, channels * channel_stride + 16,
+                            (ptrdiff_t)channels * chunk_tiles + 16};
 }
 
 // The input transform of the 16 tiles from `tile` on, into `transformed`.
-static void f6_input(const vsr_kernel_table *k, const f6_layer *l, const float *input, int tile, float *transformed) {
-    const int row = tile / l->row_tiles, column = tile % l->row_tiles;
+static void transform_input(const vsr_kernel_table *k, const winograd_layer *l, const float *input, int tile, float *transformed) {
+    const int m = l->m, row = tile / l->row_tiles, column = tile % l->row_tiles;
     if (l->lanes) {
-        vsr_winograd_lanes_input_args args = {input, l->plane, l->row_floats, l->height, 6 * row - 1, column / 16,
-                                               l->row_tiles / 16, channels, transformed, l->channel_stride, l->position_stride, 0, 0};
-        k->winograd6_lanes_input(&args);
+        vsr_winograd_lanes_input_args args = {input, l->plane, l->row_floats, l->height, m * row - 1, column / 16,
+                                              l->row_tiles / 16, channels, transformed, l->channel_stride, l->position_stride, 0, 0};
+        (m == 6 ? k->winograd6_lanes_input : k->winograd4_lanes_input)(&args);
         return;
     }
     const int run = l->row_tiles - column < 16 ? l->row_tiles - column : 16;
-    vsr_winograd_input_args args = {input, l->plane, l->width, l->height, 6 * row - 1, 6 * column - 1, channels,
+    vsr_winograd_input_args args = {input, l->plane, l->width, l->height, m * row - 1, m * column - 1, channels,
                                     transformed, l->channel_stride, l->position_stride, run < 16 ? run : 0};
-    k->winograd6_input(&args);
+    (m == 6 ? k->winograd6_input : k->winograd4_input)(&args);
 }
 
-// The output transform of one channel's sums over the 16 tiles from `tile` on (fewer at the last).
-static void f6_output(const vsr_kernel_table *k, const f6_layer *l, const float *sums, int tile, int channel, float *output) {
-    const int row = tile / l->row_tiles, column = tile % l->row_tiles, x = 6 * column, y = 6 * row;
+// The output transform of one channel's sums over the 16 tiles from `tile` on (fewer at the last);
+// in pixel order F(4x4) only stores groups inside the image, as the model's fast path does.
+static void transform_output(const vsr_kernel_table *k, const winograd_layer *l, const float *sums, int tile, int channel,
+                             float *output) {
+    const int m = l->m, row = tile / l->row_tiles, column = tile % l->row_tiles, x = m * column, y = m * row;
     float *plane = output + channel * l->plane;
     if (l->lanes) {
         vsr_winograd_lanes_output_args args;
@@ -114,9 +122,17 @@ static void f6_output(const vsr_kernel_table *k, const f6_layer *l, const float 
         args.position_stride = l->sum_stride;
         args.bias = 0.1f;
         args.slope = 0.2f;
-        args.valid = l->width - x < 96 ? l->width - x : 96;
-        for (int i = 0; i < 6; i++) args.out[i] = y + i < l->height ? plane + (y + i) * l->row_floats + x : NULL;
-        k->winograd6_lanes_output(&args);
+        args.valid = l->width - x < 16 * m ? l->width - x : 16 * m;
+        for (int i = 0; i < m; i++) args.out[i] = y + i < l->height ? plane + (y + i) * l->row_floats + x : NULL;
+        (m == 6 ? k->winograd6_lanes_output : k->winograd4_lanes_output)(&args);
+        return;
+    }
+    if (m == 4) {
+        if (x + 64 > l->width || y + 4 > l->height) return;
+        float *top = plane + y * l->width + x;
+        vsr_winograd4_output_args args = {sums, l->sum_stride, 0.1f, 0.2f, {top, top + l->width, top + 2 * l->width, top + 3 * l->width},
+                                          {NULL, NULL, NULL, NULL}};
+        k->winograd4_output(&args);
         return;
     }
     const int count = l->tiles - tile < 16 ? l->tiles - tile : 16;
@@ -137,13 +153,13 @@ static void f6_output(const vsr_kernel_table *k, const f6_layer *l, const float 
     k->winograd6_output(&args);
 }
 
-// Milliseconds of F(6x6)'s input and output transforms over one layer (best of REPEATS), tiles
-// numbered row after row in chunks of `chunk_tiles`, as WinogradJob runs them, in pixel order (a group
-// may end one tile row and begin the next) or in lane order (`lanes`: rows of whole 96-pixel groups,
-// as band chains hand rows on); `in_cache` repeats the second chunk instead of walking the frame.
-static void time_f6(const vsr_kernel_table *k, int lanes, int width, int height, int chunk_tiles, int in_cache,
-                    layer_buffers buffers, double *input_ms, double *output_ms) {
-    const f6_layer layer = f6_layer_for(lanes, width, height, chunk_tiles);
+// Milliseconds of the input and output transforms over one layer (best of REPEATS), tiles numbered
+// row after row in chunks of `chunk_tiles`, as WinogradJob runs them, in pixel order (an F(6x6) or
+// F(4x4) group may end one tile row and begin the next) or in lane order (`lanes`: rows of whole
+// groups, as band chains hand rows on); `in_cache` repeats the second chunk instead of walking the frame.
+static void time_layer(const vsr_kernel_table *k, int m, int lanes, int width, int height, int chunk_tiles, int in_cache,
+                       layer_buffers buffers, double *input_ms, double *output_ms) {
+    const winograd_layer layer = layer_for(m, lanes, width, height, chunk_tiles);
     const int chunks = (layer.tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
     const int cached_chunk = chunks > 1 ? 1 : 0;
     const float *input = buffers.a;
@@ -154,7 +170,7 @@ static void time_f6(const vsr_kernel_table *k, int lanes, int width, int height,
         for (int chunk = 0; chunk < chunks; chunk++) {
             const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
             for (int g = 0; g < groups && first + 16 * g < layer.tiles; g++) {
-                f6_input(k, &layer, input, first + 16 * g, buffers.transformed + 16 * g);
+                transform_input(k, &layer, input, first + 16 * g, buffers.transformed + 16 * g);
             }
         }
         double t1 = milliseconds();
@@ -162,7 +178,7 @@ static void time_f6(const vsr_kernel_table *k, int lanes, int width, int height,
             const int first = (in_cache ? cached_chunk : chunk) * chunk_tiles;
             for (int channel = 0; channel < channels; channel++) {
                 for (int g = 0; g < groups && first + 16 * g < layer.tiles; g++) {
-                    f6_output(k, &layer, buffers.sums + channel * chunk_tiles + 16 * g, first + 16 * g, channel, output);
+                    transform_output(k, &layer, buffers.sums + channel * chunk_tiles + 16 * g, first + 16 * g, channel, output);
                 }
             }
         }
@@ -176,18 +192,19 @@ static void time_f6(const vsr_kernel_table *k, int lanes, int width, int height,
     }
 }
 
-static void run_f6(const vsr_kernel_table *k, int width, int height) {
+// Both orders of tile size m over a width x height layer, streaming and in cache.
+static void run_tile(const vsr_kernel_table *k, int m, int width, int height) {
     const int chunk_tiles = chunk_tiles_for(k);
-    // Room for lane order's rows of whole 96s too.
-    const layer_buffers buffers =
-        allocate_buffers((size_t)(width + 95) / 96 * 96 * height, 64, (ptrdiff_t)channels * (chunk_tiles + 16) + 16);
+    // Room for lane order's rows of whole groups too.
+    const layer_buffers buffers = allocate_buffers((size_t)(width + 16 * m - 1) / (16 * m) * (16 * m) * height, m == 6 ? 64 : 36,
+                                                   (ptrdiff_t)channels * (chunk_tiles + 16) + 16);
     for (int lanes = 0; lanes <= 1; lanes++) {
         for (int in_cache = 0; in_cache <= 1; in_cache++) {
             double input_ms, output_ms;
-            time_f6(k, lanes, width, height, chunk_tiles, in_cache, buffers, &input_ms, &output_ms);
-            printf("%s, %dx%d, F(6x6) in %s order, %d -> %d channels, %s: input transform %.2f ms, output transform %.2f ms a "
-                   "layer (best of %d)\n",
-                   k->name, width, height, lanes ? "lane" : "pixel", channels, channels,
+            time_layer(k, m, lanes, width, height, chunk_tiles, in_cache, buffers, &input_ms, &output_ms);
+            printf("%s, %dx%d, F(%dx%d) in %s order, %d -> %d channels, %s: input transform %.2f ms, output transform %.2f ms "
+                   "a layer (best of %d)\n",
+                   k->name, width, height, m, m, lanes ? "lane" : "pixel", channels, channels,
                    in_cache ? "one chunk's data in cache" : "streaming, layer after layer", input_ms, output_ms, REPEATS);
         }
     }
@@ -204,62 +221,6 @@ int main(int argc, char **argv) {
     if (argc == 5) channels = atoi(argv[4]);
     const int width = atoi(argv[1]), height = atoi(argv[2]);
     const vsr_kernel_table *k = vsr_kernel_table_for(requested_level());
-    if (argc >= 4 && atoi(argv[3]) == 6) {
-        run_f6(k, width, height);
-        return 0;
-    }
-    const int chunk_tiles = chunk_tiles_for(k);
-    const int tile_rows = (height + 3) / 4, tile_columns = (width + 3) / 4, row_tiles = tile_columns <= 16 ? 16 : (tile_columns + 3) / 4 * 4;
-    const int chunks = (tile_rows * row_tiles + chunk_tiles - 1) / chunk_tiles, groups = chunk_tiles / 16;
-    const size_t plane = (size_t)width * height;
-    const ptrdiff_t position_stride = (ptrdiff_t)channels * chunk_tiles + 16;
-    const layer_buffers buffers = allocate_buffers(plane, 36, position_stride);
-    float *transformed = buffers.transformed;
-    const float *sums = buffers.sums;
-
-    for (int in_cache = 0; in_cache <= 1; in_cache++) {
-        double best_input = 1e30, best_output = 1e30;
-        float *input = buffers.a, *output = buffers.b;
-        for (int repeat = 0; repeat < REPEATS; repeat++) {
-            double t0 = milliseconds();
-            for (int chunk = 0; chunk < chunks; chunk++) {
-                const int first = (in_cache ? 0 : chunk) * chunk_tiles;
-                for (int g = 0; g < groups; g++) {
-                    const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
-                    const int split = row_tiles - column < 16 ? row_tiles - column : 0;
-                    vsr_winograd_input_args args = {input, (ptrdiff_t)plane, width, height, 4 * row - 1, 4 * column - 1,
-                                                    channels, transformed + 16 * g, chunk_tiles, position_stride, split};
-                    k->winograd4_input(&args);
-                }
-            }
-            double t1 = milliseconds();
-            for (int chunk = 0; chunk < chunks; chunk++) {
-                const int first = (in_cache ? 0 : chunk) * chunk_tiles;
-                for (int channel = 0; channel < channels; channel++) {
-                    for (int g = 0; g < groups; g++) {
-                        const int tile = first + 16 * g, row = tile / row_tiles, column = tile % row_tiles;
-                        // Only groups inside the image, as the model's fast path stores them.
-                        if (4 * column + 64 > width || 4 * row + 4 > height) continue;
-                        float *top = output + ((size_t)channel * height + 4 * row) * width + 4 * column;
-                        vsr_winograd4_output_args args = {
-                            sums + channel * chunk_tiles + 16 * g, position_stride, 0.1f, 0.2f,
-                            {top, top + width, top + 2 * width, top + 3 * width}, {NULL, NULL, NULL, NULL}};
-                        k->winograd4_output(&args);
-                    }
-                }
-            }
-            double t2 = milliseconds();
-            if (t1 - t0 < best_input) best_input = t1 - t0;
-            if (t2 - t1 < best_output) best_output = t2 - t1;
-            // The next layer reads what this one wrote.
-            float *swap = input;
-            input = output;
-            output = swap;
-        }
-        printf("%s, %dx%d, F(4x4), %d -> %d channels, %s: input transform %.2f ms, output transform %.2f ms a layer (best of %d)\n",
-               k->name, width, height, channels, channels, in_cache ? "one chunk's data in cache" : "streaming, layer after layer",
-               best_input, best_output, REPEATS);
-    }
-    free_buffers(buffers);
+    run_tile(k, argc >= 4 ? atoi(argv[3]) : 4, width, height);
     return 0;
 }

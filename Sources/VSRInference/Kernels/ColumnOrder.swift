@@ -16,10 +16,10 @@ enum ColumnOrder: Sendable {
     /// AVX-512; three runs): with one chunk's data in cache, as in a band chain, F(6x6)'s input
     /// transform took 1.59-1.66 ms a layer in lane order against 2.58-2.76 in pixel order, its output
     /// transform 1.22-1.26 against 1.96-1.97; streaming whole layers through memory, both wait on it
-    /// alike (3.78-3.87 against 3.95-4.19, and 3.90-4.19 against 3.79-3.98). F(4x4), with the AVX2
-    /// kernels on the same CPU (`VSR_CPU=avx2`, `perf record` of `vsr bench repsr-y-x2 --size 960x540
-    /// --threads 1`): the input transforms went from 0.72 of the micro-kernel's samples to 0.53, the
-    /// output transforms from 0.40 to about 0.30.
+    /// alike (3.78-3.87 against 3.95-4.19, and 3.90-4.19 against 3.79-3.98). F(4x4) with the AVX2
+    /// kernels on the same CPU (`VSR_CPU=avx2 ... 960 540 4 16`, three runs, in cache): input 1.95-1.96
+    /// against 3.27-3.29 ms, output 1.49-1.51 against 1.59-1.61 (streaming, memory-bound, four runs in
+    /// a noisy hour: input 4.2-4.5 against 4.3-6.9, output 4.6-4.8 against 3.7-3.9).
     case lanes
 
     /// Pixels a lane-order group of 16 `tile` tiles covers.
