@@ -165,7 +165,6 @@ WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd4_lanes_output, WINOGRAD_NAME)(const vsr_winograd_lanes_output_args *a) {
     vsr_f32x16 t[4][6];
     WINOGRAD_CAT(winograd4_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
-    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     // Lane 4L + i of vector x is pixel 4 (4i + L) + x of the group.
     const vsr_i32x16 pixel = {0, 16, 32, 48, 4, 20, 36, 52, 8, 24, 40, 56, 12, 28, 44, 60};
     for (int y = 0; y < 4; y++) {
@@ -173,11 +172,7 @@ void WINOGRAD_CAT(vsr_winograd4_lanes_output, WINOGRAD_NAME)(const vsr_winograd_
         float *out = a->out[y] + a->plane_offset;
         vsr_f32x16 v[4];
         VSR_A4T(t[y][0], t[y][1], t[y][2], t[y][3], t[y][4], t[y][5], v[0], v[1], v[2], v[3]);
-        for (int x = 0; x < 4; x++) {
-            v[x] = VSR_PRELU(v[x] + bias, slope);
-            if (a->valid < 64) v[x] = (vsr_f32x16)((vsr_i32x16)v[x] & (pixel + x < a->valid));
-            *(vsr_f32x16u *)(out + 16 * x) = v[x];
-        }
+        WINOGRAD_CAT(winograd_lanes_store, WINOGRAD_NAME)(out, v, 4, a, &pixel);
     }
 }
 

@@ -204,18 +204,13 @@ WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd6_lanes_output, WINOGRAD_NAME)(const vsr_winograd_lanes_output_args *a) {
     vsr_f32x16 t[6][8];
     WINOGRAD_CAT(winograd6_output_along_y, WINOGRAD_NAME)(a->sums, a->position_stride, t);
-    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
     const vsr_i32x16 pixel = {0, 6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72, 78, 84, 90};
     for (int y = 0; y < 6; y++) {
         if (!a->out[y]) continue;
         float *out = a->out[y] + a->plane_offset;
         vsr_f32x16 v[6];
         VSR_A6T(t[y], v);
-        for (int x = 0; x < 6; x++) {
-            v[x] = VSR_PRELU(v[x] + bias, slope);
-            if (a->valid < 96) v[x] = (vsr_f32x16)((vsr_i32x16)v[x] & (pixel + x < a->valid));
-            *(vsr_f32x16u *)(out + 16 * x) = v[x];
-        }
+        WINOGRAD_CAT(winograd_lanes_store, WINOGRAD_NAME)(out, v, 6, a, &pixel);
     }
 }
 

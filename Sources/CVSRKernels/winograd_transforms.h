@@ -98,6 +98,21 @@ static inline const float *WINOGRAD_CAT(winograd_lanes_row, WINOGRAD_NAME)(const
     return start;
 }
 
+// One output row of a lane-order group (`vsr_winograd_lanes_output_args`: bias, slope, valid), both
+// tiles': its `vectors` column vectors `v` (lane L of vector x: pixel `(*pixel)[L] + x` of the group)
+// with bias and the activation, the pixels from `valid` on stored as zeros, each vector stored as it
+// is. (Vectors by pointer: by value, 16-float arguments would change the ABI below AVX-512.)
+WINOGRAD_TARGET
+static inline __attribute__((always_inline)) void WINOGRAD_CAT(winograd_lanes_store, WINOGRAD_NAME)(
+    float *out, const vsr_f32x16 *v, int vectors, const vsr_winograd_lanes_output_args *a, const vsr_i32x16 *pixel) {
+    const vsr_f32x16 bias = a->bias - (vsr_f32x16){0}, slope = a->slope - (vsr_f32x16){0};
+    for (int x = 0; x < vectors; x++) {
+        vsr_f32x16 value = VSR_PRELU(v[x] + bias, slope);
+        if (a->valid < 16 * vectors) value = (vsr_f32x16)((vsr_i32x16)value & (*pixel + x < a->valid));
+        *(vsr_f32x16u *)(out + 16 * x) = value;
+    }
+}
+
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd_input, WINOGRAD_NAME)(const vsr_winograd_input_args *a) {
     float border[34];  // one row's 34 columns: loads of 32 at offsets 0 and 2
