@@ -13,12 +13,14 @@
 # `vsr-kernel-bench model` times its forward pass (float in, float out; Anime4KCPP's includes its
 # 8-bit conversions) and as `vsr bench` times the whole frame path (colour conversion, chroma and
 # tiles, which Anime4KCPP's luma-only benchmark does not do).
-# SIZES (default 320x180 960x540), THREADS (default 1,2), FRAMES (default 20) override.
+# SIZES (default 320x180 960x540), THREADS (default 1,2), FRAMES override. By default each size runs
+# as many frames as 20 of 960x540 hold pixels (180 at 320x180): at 20 frames a 320x180 timing window
+# was 0.1-0.5 s, and one stolen slice of the second vCPU halved a two-thread figure (vsr's frame path
+# read 142-149 and 312 GFLOP/s in three runs of one hour; AMD EPYC Zen 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${SIZES:-320x180 960x540}
 threads=${THREADS:-1,2}
-frames=${FRAMES:-20}
 build=.build/anime4kcpp
 src=${A4K_SRC:-$build/src}
 if [ ! -x "$build/build/bin/ac_benchmark" ]; then
@@ -37,6 +39,7 @@ scripts/cpu-description.sh
 summary=()
 for size in $sizes; do
   w=${size%x*}; h=${size#*x}
+  frames=${FRAMES:-$(((960 * 540 * 20 + w * h - 1) / (w * h)))}
   for t in ${threads//,/ }; do
     fps=$(OMP_NUM_THREADS=$t "$build/build/bin/ac_benchmark" artcnn_c4f16 cpu 0 "$w" "$h" "$frames" 1 | awk '/^FPS:/ {print $2}')
     a4k=$(awk -v f="$fps" -v p=$((w * h)) 'BEGIN {printf "%.1f", f * p * 24480 / 1e9}')
