@@ -161,7 +161,7 @@ enum WinogradConvolution {
                         inChannels: layer.inChannels,
                         outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
                         rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
-                    WorkQueue(count: chunks, workers: workers).run { queue in
+                    WorkQueue(count: chunks, workers: workers).run(fromBothEnds: true) { queue in
                         job.compute(claiming: queue)
                     }
                 }
@@ -237,7 +237,7 @@ private struct WinogradJob: @unchecked Sendable {
     var transformedPositionStride: Int { inChannels * transformedChannelStride + 16 }
 
     /// The chunks `queue` hands this worker, one at a time, through transform, products and output.
-    func compute(claiming queue: WorkQueue) {
+    func compute(claiming queue: WorkQueue.Claimer) {
         let block = CPUKernels.outputBlock
         let coBlocks = (outChannels + block - 1) / block
         let positions = tile.positions
