@@ -77,7 +77,8 @@ final class WorkQueue: Sendable {
     /// --size 320x180 --threads 2`, AMD EPYC Zen 4, 20 runs alternating: 4.9-5.9 ms a frame -> 4.3-4.7,
     /// and in the phases when this VM ran the former at 11-12 ms (a few runs at a time, with one
     /// thread normal in the same runs, the output transform's stores taking 3.8 times their samples)
-    /// 10.8 -> 5.4. RLFN-S x2 at 320x180 on two threads was unchanged (median of five 115.2 against
+    /// 10.8 -> 5.4; with the AVX2 kernels' F(4x4) (`VSR_CPU=avx2`, 10 runs) 5.5-6.2 -> 4.8-6.1, slow
+    /// phases 11.6-12.7 -> 4.8-6.1. RLFN-S x2 at 320x180 on two threads was unchanged (median of five 115.2 against
     /// 116.0 ms); with every queue taken from both ends, the direct convolutions' rows and pixel
     /// chunks included, it had lost (125 ms), so they keep one end.
     func run(fromBothEnds: Bool = false, _ body: @Sendable (Claimer) -> Void) {
