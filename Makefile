@@ -59,6 +59,12 @@ bench-check:
 	@clang -O3 -I Sources/CVSRKernels/include -I Sources/CVSRKernels scripts/winograd-transform-bench.c Sources/CVSRKernels/*.c -o .build/winograd-transform-bench
 	@.build/winograd-transform-bench 64 16 >/dev/null && .build/winograd-transform-bench 64 16 6 >/dev/null \
 		&& echo "winograd-transform-bench: builds and runs (F(4x4) and F(6x6))"
+	@# scripts/as-avx2-cpu.sh: on an AVX-512 CPU with CPUID faulting, the same benchmark must pick AVX2.
+	@if ! grep -qw avx512f /proc/cpuinfo || ! grep -qw cpuid_fault /proc/cpuinfo; then \
+	  echo "as-avx2-cpu.sh: not checked here (it needs a CPU with AVX-512 and CPUID faulting)"; \
+	elif scripts/as-avx2-cpu.sh .build/winograd-transform-bench 64 16 | head -1 | grep -q '^avx2,'; then \
+	  echo "as-avx2-cpu.sh: the kernels pick AVX2 under it"; \
+	else echo "as-avx2-cpu.sh: the kernels did not pick AVX2 under it" >&2; exit 1; fi
 
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
 # it only when it changes, so an unchanged tree rebuilds nothing.

@@ -21,13 +21,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${SIZES:-320x180 960x540}
 threads=${THREADS:-1,2}
-build=.build/anime4kcpp
-src=${A4K_SRC:-$build/src}
+src=${A4K_SRC:-.build/anime4kcpp/src}
+# Under scripts/as-avx2-cpu.sh, a build of its own without the AVX-512 backend: Anime4KCPP picks its
+# backend by running instructions (ruapu), which the masked cpuid does not hide.
+build=.build/anime4kcpp${VSR_CPUID_MASK:+-$VSR_CPUID_MASK}
+avx512=$([ "${VSR_CPUID_MASK:-}" = avx2 ] && echo OFF || echo ON)
 if [ ! -x "$build/build/bin/ac_benchmark" ]; then
   command -v cmake >/dev/null || { echo "compare-anime4kcpp.sh: building Anime4KCPP needs cmake (apt-get install cmake)" >&2; exit 1; }
   if [ ! -f "$src/CMakeLists.txt" ]; then git clone -q https://github.com/TianZerL/Anime4KCPP "$src"; fi
   cmake -S "$src" -B "$build/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-march=native \
-    -DAC_BUILD_CLI=OFF -DAC_TOOLS_BENCHMARK=ON -DAC_CORE_WITH_FPNG=OFF \
+    -DAC_BUILD_CLI=OFF -DAC_TOOLS_BENCHMARK=ON -DAC_CORE_WITH_FPNG=OFF -DAC_CORE_WITH_AVX512=$avx512 \
     ${AC_PATH_RUAPU:+-DAC_PATH_RUAPU=$AC_PATH_RUAPU} ${AC_PATH_STB:+-DAC_PATH_STB=$AC_PATH_STB} \
     ${AC_PATH_HALF:+-DAC_PATH_HALF=$AC_PATH_HALF} >/dev/null
   cmake --build "$build/build" --target ac_benchmark -j "$(nproc)" >/dev/null
