@@ -8,7 +8,8 @@
 // that moment, clears the AVX-512 bits, and steps past it. The setting is per thread, inherited by
 // threads and forked children and reset by execve, so the library sets it in every process it is
 // loaded into. The program's own SIGSEGV handlers are kept and called for every other fault: the
-// library takes the program's sigaction() and signal() calls for SIGSEGV.
+// library takes the program's sigaction() and signal() calls for SIGSEGV. A program that sets its
+// handlers by raw system call (Go's runtime does) would take the faults from it: not supported.
 //
 // What it cannot hide: instructions run to probe for a feature (Anime4KCPP's ruapu) and XGETBV,
 // which still says the OS saves the 512-bit registers; glibc's own string functions, chosen before
