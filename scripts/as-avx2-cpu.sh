@@ -23,6 +23,6 @@ if [ ! -f "$lib" ] || [ "$root/scripts/cpuid-mask.c" -nt "$lib" ]; then
   clang -O2 -Wall -Werror -shared -fPIC "$root/scripts/cpuid-mask.c" -o "$lib" -ldl
 fi
 export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-export GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX512ER,-AVX512PF
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX512ER,-AVX512PF
 export VSR_CPUID_MASK=avx2
 exec "$@"
