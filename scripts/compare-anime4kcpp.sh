@@ -3,7 +3,7 @@
 # same frame sizes and thread counts, one after the other in one run: GFLOP/s of each and the ratio.
 #   scripts/compare-anime4kcpp.sh
 # Anime4KCPP (https://github.com/TianZerL/Anime4KCPP, v3) is built with -march=native into
-# .build/anime4kcpp from A4K_SRC (a source tree; cloned from GitHub when unset). Its CMake fetches
+# .build/anime4kcpp (.build/anime4kcpp-avx2 under scripts/as-avx2-cpu.sh) from A4K_SRC (a source tree; cloned from GitHub when unset). Its CMake fetches
 # ruapu, stb and half.hpp online unless AC_PATH_RUAPU, AC_PATH_STB and AC_PATH_HALF name local copies.
 # Its `ac_benchmark artcnn_c4f16 cpu 0 W H N 1` upscales N random 8-bit luma frames x2 on one
 # frame at a time; inside a frame it runs OpenMP with OMP_NUM_THREADS threads, which is how the

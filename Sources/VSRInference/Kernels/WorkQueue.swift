@@ -78,9 +78,11 @@ final class WorkQueue: Sendable {
     /// and in the phases when this VM ran the former at 11-12 ms (a few runs at a time, with one
     /// thread normal in the same runs, the output transform's stores taking 3.8 times their samples)
     /// 10.8 -> 5.4; with the AVX2 kernels' F(4x4) (`VSR_CPU=avx2`, 10 runs) 5.5-6.2 -> 4.8-6.1, slow
-    /// phases 11.6-12.7 -> 4.8-6.1. RLFN-S x2 at 320x180 on two threads was unchanged (median of five 115.2 against
-    /// 116.0 ms); with every queue taken from both ends, the direct convolutions' rows and pixel
-    /// chunks included, it had lost (125 ms), so they keep one end.
+    /// phases 11.6-12.7 -> 4.8-6.1. RLFN-S x2 at 320x180 on two threads was unchanged (median of
+    /// five 115.2 against 116.0 ms). With every queue taken from both ends, the direct convolutions'
+    /// rows and pixel chunks included, it lost (125 ms); tried again on the same CPU, 20 pairs of runs
+    /// alternating, median 124.5 ms from one end against 122.9 from both, both faster in 13 of 20:
+    /// not a clear gain, so they keep one end.
     func run(fromBothEnds: Bool = false, _ body: @Sendable (Claimer) -> Void) {
         if workers <= 1 {
             body(Claimer(queue: self, fromBack: false))
