@@ -10,7 +10,9 @@
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
 # The engines take turns: ROUNDS rounds (default 3) of vsr then the peers, RUNS / ROUNDS runs each per
 # round, and each figure is the median of its rounds' medians, so that a minute in which the machine
-# is slower weighs on every engine alike rather than on whichever ran then.
+# is slower weighs on every engine alike rather than on whichever ran then. Each round's header gives
+# the two vCPUs' cache-line round trip (scripts/vcpu-round-trip.sh): hundreds of ns mean cores that
+# share no cache, in which two-thread figures run slower.
 # THREADS (default 1,2), RUNS (default 9) and ROUNDS override; MATCH (an extended regex) keeps only the
 # cases whose "model size" matches it, e.g. MATCH='rlfn.*960x540'.
 set -euo pipefail
@@ -73,7 +75,7 @@ for case in "${cases[@]}"; do
   : > "$tmp/vsr.txt"
   : > "$tmp/peers.txt"
   for round in $(seq "$rounds"); do
-    echo "-- round $round of $rounds"
+    echo "-- round $round of $rounds (vCPU round trip: $(scripts/vcpu-round-trip.sh 2>/dev/null || echo '?') ns)"
     .build/release/vsr-kernel-bench model --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" --threads "$threads" \
       --runs "$per_round" --output "$tmp/vsr.f32" --model-tile | tee -a "$tmp/vsr.txt"
     "$venv/bin/python" scripts/peers_timing.py --weights "$weights" --rgb "$tmp/frame.rgb" --size "$size" \

@@ -161,7 +161,7 @@ enum WinogradConvolution {
                         inChannels: layer.inChannels,
                         outChannels: layer.outChannels, height: height, width: width, tileColumns: tileColumns,
                         rowTiles: rowTiles, firstTile: firstTile, tiles: tiles)
-                    WorkQueue(count: chunks, workers: workers).run(fromBothEnds: true) { queue in
+                    WorkQueue(count: chunks, workers: workers).run { queue in
                         job.compute(claiming: queue)
                     }
                 }

@@ -68,28 +68,42 @@ final class WorkQueue: Sendable {
     }
 
     /// Runs `body` on `workers` threads (the caller's among them); each calls `claim()` until nil.
+    /// Even-numbered workers claim from the front, odd-numbered ones from the back, so that two
+    /// workers meet once, in the middle, where claiming from one end they take turns along it, each
+    /// run next to the other thread's.
     ///
-    /// `fromBothEnds`: odd-numbered workers claim from the back, so that two workers meet once, in
-    /// the middle, where claiming from one end they take turns along it, each run next to the other
-    /// thread's. Winograd layers ask for it: their chunks of 64 tiles end mid-row and mid-cache-line,
-    /// so neighbouring chunks store into the two sides of the same lines, and a 320x180 frame's
-    /// 16-channel layers are 26 chunks, claimed one at a time. `vsr-kernel-bench model repsr-y-x2
-    /// --size 320x180 --threads 2`, AMD EPYC Zen 4, 20 runs alternating: 4.9-5.9 ms a frame -> 4.3-4.7,
-    /// and in the phases when this VM ran the former at 11-12 ms (a few runs at a time, with one
-    /// thread normal in the same runs, the output transform's stores taking 3.8 times their samples)
-    /// 10.8 -> 5.4; with the AVX2 kernels' F(4x4) (`VSR_CPU=avx2`, 10 runs) 5.5-6.2 -> 4.8-6.1, slow
-    /// phases 11.6-12.7 -> 4.8-6.1. RLFN-S x2 at 320x180 on two threads was unchanged (median of
-    /// five 115.2 against 116.0 ms). With every queue taken from both ends, the direct convolutions'
-    /// rows and pixel chunks included, it lost (125 ms); tried again on the same CPU, 20 pairs of runs
-    /// alternating, median 124.5 ms from one end against 122.9 from both, both faster in 13 of 20:
-    /// not a clear gain, so they keep one end.
-    func run(fromBothEnds: Bool = false, _ body: @Sendable (Claimer) -> Void) {
+    /// Every layer's rows, pixel chunks and tile chunks are numbered top to bottom, so from both
+    /// ends each thread keeps to its own part of the frame from layer to layer, and reads what it
+    /// wrote itself. That matters where the two threads' cores do not share a cache: this 2-vCPU VM
+    /// (AMD EPYC Zen 4) spends a few seconds at a time with its vCPUs on cores 321-359 ns apart for
+    /// a cache line's round trip instead of 50-78 (`scripts/vcpu-round-trip.sh`). `vsr-kernel-bench
+    /// model`, 2 threads, median of 5 runs, one end against both ends alternating for 4-9 minutes,
+    /// the runs sorted by the round trip measured before and after each, median ms:
+    ///
+    /// | model at 320x180 | near cores (runs) | far cores (runs) |
+    /// | --- | --- | --- |
+    /// | RLFN-S x2 | 116.7 (109) -> 118.2 (108) | 140.7 (6) -> 125.1 (7); an earlier run 141.7 (9) -> 127.6 (9) |
+    /// | RLFN x2 | 128.3 (70) -> 129.6 (71) | 156.4 (6) -> 137.2 (7) |
+    /// | RLFN-S x2, AVX2 kernels (`scripts/as-avx2-cpu.sh`) | 128.3 (61) -> 128.8 (64) | 154.5 (11) -> 136.0 (14) |
+    ///
+    /// RLFN-S x2 at 960x540 1046 -> 1034 ms near, 1065 -> 1060 far. Layer by layer (`vsr-kernel-bench
+    /// conv --size 320x180 --threads 2`, far cores, two rounds each): the direct 3x3 kernel at 16
+    /// channels 81% -> 85-86% of the FMA peak, at 52 channels 88-91% -> 91-93%; a 1x1 layer 52-53% ->
+    /// 64% (16 channels) and 69-71% -> 76-86% (52). Only the Winograd layers had claimed from both
+    /// ends before: their chunks of 64 tiles end mid-row and mid-cache-line, so neighbouring chunks
+    /// store into the two sides of the same lines (`vsr-kernel-bench model repsr-y-x2 --size 320x180
+    /// --threads 2`, 20 runs alternating: 4.9-5.9 ms a frame -> 4.3-4.7, and 10.8 -> 5.4 in a slow
+    /// phase). Earlier A/B runs of every queue from both ends, not sorted by the round trip, had
+    /// read it as no clear gain (20 pairs, median 124.5 -> 122.9 ms): near-core runs, most of them,
+    /// hid the far ones' difference. Splitting ESA's max-pool, resize and column split by rows
+    /// instead of channels as well changed nothing measurable (far 125.1 against 127.2 ms).
+    func run(_ body: @Sendable (Claimer) -> Void) {
         if workers <= 1 {
             body(Claimer(queue: self, fromBack: false))
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            body(Claimer(queue: self, fromBack: fromBothEnds && worker % 2 == 1))
+            body(Claimer(queue: self, fromBack: worker % 2 == 1))
         }
     }
 }
