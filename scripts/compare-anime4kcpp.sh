@@ -2,6 +2,7 @@
 # vsr's PlainSR against Anime4KCPP's ArtCNN C4F16 at equal layer width (16-channel 3x3 layers both),
 # same frame sizes and thread counts, one after the other in one run: GFLOP/s of each and the ratio.
 #   scripts/compare-anime4kcpp.sh
+#   scripts/compare-anime4kcpp.sh --build   # only build Anime4KCPP's benchmark (if not built yet), then exit
 # Anime4KCPP (https://github.com/TianZerL/Anime4KCPP, v3) is built with -march=native into
 # .build/anime4kcpp (.build/anime4kcpp-avx2 under scripts/as-avx2-cpu.sh) from A4K_SRC (a source tree; cloned from GitHub when unset). Its CMake fetches
 # ruapu, stb and half.hpp online unless AC_PATH_RUAPU, AC_PATH_STB and AC_PATH_HALF name local copies.
@@ -35,6 +36,7 @@ if [ ! -x "$build/build/bin/ac_benchmark" ]; then
     ${AC_PATH_HALF:+-DAC_PATH_HALF=$AC_PATH_HALF} >/dev/null
   cmake --build "$build/build" --target ac_benchmark -j "$(nproc)" >/dev/null
 fi
+[ "${1:-}" != "--build" ] || exit 0
 make -s bench-tools >/dev/null
 
 scripts/cpu-description.sh

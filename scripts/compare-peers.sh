@@ -5,6 +5,7 @@
 # graphs are built from the safetensors vsr loads, and their outputs are checked equal to vsr's
 # within 1e-3 of white before anything is timed (scripts/peers_timing.py).
 #   scripts/compare-peers.sh [--quick]
+#   scripts/compare-peers.sh --setup      # only what the runs need (PyTorch checked, the venv made), then exit
 # vsr is also timed in each model's own tiles (1024 for plain nets of 16 channels or more, 512 for RLFN), as vsr upscale runs them.
 # Cases: repsr-y-x2 at 320x180, 640x360, 960x540; RLFN x2 and RLFN-S x2 (imported from
 # ../shared/models/rlfn-official) at 320x180 and 960x540 (--quick: 320x180 only, fewer runs).
@@ -19,6 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
+setup_only=0
+[ "${1:-}" = "--setup" ] && setup_only=1
 threads=${THREADS:-1,2}
 runs=${RUNS:-$([ $quick = 1 ] && echo 6 || echo 9)}
 rounds=${ROUNDS:-3}
@@ -38,6 +41,7 @@ if ! "$venv/bin/python" -c "import onnxruntime, torch" 2>/dev/null; then
   # numpy < 2: Debian's torch 1.13 is built against numpy 1.x.
   "$venv/bin/pip" install -q onnxruntime "numpy<2"
 fi
+[ $setup_only = 0 ] || exit 0
 
 models=../shared/models/rlfn-official
 .build/release/vsr import "$models/rlfn_x2.pth" --arch rlfn --scale 2 -o "$tmp/rlfn_x2.safetensors" >/dev/null 2>&1

@@ -19,15 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${QUICK:-0}
-# What the later steps need, checked before half an hour of benchmarks rather than when each is reached.
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  echo "engine-targets.sh: PyTorch is missing: install Debian's python3-torch (make setup-training)" >&2
-  exit 1
-fi
-if [ -n "${A4K_SRC:-}" ] && ! command -v cmake >/dev/null; then
-  echo "engine-targets.sh: building Anime4KCPP (A4K_SRC) needs cmake (apt-get install cmake)" >&2
-  exit 1
-fi
+# The peers' setup (PyTorch, the ONNX Runtime venv, Anime4KCPP's build) before half an hour of
+# benchmarks, so that a missing piece stops the run at once rather than when its step is reached.
+scripts/compare-peers.sh --setup
+[ -z "${A4K_SRC:-}" ] || scripts/compare-anime4kcpp.sh --build
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make -s bench-tools >/dev/null

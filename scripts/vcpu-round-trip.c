@@ -24,14 +24,19 @@ static void pin(int cpu) {
     }
 }
 
-// Odd values are this thread's to answer: it waits for each and hands the next even one back.
-static void *answer(void *unused) {
-    (void)unused;
-    pin(cpus[1]);
-    for (long value = 1; value < 2 * round_trips; value += 2) {
+// One side of the rally: waits for each of its values (`first`, then every second one) and hands on
+// the next. The first thread takes the even values, the other the odd ones.
+static void rally(long first) {
+    for (long value = first; value < 2 * round_trips; value += 2) {
         while (atomic_load_explicit(&ball, memory_order_acquire) != value) {}
         atomic_store_explicit(&ball, value + 1, memory_order_release);
     }
+}
+
+static void *answer(void *unused) {
+    (void)unused;
+    pin(cpus[1]);
+    rally(1);
     return NULL;
 }
 
@@ -50,10 +55,7 @@ int main(void) {
     pin(cpus[0]);
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    for (long value = 0; value < 2 * round_trips; value += 2) {
-        while (atomic_load_explicit(&ball, memory_order_acquire) != value) {}
-        atomic_store_explicit(&ball, value + 1, memory_order_release);
-    }
+    rally(0);
     while (atomic_load_explicit(&ball, memory_order_acquire) != 2 * round_trips) {}
     clock_gettime(CLOCK_MONOTONIC, &end);
     pthread_join(other, NULL);
