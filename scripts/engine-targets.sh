@@ -11,7 +11,8 @@
 #  - scripts/compare-anime4kcpp.sh (only with A4K_SRC, a checkout of Anime4KCPP: it builds it):
 #    >= 1.5x its ArtCNN C4F16's GFLOP/s;
 #  - scripts/pipeline-efficiency.sh on 10-second testsrc2 clips: end to end >= 90% of SR only at
-#    640x360 and 960x540, against both of the script's SR-only figures (see its header).
+#    640x360 and 960x540, against both of the script's SR-only figures (see its header); for
+#    reference, the same with x264 ultrafast, where the encoder's share of the cores is small.
 # Every figure is one run's median on a machine shared with others: rerun when the host is noisy (the
 # FMA peak lines show it), and quote the figures with the CPU.
 #   scripts/engine-targets.sh            # about 30-40 minutes on 2 vCPUs
@@ -55,6 +56,11 @@ for size in 640x360 960x540; do
     -pix_fmt yuv420p "$tmp/clip-$size.mp4"
   echo "== scripts/pipeline-efficiency.sh repsr-y-x2 (testsrc2 $size) $frames"
   VSR_BIN="$bin/vsr" scripts/pipeline-efficiency.sh repsr-y-x2 "$tmp/clip-$size.mp4" "$frames" | tee "$tmp/pipeline-$size.txt"
+  # The same with x264 ultrafast, whose share of the cores is small: what is left against SR only is
+  # then the pipeline's own (decode, queues, conversions, muxing), for reference next to the target.
+  echo "== scripts/pipeline-efficiency.sh repsr-y-x2 (testsrc2 $size) $frames, x264 ultrafast"
+  UPSCALE_ARGS="--encoder-preset ultrafast" ENCODE_ARGS="-c:v libx264 -preset ultrafast -crf 18" VSR_BIN="$bin/vsr" \
+    scripts/pipeline-efficiency.sh repsr-y-x2 "$tmp/clip-$size.mp4" "$frames" | tee "$tmp/light-$size.txt"
 done
 
 python3 - "$tmp" <<'PY'
@@ -103,6 +109,12 @@ for path in sorted(glob.glob(f"{tmp}/pipeline-*.txt")):
     target(f"end to end, repsr-y-x2, {size}, % of SR only (best of both ways to run it)", int(m[1]), 90, "%")
     target(f"end to end, repsr-y-x2, {size}, % of SR only (one frame at a time on {m[3]} threads)", int(m[2]), 90, "%")
     rows.append((f"  (for reference: % of the upscaler + encoder ceiling at {size})", f"{ceiling[1]}%", "", ""))
+    bare = re.search(r"with no encoder .*= (\d+)% of SR only; with the encoder, (\d+)% of that", text)
+    rows.append((f"  (for reference: with no encoder at {size}, % of SR only; x264 medium's run, % of it)", f"{bare[1]}%; {bare[2]}%", "", ""))
+    light = open(f"{tmp}/light-{size}.txt").read()
+    m = re.search(r"= (\d+)% of SR only", light)
+    ceiling = re.search(r"vsr upscale reached (\d+)% of that", light)
+    rows.append((f"  (for reference: with x264 ultrafast at {size}, % of SR only; of its ceiling)", f"{m[1]}%; {ceiling[1]}%", "", ""))
 print()
 print(open(f"{tmp}/cpu.txt").read().strip())
 width = max(len(r[0]) for r in rows)

@@ -6,13 +6,16 @@
 #    time) and (one thread per core, one frame per core: cores / the 1-thread time). The end-to-end
 #    fps is also given against the first alone, `vsr bench`'s own figure for all threads;
 #  - end to end: `vsr upscale` (decode, upscale with the default parallelism, libx264 encode) timed
-#    with GNU time; CPU use = (user + sys) / wall.
-#   scripts/pipeline-efficiency.sh MODEL [INPUT] [FRAMES]
+#    with GNU time; CPU use = (user + sys) / wall;
+#  - the same with no encoder (y4m to /dev/null): the pipeline's own throughput, with the frames
+#    upscaled side by side as they really run (sharing L3 and memory), where "cores / the 1-thread
+#    time" assumes they scale perfectly;
 #  - the encoder alone: the upscaled video's frames, decoded to raw beforehand, encoded again by the
 #    ffmpeg CLI with ENCODE_ARGS (default: vsr's default, libx264 medium crf 18; keep it in step with
 #    UPSCALE_ARGS), timed with GNU time. Its CPU seconds per frame plus the upscaler's (cores / SR-only
 #    fps) give the best throughput the two could reach sharing the cores perfectly, the ceiling
 #    against which the pipeline itself (decode, queues, conversions, muxing) is judged.
+#   scripts/pipeline-efficiency.sh MODEL [INPUT] [FRAMES]
 # UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--pipeline fast-x2" (x264
 # veryfast) to see how much of the gap is the encoder's share of the cores.
 # The last line splits the run's CPU per frame (vsr upscale's --stats-json) into the upscaler, the
@@ -36,6 +39,11 @@ print(*[r['median_ms'] / 1000 for r in m])")
 /usr/bin/time -f "%U %S %e" -o "$tmp/time" "$vsr" upscale "$input" -o "$tmp/out.mkv" --model "$model" --frames "$frames" \
   ${UPSCALE_ARGS:-} --progress none --stats-json "$tmp/stats.json" 2> "$tmp/err" || { cat "$tmp/err"; exit 1; }
 read -r user sys wall < "$tmp/time"
+# The same run with no encoder (y4m to /dev/null; UPSCALE_ARGS left out, since encoder options do
+# not apply to y4m): the pipeline's own throughput, decode, two frames upscaled side by side,
+# conversions and the y4m writer, measured rather than taken as cores / the one-thread time.
+"$vsr" upscale "$input" -o - --model "$model" --frames "$frames" --progress none --stats-json "$tmp/bare-stats.json" \
+  > /dev/null 2> "$tmp/err" || { cat "$tmp/err"; exit 1; }
 encode_args=${ENCODE_ARGS:--c:v libx264 -preset medium -crf 18}
 read -r out_width out_height < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$tmp/out.mkv" | tr ',' ' ')
 ffmpeg -v error -i "$tmp/out.mkv" -map 0:v:0 -fps_mode passthrough -f rawvideo -pix_fmt yuv420p "$tmp/frames.yuv"
@@ -46,9 +54,9 @@ read -r encode_user encode_sys encode_wall < "$tmp/encode-time"
 encoded_frames=$(($(stat -c %s "$tmp/frames.yuv") / (out_width * out_height * 3 / 2)))
 rm -f "$tmp/frames.yuv"
 python3 - "$t1" "$tn" "$cores" "$user" "$sys" "$wall" "$frames" "$model" "$tmp/stats.json" \
-  "$encode_user" "$encode_sys" "$encode_wall" "$encode_args" "$encoded_frames" <<'PY'
+  "$encode_user" "$encode_sys" "$encode_wall" "$encode_args" "$encoded_frames" "$tmp/bare-stats.json" <<'PY'
 import json, sys
-t1, tn, cores, user, sys_, wall, frames, model, stats, encode_user, encode_sys, encode_wall, encode_args, encoded = sys.argv[1:]
+t1, tn, cores, user, sys_, wall, frames, model, stats, encode_user, encode_sys, encode_wall, encode_args, encoded, bare = sys.argv[1:]
 t1, tn, cores, user, sys_, wall = map(float, (t1, tn, cores, user, sys_, wall))
 encode_user, encode_sys, encode_wall, encoded = map(float, (encode_user, encode_sys, encode_wall, encoded))
 s = json.load(open(stats))
@@ -60,6 +68,10 @@ print(f"{model}: vsr upscale {frames:.0f} frames{' (preset ' + s['preset'] + ')'
       f"(pipeline), {frames / wall:.2f} fps (process wall {wall:.2f} s) = {100 * s['fps'] / sr_only:.0f}% of SR only "
       f"({100 * s['fps'] * tn:.0f}% of one frame at a time on {cores:.0f} threads); "
       f"CPU {(user + sys_) / wall:.2f} cores ((user {user:.2f} + sys {sys_:.2f}) / wall {wall:.2f})")
+bare = json.load(open(bare))
+print(f"{model}: vsr upscale with no encoder (y4m to /dev/null, {bare['workers']} workers x {bare['threads']} threads): "
+      f"{bare['fps']:.2f} fps = {100 * bare['fps'] / sr_only:.0f}% of SR only; with the encoder, "
+      f"{100 * s['fps'] / bare['fps']:.0f}% of that")
 encode_cpu = (encode_user + encode_sys) / encoded
 ceiling = cores / (cores / sr_only + encode_cpu)
 print(f"encoder alone ({encode_args}, {encoded:.0f} frames): {encoded / encode_wall:.2f} fps, {1000 * encode_cpu:.1f} CPU ms a frame; "
