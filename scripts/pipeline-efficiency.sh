@@ -16,7 +16,7 @@
 #    fps) give the best throughput the two could reach sharing the cores perfectly, the ceiling
 #    against which the pipeline itself (decode, queues, conversions, muxing) is judged.
 #   scripts/pipeline-efficiency.sh MODEL [INPUT] [FRAMES]
-# UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--pipeline fast-x2" (x264
+# UPSCALE_ARGS adds options to the `vsr upscale` run, e.g. UPSCALE_ARGS="--recipe fast-x2" (x264
 # veryfast) to see how much of the gap is the encoder's share of the cores.
 # The last line splits the run's CPU per frame (vsr upscale's --stats-json) into the upscaler, the
 # encoder's and decoder's own threads and the rest, each against its time alone.
