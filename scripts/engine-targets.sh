@@ -57,7 +57,7 @@ for size in 640x360 960x540; do
   echo "== scripts/pipeline-efficiency.sh repsr-y-x2 (testsrc2 $size) $frames"
   VSR_BIN="$bin/vsr" scripts/pipeline-efficiency.sh repsr-y-x2 "$tmp/clip-$size.mp4" "$frames" | tee "$tmp/pipeline-$size.txt"
   # The same with x264 ultrafast, whose share of the cores is small: what is left against SR only is
-  # then the pipeline's own (decode, queues, conversions, muxing), for reference next to the target.
+  # then mostly the pipeline's own work and its two frames' contention for the caches, for reference.
   echo "== scripts/pipeline-efficiency.sh repsr-y-x2 (testsrc2 $size) $frames, x264 ultrafast"
   UPSCALE_ARGS="--encoder-preset ultrafast" ENCODE_ARGS="-c:v libx264 -preset ultrafast -crf 18" VSR_BIN="$bin/vsr" \
     scripts/pipeline-efficiency.sh repsr-y-x2 "$tmp/clip-$size.mp4" "$frames" | tee "$tmp/light-$size.txt"
