@@ -101,20 +101,21 @@ if os.path.exists(f"{tmp}/anime4kcpp.txt"):
             target(f"vs Anime4KCPP ArtCNN C4F16 (GFLOP/s, frame path), {m[1]}, {m[2]} thread(s)", float(m[3]), 1.5, "x")
 else:
     rows.append(("vs Anime4KCPP ArtCNN C4F16", "not run", ">= 1.5x", "set A4K_SRC to run it"))
+# What pipeline-efficiency.sh prints: the run against SR only, and against the ceiling.
+def efficiency(text):
+    run = re.search(r"= (\d+)% of SR only \((\d+)% of one frame at a time on (\d+) threads\)", text)
+    return run, re.search(r"vsr upscale reached (\d+)% of that", text)[1]
 for path in sorted(glob.glob(f"{tmp}/pipeline-*.txt")):
     size = path.split("pipeline-")[1][:-4]
     text = open(path).read()
-    m = re.search(r"= (\d+)% of SR only \((\d+)% of one frame at a time on (\d+) threads\)", text)
-    ceiling = re.search(r"vsr upscale reached (\d+)% of that", text)
+    m, ceiling = efficiency(text)
     target(f"end to end, repsr-y-x2, {size}, % of SR only (best of both ways to run it)", int(m[1]), 90, "%")
     target(f"end to end, repsr-y-x2, {size}, % of SR only (one frame at a time on {m[3]} threads)", int(m[2]), 90, "%")
-    rows.append((f"  (for reference: % of the upscaler + encoder ceiling at {size})", f"{ceiling[1]}%", "", ""))
+    rows.append((f"  (for reference: % of the upscaler + encoder ceiling at {size})", f"{ceiling}%", "", ""))
     bare = re.search(r"with no encoder .*= (\d+)% of SR only; with the encoder, (\d+)% of that", text)
     rows.append((f"  (for reference: with no encoder at {size}, % of SR only; x264 medium's run, % of it)", f"{bare[1]}%; {bare[2]}%", "", ""))
-    light = open(f"{tmp}/light-{size}.txt").read()
-    m = re.search(r"= (\d+)% of SR only", light)
-    ceiling = re.search(r"vsr upscale reached (\d+)% of that", light)
-    rows.append((f"  (for reference: with x264 ultrafast at {size}, % of SR only; of its ceiling)", f"{m[1]}%; {ceiling[1]}%", "", ""))
+    light, light_ceiling = efficiency(open(f"{tmp}/light-{size}.txt").read())
+    rows.append((f"  (for reference: with x264 ultrafast at {size}, % of SR only; of its ceiling)", f"{light[1]}%; {light_ceiling}%", "", ""))
 print()
 print(open(f"{tmp}/cpu.txt").read().strip())
 width = max(len(r[0]) for r in rows)

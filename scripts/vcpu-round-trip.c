@@ -51,7 +51,10 @@ int main(void) {
         return 1;
     }
     pthread_t other;
-    pthread_create(&other, NULL, answer, NULL);
+    if (pthread_create(&other, NULL, answer, NULL) != 0) {
+        fprintf(stderr, "vcpu-round-trip: cannot start its second thread\n");
+        return 1;
+    }
     pin(cpus[0]);
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
