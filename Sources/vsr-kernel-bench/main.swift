@@ -135,10 +135,10 @@ struct ConvBench: ParsableCommand {
 struct GateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "The end of RLFN's ESA, x * sigmoid(conv4(sum)): fused in one pass, and as the conv then the gate.",
+        abstract: "The end of RLFN's block, c5(x) * sigmoid(conv4(conv_f(reduced) + added)): in one pass, and layer by layer.",
         discussion: "The two are timed alternately, run by run, so that a change in the machine's load hits both.")
 
-    @Option(help: "Channels of x and of the 1x1 conv's output (its input has 16).") var channels = 52
+    @Option(help: "Feature channels (x, c5 and conv4's output); the ESA's layers have 16.") var channels = 52
     @Option(help: "Thread counts.") var threads = "1,2"
     @Option(help: "Frame size WxH.") var size = "320x180"
     @Option(help: "Measured runs of each.") var runs = 21
@@ -147,21 +147,30 @@ struct GateBench: ParsableCommand {
         keepFreedBuffers()
         let (width, height) = try parseSize(size)
         var rng = SystemRandomNumberGenerator()
-        let sum = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
+        func layer(_ inChannels: Int, _ outChannels: Int) -> Conv2d {
+            Conv2d(
+                inChannels: inChannels, outChannels: outChannels, kernel: 1,
+                weight: randomValues(inChannels * outChannels, in: -0.25...0.25, using: &rng),
+                bias: [Float](repeating: 0.1, count: outChannels))
+        }
+        let layers = AttentionGate(value: layer(channels, channels), sum: layer(16, 16), gate: layer(16, channels))
         let x = randomTensor(channels: channels, height: height, width: width, in: -1...1, using: &rng)
-        let layer = Conv2d(
-            inChannels: 16, outChannels: channels, kernel: 1,
-            weight: randomValues(16 * channels, in: -0.25...0.25, using: &rng),
-            bias: [Float](repeating: 0.1, count: channels))
+        let reduced = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
+        let added = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
         print(CPUKernels.summary)
-        print("x * sigmoid(1x1 conv 16->\(channels)) at \(width)x\(height); median of \(runs) alternating runs")
+        print(
+            "c5 \(channels)->\(channels), conv_f 16->16, conv4 16->\(channels) and the gate at \(width)x\(height); median of \(runs) alternating runs"
+        )
         for threadCount in try parseList(threads) {
             let context = InferenceContext(kernels: .optimized, threads: threadCount)
             let kernels = context.kernels
             var fused: [Double] = [], separate: [Double] = []
             for run in 0..<(runs + 2) {
-                let a = time(runs: 1, warmup: 0) { _ = kernels.gatedConvolution(layer, sum, x, threadCount) }
-                let b = time(runs: 1, warmup: 0) { _ = kernels.sigmoidGate(x, layer(sum, context: context), threadCount) }
+                let a = time(runs: 1, warmup: 0) { _ = kernels.gatedConvolution(layers, x, reduced, added, threadCount) }
+                let b = time(runs: 1, warmup: 0) {
+                    let gate = layers.gate(layers.sum(reduced, residual: added, context: context), context: context)
+                    _ = kernels.sigmoidGate(layers.value(x, context: context), gate, threadCount)
+                }
                 if run >= 2 {
                     fused += a
                     separate += b
@@ -169,7 +178,7 @@ struct GateBench: ParsableCommand {
             }
             print(
                 String(
-                    format: "  %d thread(s): fused %.2f ms, conv then gate %.2f ms (%.2fx)", threadCount, median(fused) * 1e3,
+                    format: "  %d thread(s): one pass %.2f ms, layer by layer %.2f ms (%.2fx)", threadCount, median(fused) * 1e3,
                     median(separate) * 1e3, median(separate) / median(fused)))
         }
     }

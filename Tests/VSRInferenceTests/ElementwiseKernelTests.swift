@@ -51,28 +51,49 @@ final class ElementwiseKernelTests: XCTestCase {
         }
     }
 
-    /// ESA's last 1x1 conv and its gate in one pass, against the layer then the gate by the
-    /// reference ops: frames all tail (fewer pixels than a block), whole blocks, blocks plus a
-    /// tail (a shorter block of whole micro-kernel chunks, then pixels one by one), and a 3x3 layer
-    /// (which takes the unfused path), on every instruction set, 1-3 threads.
-    func testGatedConvolutionMatchesReference() {
+    /// RLFN's block end in one pass (c5, conv_f plus the added context, conv4, the gate:
+    /// `AttentionGatePass`), against the layers one by one by the reference ops: frames all tail
+    /// (fewer pixels than a micro-kernel chunk), whole blocks, blocks plus a tail (a shorter block of
+    /// whole chunks, then pixels one by one), odd channel counts, and 3x3 layers (which take the
+    /// unfused path), on every instruction set, 1-3 threads.
+    func testAttentionGateMatchesReference() {
         var rng = SeededGenerator(seed: 14)
-        for (inChannels, outChannels, kernel, h, w) in [
-            (16, 48, 1, 1, 1), (5, 7, 1, 7, 13), (16, 52, 1, 37, 45), (13, 9, 1, 8, 48), (6, 4, 3, 9, 11),
-            (16, 48, 1, 45, 80), (7, 10, 1, 11, 29),
+        for (features, mid, kernel, h, w) in [
+            (48, 16, 1, 1, 1), (7, 5, 1, 7, 13), (52, 16, 1, 37, 45), (9, 13, 1, 8, 48), (4, 6, 3, 9, 11),
+            (48, 16, 1, 45, 80), (10, 7, 1, 11, 29), (46, 16, 1, 20, 97),
         ] {
-            let layer = Conv2d.random(inChannels: inChannels, outChannels: outChannels, kernel: kernel, using: &rng)
-            let input = Tensor.random(channels: inChannels, height: h, width: w, range: -3...3, using: &rng)
-            let x = Tensor.random(channels: outChannels, height: h, width: w, range: -255...255, using: &rng)
-            let slow = KernelSet.reference.gatedConvolution(layer, input, x, 1)
+            let layers = AttentionGate(
+                value: .random(inChannels: features, outChannels: features, kernel: kernel, using: &rng),
+                sum: .random(inChannels: mid, outChannels: mid, kernel: kernel, using: &rng),
+                gate: .random(inChannels: mid, outChannels: features, kernel: kernel, using: &rng))
+            let x = Tensor.random(channels: features, height: h, width: w, range: -255...255, using: &rng)
+            let reduced = Tensor.random(channels: mid, height: h, width: w, range: -3...3, using: &rng)
+            let added = Tensor.random(channels: mid, height: h, width: w, range: -3...3, using: &rng)
+            let slow = KernelSet.reference.gatedConvolution(layers, x, reduced, added, 1)
             forEachCPULevel { cpu in
                 for threads in [1, 2, 3] {
-                    let fast = KernelSet.optimized(cpu: cpu).gatedConvolution(layer, input, x, threads)
+                    let fast = KernelSet.optimized(cpu: cpu).gatedConvolution(layers, x, reduced, added, threads)
                     XCTAssertLessThanOrEqual(
                         relativeError(fast, slow), 1e-4,
-                        "\(cpu.level): \(inChannels)->\(outChannels) \(kernel)x\(kernel) at \(h)x\(w), \(threads) threads")
+                        "\(cpu.level): \(features) features, \(mid) mid, \(kernel)x\(kernel) at \(h)x\(w), \(threads) threads")
                 }
             }
+        }
+    }
+
+    /// A 1x1 layer composed after another (RLFN's ESA conv1 after c5) gives what the two give one
+    /// after the other, and keeps the input's and output's channel counts.
+    func testComposedPointwiseLayersMatchTheTwoInTurn() {
+        var rng = SeededGenerator(seed: 15)
+        for (inputs, middle, outputs) in [(48, 48, 16), (5, 9, 3), (1, 1, 1)] {
+            let first = Conv2d.random(inChannels: inputs, outChannels: middle, kernel: 1, using: &rng)
+            let second = Conv2d.random(inChannels: middle, outChannels: outputs, kernel: 1, using: &rng)
+            let composed = second.composed(after: first)
+            XCTAssertEqual([composed.inChannels, composed.outChannels, composed.kernel], [inputs, outputs, 1])
+            let x = Tensor.random(channels: inputs, height: 5, width: 7, range: -255...255, using: &rng)
+            let twoSteps = second.reference(first.reference(x, activation: .identity, residual: nil), activation: .identity, residual: nil)
+            let oneStep = composed.reference(x, activation: .identity, residual: nil)
+            XCTAssertLessThanOrEqual(relativeError(oneStep, twoSteps), 1e-5, "\(inputs) -> \(middle) -> \(outputs)")
         }
     }
 

@@ -171,7 +171,7 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(whole.index1, frame.index1)
     }
 
-    /// One ESA on tiles that start on the 6-pixel grid, with a halo covering its receptive field
+    /// One ESA (with the c5 before it) on tiles that start on the 6-pixel grid, with a halo covering its receptive field
     /// (36 pixels), equals ESA on the whole frame when it samples the frame's grid (the tile's
     /// FrameRegion); resized on the tile's own grid it does not.
     func testESAOnTilesMatchesTheWholeFrameOnTheFrameGrid() throws {
@@ -188,7 +188,8 @@ final class TilingTests: XCTestCase {
             tensors["esa.\(name).bias"] = .init(shape: [output], values: conv.bias)
         }
         let consumer = WeightConsumer(WeightSet(tensors: tensors), source: "random")
-        let esa = try RLFN.ESA(prefix: "esa", features: features, channels: channels, weights: consumer)
+        let c5 = Conv2d.random(inChannels: features, outChannels: features, kernel: 1, using: &rng)
+        let esa = try RLFN.ESA(prefix: "esa", after: c5, features: features, channels: channels, weights: consumer)
         try consumer.finish()
         let frame = Tensor.random(channels: features, height: 95, width: 131, range: -1...1, using: &rng)
         let context = InferenceContext(kernels: .reference, threads: 1)

@@ -11,8 +11,9 @@ public struct KernelSet: Sendable {
     /// `x * sigmoid(gate)` on up to `threads` threads.
     public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
-    /// `x * sigmoid(layer(input))` (RLFN's ESA ends so) on up to `threads` threads: layer, input, x.
-    public typealias GatedConvolution = @Sendable (Conv2d, Tensor, Tensor, Int) -> Tensor
+    /// `value(x) * sigmoid(gate(sum(reduced) + added))` (RLFN's block ends so, `AttentionGate`) on up
+    /// to `threads` threads: layers, x, reduced, added, threads.
+    public typealias GatedConvolution = @Sendable (AttentionGate, Tensor, Tensor, Tensor, Int) -> Tensor
 
     /// A max-pool without padding on up to `threads` threads: input, kernel, stride, threads.
     public typealias MaxPool = @Sendable (Tensor, Int, Int, Int) -> Tensor
@@ -33,7 +34,7 @@ public struct KernelSet: Sendable {
     public let conv: Convolution
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
-    /// `x * sigmoid(layer(input))`.
+    /// `value(x) * sigmoid(gate(sum(reduced) + added))`, an `AttentionGate`'s three 1x1 layers.
     public let gatedConvolution: GatedConvolution
     /// RLFN's ESA max-pool.
     public let maxPool: MaxPool
@@ -46,9 +47,7 @@ public struct KernelSet: Sendable {
         name: "reference", cpu: nil, winograd: false,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
-        gatedConvolution: { layer, input, x, _ in
-            ReferenceOps.multiply(x, ReferenceOps.activate(layer.reference(input, activation: .identity, residual: nil), .sigmoid))
-        },
+        gatedConvolution: { layers, x, reduced, added, _ in layers.reference(x: x, reduced: reduced, added: added) },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
         resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) },
         pixelShuffle: { input, factor, skip, _, window in
@@ -84,19 +83,24 @@ public struct KernelSet: Sendable {
                 return directConvolution(layer, input, activation, residual, threads, cpu)
             },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
-            gatedConvolution: { gatedConvolution($0, $1, $2, $3, cpu) },
+            gatedConvolution: { gatedConvolution($0, $1, $2, $3, $4, cpu) },
             maxPool: { ResamplingKernels.maxPool($0, kernel: $1, stride: $2, threads: $3) },
             resize: { ResamplingKernels.resizeBilinear($0, rows: $1, columns: $2, threads: $3) },
             pixelShuffle: { ElementwiseKernels.pixelShuffle($0, factor: $1, adding: $2, threads: $3, into: $4) })
     }
 
-    /// A 1x1 layer and its gate in one pass (`DirectConvolution.runPointwiseGated`); any other
-    /// layer, then the gate.
-    private static func gatedConvolution(_ layer: Conv2d, _ input: Tensor, _ x: Tensor, _ threads: Int, _ cpu: CPUKernels) -> Tensor {
-        if layer.kernel == 1 && layer.padding == 0 && layer.stride == 1 {
-            return DirectConvolution.runPointwiseGated(layer, input, gate: x, threads: threads, cpu: cpu)
+    /// 1x1 layers and their gate in one pass (`AttentionGatePass`); other layers one by one, then
+    /// the gate.
+    private static func gatedConvolution(
+        _ layers: AttentionGate, _ x: Tensor, _ reduced: Tensor, _ added: Tensor, _ threads: Int, _ cpu: CPUKernels
+    ) -> Tensor {
+        if layers.isPointwise {
+            return AttentionGatePass.run(layers, x: x, reduced: reduced, added: added, threads: threads, cpu: cpu)
         }
-        return ElementwiseKernels.sigmoidGate(x, directConvolution(layer, input, .identity, nil, threads, cpu), threads: threads, cpu: cpu)
+        let sum = directConvolution(layers.sum, reduced, .identity, added, threads, cpu)
+        let value = directConvolution(layers.value, x, .identity, nil, threads, cpu)
+        return ElementwiseKernels.sigmoidGate(
+            value, directConvolution(layers.gate, sum, .identity, nil, threads, cpu), threads: threads, cpu: cpu)
     }
 
     private static func directConvolution(

@@ -69,17 +69,18 @@ public struct RLFN: SRModel {
         [head, tail, upsampler].reduce(0) { $0 + $1.parameterCount } + blocks.reduce(0) { $0 + $1.parameterCount }
     }
 
-    /// RLFB: three 3x3 conv + LeakyReLU(0.05) with a skip, a 1x1 conv, then ESA.
+    /// RLFB: three 3x3 conv + LeakyReLU(0.05) with a skip, a 1x1 conv (c5), then ESA, which takes
+    /// c5 into its gate (`ESA`).
     struct Block: Sendable {
-        let c1, c2, c3, c5: Conv2d
+        let c1, c2, c3: Conv2d
         let esa: ESA
 
         init(prefix: String, features: Int, mid: Int, esa channels: Int, weights: WeightConsumer) throws {
             c1 = try weights.conv("\(prefix).c1_r", in: features, out: mid, kernel: 3)
             c2 = try weights.conv("\(prefix).c2_r", in: mid, out: mid, kernel: 3)
             c3 = try weights.conv("\(prefix).c3_r", in: mid, out: features, kernel: 3)
-            c5 = try weights.conv("\(prefix).c5", in: features, out: features, kernel: 1)
-            esa = try ESA(prefix: "\(prefix).esa", features: features, channels: channels, weights: weights)
+            let c5 = try weights.conv("\(prefix).c5", in: features, out: features, kernel: 1)
+            esa = try ESA(prefix: "\(prefix).esa", after: c5, features: features, channels: channels, weights: weights)
         }
 
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
@@ -87,39 +88,50 @@ public struct RLFN: SRModel {
             var out = c1(x, activation: lrelu, context: context)
             out = c2(out, activation: lrelu, context: context)
             out = c3(out, activation: lrelu, residual: x, context: context)
-            return esa.forward(c5(out, context: context), context: context)
+            return esa.forward(out, context: context)
         }
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {
-            [c1, c2, c3, c5].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
+            [c1, c2, c3].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
                 + esa.multiplyAccumulates(height: height, width: width)
         }
 
-        var parameterCount: Int { [c1, c2, c3, c5].reduce(0) { $0 + $1.parameterCount } + esa.parameterCount }
+        var parameterCount: Int { [c1, c2, c3].reduce(0) { $0 + $1.parameterCount } + esa.parameterCount }
     }
 
-    /// Enhanced spatial attention: x * sigmoid(conv4(upsample(conv3(maxpool(conv2(conv1 x)))) + conv_f(conv1 x))).
+    /// Enhanced spatial attention on the block's c5: with y = c5 x, y * sigmoid(conv4(upsample(conv3(
+    /// maxpool(conv2(conv1 y)))) + conv_f(conv1 y))). Both 1x1 layers are linear, so conv1 y is one
+    /// 1x1 layer on x (`reduce`, their product), and y is computed inside the gate's pass (`AttentionGate`)
+    /// rather than stored: no 48-52-channel tensor of c5's is written and read back twice.
     struct ESA: Sendable {
-        let conv1, convF, conv2, conv3, conv4: Conv2d
+        /// conv1 after c5.
+        let reduce: Conv2d
+        let conv2, conv3: Conv2d
+        /// c5, conv_f and conv4.
+        let gate: AttentionGate
+        /// conv1 as the checkpoint has it, for the model's parameter count.
+        private let conv1: Conv2d
 
-        init(prefix: String, features: Int, channels f: Int, weights: WeightConsumer) throws {
+        init(prefix: String, after c5: Conv2d, features: Int, channels f: Int, weights: WeightConsumer) throws {
             conv1 = try weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1)
-            convF = try weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
+            reduce = conv1.composed(after: c5)
+            let convF = try weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
             conv2 = try weights.conv("\(prefix).conv2", in: f, out: f, kernel: 3, stride: 2, padding: 0)
             conv3 = try weights.conv("\(prefix).conv3", in: f, out: f, kernel: 3)
-            conv4 = try weights.conv("\(prefix).conv4", in: f, out: features, kernel: 1)
+            let conv4 = try weights.conv("\(prefix).conv4", in: f, out: features, kernel: 1)
+            gate = AttentionGate(value: c5, sum: convF, gate: conv4)
         }
 
+        /// `x`: the block's features before c5.
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
-            let reduced = conv1(x, context: context)
+            let reduced = reduce(x, context: context)
             let strided = conv2(reduced, context: context)
             let pooled = context.kernels.maxPool(strided, 7, 3, context.threads)
             let context3 = conv3(pooled, context: context)
             let upsampled = context.kernels.resize(
                 context3, taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
                 taps(pooled: pooled.width, size: x.width, axis: \.x, context: context), context.threads)
-            let sum = convF(reduced, residual: upsampled, context: context)
-            return context.kernels.gatedConvolution(conv4, sum, x, context.threads)
+            return context.kernels.gatedConvolution(gate, x, reduced, upsampled, context.threads)
         }
 
         /// Input pixels per pooled cell: the stride-2 conv times the stride-3 pool.
@@ -144,12 +156,10 @@ public struct RLFN: SRModel {
 
         func multiplyAccumulates(height: Int, width: Int) -> Double {
             let pooled = (ESA.pooledSize(height), ESA.pooledSize(width))
-            return conv1.multiplyAccumulates(height: height, width: width) + convF.multiplyAccumulates(height: height, width: width)
-                + conv2.multiplyAccumulates(height: height, width: width)
+            return [reduce, conv2, gate.value, gate.sum, gate.gate].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }
                 + conv3.multiplyAccumulates(height: max(pooled.0, 0), width: max(pooled.1, 0))
-                + conv4.multiplyAccumulates(height: height, width: width)
         }
 
-        var parameterCount: Int { [conv1, convF, conv2, conv3, conv4].reduce(0) { $0 + $1.parameterCount } }
+        var parameterCount: Int { [conv1, conv2, conv3].reduce(0) { $0 + $1.parameterCount } + gate.parameterCount }
     }
 }

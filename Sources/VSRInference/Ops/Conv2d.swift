@@ -61,6 +61,29 @@ public struct Conv2d: Sendable {
         return Double(out.height * out.width) * Double(outChannels * inChannels * kernel * kernel)
     }
 
+    /// This 1x1 layer after the 1x1 layer `first`, as one 1x1 layer: `self(first(x))` with no
+    /// activation between, weights `W Wfirst` and bias `W bfirst + b`, summed in Double and rounded
+    /// once. Equal to the two in exact arithmetic; in Float the sums' order differs.
+    public func composed(after first: Conv2d) -> Conv2d {
+        precondition(
+            kernel == 1 && first.kernel == 1 && stride == 1 && first.stride == 1 && padding == 0 && first.padding == 0,
+            "only 1x1 stride-1 layers compose")
+        precondition(first.outChannels == inChannels, "composing \(first.outChannels) channels into \(inChannels)")
+        let inputs = first.inChannels, middle = inChannels
+        var weight = [Float](repeating: 0, count: outChannels * inputs), bias = [Float](repeating: 0, count: outChannels)
+        for co in 0..<outChannels {
+            var b = Double(self.bias[co])
+            for m in 0..<middle { b += Double(self.weight[co * middle + m]) * Double(first.bias[m]) }
+            bias[co] = Float(b)
+            for ci in 0..<inputs {
+                var w = 0.0
+                for m in 0..<middle { w += Double(self.weight[co * middle + m]) * Double(first.weight[m * inputs + ci]) }
+                weight[co * inputs + ci] = Float(w)
+            }
+        }
+        return Conv2d(inChannels: inputs, outChannels: outChannels, kernel: 1, weight: weight, bias: bias)
+    }
+
     /// `residual + activation(conv(input) + bias)`, through the context's kernels.
     public func callAsFunction(
         _ input: Tensor, activation: Activation = .identity, residual: Tensor? = nil,
