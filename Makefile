@@ -65,8 +65,11 @@ bench-check:
 	elif scripts/as-avx2-cpu.sh .build/winograd-transform-bench 64 16 | head -1 | grep -q '^avx2,'; then \
 	  echo "as-avx2-cpu.sh: the kernels pick AVX2 under it"; \
 	else echo "as-avx2-cpu.sh: the kernels did not pick AVX2 under it" >&2; exit 1; fi
-	@# scripts/vcpu-round-trip.sh: builds and runs where there are two CPUs to bounce a line between.
-	@if [ "$$(nproc)" -ge 2 ]; then echo "vcpu-round-trip.sh: $$(scripts/vcpu-round-trip.sh) ns between the first two CPUs"; \
+	@# scripts/vcpu-round-trip.sh: builds and runs where there are two CPUs to bounce a line between;
+	@# a probe that fails to build or run fails the check rather than printing an empty figure.
+	@if [ "$$(nproc)" -ge 2 ]; then \
+	  ns=$$(scripts/vcpu-round-trip.sh) && [ -n "$$ns" ] || { echo "vcpu-round-trip.sh: the probe failed" >&2; exit 1; }; \
+	  echo "vcpu-round-trip.sh: $$ns ns between the first two CPUs"; \
 	else echo "vcpu-round-trip.sh: not run here (one CPU)"; fi
 
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
