@@ -107,25 +107,19 @@ enum AttentionGatePass {
         return output
     }
 
-    /// The pixels past the last whole chunk, one at a time: each layer's bias, then its input
-    /// channels' products in order, as the micro-kernel sums them.
+    /// The pixels past the last whole chunk, one at a time (`Conv2d.pointwiseSum`).
     private static func gateOneByOne(
         _ layers: AttentionGate, pixels: Range<Int>, planeSize: Int, x: UnsafePointer<Float>, reduced: UnsafePointer<Float>,
         added: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        func pointwise(_ layer: Conv2d, _ input: (Int) -> Float, channel: Int) -> Float {
-            var sum = layer.bias[channel]
-            for ci in 0..<layer.inChannels { sum += layer.weight[channel * layer.inChannels + ci] * input(ci) }
-            return sum
-        }
         var sums = [Float](repeating: 0, count: layers.sum.outChannels)
         for pixel in pixels {
             for m in sums.indices {
-                sums[m] = pointwise(layers.sum, { reduced[$0 * planeSize + pixel] }, channel: m) + added[m * planeSize + pixel]
+                sums[m] = layers.sum.pointwiseSum(channel: m) { reduced[$0 * planeSize + pixel] } + added[m * planeSize + pixel]
             }
             for co in 0..<layers.value.outChannels {
-                let gate = pointwise(layers.gate, { sums[$0] }, channel: co)
-                let value = pointwise(layers.value, { x[$0 * planeSize + pixel] }, channel: co)
+                let gate = layers.gate.pointwiseSum(channel: co) { sums[$0] }
+                let value = layers.value.pointwiseSum(channel: co) { x[$0 * planeSize + pixel] }
                 output[co * planeSize + pixel] = value * Activation.sigmoid.apply(gate, channel: 0)
             }
         }

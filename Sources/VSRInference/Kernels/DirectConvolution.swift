@@ -168,7 +168,7 @@ enum DirectConvolution {
             }
             for pixel in (fullChunks * chunkPixels)..<pixels {
                 for co in 0..<outChannels {
-                    var sum = job.pointwiseSum(layer.weight, channel: co, pixel: pixel)
+                    var sum = layer.pointwiseSum(channel: co) { job.source[$0 * pixels + pixel] }
                     if let slopes = job.slopes {
                         if sum < 0 { sum *= slopes[co] }
                         sum += job.residual?[co * pixels + pixel] ?? 0
@@ -309,15 +309,6 @@ private struct ConvJob: @unchecked Sendable {
                 (row + 1 + width).update(repeating: 0, count: rowStride - width - 1)
             }
         }
-    }
-
-    /// Output channel `co` of a 1x1 layer at `pixel`, before any activation: the bias plus the input
-    /// channels' products in order, from `weight` in the layer's own [out][in] layout. The pointwise
-    /// layers sum the pixels past the micro-kernel's last whole block one by one with it.
-    func pointwiseSum(_ weight: [Float], channel co: Int, pixel: Int) -> Float {
-        var sum = bias[co]
-        for ci in 0..<inChannels { sum += weight[co * inChannels + ci] * source[ci * planeStride + pixel] }
-        return sum
     }
 }
 

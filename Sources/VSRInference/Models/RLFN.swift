@@ -109,12 +109,9 @@ public struct RLFN: SRModel {
         let conv2, conv3: Conv2d
         /// c5, conv_f and conv4.
         let gate: AttentionGate
-        /// conv1 as the checkpoint has it, for the model's parameter count.
-        private let conv1: Conv2d
 
         init(prefix: String, after c5: Conv2d, features: Int, channels f: Int, weights: WeightConsumer) throws {
-            conv1 = try weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1)
-            reduce = conv1.composed(after: c5)
+            reduce = try weights.conv("\(prefix).conv1", in: features, out: f, kernel: 1).composed(after: c5)
             let convF = try weights.conv("\(prefix).conv_f", in: f, out: f, kernel: 1)
             conv2 = try weights.conv("\(prefix).conv2", in: f, out: f, kernel: 3, stride: 2, padding: 0)
             conv3 = try weights.conv("\(prefix).conv3", in: f, out: f, kernel: 3)
@@ -160,6 +157,7 @@ public struct RLFN: SRModel {
                 + conv3.multiplyAccumulates(height: max(pooled.0, 0), width: max(pooled.1, 0))
         }
 
-        var parameterCount: Int { [conv1, conv2, conv3].reduce(0) { $0 + $1.parameterCount } + gate.parameterCount }
+        /// `reduce` has conv1's shape, so it counts as conv1 does.
+        var parameterCount: Int { [reduce, conv2, conv3].reduce(0) { $0 + $1.parameterCount } + gate.parameterCount }
     }
 }

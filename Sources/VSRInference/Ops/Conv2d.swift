@@ -61,6 +61,15 @@ public struct Conv2d: Sendable {
         return Double(out.height * out.width) * Double(outChannels * inChannels * kernel * kernel)
     }
 
+    /// Output channel `channel` of this 1x1 layer on one pixel whose input channel `ci` holds
+    /// `input(ci)`, before any activation: the bias, then the input channels' products in order. The
+    /// pointwise passes sum the pixels past the micro-kernel's last whole chunk one by one with it.
+    func pointwiseSum(channel: Int, _ input: (Int) -> Float) -> Float {
+        var sum = bias[channel]
+        for ci in 0..<inChannels { sum += weight[channel * inChannels + ci] * input(ci) }
+        return sum
+    }
+
     /// This 1x1 layer after the 1x1 layer `first`, as one 1x1 layer: `self(first(x))` with no
     /// activation between, weights `W Wfirst` and bias `W bfirst + b`, summed in Double and rounded
     /// once. Equal to the two in exact arithmetic; in Float the sums' order differs.
