@@ -135,7 +135,8 @@ struct ConvBench: ParsableCommand {
 struct GateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "The end of RLFN's block, c5(x) * sigmoid(conv4(conv_f(reduced) + added)): in one pass, and layer by layer.",
+        abstract:
+            "The end of RLFN's block, c5(x) * sigmoid(conv4(conv_f(reduced) + resize(context))): in one pass, and layer by layer.",
         discussion: "The two are timed alternately, run by run, so that a change in the machine's load hits both.")
 
     @Option(help: "Feature channels (x, c5 and conv4's output); the ESA's layers have 16.") var channels = 52
@@ -156,20 +157,26 @@ struct GateBench: ParsableCommand {
         let layers = AttentionGate(value: layer(channels, channels), sum: layer(16, 16), gate: layer(16, channels))
         let x = randomTensor(channels: channels, height: height, width: width, in: -1...1, using: &rng)
         let reduced = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
-        let added = randomTensor(channels: 16, height: height, width: width, in: -1...1, using: &rng)
+        // The ESA's pooled context: about a sixth of the frame each way (its stride-2 conv and stride-3 pool).
+        let context = randomTensor(channels: 16, height: max(1, height / 6), width: max(1, width / 6), in: -1...1, using: &rng)
+        let added = BilinearUpsample(
+            source: context, rows: BilinearTaps(inputSize: context.height, outputSize: height),
+            columns: BilinearTaps(inputSize: context.width, outputSize: width))
         print(CPUKernels.summary)
         print(
-            "c5 \(channels)->\(channels), conv_f 16->16, conv4 16->\(channels) and the gate at \(width)x\(height); median of \(runs) alternating runs"
+            "c5 \(channels)->\(channels), the context's resize, conv_f 16->16, conv4 16->\(channels) and the gate at \(width)x\(height); "
+                + "median of \(runs) alternating runs"
         )
         for threadCount in try parseList(threads) {
-            let context = InferenceContext(kernels: .optimized, threads: threadCount)
-            let kernels = context.kernels
+            let inference = InferenceContext(kernels: .optimized, threads: threadCount)
+            let kernels = inference.kernels
             var fused: [Double] = [], separate: [Double] = []
             for run in 0..<(runs + 2) {
                 let a = time(runs: 1, warmup: 0) { _ = kernels.gatedConvolution(layers, x, reduced, added, threadCount) }
                 let b = time(runs: 1, warmup: 0) {
-                    let gate = layers.gate(layers.sum(reduced, residual: added, context: context), context: context)
-                    _ = kernels.sigmoidGate(layers.value(x, context: context), gate, threadCount)
+                    let resized = kernels.resize(added.source, added.rows, added.columns, threadCount)
+                    let gate = layers.gate(layers.sum(reduced, residual: resized, context: inference), context: inference)
+                    _ = kernels.sigmoidGate(layers.value(x, context: inference), gate, threadCount)
                 }
                 if run >= 2 {
                     fused += a
@@ -242,6 +249,8 @@ struct ModelBench: ParsableCommand {
     var tile = 0
     @Flag(help: "Also time the forward pass in the model's own tiles and halo, as vsr upscale runs it by default.")
     var modelTile = false
+    @Flag(help: "Also time each operation of the first kernel set (layer shape and path), in runs of their own.")
+    var byOperation = false
 
     func run() throws {
         keepFreedBuffers()
@@ -288,6 +297,9 @@ struct ModelBench: ParsableCommand {
                     String(
                         format: "%@ %d thread(s): %.1f ms, %.1f effective GFLOP/s, %.0f%% of the FMA peak (%.1f GFLOP/s), %@ kernels",
                         label, threadCount, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak, peak, set.name))
+                if byOperation && set.name == sets[0].name {
+                    try printOperationTimes(model, input, set: set, threads: threadCount)
+                }
                 let tile = modelTile ? model.tileSize : self.tile
                 if tile > 0 {
                     // GFLOP/s of the frame's graph: the halos' extra pixels are work done, not counted.
@@ -300,6 +312,29 @@ struct ModelBench: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension ModelBench {
+    /// `--by-operation`: `runs` more forward passes on `set` timed operation by operation
+    /// (`OperationTimes`), after two unmeasured ones; each operation's mean ms a forward pass.
+    func printOperationTimes(_ model: any SRModel, _ input: Tensor, set: KernelSet, threads: Int) throws {
+        let times = OperationTimes()
+        let context = InferenceContext(kernels: set.timed(into: times), threads: threads)
+        for _ in 0..<2 { _ = try model.forward(input, context: context) }
+        times.reset()
+        let total = try time(runs: runs, warmup: 0) { _ = try model.forward(input, context: context) }.reduce(0, +)
+        let entries = times.sorted
+        let perForward = { (seconds: Double) in seconds / Double(runs) * 1e3 }
+        print(String(format: "  by operation, %d thread(s), mean of %d runs: %.1f ms a forward pass", threads, runs, perForward(total)))
+        for entry in entries {
+            print(
+                String(
+                    format: "  %8.2f ms %5.1f%%  %3d x  %@", perForward(entry.seconds), 100 * entry.seconds / total,
+                    entry.calls / runs, entry.name))
+        }
+        let outside = total - entries.reduce(0) { $0 + $1.seconds }
+        print(String(format: "  %8.2f ms %5.1f%%        outside the kernel table", perForward(outside), 100 * outside / total))
     }
 }
 

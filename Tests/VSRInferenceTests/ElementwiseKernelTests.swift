@@ -51,11 +51,12 @@ final class ElementwiseKernelTests: XCTestCase {
         }
     }
 
-    /// RLFN's block end in one pass (c5, conv_f plus the added context, conv4, the gate:
-    /// `AttentionGatePass`), against the layers one by one by the reference ops: frames all tail
-    /// (fewer pixels than a micro-kernel chunk), whole blocks, blocks plus a tail (a shorter block of
-    /// whole chunks, then pixels one by one), odd channel counts, and 3x3 layers (which take the
-    /// unfused path), on every instruction set, 1-3 threads.
+    /// RLFN's block end in one pass (c5, conv_f plus the resized context, conv4, the gate:
+    /// `AttentionGatePass`), against the resize and the layers one by one by the reference ops:
+    /// frames all tail (fewer pixels than a micro-kernel chunk), whole blocks, blocks plus a tail (a
+    /// shorter block of whole chunks, then pixels one by one), odd channel counts, a tile's window of
+    /// a frame's resize, and 3x3 layers (which take the unfused path), on every instruction set, 1-3
+    /// threads.
     func testAttentionGateMatchesReference() {
         var rng = SeededGenerator(seed: 14)
         for (features, mid, kernel, h, w) in [
@@ -68,7 +69,22 @@ final class ElementwiseKernelTests: XCTestCase {
                 gate: .random(inChannels: mid, outChannels: features, kernel: kernel, using: &rng))
             let x = Tensor.random(channels: features, height: h, width: w, range: -255...255, using: &rng)
             let reduced = Tensor.random(channels: mid, height: h, width: w, range: -3...3, using: &rng)
-            let added = Tensor.random(channels: mid, height: h, width: w, range: -3...3, using: &rng)
+            // The pooled context, a sixth of the frame each way as in ESA; for the 45x80 frame, a
+            // tile's window of a larger frame's resize (taps clamped at the window's edge).
+            let context = Tensor.random(channels: mid, height: max(1, h / 6), width: max(1, w / 6), range: -3...3, using: &rng)
+            let added =
+                (h, w) == (45, 80)
+                ? BilinearUpsample(
+                    source: context,
+                    rows: BilinearTaps(
+                        inputSize: context.height, outputSize: h, frameInputSize: 40, frameOutputSize: 250, inputOffset: 6,
+                        outputOffset: 36),
+                    columns: BilinearTaps(
+                        inputSize: context.width, outputSize: w, frameInputSize: 50, frameOutputSize: 310, inputOffset: 12,
+                        outputOffset: 72))
+                : BilinearUpsample(
+                    source: context, rows: BilinearTaps(inputSize: context.height, outputSize: h),
+                    columns: BilinearTaps(inputSize: context.width, outputSize: w))
             let slow = KernelSet.reference.gatedConvolution(layers, x, reduced, added, 1)
             forEachCPULevel { cpu in
                 for threads in [1, 2, 3] {
@@ -113,13 +129,23 @@ final class ElementwiseKernelTests: XCTestCase {
 
     func testStridedConvolutionMatchesReference() {
         var rng = SeededGenerator(seed: 14)
-        for (c, h, w) in [(16, 37, 45), (3, 7, 13), (16, 3, 3), (13, 16, 15)] {
+        // Odd widths (the split's last even column alone), widths past the split's 32-column
+        // vectors and the micro-kernel's blocks, one output row and many; bands of one and two
+        // output rows and the default, on 1-3 threads, each claiming from its end.
+        for (c, h, w) in [(16, 37, 45), (3, 7, 13), (16, 3, 3), (13, 16, 15), (16, 45, 160), (5, 21, 133)] {
             let input = Tensor.random(channels: c, height: h, width: w, using: &rng)
             let layer = Conv2d.random(inChannels: c, outChannels: c, kernel: 3, stride: 2, padding: 0, using: &rng)
             let slow = layer.reference(input, activation: .identity, residual: nil)
             forEachCPULevel { cpu in
-                let fast = DirectConvolution.runStrided(layer, input, activation: .identity, residual: nil, threads: 2, cpu: cpu)
-                XCTAssertLessThanOrEqual(relativeError(fast, slow), 1e-4, "\(cpu.level): \(c)x\(h)x\(w)")
+                for threads in 1...3 {
+                    for bandRows in [1, 2, nil] {
+                        let fast = DirectConvolution.runStrided(
+                            layer, input, activation: .identity, residual: nil, threads: threads, cpu: cpu, bandRows: bandRows)
+                        XCTAssertLessThanOrEqual(
+                            relativeError(fast, slow), 1e-4,
+                            "\(cpu.level): \(c)x\(h)x\(w), \(threads) threads, bands of \(bandRows.map(String.init) ?? "default")")
+                    }
+                }
             }
         }
     }

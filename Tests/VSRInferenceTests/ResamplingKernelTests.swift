@@ -8,7 +8,9 @@ import XCTest
 final class ResamplingKernelTests: XCTestCase {
     func testMaxPoolEqualsReference() {
         var rng = SeededGenerator(seed: 31)
-        for (c, h, w, kernel, stride) in [(1, 7, 7, 7, 3), (3, 13, 29, 7, 3), (16, 37, 45, 7, 3), (2, 9, 10, 3, 2), (5, 8, 11, 1, 1)] {
+        for (c, h, w, kernel, stride) in [
+            (1, 7, 7, 7, 3), (3, 13, 29, 7, 3), (16, 37, 45, 7, 3), (2, 9, 10, 3, 2), (5, 8, 11, 1, 1), (3, 12, 17, 5, 1), (2, 8, 19, 6, 4),
+        ] {
             let input = Tensor.random(channels: c, height: h, width: w, range: -100...100, using: &rng)
             let expected = KernelSet.reference.maxPool(input, kernel, stride, 1)
             for threads in [1, 2, 3] {

@@ -82,28 +82,6 @@ enum DirectConvolution {
         return output
     }
 
-    /// Output rows 0..<height of `layer` from `source`, where output row y's taps are offsets from
-    /// `source + y * rowStride` (channel c `planeStride` further), through the micro-kernel; threads
-    /// split the rows. The layout of `source` (column-split, for the stride-2 layer) is the caller's.
-    private static func rows(
-        _ layer: Conv2d, source: [Float], taps: [Int], rowStride: Int, planeStride: Int,
-        height: Int, width: Int, activation: Activation, residual: Tensor?, threads: Int,
-        cpu: CPUKernels
-    ) -> Tensor {
-        let workers = max(1, min(threads, height))
-        var output = Tensor.uninitialized(channels: layer.outChannels, height: height, width: width)
-        withJob(
-            layer, source: source, taps: taps, output: &output, activation: activation, residual: residual, height: height,
-            width: width, rowStride: rowStride, planeStride: planeStride, cpu: cpu
-        ) { job in
-            WorkQueue(count: height, workers: workers).run { queue in
-                while let rows = queue.claim() { job.compute(rows: rows, pixels: 0..<width) }
-            }
-        }
-        finishSmoothActivation(&output, activation, residual: residual)
-        return output
-    }
-
     /// Pins every buffer a convolution reads and writes (source, packed weights, taps, bias, output,
     /// slopes, residual) for the length of `body`, as one `ConvJob`.
     private static func withJob(
@@ -181,44 +159,68 @@ enum DirectConvolution {
         return output
     }
 
-    /// A 3x3 stride-2 convolution without padding (RLFN's ESA) on the micro-kernel. One pass splits
-    /// each input row into its even and its odd columns, so that output pixel x reads columns x and
-    /// x + 1 of the even half and x of the odd half: contiguous across x, as the micro-kernel loads
-    /// them. Output row y reads input rows 2y ..< 2y + 3 through the taps.
+    /// A 3x3 stride-2 convolution without padding (RLFN's ESA) on the micro-kernel. Input rows are
+    /// split into their even and their odd columns, so that output pixel x reads columns x and x + 1
+    /// of the even half and x of the odd half: contiguous across x, as the micro-kernel loads them.
+    /// Output row y reads input rows 2y ..< 2y + 3 through the taps.
+    ///
+    /// Each worker splits the input rows of the output rows it is about to compute, band by band,
+    /// into a buffer of its own (`stridedBandRows`), as `runBanded` copies its bands, and claims
+    /// rows from its end of the frame (`WorkQueue`). The whole input had been split into one
+    /// frame-sized buffer first, zeroed by the calling thread, its channels split between the
+    /// threads and its rows then computed by whichever thread claimed them: at 320x180 (RLFN-S
+    /// x2's ESA, 16 channels), one thread 1.13 ms a call and two 1.40 (`vsr-kernel-bench model
+    /// --by-operation`, AMD EPYC Zen 4, AVX-512; 1.26 and 1.75 with the AVX2 kernels).
     static func runStrided(
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
-        threads: Int, cpu: CPUKernels
+        threads: Int, cpu: CPUKernels, bandRows forcedRows: Int? = nil
     ) -> Tensor {
         let size = layer.outputSize(height: input.height, width: input.width)
         guard size.height > 0 && size.width > 0 else { return layer.reference(input, activation: activation, residual: residual) }
-        let channels = input.channels, height = input.height, width = input.width
+        let channels = input.channels, width = input.width
         let span = (size.width + cpu.convPixels - 1) / cpu.convPixels * cpu.convPixels  // whole blocks along x
-        let oddOffset = (span + 1 + 15) / 16 * 16  // even half: columns 0...span
-        let rowStride = oddOffset + (span + 15) / 16 * 16 + 16
-        let planeStride = height * rowStride + ((height * rowStride * 4) % 4096 == 0 ? 16 : 0)
-        let workers = max(1, min(threads, channels))
-        let total = channels * planeStride + 64
-        let split = [Float](unsafeUninitializedCapacity: total) { buffer, count in
-            buffer.initialize(repeating: 0)
-            let out = UnsafeMutablePointerBox(buffer.baseAddress!)
-            input.data.withUnsafeBufferPointer { source in
-                let from = UnsafePointerBox(source.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for c in (channels * worker / workers)..<(channels * (worker + 1) / workers) {
-                        for y in 0..<height {
-                            let row = out.pointer + c * planeStride + y * rowStride, pixels = from.pointer + (c * height + y) * width
-                            for x in 0..<width { row[(x & 1) * oddOffset + x >> 1] = pixels[x] }
+        let split = ColumnSplit(width: width, oddOffset: (span + 1 + 15) / 16 * 16)  // even half: columns 0...span
+        let rowStride = split.oddOffset + (span + 15) / 16 * 16 + 16
+        let bandRows = max(1, min(size.height, forcedRows ?? stridedBandRows(channels: channels, rowStride: rowStride)))
+        let rowsFloats = (2 * bandRows + 1) * rowStride
+        let bandPlane = rowsFloats + ((rowsFloats * 4) % 4096 == 0 ? 16 : 0)
+        let bandFloats = channels * bandPlane + 64
+        let workers = max(1, min(threads, size.height))
+        var output = Tensor.uninitialized(channels: layer.outChannels, height: size.height, width: size.width)
+        // Output row y starts at input row 2y: the rows' stride is two input rows.
+        let taps = (0..<9).map { t in t / 3 * rowStride + [0, split.oddOffset, 1][t % 3] }
+        withJob(
+            layer, source: input.data, taps: taps, output: &output, activation: activation, residual: residual,
+            height: size.height, width: size.width, rowStride: 2 * rowStride, planeStride: bandPlane, cpu: cpu
+        ) { job in
+            WorkQueue(count: size.height, workers: workers).run { queue in
+                // Zeroed once: the splits write only the image's columns, and the micro-kernel's
+                // last block reads zeros past them.
+                let band = UnsafeMutablePointer<Float>.allocate(capacity: bandFloats)
+                band.initialize(repeating: 0, count: bandFloats)
+                defer { band.deallocate() }
+                while let claimed = queue.claim() {
+                    for first in stride(from: claimed.lowerBound, to: claimed.upperBound, by: bandRows) {
+                        let rows = first..<min(claimed.upperBound, first + bandRows)
+                        for c in 0..<channels {
+                            for j in 0..<(2 * rows.count + 1) {
+                                split.split(
+                                    job.source + (c * input.height + 2 * first + j) * width, into: band + c * bandPlane + j * rowStride)
+                            }
                         }
+                        job.compute(rows: rows, pixels: 0..<size.width, from: band, firstRow: first, planeStride: bandPlane)
                     }
                 }
             }
-            count = total
         }
-        // Output row y starts at input row 2y: the rows' stride is two input rows.
-        return rows(
-            layer, source: split, taps: (0..<9).map { t in t / 3 * rowStride + [0, oddOffset, 1][t % 3] },
-            rowStride: 2 * rowStride, planeStride: planeStride, height: size.height, width: size.width,
-            activation: activation, residual: residual, threads: threads, cpu: cpu)
+        finishSmoothActivation(&output, activation, residual: residual)
+        return output
+    }
+
+    /// Output rows of the stride-2 layer per band: as many as `bandBytes` holds (each reads two
+    /// input rows more, and the band's first one more), at least one.
+    static func stridedBandRows(channels: Int, rowStride: Int) -> Int {
+        max(1, (bandBytes / (4 * channels * rowStride) - 1) / 2)
     }
 
     /// [coBlock][inChannel][tap][4 output channels], zero for channels past the last.

@@ -12,8 +12,9 @@ public struct KernelSet: Sendable {
     public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
     /// `value(x) * sigmoid(gate(sum(reduced) + added))` (RLFN's block ends so, `AttentionGate`) on up
-    /// to `threads` threads: layers, x, reduced, added, threads.
-    public typealias GatedConvolution = @Sendable (AttentionGate, Tensor, Tensor, Tensor, Int) -> Tensor
+    /// to `threads` threads, `added` the ESA's context resized to the frame: layers, x, reduced,
+    /// added, threads.
+    public typealias GatedConvolution = @Sendable (AttentionGate, Tensor, Tensor, BilinearUpsample, Int) -> Tensor
 
     /// A max-pool without padding on up to `threads` threads: input, kernel, stride, threads.
     public typealias MaxPool = @Sendable (Tensor, Int, Int, Int) -> Tensor
@@ -34,7 +35,7 @@ public struct KernelSet: Sendable {
     public let conv: Convolution
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
-    /// `value(x) * sigmoid(gate(sum(reduced) + added))`, an `AttentionGate`'s three 1x1 layers.
+    /// `value(x) * sigmoid(gate(sum(reduced) + added))`, an `AttentionGate`'s three 1x1 layers, `added` resized on the way.
     public let gatedConvolution: GatedConvolution
     /// RLFN's ESA max-pool.
     public let maxPool: MaxPool
@@ -47,7 +48,7 @@ public struct KernelSet: Sendable {
         name: "reference", cpu: nil, winograd: false,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
-        gatedConvolution: { layers, x, reduced, added, _ in layers.reference(x: x, reduced: reduced, added: added) },
+        gatedConvolution: { layers, x, reduced, added, _ in layers.reference(x: x, reduced: reduced, added: added.reference()) },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
         resize: { input, rows, columns, _ in ReferenceOps.resizeBilinear(input, rows: rows, columns: columns) },
         pixelShuffle: { input, factor, skip, _, window in
@@ -89,15 +90,16 @@ public struct KernelSet: Sendable {
             pixelShuffle: { ElementwiseKernels.pixelShuffle($0, factor: $1, adding: $2, threads: $3, into: $4) })
     }
 
-    /// 1x1 layers and their gate in one pass (`AttentionGatePass`); other layers one by one, then
-    /// the gate.
+    /// 1x1 layers, their gate and the resize in one pass (`AttentionGatePass`); other layers one by
+    /// one after the resize, then the gate.
     private static func gatedConvolution(
-        _ layers: AttentionGate, _ x: Tensor, _ reduced: Tensor, _ added: Tensor, _ threads: Int, _ cpu: CPUKernels
+        _ layers: AttentionGate, _ x: Tensor, _ reduced: Tensor, _ added: BilinearUpsample, _ threads: Int, _ cpu: CPUKernels
     ) -> Tensor {
         if layers.isPointwise {
             return AttentionGatePass.run(layers, x: x, reduced: reduced, added: added, threads: threads, cpu: cpu)
         }
-        let sum = directConvolution(layers.sum, reduced, .identity, added, threads, cpu)
+        let resized = ResamplingKernels.resizeBilinear(added.source, rows: added.rows, columns: added.columns, threads: threads)
+        let sum = directConvolution(layers.sum, reduced, .identity, resized, threads, cpu)
         let value = directConvolution(layers.value, x, .identity, nil, threads, cpu)
         return ElementwiseKernels.sigmoidGate(
             value, directConvolution(layers.gate, sum, .identity, nil, threads, cpu), threads: threads, cpu: cpu)

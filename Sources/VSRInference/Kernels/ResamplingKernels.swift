@@ -1,29 +1,42 @@
 import Dispatch
 
 /// RLFN's ESA resamplings (its 7x7 stride-3 max-pool and its bilinear resize back to the frame) as
-/// separable passes over raw pointers, threads splitting the channels. The reference ops
-/// (`ReferenceOps.maxPool2d`, `ReferenceOps.resizeBilinear`) index every tap of every output pixel
-/// through subscripts on one thread, and took 2.4% of an RLFN-S forward pass on one thread (`perf`,
-/// 320x180), more on two where they were the serial part. Both give exactly the reference's values:
-/// a maximum does not depend on the order it is taken in, and the resize combines the same products
-/// in the same order (a row's two taps along x, then the two rows).
+/// separable passes over raw pointers: the max-pool's threads split the channels, the resize's its
+/// output rows. The reference ops (`ReferenceOps.maxPool2d`, `ReferenceOps.resizeBilinear`) index
+/// every tap of every output pixel through subscripts on one thread, and took 2.4% of an RLFN-S
+/// forward pass on one thread (`perf`, 320x180), more on two where they were the serial part. Both
+/// give exactly the reference's values: a maximum does not depend on the order it is taken in, and
+/// the resize combines the same products in the same order (`BilinearUpsample`).
 enum ResamplingKernels {
     /// `ReferenceOps.maxPool2d`: the maximum over each `kernel` x `kernel` window, `stride` apart,
-    /// no padding. Each input row is reduced along x once (a window's maximum over its columns),
-    /// then `kernel` such rows along y.
+    /// no padding. Each input row is reduced along x once, then `kernel` such rows along y. Along x
+    /// the windows' maxima come from windows doubling in width (each column's maximum over 2, 4, ...
+    /// columns from it, `kernel` covered by two overlapping ones): a few passes of plain elementwise
+    /// maxima over the row, which vectorize, where a strided window per output column did not. RLFN-S
+    /// x2 at 320x180 (six 7x7 stride-3 pools of 16 x 89 x 159), one thread, AMD EPYC Zen 4: 1.74 ms
+    /// a frame with a window per column (`vsr-kernel-bench model --by-operation`).
     static func maxPool(_ input: Tensor, kernel: Int, stride: Int, threads: Int) -> Tensor {
         let outHeight = (input.height - kernel) / stride + 1, outWidth = (input.width - kernel) / stride + 1
         precondition(outHeight > 0 && outWidth > 0, "max_pool2d input \(input.height)x\(input.width) is smaller than \(kernel)")
         let width = input.width, rows = (outHeight - 1) * stride + kernel
+        // The widest power of two within the kernel: two windows that wide, `kernel - widest` apart, cover it.
+        let widest = 1 << (Int.bitWidth - 1 - max(kernel, 1).leadingZeroBitCount)
         var output = Tensor.uninitialized(channels: input.channels, height: outHeight, width: outWidth)
-        forEachChannel(of: input, into: &output, threads: threads, scratch: rows * outWidth) { source, out, rowMaxima in
+        forEachChannel(of: input, into: &output, threads: threads, scratch: rows * outWidth + 2 * width) {
+            source, out, scratch in
+            let rowMaxima = scratch, windows = scratch + rows * outWidth, wider = windows + width
             for y in 0..<rows {
                 let row = source + y * width, maxima = rowMaxima + y * outWidth
-                for x in 0..<outWidth {
-                    var best = -Float.infinity
-                    for k in 0..<kernel { best = max(best, row[x * stride + k]) }
-                    maxima[x] = best
+                // windows[i]: the maximum of columns i ..< i + span, for i ..< width - span + 1.
+                var span = 1
+                windows.update(from: row, count: width)
+                while span < widest {
+                    for i in 0...(width - 2 * span) { wider[i] = max(windows[i], windows[i + span]) }
+                    windows.update(from: wider, count: width - 2 * span + 1)
+                    span *= 2
                 }
+                let offset = kernel - span
+                for x in 0..<outWidth { maxima[x] = max(windows[x * stride], windows[x * stride + offset]) }
             }
             for y in 0..<outHeight {
                 let first = rowMaxima + y * stride * outWidth, target = out + y * outWidth
@@ -37,45 +50,33 @@ enum ResamplingKernels {
         return output
     }
 
-    /// `ReferenceOps.resizeBilinear(_:rows:columns:)`: every input row blended along x once (the
-    /// column taps), then each output row blended from its two rows along y.
-    static func resizeBilinear(_ input: Tensor, rows ys: BilinearTaps, columns xs: BilinearTaps, threads: Int) -> Tensor {
-        let outHeight = ys.index0.count, outWidth = xs.index0.count, width = input.width, height = input.height
-        var output = Tensor.uninitialized(channels: input.channels, height: outHeight, width: outWidth)
-        guard outHeight > 0 && outWidth > 0 else { return output }
-        xs.index0.withUnsafeBufferPointer { x0 in
-            xs.index1.withUnsafeBufferPointer { x1 in
-                xs.weight0.withUnsafeBufferPointer { wx0 in
-                    xs.weight1.withUnsafeBufferPointer { wx1 in
-                        let columns = ColumnTaps(
-                            index0: UnsafePointerBox(x0.baseAddress!), index1: UnsafePointerBox(x1.baseAddress!),
-                            weight0: UnsafePointerBox(wx0.baseAddress!), weight1: UnsafePointerBox(wx1.baseAddress!))
-                        forEachChannel(of: input, into: &output, threads: threads, scratch: height * outWidth) { source, out, blended in
-                            for y in 0..<height {
-                                let row = source + y * width, target = blended + y * outWidth
-                                for x in 0..<outWidth {
-                                    target[x] =
-                                        columns.weight0.pointer[x] * row[columns.index0.pointer[x]]
-                                        + columns.weight1.pointer[x] * row[columns.index1.pointer[x]]
-                                }
-                            }
-                            for y in 0..<outHeight {
-                                let top = blended + ys.index0[y] * outWidth, bottom = blended + ys.index1[y] * outWidth
-                                let w0 = ys.weight0[y], w1 = ys.weight1[y], target = out + y * outWidth
-                                for x in 0..<outWidth { target[x] = w0 * top[x] + w1 * bottom[x] }
-                            }
+    /// `ReferenceOps.resizeBilinear(_:rows:columns:)` by `BilinearUpsample`'s two passes: the
+    /// source's rows blended along x on the calling thread (a pooled context of a few rows), then
+    /// the output rows, threads claiming them from their ends (`WorkQueue`), as the attention gate's
+    /// pass that reads them claims its pixels. Split by channels, the two threads' halves of every
+    /// row had crossed between their cores.
+    static func resizeBilinear(_ input: Tensor, rows: BilinearTaps, columns: BilinearTaps, threads: Int) -> Tensor {
+        let upsample = BilinearUpsample(source: input, rows: rows, columns: columns)
+        let channels = input.channels, height = upsample.height, width = upsample.width
+        var output = Tensor.uninitialized(channels: channels, height: height, width: width)
+        guard height > 0 && width > 0 else { return output }
+        let blended = upsample.blendedColumns()
+        blended.withUnsafeBufferPointer { blendedBuffer in
+            output.data.withUnsafeMutableBufferPointer { outBuffer in
+                let from = UnsafePointerBox(blendedBuffer.baseAddress!), out = UnsafeMutablePointerBox(outBuffer.baseAddress!)
+                WorkQueue(count: height, workers: max(1, min(threads, height))).run { queue in
+                    while let claimed = queue.claim() {
+                        let pixels = (claimed.lowerBound * width)..<(claimed.upperBound * width)
+                        for channel in 0..<channels {
+                            upsample.blendRows(
+                                from.pointer, channel: channel, pixels: pixels,
+                                into: out.pointer + channel * height * width + pixels.lowerBound)
                         }
                     }
                 }
             }
         }
         return output
-    }
-
-    /// A resize's column taps as raw pointers, shared read-only by the workers.
-    private struct ColumnTaps: @unchecked Sendable {
-        let index0, index1: UnsafePointerBox<Int>
-        let weight0, weight1: UnsafePointerBox<Float>
     }
 
     /// Runs `body(input plane, output plane, scratch)` for every channel, the channels split among

@@ -125,9 +125,9 @@ public struct RLFN: SRModel {
             let strided = conv2(reduced, context: context)
             let pooled = context.kernels.maxPool(strided, 7, 3, context.threads)
             let context3 = conv3(pooled, context: context)
-            let upsampled = context.kernels.resize(
-                context3, taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
-                taps(pooled: pooled.width, size: x.width, axis: \.x, context: context), context.threads)
+            let upsampled = BilinearUpsample(
+                source: context3, rows: taps(pooled: pooled.height, size: x.height, axis: \.y, context: context),
+                columns: taps(pooled: pooled.width, size: x.width, axis: \.x, context: context))
             return context.kernels.gatedConvolution(gate, x, reduced, upsampled, context.threads)
         }
 
