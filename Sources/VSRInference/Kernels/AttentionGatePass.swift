@@ -7,8 +7,10 @@ import CVSRKernels
 /// tensors (the resized context and the ESA's sum, 16 channels of the frame each, and c5's and
 /// conv4's output, every feature channel) only the output is written to memory. With the resize
 /// a pass of its own before it, its threads splitting the channels, RLFN-S x2 at 320x180 spent
-/// 1.25 ms a frame in it on one thread and 2.41 on two (`vsr-kernel-bench model --by-operation`,
-/// AMD EPYC Zen 4, AVX-512; 1.36 and 3.47 with the AVX2 kernels). RLFN-S x2 320x180 (`vsr-kernel-bench
+/// 1.25 ms a frame in it on one thread and 2.41 on two, and 32.3 / 18.6 in the pass; with the resize
+/// in the pass, the pass took 32.7 / 18.1 (`vsr-kernel-bench model --by-operation`, AMD EPYC Zen 4,
+/// AVX-512; on the AVX2 kernels 1.36 / 3.47 and 41.7 / 23.4, then 37.3 / 19.8, one run each in a
+/// noisy hour). RLFN-S x2 320x180 (`vsr-kernel-bench
 /// model`), AMD EPYC Zen 4, six rounds alternating, ms a frame on 1 / 2 threads: ESA's conv4 and
 /// gate fused alone 218.8 / 117.5, with c5 in the pass 209.4 / 113.0, with conv_f too 205.3 / 114.7.
 /// The pass it grew from, ESA's conv4 and gate alone, ran 1.41x / 1.46x the conv then the gate at

@@ -169,8 +169,9 @@ enum DirectConvolution {
     /// rows from its end of the frame (`WorkQueue`). The whole input had been split into one
     /// frame-sized buffer first, zeroed by the calling thread, its channels split between the
     /// threads and its rows then computed by whichever thread claimed them: at 320x180 (RLFN-S
-    /// x2's ESA, 16 channels), one thread 1.13 ms a call and two 1.40 (`vsr-kernel-bench model
-    /// --by-operation`, AMD EPYC Zen 4, AVX-512; 1.26 and 1.75 with the AVX2 kernels).
+    /// x2's ESA, 16 channels), one thread 1.13 ms a call and two 1.40, and in bands 0.92 and 0.55
+    /// (`vsr-kernel-bench model --by-operation`, AMD EPYC Zen 4, AVX-512; 1.26 and 1.75, then 0.92
+    /// and 0.50, with the AVX2 kernels).
     static func runStrided(
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
         threads: Int, cpu: CPUKernels, bandRows forcedRows: Int? = nil
