@@ -76,7 +76,7 @@ public struct KernelSet: Sendable {
         KernelSet(
             name: name, cpu: cpu, winograd: winograd,
             conv: { layer, input, activation, residual, threads in
-                if winograd && ConvolutionChoice.usesWinograd(layer, activation: activation) {
+                if runsByWinograd(layer, activation: activation, winograd: winograd) {
                     return WinogradConvolution.run(
                         layer, input, activation: activation, residual: residual, threads: threads,
                         cpu: cpu)
@@ -98,11 +98,17 @@ public struct KernelSet: Sendable {
         if layers.isPointwise {
             return AttentionGatePass.run(layers, x: x, reduced: reduced, added: added, threads: threads, cpu: cpu)
         }
-        let resized = ResamplingKernels.resizeBilinear(added.source, rows: added.rows, columns: added.columns, threads: threads)
+        let resized = ResamplingKernels.upsample(added, threads: threads)
         let sum = directConvolution(layers.sum, reduced, .identity, resized, threads, cpu)
         let value = directConvolution(layers.value, x, .identity, nil, threads, cpu)
         return ElementwiseKernels.sigmoidGate(
             value, directConvolution(layers.gate, sum, .identity, nil, threads, cpu), threads: threads, cpu: cpu)
+    }
+
+    /// Whether a table that runs Winograd where it applies (`winograd`) runs `layer` so: the
+    /// dispatch in `conv`, and the path `timed(into:)` names.
+    static func runsByWinograd(_ layer: Conv2d, activation: Activation, winograd: Bool) -> Bool {
+        winograd && ConvolutionChoice.usesWinograd(layer, activation: activation)
     }
 
     private static func directConvolution(

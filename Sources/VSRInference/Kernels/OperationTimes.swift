@@ -25,8 +25,10 @@ public final class OperationTimes: Sendable {
         let result = body()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         entries.withLock { entries in
-            entries[name, default: Entry(name: name)].calls += 1
-            entries[name, default: Entry(name: name)].seconds += seconds
+            var entry = entries[name] ?? Entry(name: name)
+            entry.calls += 1
+            entry.seconds += seconds
+            entries[name] = entry
         }
         return result
     }
@@ -80,7 +82,7 @@ extension KernelSet {
         let path: String
         if cpu == nil {
             path = "reference"
-        } else if winograd && ConvolutionChoice.usesWinograd(layer, activation: activation), let tile = layer.winogradWeights?.tile {
+        } else if Self.runsByWinograd(layer, activation: activation, winograd: winograd), let tile = layer.winogradWeights?.tile {
             path = "Winograd \(tile)"
         } else {
             path = "direct"

@@ -24,15 +24,16 @@ enum ResamplingKernels {
         var output = Tensor.uninitialized(channels: input.channels, height: outHeight, width: outWidth)
         forEachChannel(of: input, into: &output, threads: threads, scratch: rows * outWidth + 2 * width) {
             source, out, scratch in
-            let rowMaxima = scratch, windows = scratch + rows * outWidth, wider = windows + width
+            let rowMaxima = scratch
             for y in 0..<rows {
                 let row = source + y * width, maxima = rowMaxima + y * outWidth
-                // windows[i]: the maximum of columns i ..< i + span, for i ..< width - span + 1.
-                var span = 1
-                windows.update(from: row, count: width)
+                // windows[i]: the maximum of columns i ..< i + span, for i ..< width - span + 1; each
+                // pass writes the wider windows into the scratch row the last one did not.
+                var span = 1, windows = row, next = scratch + rows * outWidth, spare = next + width
                 while span < widest {
-                    for i in 0...(width - 2 * span) { wider[i] = max(windows[i], windows[i + span]) }
-                    windows.update(from: wider, count: width - 2 * span + 1)
+                    for i in 0...(width - 2 * span) { next[i] = max(windows[i], windows[i + span]) }
+                    windows = UnsafePointer(next)
+                    swap(&next, &spare)
                     span *= 2
                 }
                 let offset = kernel - span
@@ -56,8 +57,13 @@ enum ResamplingKernels {
     /// pass that reads them claims its pixels. Split by channels, the two threads' halves of every
     /// row had crossed between their cores.
     static func resizeBilinear(_ input: Tensor, rows: BilinearTaps, columns: BilinearTaps, threads: Int) -> Tensor {
-        let upsample = BilinearUpsample(source: input, rows: rows, columns: columns)
-        let channels = input.channels, height = upsample.height, width = upsample.width
+        upsample(BilinearUpsample(source: input, rows: rows, columns: columns), threads: threads)
+    }
+
+    /// `upsample` resized whole, as `resizeBilinear` describes: the kernel table's resize, and the
+    /// gate's fallback for layers its pass does not take.
+    static func upsample(_ upsample: BilinearUpsample, threads: Int) -> Tensor {
+        let channels = upsample.source.channels, height = upsample.height, width = upsample.width
         var output = Tensor.uninitialized(channels: channels, height: height, width: width)
         guard height > 0 && width > 0 else { return output }
         let blended = upsample.blendedColumns()

@@ -12,8 +12,8 @@ public struct BilinearUpsample: Sendable {
 
     public init(source: Tensor, rows: BilinearTaps, columns: BilinearTaps) {
         precondition(
-            (rows.index0 + rows.index1).allSatisfy { (0..<source.height).contains($0) }
-                && (columns.index0 + columns.index1).allSatisfy { (0..<source.width).contains($0) },
+            [rows.index0, rows.index1].allSatisfy { $0.allSatisfy((0..<source.height).contains) }
+                && [columns.index0, columns.index1].allSatisfy { $0.allSatisfy((0..<source.width).contains) },
             "bilinear taps reach outside the \(source.width)x\(source.height) source")
         self.source = source
         self.rows = rows
