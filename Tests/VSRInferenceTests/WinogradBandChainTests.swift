@@ -70,28 +70,8 @@ final class WinogradBandChainTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases, 3 * shapes.count)
     }
 
-    /// A band is 2-4 tile rows, whichever fill the Winograd layers' chunks best (64 tiles with
-    /// AVX-512's kernel, 48 with the others').
-    func testBandRowsFillChunks() throws {
-        var rng = SeededGenerator(seed: 42)
-        forEachCPULevel { cpu in
-            do {
-                let chain = try randomChain(channels: 16, hidden: 1, tile: .f6, kernels: .optimized(cpu: cpu), using: &rng)
-                let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)
-                // F(6x6) tiles a row, in the whole groups of 16 that lane order numbers
-                // (`ColumnOrder.lanes`): 160 at 960 pixels, 112 at 640, 128 at 720. Chunks of 64: two
-                // rows of 160 are 5 chunks exactly, four of 112 are 7, two of 128 are 4. Chunks of 48:
-                // three rows of 160 are 10 exactly, three of 112 are 7, three of 128 are 8.
-                XCTAssertTrue(chain.handsOnLanes)
-                let expected: [Int: [Int]] = [64: [12, 24, 12], 48: [18, 18, 18]]
-                XCTAssertEqual(
-                    [960, 640, 720].map { chain.bandRows(width: $0) }, expected[chunk], "\(cpu.level), chunks of \(chunk)")
-            } catch { XCTFail("\(error)") }
-        }
-    }
-
     /// Frames whose activations reach `minimumActivationBytes` run band by band, smaller ones (and
-    /// nets wider than `maximumChannels`) layer by layer; at 256x256 (4 MiB at 16 channels) PlainSR's forward is the chain's, to the bit.
+    /// nets wider than `maximumChannels`) layer by layer; at 256x256 (4 MiB at 16 channels; the threshold is 2 MiB, 256x128) PlainSR's forward is the chain's, to the bit.
     func testPlainSRTakesBandsForLargeFrames() throws {
         var rng = SeededGenerator(seed: 43)
         var tensors: [String: WeightSet.Entry] = [:]
@@ -111,9 +91,11 @@ final class WinogradBandChainTests: XCTestCase {
         let model = try XCTUnwrap(ModelRegistry.build(WeightSet(tensors: tensors, metadata: metadata), source: "random") as? PlainSR)
         let chain = try XCTUnwrap(
             WinogradBandChain(convs: model.convs, activations: model.activations, scale: 2, kernels: .optimized))
-        XCTAssertFalse(chain.runsBands(height: 180, width: 320))
+        XCTAssertFalse(chain.runsBands(height: 128, width: 128))
+        XCTAssertTrue(chain.runsBands(height: 180, width: 320))
         XCTAssertTrue(chain.runsBands(height: 360, width: 640))
-        XCTAssertTrue(chain.runsBands(height: 256, width: 256))
+        XCTAssertTrue(chain.runsBands(height: 256, width: 128))
+        XCTAssertFalse(chain.runsBands(height: 255, width: 128))
         let wide = try randomChain(channels: 32, hidden: 1, tile: WinogradConvolution.defaultTile, kernels: .optimized, using: &rng)
         XCTAssertFalse(wide.runsBands(height: 540, width: 960), "32-channel nets run layer by layer")
         let input = Tensor.random(channels: 1, height: 256, width: 256, range: 0...1, using: &rng)

@@ -5,10 +5,11 @@ import Dispatch
 /// run band by band, as a wavefront, instead of each over the whole frame.
 ///
 /// Layer by layer, each 16-channel activation of a 960x540 frame is a 33 MB tensor written out to
-/// memory and read back by the next layer. Here layer k computes a band of `bandRows` output rows,
-/// `k` tile rows behind layer 0 (each 3x3 layer's rows read one row of the layer below beyond
-/// them), into a `RowWindow`, a ring that keeps only the rows its successor still reads: about
-/// 1.2 MB a 16-channel layer at 960 pixels, so the layers hand their rows on through the caches. The first
+/// memory and read back by the next layer. Here layer k computes a band of `bandRows` output rows
+/// (one tile row), `k` tile rows behind layer 0 (each 3x3 layer's rows read one row of the layer
+/// below beyond them), into a `RowWindow`, a ring that keeps only the rows its successor still
+/// reads: 13 rows, 0.8 MB a 16-channel layer at 960 pixels, so the layers hand their rows on
+/// through the caches. The first
 /// layer (one input channel; the direct kernel) writes its bands into a window too, from a
 /// zero-bordered copy of the input (`BorderedRows`): as a whole-frame tensor it had been 33 MB
 /// more of memory per frame at 960x540 (`vsr upscale` of a 540p clip with x264 medium peaked at
@@ -39,22 +40,25 @@ struct WinogradBandChain {
     let cpu: CPUKernels
     let tile: WinogradTile
 
-    /// A layer's activation, in bytes, from which frames run band by band (`runsBands`): a 320x180
-    /// frame's 16 channels (3.7 MB) stay in L2 and L3 either way (`vsr bench repsr-y-x2`, AMD EPYC
-    /// Zen 4, three rounds alternating, ms a frame on 1 / 2 threads: 8.1-9.0 / 5.3-5.7 whole against
-    /// 8.3 / 5.4-5.5 banded); at 640x360 (14.7 MB) bands gained on one thread, 38.8-40.4 -> 34.9-35.6
-    /// (two threads 20.7-22.3 -> 21.5-22.5), and `vsr upscale`, whose two workers each run a frame,
-    /// 26.7-28.5 -> 29.5-29.8 fps (`scripts/pipeline-efficiency.sh`, x264 medium, two rounds); at
-    /// 960x540 (33 MB) and 1280x720 one thread gained 13-15% (four rounds: 86.9-94.0 -> 75.0-84.6 ms,
-    /// and 178.4-182.3 -> 146.2-164.4; two threads within the VM's noise either way).
-    static let minimumActivationBytes = 4 << 20
+    /// A layer's activation, in bytes, from which frames run band by band (`runsBands`). With bands
+    /// of one tile row (`bandRows`), 320x180 (3.7 MB at 16 channels) gains too, and frames under a
+    /// core's L2 or two do not: `vsr bench repsr-y-x2`, AMD EPYC Zen 4 (AVX-512: yes), two rounds, ms a
+    /// frame on 1 / 2 threads and [two single-thread runs side by side], bands against whole-frame
+    /// layers: 320x180 7.6-7.8 / 4.4-4.5 [7.5-7.8] against 8.0-8.1 / 5.0-6.5 [8.1-8.5] (AVX2 kernels
+    /// 8.5-8.6 / 5.0 against 9.1-9.3 / 5.8-5.9); 200x100 (1.3 MB) 3.3-3.4 / 2.1 against 3.0-3.1 /
+    /// 2.6-2.7, 128x128 2.9-3.0 / 1.8 against 2.6-2.8 / 1.9-2.1. (With bands of 2-4 tile rows
+    /// 320x180 had gained nothing, and the threshold was 4 MiB.)
+    static let minimumActivationBytes = 2 << 20
 
     /// The widest layers that run band by band. At 32 channels a chunk's transformed input and
     /// products alone (1.2 MB with F(6x6)) fill a core's L2, the products' share of the work doubles,
     /// and banding gained nothing: `vsr bench --size 960x540`, AMD EPYC Zen 4, three rounds
     /// alternating, ms a frame on one thread, whole frame against bands: repsr-y-x2-quality (M6C32)
     /// 231-240 against 228-254, repsr-y-x4-quality (M4C32) 181-191 against 176-203, where
-    /// repsr-y-x4 (M4C16) went from 78-83 to 71-72.
+    /// repsr-y-x4 (M4C16) went from 78-83 to 71-72. Bands of one tile row did no better (two rounds,
+    /// ms on 1 / 2 threads [side by side]: repsr-y-x2-quality at 640x360 91.5-93.9 / 57.3-57.9
+    /// [99.3-106.0] against 104.2-104.8 / 55.9-57.0 [103.7-106.7], at 960x540 209.6-242.7 /
+    /// 134.1-135.1 [228.6-256.8] against 228.0-238.0 / 122.1-122.4 [230.3-247.1]).
     static let maximumChannels = 16
 
     /// Nil unless `kernels` run every layer after the first by Winograd, all with one tile.
@@ -84,23 +88,23 @@ struct WinogradBandChain {
             && height * width * first.outChannels * MemoryLayout<Float>.size >= WinogradBandChain.minimumActivationBytes
     }
 
-    /// Output rows each layer computes in one band, at `width`: 2 to 4 tile rows, those whose tiles
-    /// fill the Winograd layers' chunks best (a band's last chunk runs the micro-kernel's narrower,
-    /// slower forms over whole 16-tile groups; before it had those, it computed its products whole,
-    /// so at 960 pixels, 160 F(6x6) tiles a row, one tile row a band took 3 chunks where 2.5 would do:
-    /// 92.3 ms a frame against 77.0 for two tile rows, 5 chunks exactly; repsr-y-x2 at 960x540,
-    /// `vsr bench --threads 1`, AMD EPYC Zen 4, one run each; 3, 4, 6 and 10 tile rows 83.8-87.2, and windows of
-    /// several bands (before windows were rings), 82.9-91.5, their rows further apart in the caches).
-    func bandRows(width: Int) -> Int {
-        let rowTiles = WinogradConvolution.rowTiles(tile, tileColumns: (width + tile.size - 1) / tile.size, lanes: handsOnLanes)
-        let chunk = WinogradConvolution.chunkTiles(kernelPixels: cpu.convPixels)
-        func waste(_ tileRows: Int) -> Double {
-            let tiles = tileRows * rowTiles
-            return Double((tiles + chunk - 1) / chunk * chunk - tiles) / Double(tiles)
-        }
-        let best = (2...4).min { waste($0) < waste($1) || waste($0) == waste($1) && $0 < $1 }!
-        return best * tile.size
-    }
+    /// Output rows each layer computes in one band: one tile row, which keeps each layer's window
+    /// to `bandRows + tile.size + 1` rows (13 with F(6x6): 0.56 MB a 16-channel layer at 640 pixels,
+    /// 3.9 MB for repsr-y-x2's seven windows, where four tile rows took 9.2). Bands of 2-4 tile
+    /// rows, chosen to fill the Winograd layers' chunks exactly, had been kept from before a band's
+    /// last chunk ran the micro-kernel's narrower forms (then one tile row at 960 pixels, 2.5 chunks,
+    /// computed 3: 92.3 against 77.0 ms a frame for two rows); with those forms the smaller windows
+    /// win, most of all where two frames share the caches, as `vsr upscale`'s two workers do.
+    /// `vsr bench repsr-y-x2 --tile 1024`, AMD EPYC Zen 4 (AVX-512: yes), two rounds, ms a frame on 1
+    /// / 2 threads and, in brackets, two single-thread runs side by side: 640x360 26.7-26.9 / 14.7-14.8
+    /// [26.7-27.3] with one tile row against 27.5-29.7 / 18.0-18.8 [30.2-32.4] with the four the
+    /// chunks chose; 960x540 58.7-60.5 / 32.2-32.7 [58.5-60.5] against 59.8-60.1 / 36.4-36.7
+    /// [62.0-65.5] with two; 1920x1080 256.6-257.8 / 138.3-141.7 [253.7-260.1] against 264.6 / 156.7
+    /// [290.5-298.6] (one quiet round). On the AVX2 kernels (`VSR_CPU=avx2`, F(4x4)): 960x540
+    /// 74.4-76.1 / 40.3-40.5 [74.7-76.3] against 75.4-76.3 / 41.7-45.3 [78.6-83.8], 640x360 the same
+    /// either way. repsr-y-x4 at 960x540: 54.5-54.7 / 29.9-30.2 [54.4-56.2] against 55.0-55.2 /
+    /// 31.7-32.0 [57.2-60.1].
+    var bandRows: Int { tile.size }
 
     /// Whether the Winograd layers hand their rows on in lane order (`ColumnOrder.lanes`): F(6x6)'s
     /// and F(4x4)'s chains of two or more. The first Winograd layer reads the first layer's rows in
@@ -143,7 +147,7 @@ struct WinogradBandChain {
     private func runSlab(_ input: Tensor, into destination: OutputWindow) {
         let height = input.height, width = input.width
         precondition(input.channels == first.inChannels, "the chain's first layer takes \(first.inChannels) channels")
-        let count = layers.count, bandRows = self.bandRows(width: width), lag = tile.size
+        let count = layers.count, bandRows = self.bandRows, lag = tile.size
         // Stage k's window holds the rows stage k + 1 reads in a band (one row above its first
         // output row, which is `lag` rows behind stage k's) and those stage k writes. F(2x2) and
         // F(4x4) store a tile row in place only in one piece, so their rings are whole tile rows.
