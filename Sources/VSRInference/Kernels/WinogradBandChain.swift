@@ -90,7 +90,7 @@ struct WinogradBandChain {
 
     /// Output rows each layer computes in one band: one tile row, which keeps each layer's window
     /// to `bandRows + tile.size + 1` rows (13 with F(6x6): 0.56 MB a 16-channel layer at 640 pixels,
-    /// 3.9 MB for repsr-y-x2's seven windows, where four tile rows took 9.2). Bands of 2-4 tile
+    /// 3.9 MB for repsr-y-x2's seven windows, where four tile rows took 9.3). Bands of 2-4 tile
     /// rows, chosen to fill the Winograd layers' chunks exactly, had been kept from before a band's
     /// last chunk ran the micro-kernel's narrower forms (then one tile row at 960 pixels, 2.5 chunks,
     /// computed 3: 92.3 against 77.0 ms a frame for two rows); with those forms the smaller windows
