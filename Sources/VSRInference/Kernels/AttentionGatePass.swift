@@ -90,11 +90,7 @@ enum AttentionGatePass {
                             while let claimed = queue.claim() {
                                 for index in claimed {
                                     let start = index * block, length = index < blocks ? block : lastBlock
-                                    for channel in 0..<mid {
-                                        added.blendRows(
-                                            blended.pointer, channel: channel, pixels: start..<(start + length),
-                                            into: context + channel * block)
-                                    }
+                                    added.blendRows(blended.pointer, pixels: start..<(start + length), into: context, channelStride: block)
                                     sumArgs.input = reduceds.pointer + start
                                     valueArgs.input = xs.pointer + start
                                     sumArgs.pixels = Int32(length)

@@ -23,14 +23,14 @@ enum ResamplingKernels {
         // The widest power of two within the kernel: two windows that wide, `kernel - widest` apart, cover it.
         let widest = 1 << (Int.bitWidth - 1 - max(kernel, 1).leadingZeroBitCount)
         var output = Tensor.uninitialized(channels: input.channels, height: outHeight, width: outWidth)
+        // Each worker's scratch: the rows' maxima along x, then two rows for the doubling windows.
         forEachChannel(of: input, into: &output, threads: threads, scratch: rows * outWidth + 2 * width) {
-            source, out, scratch in
-            let rowMaxima = scratch
+            source, out, rowMaxima in
             for y in 0..<rows {
                 let row = source + y * width, maxima = rowMaxima + y * outWidth
                 // windows[i]: the maximum of columns i ..< i + span, for i ..< width - span + 1; each
                 // pass writes the wider windows into the scratch row the last one did not.
-                var span = 1, windows = row, next = scratch + rows * outWidth, spare = next + width
+                var span = 1, windows = row, next = rowMaxima + rows * outWidth, spare = next + width
                 while span < widest {
                     for i in 0...(width - 2 * span) { next[i] = max(windows[i], windows[i + span]) }
                     windows = UnsafePointer(next)
@@ -74,11 +74,8 @@ enum ResamplingKernels {
                 WorkQueue(count: height, workers: max(1, min(threads, height))).run { queue in
                     while let claimed = queue.claim() {
                         let pixels = (claimed.lowerBound * width)..<(claimed.upperBound * width)
-                        for channel in 0..<channels {
-                            upsample.blendRows(
-                                from.pointer, channel: channel, pixels: pixels,
-                                into: out.pointer + channel * height * width + pixels.lowerBound)
-                        }
+                        upsample.blendRows(
+                            from.pointer, pixels: pixels, into: out.pointer + pixels.lowerBound, channelStride: height * width)
                     }
                 }
             }

@@ -63,4 +63,11 @@ public struct BilinearUpsample: Sendable {
             pixel += count
         }
     }
+
+    /// `blendRows` for every channel: channel c's pixels at `out + c * channelStride`.
+    func blendRows(_ blended: UnsafePointer<Float>, pixels: Range<Int>, into out: UnsafeMutablePointer<Float>, channelStride: Int) {
+        for channel in 0..<source.channels {
+            blendRows(blended, channel: channel, pixels: pixels, into: out + channel * channelStride)
+        }
+    }
 }
