@@ -61,7 +61,11 @@ public struct UpscaleSettings: ParsableArguments {
     /// A factor that is not a whole number (1.5): reached by a final resize, as --output-size is.
     public var fractionalScale: Double? { scaleFactor.flatMap { $0 == $0.rounded() ? nil : $0 } }
 
-    @Option(help: ArgumentHelp("Tile size in input pixels for networks (default: the model's own, \(tileDefaults)).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Tile size in input pixels for networks: n x n tiles, full-height strips n wide for nets that stream rows, "
+                + "tiles of at most n x n pixels shaped to recompute the least halo for RLFN (default: the model's own, \(tileDefaults)).",
+            valueName: "n"))
     public var tile: Int?
 
     @Option(help: ArgumentHelp("Halo around each tile in input pixels (default: the model's own).", valueName: "n"))

@@ -36,7 +36,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thread counts to time, e.g. 1,2 (default: all cores).", valueName: "list"))
     var threads: String?
 
-    @Option(help: ArgumentHelp("Tile size for networks (default: each model's own, \(UpscaleSettings.tileDefaults)).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Tile size for networks, as vsr upscale's --tile (default: each model's own, \(UpscaleSettings.tileDefaults)).",
+            valueName: "n"))
     var tile: Int?
 
     @Option(

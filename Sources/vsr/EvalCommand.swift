@@ -39,7 +39,7 @@ struct EvalCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run the model in tiles of this size, as `vsr upscale` does (default: whole images).",
+            "Run the model in tiles of this size, as `vsr upscale` does (see its --tile; default: whole images).",
             valueName: "n"))
     var tile: Int?
 

@@ -133,19 +133,100 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(Set(wide.tiles.map(\.padded.width)), [1056, 880])
     }
 
-    /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream
-    /// rows (the 8-channel fast tier) keep the default, and those run layer by layer by Winograd
-    /// (16 channels and more) take 1024. Runs without `--tile` use these (`UpscaleSettings.tile`
-    /// stays nil).
-    func testEachModelChoosesItsTileSize() throws {
-        let rlfn = try ModelRegistry.build(
+    /// RLFN's tiles on the optimized kernels: every padded width a multiple of 48 (whole cache lines,
+    /// whole 8-tile runs of F(6x6) tiles, the 6-pixel grid), the last tile's by starting further
+    /// left on the grid; interiors partition the frame and start on the grid. A 960x540 frame in
+    /// tiles of 512 is two 480x540-pixel shapes (`TileShape`), cut 510 + 450 and padded 528 + 480.
+    /// On the reference kernels the columns are cut anywhere.
+    func testRLFNTilesSpanWholeCacheLines() throws {
+        let rlfn = try Self.smallRLFN()
+        XCTAssertEqual(rlfn.tileColumnBlock(with: .optimized), 48)
+        XCTAssertEqual(rlfn.tileColumnBlock(with: .reference), 1)
+        let plan = rlfn.tilePlan(width: 960, height: 540, tileSize: 512, halo: rlfn.tileHalo, kernels: .optimized)
+        XCTAssertEqual(plan.tiles.map(\.interior.width), [510, 450])
+        XCTAssertEqual(plan.tiles.map(\.interior.height), [540, 540])
+        XCTAssertEqual(plan.tiles.map(\.padded.width), [528, 480])
+        XCTAssertEqual(plan.tiles.map(\.padded.x), [0, 480])
+        let reference = rlfn.tilePlan(width: 960, height: 540, tileSize: 512, halo: rlfn.tileHalo, kernels: .reference)
+        XCTAssertEqual(reference.tiles.map(\.interior.width), [480, 480])
+        XCTAssertEqual(reference.tiles.map(\.padded.width), [498, 498])
+        for (width, height, tile) in [(1920, 1080, 512), (1280, 720, 512), (642, 360, 256), (301, 97, 64), (960, 540, 64), (50, 700, 16)] {
+            let plan = rlfn.tilePlan(width: width, height: height, tileSize: tile, halo: 18, kernels: .optimized)
+            let label = "\(width)x\(height) in \(tile)"
+            var covered = [Int](repeating: 0, count: width * height)
+            for t in plan.tiles {
+                XCTAssertEqual(t.interior.x % 6, 0, label)
+                XCTAssertEqual(t.interior.y % 6, 0, label)
+                XCTAssertEqual(t.padded.x % 6, 0, "\(label): padded tiles start on the grid")
+                XCTAssertTrue(
+                    t.padded.width % 48 == 0 || t.padded.width == width || width % 6 != 0,
+                    "\(label): padded width \(t.padded.width)")
+                XCTAssertLessThanOrEqual(t.padded.x, max(0, t.interior.x - 18))
+                XCTAssertEqual(t.padded.x + t.padded.width, min(width, t.interior.x + t.interior.width + 18))
+                XCTAssertEqual(t.padded.y, max(0, t.interior.y - 18))
+                for y in t.interior.y..<(t.interior.y + t.interior.height) {
+                    for x in t.interior.x..<(t.interior.x + t.interior.width) { covered[y * width + x] += 1 }
+                }
+            }
+            XCTAssertTrue(covered.allSatisfy { $0 == 1 }, "\(label): every pixel exactly once")
+        }
+    }
+
+    /// `TileShape` against every grid of columns and rows (the naive search): the fewest padded
+    /// pixels among the grids whose tiles hold at most `tile`² pixels and no side under half a tile
+    /// (or the frame's side), ties to fewer tiles; and the shapes quoted in the docs.
+    func testTileShapeRecomputesTheLeastHalo() {
+        var rng = SeededGenerator(seed: 44)
+        var cases = [(960, 540, 512, 18), (1920, 1080, 512, 18), (1280, 720, 512, 18), (300, 200, 512, 18), (1000, 100, 512, 18)]
+        for _ in 0..<60 {
+            cases.append(
+                (
+                    Int.random(in: 1...300, using: &rng), Int.random(in: 1...300, using: &rng), Int.random(in: 16...128, using: &rng),
+                    Int.random(in: 0...24, using: &rng)
+                ))
+        }
+        for (width, height, tile, halo) in cases {
+            let shape = TileShape.fewestPaddedPixels(width: width, height: height, tileSize: tile, halo: halo)
+            var best: (pixels: Int, tiles: Int)?
+            for columns in 1...width {
+                for rows in 1...height {
+                    let w = (width + columns - 1) / columns, h = (height + rows - 1) / rows
+                    guard w * h <= tile * tile, w >= min(width, tile / 2), h >= min(height, tile / 2) else { continue }
+                    let pixels = (width + 2 * halo * (columns - 1)) * (height + 2 * halo * (rows - 1))
+                    if best.map({ pixels < $0.pixels || (pixels == $0.pixels && columns * rows < $0.tiles) }) ?? true {
+                        best = (pixels, columns * rows)
+                    }
+                }
+            }
+            let label = "\(width)x\(height) in \(tile), halo \(halo)"
+            XCTAssertLessThanOrEqual(shape.width * shape.height, tile * tile, label)
+            let columns = (width + shape.width - 1) / shape.width, rows = (height + shape.height - 1) / shape.height
+            let pixels = (width + 2 * halo * (columns - 1)) * (height + 2 * halo * (rows - 1))
+            XCTAssertEqual(pixels, best?.pixels, label)
+            XCTAssertEqual(columns * rows, best?.tiles, label)
+        }
+        XCTAssertTrue(TileShape.fewestPaddedPixels(width: 960, height: 540, tileSize: 512, halo: 18) == (480, 540))
+        XCTAssertTrue(TileShape.fewestPaddedPixels(width: 1920, height: 1080, tileSize: 512, halo: 18) == (480, 540))
+        XCTAssertTrue(TileShape.fewestPaddedPixels(width: 1000, height: 100, tileSize: 512, halo: 18) == (1000, 100))
+    }
+
+    /// A one-block RLFN of 8 channels with random weights.
+    private static func smallRLFN() throws -> any SRModel {
+        try ModelRegistry.build(
             FLOPCountTests.weights(
                 FLOPCountTests.rlfnLayers(features: 8, mid: 8, blocks: 1, scale: 2, height: 1, width: 1),
                 metadata: [
                     "arch": "rlfn", "variant": "rlfn", "scale": "2", "colors": "3", "input_range": "255",
                     "channels": "8", "mid_channels": "8", "blocks": "1", "esa_channels": "16",
                 ]), source: "random")
-        XCTAssertEqual(rlfn.tileSize, 512)
+    }
+
+    /// RLFN's halo is a large share of a small tile, so it asks for 512; plain nets that stream
+    /// rows (the 8-channel fast tier) keep the default, and those run layer by layer by Winograd
+    /// (16 channels and more) take 1024. Runs without `--tile` use these (`UpscaleSettings.tile`
+    /// stays nil).
+    func testEachModelChoosesItsTileSize() throws {
+        XCTAssertEqual(try Self.smallRLFN().tileSize, 512)
         XCTAssertEqual(try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2-fast")).tileSize, TilePlan.defaultTileSize)
         XCTAssertEqual(TilePlan.defaultTileSize, 320)
         for name in ["repsr-y-x2", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-quality"] {

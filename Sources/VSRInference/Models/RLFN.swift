@@ -49,16 +49,38 @@ public struct RLFN: SRModel {
     /// is the measured trade-off (README).
     public var tileHalo: Int { 18 }
 
-    /// With the 18-pixel halo, tiles of 256 ran RLFN x2 on a 960x540 frame at
-    /// 1.29x the whole frame's time and tiles of 512 at 1.10x (`vsr-kernel-bench model --tile`, AMD
-    /// EPYC Zen 3, one thread), and larger tiles also pool more of the frame in one ESA. A 548x548
-    /// padded tile's 52-channel tensor is 62 MB.
+    /// With the 18-pixel halo, tiles of 256 ran RLFN x2 on a 960x540 frame at 1.29x the whole frame's
+    /// time (`vsr-kernel-bench model --tile`, AMD EPYC Zen 3, one thread), and larger tiles also pool
+    /// more of the frame in one ESA. Tiles hold at most 512 x 512 pixels (`tilePlan`): a 528x540
+    /// padded tile's 52-channel tensor is 59 MB.
     public static let preferredTileSize = 512
     public var tileSize: Int { Self.preferredTileSize }
+
+    /// Tiles of at most `tileSize`² pixels shaped to recompute the least halo (`TileShape`: the
+    /// 18-pixel halo is 7% of a 512 tile's side, and the memory a tile takes is its area), their
+    /// columns cut on `layerByLayerColumnBlock`, the last one's too (`TilePlan`'s `wholeLastColumn`).
+    public func tilePlan(width: Int, height: Int, tileSize: Int, halo: Int, kernels: KernelSet) -> TilePlan {
+        let shape = TileShape.fewestPaddedPixels(width: width, height: height, tileSize: tileSize, halo: halo)
+        return TilePlan(
+            width: width, height: height, tileSize: shape.width, tileHeight: shape.height, halo: halo,
+            alignment: tileAlignment, columnBlock: tileColumnBlock(with: kernels), wholeLastColumn: true)
+    }
 
     /// ESA's stride-2 conv and stride-3 pool sample a 6-pixel grid; tiles starting on it pool on
     /// the same grid as the whole frame.
     public var tileAlignment: Int { ESA.grid }
+
+    /// Tile columns are cut on 48 pixels where the layers run by Winograd: a padded tile 48k pixels
+    /// wide has rows of whole 64-byte cache lines and F(6x6) rows of 8k tiles, so that every 16-tile
+    /// group of the transforms starts on a cache line (`TilePlan`; also whole quads of F(4x4) tiles
+    /// and whole cells of the 6-pixel grid). On rows that are not, every layer's loads and stores
+    /// cross cache lines: RLFN-S x2 on a whole frame ran 954x540 at 228 effective GFLOP/s against
+    /// 245 at 960x540 and 231 at 1020x540 against 247 at 1008x540 (`vsr-kernel-bench model`, one
+    /// thread, AMD EPYC Zen 4, AVX-512). RLFN-S x2 on a 960x540 frame, same machine, ms on one
+    /// thread: in four square tiles of 512, 2151-2163 cut evenly, 2131 with every column but the
+    /// last on 48 pixels, 2062-2063 with the last too; in two 480x540 tiles (`TileShape`), 2049-2052,
+    /// 1993-2008 and 1921-1939; the whole frame 1764-1825.
+    public func layerByLayerColumnBlock(with kernels: KernelSet) -> Int { kernels.winograd ? 48 : 1 }
 
     public func multiplyAccumulates(height: Int, width: Int) -> Double {
         let whole = [head, tail, upsampler].reduce(0) { $0 + $1.multiplyAccumulates(height: height, width: width) }

@@ -17,6 +17,11 @@ public protocol SRModel: Sendable {
     /// the halo's recomputed pixels stay a small share, small enough that a tile's tensors stay
     /// modest (`TilePlan.defaultTileSize` unless the model says otherwise).
     var tileSize: Int { get }
+    /// How a `width` x `height` frame is cut for this model on `kernels`, given `tileSize` (the
+    /// model's or `--tile`) and `halo`: by default square tiles of `tileSize` (full-height strips that
+    /// wide for a model that streams rows), on the grid and column blocks the model asks for; RLFN
+    /// shapes its tiles by area (`TileShape`).
+    func tilePlan(width: Int, height: Int, tileSize: Int, halo: Int, kernels: KernelSet) -> TilePlan
     /// Whether a forward pass with `kernels` streams the frame row by row (its memory grows with the
     /// width only): such a model is tiled in full-height strips, which needs no halo rows.
     func streamsRows(with kernels: KernelSet) -> Bool
@@ -41,9 +46,15 @@ extension SRModel {
     /// Tile columns are cut so that each padded tile but the last spans a whole number of these
     /// pixels (`TilePlan`'s `columnBlock`; 1: anywhere): a row-streamed model's strips on the
     /// micro-kernel's blocks, other models' tiles on `layerByLayerColumnBlock`. Used only by models
-    /// whose tiles need no alignment (`tileAlignment` 1).
+    /// whose grid (`tileAlignment`) divides both this and the halo.
     public func tileColumnBlock(with kernels: KernelSet) -> Int {
         streamsRows(with: kernels) ? kernels.cpu?.convPixels ?? 1 : layerByLayerColumnBlock(with: kernels)
+    }
+
+    public func tilePlan(width: Int, height: Int, tileSize: Int, halo: Int, kernels: KernelSet) -> TilePlan {
+        TilePlan(
+            width: width, height: height, tileSize: tileSize, tileHeight: streamsRows(with: kernels) ? height : tileSize,
+            halo: halo, alignment: tileAlignment, columnBlock: tileColumnBlock(with: kernels))
     }
 }
 

@@ -38,13 +38,18 @@ public struct TilePlan: Sendable, Equatable {
     /// so every padded region starts on the frame's grid (RLFN's ESA pools on a 6-pixel grid).
     /// With `columnBlock` > 1 (the width the model's kernels compute in whole units,
     /// `SRModel.tileColumnBlock`: the convolution micro-kernel's pixels per block for models that
-    /// stream rows, a quad of F(4x4) tiles for plain nets run by Winograd), the columns are cut so that
-    /// every padded width but the last is a whole number of blocks: the kernel computes whole
-    /// blocks, so a 336-pixel strip costs 384 pixels' work with AVX-512's 64-pixel blocks. The tile count stays `width / tileSize` rounded up; interiors may
-    /// then pass `tileSize` by less than a block.
+    /// stream rows, a quad of F(4x4) tiles for plain nets run by Winograd, 48 pixels for RLFN), the
+    /// columns are cut so that every padded width but the last is a whole number of blocks: the
+    /// kernel computes whole blocks, so a 336-pixel strip costs 384 pixels' work with AVX-512's
+    /// 64-pixel blocks. With `wholeLastColumn` (RLFN, whose blocks are whole cache lines rather than
+    /// units of work) the last column's padded region reaches further left, into its neighbour's
+    /// interior, which it reads and does not keep, until it too spans whole blocks (where that start
+    /// stays on the grid). The tile count stays `width / tileSize` rounded up; interiors may then
+    /// pass `tileSize` by less than a block. Blocks apply where the grid (`alignment`) divides both
+    /// the block and the halo, so that the cuts stay on it.
     public init(
         width: Int, height: Int, tileSize: Int, tileHeight: Int? = nil, halo: Int, alignment: Int = 1,
-        columnBlock: Int = 1
+        columnBlock: Int = 1, wholeLastColumn: Bool = false
     ) {
         let tileHeight = tileHeight ?? tileSize
         precondition(width > 0 && height > 0 && tileSize > 0 && tileHeight > 0 && halo >= 0, "invalid tile plan")
@@ -52,15 +57,21 @@ public struct TilePlan: Sendable, Equatable {
         self.height = height
         self.tileSize = tileSize
         self.halo = halo
+        let onBlocks = columnBlock > 1 && columnBlock % alignment == 0 && halo % alignment == 0
         let columns =
-            columnBlock > 1 && alignment == 1
-            ? TilePlan.splitInBlocks(width, into: tileSize, halo: halo, block: columnBlock)
+            onBlocks
+            ? TilePlan.splitInBlocks(width, into: tileSize, halo: halo, block: columnBlock, alignment: alignment)
             : TilePlan.split(width, into: tileSize, alignment: alignment)
         let rows = TilePlan.split(height, into: tileHeight, alignment: alignment)
         var tiles: [Tile] = []
         for (y, h) in rows {
             for (x, w) in columns {
-                let px = max(0, x - halo), py = max(0, y - halo)
+                var px = max(0, x - halo)
+                let py = max(0, y - halo)
+                if wholeLastColumn && onBlocks && columns.count > 1 && x + w == width {
+                    let whole = width - (width - px + columnBlock - 1) / columnBlock * columnBlock
+                    if whole >= 0 && whole % alignment == 0 { px = whole }
+                }
                 let pw = min(width, x + w + halo) - px, ph = min(height, y + h + halo) - py
                 tiles.append(
                     Tile(
@@ -73,22 +84,22 @@ public struct TilePlan: Sendable, Equatable {
 
     /// (start, length) segments covering 0..<length, as many as `split` makes, cut so that each
     /// segment but the last, padded by `halo` on the sides that have a neighbour, spans a whole number
-    /// of `block`s (the blocks shared out as evenly as possible). Falls back to `split` when a segment
-    /// would be no wider than the halo.
-    static func splitInBlocks(_ length: Int, into size: Int, halo: Int, block: Int) -> [(Int, Int)] {
+    /// of `block`s (the blocks shared out as evenly as possible). Falls back to `split` (on `alignment`)
+    /// when a segment would be no wider than the halo.
+    static func splitInBlocks(_ length: Int, into size: Int, halo: Int, block: Int, alignment: Int = 1) -> [(Int, Int)] {
         let count = (length + size - 1) / size
-        guard count > 1 else { return split(length, into: size) }
+        guard count > 1 else { return split(length, into: size, alignment: alignment) }
         let padded = length + 2 * halo * (count - 1)
         let blocks = (padded + block - 1) / block
         var segments: [(Int, Int)] = [], start = 0
         for i in 0..<(count - 1) {
             let share = blocks / count + (i < blocks % count ? 1 : 0)
             let interior = share * block - halo * (i == 0 ? 1 : 2)
-            guard interior > halo else { return split(length, into: size) }
+            guard interior > halo else { return split(length, into: size, alignment: alignment) }
             segments.append((start, interior))
             start += interior
         }
-        guard length - start > halo else { return split(length, into: size) }
+        guard length - start > halo else { return split(length, into: size, alignment: alignment) }
         return segments + [(start, length - start)]
     }
 

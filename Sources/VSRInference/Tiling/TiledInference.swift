@@ -1,7 +1,8 @@
 /// Runs a model tile by tile and assembles the output: each tile's padded region goes through the
 /// model, and only the part of the result that belongs to the tile's interior is kept. A model that
 /// streams rows (`SRModel.streamsRows`) runs in full-height strips `tileSize` wide: its memory does
-/// not grow with the height, and strips need no halo rows.
+/// not grow with the height, and strips need no halo rows. The model cuts the frame
+/// (`SRModel.tilePlan`).
 public struct TiledInference: Sendable {
     public let model: any SRModel
     public let tileSize: Int
@@ -26,10 +27,7 @@ public struct TiledInference: Sendable {
         precondition(
             window.kept == TilePlan.Rect(x: 0, y: 0, width: input.width * scale, height: input.height * scale),
             "tiled inference fills a window that keeps the whole result")
-        let streams = model.streamsRows(with: context.kernels)
-        let plan = TilePlan(
-            width: input.width, height: input.height, tileSize: tileSize, tileHeight: streams ? input.height : tileSize,
-            halo: halo, alignment: model.tileAlignment, columnBlock: model.tileColumnBlock(with: context.kernels))
+        let plan = model.tilePlan(width: input.width, height: input.height, tileSize: tileSize, halo: halo, kernels: context.kernels)
         if plan.tiles.count == 1 { return try model.forward(input, into: window, context: context) }
         for tile in plan.tiles {
             var tileContext = context
