@@ -23,6 +23,13 @@ import CMalloc
 /// Zen 4). A top pad of a whole heap keeps the arenas' heaps mapped. It costs address space only:
 /// pages of the pad that nothing touches take no memory.
 ///
+/// Blocks over a per-thread heap (64 MiB: a 32-channel layer's tensor of a 1024 tile) are still
+/// mmapped on threads other than the first: glibc 2.36's fallback when a heap cannot hold a block
+/// maps it whatever `M_MMAP_MAX` says, and unmaps it when freed. repsr-y-x2-quality at 1920x1080
+/// in `vsr upscale` takes 2.1 million page faults for 8 frames (4.5 s of system time to 7.4 s of
+/// user time); `M_ARENA_MAX` 1 removes them but made the default model 23% slower (README, Known
+/// limitations).
+///
 /// A process-wide setting: executables call this once, at start (vsr, vsr-kernel-bench).
 public enum MemoryReuse {
     public static func keepFreedBuffers() {
