@@ -63,20 +63,23 @@ public struct TilePlan: Sendable, Equatable {
             ? TilePlan.splitInBlocks(width, into: tileSize, halo: halo, block: columnBlock, alignment: alignment)
             : TilePlan.split(width, into: tileSize, alignment: alignment)
         let rows = TilePlan.split(height, into: tileHeight, alignment: alignment)
+        // Each column's padded span, the same for every row of tiles.
+        let paddedColumns = columns.map { x, w -> (x: Int, width: Int) in
+            var px = max(0, x - halo)
+            if wholeLastColumn && onBlocks && columns.count > 1 && x + w == width {
+                let whole = width - (width - px + columnBlock - 1) / columnBlock * columnBlock
+                if whole >= 0 && whole % alignment == 0 { px = whole }
+            }
+            return (px, min(width, x + w + halo) - px)
+        }
         var tiles: [Tile] = []
         for (y, h) in rows {
-            for (x, w) in columns {
-                var px = max(0, x - halo)
-                let py = max(0, y - halo)
-                if wholeLastColumn && onBlocks && columns.count > 1 && x + w == width {
-                    let whole = width - (width - px + columnBlock - 1) / columnBlock * columnBlock
-                    if whole >= 0 && whole % alignment == 0 { px = whole }
-                }
-                let pw = min(width, x + w + halo) - px, ph = min(height, y + h + halo) - py
+            let py = max(0, y - halo), ph = min(height, y + h + halo) - py
+            for ((x, w), padded) in zip(columns, paddedColumns) {
                 tiles.append(
                     Tile(
                         interior: Rect(x: x, y: y, width: w, height: h),
-                        padded: Rect(x: px, y: py, width: pw, height: ph)))
+                        padded: Rect(x: padded.x, y: py, width: padded.width, height: ph)))
             }
         }
         self.tiles = tiles
@@ -88,18 +91,19 @@ public struct TilePlan: Sendable, Equatable {
     /// when a segment would be no wider than the halo.
     static func splitInBlocks(_ length: Int, into size: Int, halo: Int, block: Int, alignment: Int = 1) -> [(Int, Int)] {
         let count = (length + size - 1) / size
-        guard count > 1 else { return split(length, into: size, alignment: alignment) }
+        let evenly = { split(length, into: size, alignment: alignment) }
+        guard count > 1 else { return evenly() }
         let padded = length + 2 * halo * (count - 1)
         let blocks = (padded + block - 1) / block
         var segments: [(Int, Int)] = [], start = 0
         for i in 0..<(count - 1) {
             let share = blocks / count + (i < blocks % count ? 1 : 0)
             let interior = share * block - halo * (i == 0 ? 1 : 2)
-            guard interior > halo else { return split(length, into: size, alignment: alignment) }
+            guard interior > halo else { return evenly() }
             segments.append((start, interior))
             start += interior
         }
-        guard length - start > halo else { return split(length, into: size, alignment: alignment) }
+        guard length - start > halo else { return evenly() }
         return segments + [(start, length - start)]
     }
 
