@@ -26,9 +26,10 @@ import CMalloc
 /// Blocks over a per-thread heap (64 MiB: a 32-channel layer's tensor of a 1024 tile) are still
 /// mmapped on threads other than the first: glibc 2.36's fallback when a heap cannot hold a block
 /// maps it whatever `M_MMAP_MAX` says, and unmaps it when freed. repsr-y-x2-quality at 1920x1080
-/// in `vsr upscale` takes 2.1 million page faults for 8 frames (4.5 s of system time to 7.4 s of
-/// user time); `M_ARENA_MAX` 1 removes them but made the default model 23% slower (README, Known
-/// limitations).
+/// in `vsr upscale` took 2.1 million page faults for 8 frames (4.5 s of system time to 7.4 s of
+/// user time); `M_ARENA_MAX` 1 removes them but made the default model 23% slower. So tiles are
+/// cut small enough that their tensors fit in a heap (`largestReusedBlock`,
+/// `SRModel.memoryBoundedTilePlan`).
 ///
 /// A process-wide setting: executables call this once, at start (vsr, vsr-kernel-bench).
 public enum MemoryReuse {
@@ -43,6 +44,10 @@ public enum MemoryReuse {
 
     /// glibc's largest per-thread heap on 64-bit (`HEAP_MAX_SIZE`: twice the largest mmap threshold).
     static let perThreadHeapSize: Int32 = 64 << 20
+
+    /// The largest block, in bytes, that a worker thread's arena serves from a heap it keeps: a heap
+    /// less its header and the block's (rounded well up). Tiles keep their tensors under it.
+    public static let largestReusedBlock = Int(perThreadHeapSize) - (64 << 10)
 
     /// Fills every block malloc hands out, and every block freed, with a fixed byte (glibc's
     /// M_PERTURB), so that code reading memory it never wrote reads the same bytes in every run.

@@ -64,7 +64,8 @@ public struct UpscaleSettings: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Tile size in input pixels for networks: n x n tiles, full-height strips n wide for nets that stream rows, "
-                + "tiles of at most n x n pixels shaped to recompute the least halo for RLFN (default: the model's own, \(tileDefaults)).",
+                + "tiles of at most n x n pixels shaped to recompute the least halo for RLFN (default: the model's own, \(tileDefaults)); "
+                + "smaller, down to half, where a tile's tensors would not fit in 64 MiB.",
             valueName: "n"))
     public var tile: Int?
 

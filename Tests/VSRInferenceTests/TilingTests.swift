@@ -210,6 +210,77 @@ final class TilingTests: XCTestCase {
         XCTAssertTrue(TileShape.fewestPaddedPixels(width: 1000, height: 100, tileSize: 512, halo: 18) == (1000, 100))
     }
 
+    /// Tiles keep every tensor in what a worker thread's heap holds (`memoryBoundedTilePlan`):
+    /// repsr-y-x2-quality's 1024 tiles of a 1920x1080 frame (four, 74 MB tensors of 32 channels)
+    /// become six; a 960x540 frame stays whole (66 MB). A plan that fits is the model's own; one
+    /// that does not takes the largest tile size that fits, down to half the asked size, and below
+    /// that stays as asked.
+    func testTilesKeepTheirTensorsInAWorkerHeap() throws {
+        let limit = MemoryReuse.largestReusedBlock
+        XCTAssertEqual(limit, (64 << 20) - (64 << 10))
+        let rlfn = try ModelRegistry.build(
+            FLOPCountTests.weights(
+                FLOPCountTests.rlfnLayers(features: 52, mid: 52, blocks: 1, scale: 2, height: 1, width: 1),
+                metadata: [
+                    "arch": "rlfn", "variant": "rlfn", "scale": "2", "colors": "3", "input_range": "255",
+                    "channels": "52", "mid_channels": "52", "blocks": "1", "esa_channels": "16",
+                ]), source: "random")
+        var models: [(String, any SRModel)] = [("rlfn", rlfn)]
+        for name in ["repsr-y-x2", "repsr-y-x2-fast", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-quality"] {
+            models.append((name, try XCTUnwrap(BuiltInModels.model(named: name))))
+        }
+        var cut: [String] = []
+        for (name, model) in models {
+            for kernels in [KernelSet.optimized, .reference] {
+                func largestBuffer(_ plan: TilePlan) -> Int {
+                    plan.tiles.map { model.largestTensorBytes(height: $0.padded.height, width: $0.padded.width, kernels: kernels) }.max()!
+                }
+                for (width, height) in [(1920, 1080), (1280, 720), (960, 540), (3840, 2160), (1024, 1024), (2000, 300)] {
+                    let label = "\(name) \(width)x\(height)\(kernels.cpu == nil ? " (reference kernels)" : "")"
+                    let asked = model.tilePlan(
+                        width: width, height: height, tileSize: model.tileSize, halo: model.tileHalo, kernels: kernels)
+                    let plan = model.memoryBoundedTilePlan(
+                        width: width, height: height, tileSize: model.tileSize, halo: model.tileHalo, kernels: kernels)
+                    XCTAssertLessThanOrEqual(largestBuffer(plan), limit, label)
+                    if largestBuffer(asked) <= limit {
+                        XCTAssertEqual(plan, asked, label)
+                        continue
+                    }
+                    cut.append(label)
+                    XCTAssertGreaterThan(plan.tiles.count, asked.tiles.count, label)
+                    // Plain nets' plans keep the tile size they were made with: one pixel more does not fit.
+                    guard !(model is RLFN) else { continue }
+                    let larger = model.tilePlan(
+                        width: width, height: height, tileSize: plan.tileSize + 1, halo: model.tileHalo, kernels: kernels)
+                    XCTAssertGreaterThan(largestBuffer(larger), limit, label)
+                }
+                // Nothing down to half the tile size fits: the asked plan.
+                let asked = model.tilePlan(width: 1920, height: 1080, tileSize: model.tileSize, halo: model.tileHalo, kernels: kernels)
+                let tight = model.memoryBoundedTilePlan(
+                    width: 1920, height: 1080, tileSize: model.tileSize, halo: model.tileHalo, kernels: kernels, limit: 1000)
+                XCTAssertEqual(tight, asked, name)
+            }
+        }
+        // 32-channel layers layer by layer past 64 MiB; 16 channels (a x4 net's last layer, whole for the
+        // pixel shuffle, or every layer on the reference kernels) at 1024x1024, exactly 64 MiB.
+        XCTAssertEqual(
+            cut,
+            [
+                "repsr-y-x2 1024x1024 (reference kernels)", "repsr-y-x2-quality 1920x1080", "repsr-y-x2-quality 3840x2160",
+                "repsr-y-x2-quality 1024x1024", "repsr-y-x2-quality 1920x1080 (reference kernels)",
+                "repsr-y-x2-quality 3840x2160 (reference kernels)", "repsr-y-x2-quality 1024x1024 (reference kernels)",
+                "repsr-y-x4 1024x1024", "repsr-y-x4 1024x1024 (reference kernels)", "repsr-y-x4-quality 1920x1080",
+                "repsr-y-x4-quality 3840x2160", "repsr-y-x4-quality 1024x1024", "repsr-y-x4-quality 1920x1080 (reference kernels)",
+                "repsr-y-x4-quality 3840x2160 (reference kernels)", "repsr-y-x4-quality 1024x1024 (reference kernels)",
+            ])
+        let quality = try XCTUnwrap(BuiltInModels.model(named: "repsr-y-x2-quality"))
+        let frame = quality.memoryBoundedTilePlan(width: 1920, height: 1080, tileSize: 1024, halo: quality.tileHalo, kernels: .optimized)
+        XCTAssertEqual(frame.tiles.map(\.padded.width), [672, 672, 608, 672, 672, 608])
+        XCTAssertEqual(
+            quality.memoryBoundedTilePlan(width: 960, height: 540, tileSize: 1024, halo: quality.tileHalo, kernels: .optimized).tiles.count,
+            1)
+    }
+
     /// A one-block RLFN of 8 channels with random weights.
     private static func smallRLFN() throws -> any SRModel {
         try ModelRegistry.build(

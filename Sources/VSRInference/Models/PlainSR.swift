@@ -98,6 +98,21 @@ public struct PlainSR: SRModel {
         return tile.rowGroupPixels ?? 1
     }
 
+    /// Layer by layer, a layer's output (the widest: a hidden layer's, or the last one's colors x s²
+    /// channels if more); band by band, only the last layer's output is whole (`WinogradBandChain`);
+    /// streamed, only the input's zero-bordered copy.
+    public func largestTensorBytes(height: Int, width: Int, kernels: KernelSet) -> Int {
+        let channels: Int
+        if streamsRows(with: kernels) {
+            channels = descriptor.colors
+        } else if let chain = bandChain(kernels), chain.runsBands(height: height, width: width) {
+            channels = descriptor.colors * descriptor.scale * descriptor.scale
+        } else {
+            channels = convs.map(\.outChannels).max() ?? descriptor.colors
+        }
+        return channels * height * width * MemoryLayout<Float>.size
+    }
+
     /// One pixel per 3x3 convolution: tiles with this halo reproduce whole-frame output exactly.
     public var tileHalo: Int { convs.count }
 

@@ -66,6 +66,14 @@ public struct RLFN: SRModel {
             alignment: tileAlignment, columnBlock: tileColumnBlock(with: kernels), wholeLastColumn: true)
     }
 
+    /// A layer's output, the widest: the features (or the mid channels, or the upsampler's colors x
+    /// s², if more). ESA's branch is 16 channels, pooled but for one 1x1 layer, and its gate computes
+    /// c5 inside its pass rather than storing it.
+    public func largestTensorBytes(height: Int, width: Int, kernels: KernelSet) -> Int {
+        let widest = ([head, tail, upsampler] + blocks.flatMap { [$0.c1, $0.c2, $0.c3] }).map(\.outChannels).max()!
+        return widest * height * width * MemoryLayout<Float>.size
+    }
+
     /// ESA's stride-2 conv and stride-3 pool sample a 6-pixel grid; tiles starting on it pool on
     /// the same grid as the whole frame.
     public var tileAlignment: Int { ESA.grid }

@@ -28,6 +28,10 @@ public protocol SRModel: Sendable {
     /// For a model that runs layer by layer (does not stream rows) with `kernels`: the width those
     /// kernels compute in whole units, on which its tile columns are cut (`tileColumnBlock`; 1: anywhere).
     func layerByLayerColumnBlock(with kernels: KernelSet) -> Int
+    /// The largest buffer, in bytes, that a forward pass at `height` x `width` with `kernels` holds
+    /// whole at one time (a layer's output, for a model run layer by layer; the input's copy, for one
+    /// that streams rows): what `memoryBoundedTilePlan` keeps tiles under.
+    func largestTensorBytes(height: Int, width: Int, kernels: KernelSet) -> Int
 }
 
 extension SRModel {

@@ -2,7 +2,8 @@
 /// model, and only the part of the result that belongs to the tile's interior is kept. A model that
 /// streams rows (`SRModel.streamsRows`) runs in full-height strips `tileSize` wide: its memory does
 /// not grow with the height, and strips need no halo rows. The model cuts the frame
-/// (`SRModel.tilePlan`).
+/// (`SRModel.tilePlan`), in tiles whose tensors a worker thread's heap holds
+/// (`memoryBoundedTilePlan`).
 public struct TiledInference: Sendable {
     public let model: any SRModel
     public let tileSize: Int
@@ -27,7 +28,8 @@ public struct TiledInference: Sendable {
         precondition(
             window.kept == TilePlan.Rect(x: 0, y: 0, width: input.width * scale, height: input.height * scale),
             "tiled inference fills a window that keeps the whole result")
-        let plan = model.tilePlan(width: input.width, height: input.height, tileSize: tileSize, halo: halo, kernels: context.kernels)
+        let plan = model.memoryBoundedTilePlan(
+            width: input.width, height: input.height, tileSize: tileSize, halo: halo, kernels: context.kernels)
         if plan.tiles.count == 1 { return try model.forward(input, into: window, context: context) }
         for tile in plan.tiles {
             var tileContext = context

@@ -1,0 +1,27 @@
+extension SRModel {
+    /// `tilePlan`, with the tile size lowered where some tile would hold a buffer larger than `limit`
+    /// bytes (`largestTensorBytes`; by default what a worker thread's heap can hold,
+    /// `MemoryReuse.largestReusedBlock`): the largest tile size from `tileSize` down to half of it
+    /// whose tiles all fit. A frame that fits in one tile is cut too if its tensors do not fit.
+    ///
+    /// Larger blocks are mapped and unmapped by glibc at every allocation on threads other than the
+    /// first (`MemoryReuse`), so every layer's output lands on fresh pages: `vsr upscale` of 8
+    /// frames of 1920x1080 with repsr-y-x2-quality (M6C32), whose 1024 tiles (four, 1056x548 padded)
+    /// hold 74 MB tensors, took 2.1 million page faults and more system time than half its user
+    /// time. Below half the tile size the halo's recomputed share grows past what the faults cost,
+    /// and the asked plan is kept.
+    public func memoryBoundedTilePlan(
+        width: Int, height: Int, tileSize: Int, halo: Int, kernels: KernelSet, limit: Int = MemoryReuse.largestReusedBlock
+    ) -> TilePlan {
+        func largestBuffer(_ plan: TilePlan) -> Int {
+            plan.tiles.lazy.map { largestTensorBytes(height: $0.padded.height, width: $0.padded.width, kernels: kernels) }.max() ?? 0
+        }
+        let asked = tilePlan(width: width, height: height, tileSize: tileSize, halo: halo, kernels: kernels)
+        guard largestBuffer(asked) > limit else { return asked }
+        for size in stride(from: tileSize - 1, through: max(1, tileSize / 2), by: -1) {
+            let plan = tilePlan(width: width, height: height, tileSize: size, halo: halo, kernels: kernels)
+            if largestBuffer(plan) <= limit { return plan }
+        }
+        return asked
+    }
+}
