@@ -218,14 +218,7 @@ final class TilingTests: XCTestCase {
     func testTilesKeepTheirTensorsInAWorkerHeap() throws {
         let limit = MemoryReuse.largestReusedBlock
         XCTAssertEqual(limit, (64 << 20) - (64 << 10))
-        let rlfn = try ModelRegistry.build(
-            FLOPCountTests.weights(
-                FLOPCountTests.rlfnLayers(features: 52, mid: 52, blocks: 1, scale: 2, height: 1, width: 1),
-                metadata: [
-                    "arch": "rlfn", "variant": "rlfn", "scale": "2", "colors": "3", "input_range": "255",
-                    "channels": "52", "mid_channels": "52", "blocks": "1", "esa_channels": "16",
-                ]), source: "random")
-        var models: [(String, any SRModel)] = [("rlfn", rlfn)]
+        var models: [(String, any SRModel)] = [("rlfn", try Self.smallRLFN(channels: 52))]
         for name in ["repsr-y-x2", "repsr-y-x2-fast", "repsr-y-x2-quality", "repsr-y-x4", "repsr-y-x4-quality"] {
             models.append((name, try XCTUnwrap(BuiltInModels.model(named: name))))
         }
@@ -281,14 +274,14 @@ final class TilingTests: XCTestCase {
             1)
     }
 
-    /// A one-block RLFN of 8 channels with random weights.
-    private static func smallRLFN() throws -> any SRModel {
+    /// A one-block RLFN x2 of `channels` feature and mid channels (8 unless told) with random weights.
+    private static func smallRLFN(channels: Int = 8) throws -> any SRModel {
         try ModelRegistry.build(
             FLOPCountTests.weights(
-                FLOPCountTests.rlfnLayers(features: 8, mid: 8, blocks: 1, scale: 2, height: 1, width: 1),
+                FLOPCountTests.rlfnLayers(features: channels, mid: channels, blocks: 1, scale: 2, height: 1, width: 1),
                 metadata: [
                     "arch": "rlfn", "variant": "rlfn", "scale": "2", "colors": "3", "input_range": "255",
-                    "channels": "8", "mid_channels": "8", "blocks": "1", "esa_channels": "16",
+                    "channels": "\(channels)", "mid_channels": "\(channels)", "blocks": "1", "esa_channels": "16",
                 ]), source: "random")
     }
 
