@@ -19,9 +19,14 @@ extension SRModel {
         }
         let asked = tilePlan(width: width, height: height, tileSize: tileSize, halo: halo, kernels: kernels)
         guard largestBuffer(asked) > limit else { return asked }
+        // Runs every frame: most sizes cut the frame as the size above them did (1023 down to 960
+        // all make 2 x 2 tiles of a 1920x1080 frame), and those are not weighed again.
+        var previous = asked
         for size in stride(from: tileSize - 1, through: max(1, tileSize / 2), by: -1) {
             let plan = tilePlan(width: width, height: height, tileSize: size, halo: halo, kernels: kernels)
+            if plan.tiles == previous.tiles { continue }
             if largestBuffer(plan) <= limit { return plan }
+            previous = plan
         }
         return asked
     }
