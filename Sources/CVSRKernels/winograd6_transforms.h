@@ -172,6 +172,12 @@ void WINOGRAD_CAT(vsr_winograd6_output, WINOGRAD_NAME)(const vsr_winograd6_outpu
 // last pixel, and column 7 the first vector moved down one lane over the next group's first: two
 // shuffles a row, where pixel order takes 16 loads and an 8x8 transpose (VSR_TRANSPOSE8: 24
 // shuffles). The values, and so every sum, are those of the pixel-order transform to the bit.
+// Both lane-order transforms keep their 8x8 (input) or 6x8 (output) intermediate on the stack, as
+// the compiler places it. Splitting them so that a part stays in registers was slower on a Zen 4
+// (`.build/winograd-transform-bench 960 540 6 16`, in cache, three rounds alternating): the input
+// transform two patch columns at a time, its 8 rows reloaded for each pair, 1.62-1.65 -> 1.85-1.94 ms
+// a layer; the output transform its even and odd rows apart (which share no sums), 1.28-1.36 ->
+// 1.44-1.50.
 WINOGRAD_TARGET
 void WINOGRAD_CAT(vsr_winograd6_lanes_input, WINOGRAD_NAME)(const vsr_winograd_lanes_input_args *a) {
     const ptrdiff_t ps = a->position_stride;

@@ -47,6 +47,12 @@ enum WinogradConvolution {
 
     /// Tiles per chunk: a multiple of the transforms' 16-tile groups and of the micro-kernel's pixel
     /// count (64 with AVX-512's 64-pixel kernel, 48 with AVX2's 24 and SSE2's 12), at least 48.
+    /// F(6x6)'s 64-tile chunk at 48 channels holds more than a Zen 4's 1 MiB L2 (983 KB of
+    /// transformed input and 786 KB of products), yet halving it, so that both fit, gained nothing
+    /// clear (AMD EPYC Zen 4, AVX-512, four rounds alternating, ms on 1 / 2 threads): RLFN-S x2 at
+    /// 320x180 205-210 / 111.5-113.5 with 64 tiles, 201-220 / 106.6-115.2 with 32; a 48 -> 48 layer
+    /// (`vsr-kernel-bench conv`) 7.97 / 4.55 against 8.20 / 4.44 at 320x180, and within the VM's
+    /// noise either way at 960x540. 128 tiles were slower: 9.16 / 5.14 ms at 320x180.
     static func chunkTiles(kernelPixels: Int) -> Int {
         var common = 16
         while common % kernelPixels != 0 { common += 16 }
