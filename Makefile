@@ -71,6 +71,8 @@ bench-check:
 	  ns=$$(scripts/vcpu-round-trip.sh) && [ -n "$$ns" ] || { echo "vcpu-round-trip.sh: the probe failed" >&2; exit 1; }; \
 	  echo "vcpu-round-trip.sh: $$ns ns between the first two CPUs"; \
 	else echo "vcpu-round-trip.sh: not run here (one CPU)"; fi
+	@# scripts/fork-join-probe.sh: builds and runs, briefly (its figures are read by hand).
+	@scripts/fork-join-probe.sh 100 50 20 >/dev/null && echo "fork-join-probe.sh: builds and runs (both ways)"
 
 # Records the git revision for `vsr bench` (Sources/CBuildInfo reads .build/vsr-revision.h), rewriting
 # it only when it changes, so an unchanged tree rebuilds nothing.
