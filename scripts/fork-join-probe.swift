@@ -6,20 +6,20 @@
 // the caller alone busy-works a gap (a layer's serial part), 0-1000 us. Prints the median and p90 of
 // (call time - WORK) over 400 calls per gap.
 //   scripts/fork-join-probe.sh [WORK [SPIN [CALLS]]]       # defaults 500 us, 200 us, 400 calls; both ways
-// On the 2-vCPU AMD EPYC Zen 4 VM (AVX-512: yes), vCPU round trip 54-62 ns, 2026-12-06, three runs:
+// On the 2-vCPU AMD EPYC Zen 4 VM (AVX-512: yes), vCPU round trip 54-62 ns, 2026-12-06, four runs:
 // with concurrentPerform a median of 43-74 us at gaps of 0-200 us and 73-81 us at 1000; with the
-// spinning helper 0.2-1.0 us at 0-200 us and 26 us once it had parked (1000 us). A 16-channel
+// spinning helper 0.2-1.0 us at 0-200 us and 26-46 us once it had parked (1000 us). A 16-channel
 // 320x180 layer takes 1.3-1.5 ms on two threads, so today's fork is 3-5% of it.
 import Dispatch
 import Foundation
 import Synchronization
 
-func busy(_ micros: Double) {
-    let end = DispatchTime.now().uptimeNanoseconds + UInt64(micros * 1000)
-    while DispatchTime.now().uptimeNanoseconds < end {}
-}
-
 func micros() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e3 }
+
+func busy(_ duration: Double) {
+    let end = micros() + duration
+    while micros() < end {}
+}
 
 /// One helper thread: it spins for the next job up to `spinNanos`, then parks until woken.
 final class SpinningHelper: @unchecked Sendable {
@@ -63,15 +63,20 @@ final class SpinningHelper: @unchecked Sendable {
 
 // MODE: "dispatch" or "spin", one per process: a helper spinning beside libdispatch's pool would
 // hold a core the pool's thread waits for, and each would time the other's leftovers.
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(
+        "fork-join-probe: \(problem); usage: MODE (dispatch or spin) [WORK_US [SPIN_US [CALLS]]]\n".data(using: .utf8)!)
+    exit(64)
+}
 let mode = CommandLine.arguments.dropFirst().first ?? "dispatch"
-let arguments = CommandLine.arguments.dropFirst(2).compactMap(Double.init)
+guard ["dispatch", "spin"].contains(mode) else { usage("MODE is dispatch or spin, not '\(mode)'") }
+let arguments = CommandLine.arguments.dropFirst(2).map { text in
+    guard let value = Double(text), value >= 0 else { usage("'\(text)' is not a number of microseconds or calls") }
+    return value
+}
 let work = arguments.count > 0 ? arguments[0] : 500
 let spinMicros = arguments.count > 1 ? arguments[1] : 200
 let calls = arguments.count > 2 ? max(10, Int(arguments[2])) : 400
-guard ["dispatch", "spin"].contains(mode) else {
-    FileHandle.standardError.write("fork-join-probe: MODE is dispatch or spin, not '\(mode)'\n".data(using: .utf8)!)
-    exit(64)
-}
 let helper = mode == "spin" ? SpinningHelper(spinMicros: spinMicros) : nil
 for gap in [0.0, 20, 200, 1000] {
     var overhead: [Double] = []
