@@ -226,9 +226,11 @@ sanitize:
 	  VSR_SANITIZER=$(SANITIZER) VSR_RELEASE_BIN=$(CURDIR)/.build-$(SANITIZER)/release/vsr \
 	  swift test --skip-build --sanitize=$(SANITIZER) --scratch-path .build-$(SANITIZER)
 
-# CI's sanitizer step: the pipeline's unit tests (threads, queues, cancellation) and one end-to-end
-# upscale with audio and subtitles copied (scripts/tsan-upscale.sh), under ThreadSanitizer.
+# CI's sanitizer step: the pipeline's unit tests (threads, queues, cancellation), the kernels'
+# fork/join pool and work queue, and end-to-end upscales with audio and subtitles copied
+# (scripts/tsan-upscale.sh), under ThreadSanitizer.
 sanitize-pipeline:
 	swift build --build-tests --sanitize=thread --scratch-path .build-thread
-	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build-thread --filter VSRPipelineTests
+	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build-thread \
+	  --filter 'VSRPipelineTests|ForkJoinPoolTests|WorkQueueTests'
 	scripts/tsan-upscale.sh .build-thread/debug/vsr

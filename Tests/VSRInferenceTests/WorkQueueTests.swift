@@ -1,4 +1,3 @@
-import Synchronization
 import XCTest
 
 @testable import VSRInference
@@ -10,7 +9,7 @@ final class WorkQueueTests: XCTestCase {
         for (count, workers, grain) in [(0, 2, nil), (1, 3, nil), (7, 2, 3), (1000, 3, 7), (1000, 2, nil), (97, 4, 1)] as [(Int, Int, Int?)]
         {
             let queue = WorkQueue(count: count, workers: workers, grain: grain)
-            let claimed = Mutex<[Int]>([])
+            let claimed = LockedValue<[Int]>([])
             queue.run { queue in
                 while let run = queue.claim() {
                     XCTAssertLessThanOrEqual(run.count, queue.largestRun)

@@ -36,6 +36,20 @@ vsr_cpu_features vsr_cpu_detect(void);
 /// The highest level this CPU runs.
 vsr_cpu_level vsr_cpu_best_level(void);
 
+/// Names the calling thread (for top, perf and debuggers; Linux keeps the first 15 bytes).
+void vsr_name_current_thread(const char *name);
+
+/// A spin-wait loop's hint to the core (x86 `pause`, Arm `yield`): it eases the pipeline and the
+/// sibling hyperthread while a thread waits on a flag another thread will set. Swift has no
+/// spelling for it.
+static inline void vsr_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// One row segment of a convolution: every output channel x `pixels` pixels, in blocks of
 /// `VSR_CONV_BLOCK` output channels x the kernel's pixel count, each summed over every input channel
 /// and tap with the accumulators in registers, then the epilogue: bias, a piecewise-linear activation

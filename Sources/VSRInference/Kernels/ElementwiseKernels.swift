@@ -14,7 +14,7 @@ enum ElementwiseKernels {
                     let xp = UnsafePointerBox(xs.baseAddress!), gp = UnsafePointerBox(gs.baseAddress!)
                     // Whole vectors per worker; the last worker also takes the tail.
                     let vectors = count / 16, workers = max(1, min(threads, vectors))
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    ForkJoinPool.shared.perform(iterations: workers) { worker in
                         let first = vectors * worker / workers * 16
                         let last = worker == workers - 1 ? count : vectors * (worker + 1) / workers * 16
                         cpu.sigmoidGate(xp.pointer + first, gp.pointer + first, out.pointer + first, last - first)
@@ -45,7 +45,7 @@ enum ElementwiseKernels {
                 let source = UnsafePointerBox(inputs.baseAddress!)
                 let skipBase = skips.map(UnsafePointerBox.init)
                 let workers = max(1, min(threads, rows))
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                ForkJoinPool.shared.perform(iterations: workers) { worker in
                     for index in (rows * worker / workers)..<(rows * (worker + 1) / workers) {
                         let c = index / keptRows.count, row = keptRows.lowerBound + index % keptRows.count, y = row / r
                         window.write(row: row, channel: c) {

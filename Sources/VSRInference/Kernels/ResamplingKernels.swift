@@ -94,7 +94,7 @@ enum ResamplingKernels {
         input.data.withUnsafeBufferPointer { inBuffer in
             output.data.withUnsafeMutableBufferPointer { outBuffer in
                 let source = UnsafePointerBox(inBuffer.baseAddress!), target = UnsafeMutablePointerBox(outBuffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                ForkJoinPool.shared.perform(iterations: workers) { worker in
                     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(scratch, 1))
                     defer { buffer.deallocate() }
                     for channel in (channels * worker / workers)..<(channels * (worker + 1) / workers) {

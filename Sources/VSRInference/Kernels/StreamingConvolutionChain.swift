@@ -60,7 +60,7 @@ struct StreamingConvolutionChain {
         let source = BorderedRows(input, kernelPixels: cpu.convPixels)
         source.storage.withUnsafeBufferPointer { sourceBuffer in
             let from = UnsafePointerBox(sourceBuffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            ForkJoinPool.shared.perform(iterations: workers) { worker in
                 BandRun(
                     chain: self, source: source, sourceData: from.pointer, window: window,
                     height: height, width: width, colors: colors

@@ -130,7 +130,7 @@ struct WinogradBandChain {
         let slabs = max(1, min(threads, height / (4 * halo)))
         if slabs == 1 { return runSlab(input, into: window) }
         let width = input.width, scale = self.scale
-        DispatchQueue.concurrentPerform(iterations: slabs) { slab in
+        ForkJoinPool.shared.perform(iterations: slabs) { slab in
             let kept = (height * slab / slabs)..<(height * (slab + 1) / slabs)
             let read = max(0, kept.lowerBound - halo)..<min(height, kept.upperBound + halo)
             let slabWindow = window.keeping(rows: (kept.lowerBound * scale)..<(kept.upperBound * scale))

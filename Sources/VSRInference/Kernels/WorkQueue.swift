@@ -102,7 +102,7 @@ final class WorkQueue: Sendable {
             body(Claimer(queue: self, fromBack: false))
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        ForkJoinPool.shared.perform(iterations: workers) { worker in
             body(Claimer(queue: self, fromBack: worker % 2 == 1))
         }
     }
