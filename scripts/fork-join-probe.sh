@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs scripts/fork-join-probe.swift: the cost of forking a layer onto a second thread the
-# engine's way (DispatchQueue.concurrentPerform) against a helper thread that spins before it parks.
+# Builds and runs scripts/fork-join-probe.swift: the cost of forking a layer onto a second thread with
+# DispatchQueue.concurrentPerform (how the engine forked before ForkJoinPool) against a helper thread
+# that spins before it parks (as ForkJoinPool's helpers do).
 #   scripts/fork-join-probe.sh [WORK_US [SPIN_US [CALLS]]]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

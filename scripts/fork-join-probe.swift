@@ -1,6 +1,6 @@
 // What handing a layer's second half to another thread costs, beyond the work itself: the way the
-// engine forks today (`DispatchQueue.concurrentPerform(iterations: 2)`, as `WorkQueue.run` does for
-// every layer), against one persistent helper thread that spins on an atomic counter for up to
+// engine forked each layer until ForkJoinPool (`DispatchQueue.concurrentPerform(iterations: 2)`),
+// against one persistent helper thread that spins on an atomic counter for up to
 // SPIN microseconds before it parks on a semaphore (what ONNX Runtime's pool and OpenMP do between
 // parallel regions). Each call runs WORK microseconds of busy work on both threads; between calls
 // the caller alone busy-works a gap (a layer's serial part), 0-1000 us. Prints the median and p90 of
@@ -9,7 +9,8 @@
 // On the 2-vCPU AMD EPYC Zen 4 VM (AVX-512: yes), vCPU round trip 54-62 ns, 2026-12-06, four runs:
 // with concurrentPerform a median of 43-74 us at gaps of 0-200 us and 73-81 us at 1000; with the
 // spinning helper 0.2-1.0 us at 0-200 us and 26-46 us once it had parked (1000 us). A 16-channel
-// 320x180 layer takes 1.3-1.5 ms on two threads, so today's fork is 3-5% of it.
+// 320x180 layer takes 1.3-1.5 ms on two threads, so that fork was 3-5% of it. The engine now forks
+// on `ForkJoinPool` (Sources/VSRInference/Kernels), helpers that spin 200 us and park, as "spin" here.
 import Dispatch
 import Foundation
 import Synchronization

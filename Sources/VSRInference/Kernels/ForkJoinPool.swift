@@ -12,6 +12,13 @@ import Synchronization
 /// `concurrentPerform` wakes a libdispatch worker each time: 43-81 us median from the fork to both
 /// threads done, against 0.2-1.0 us for a helper already spinning (`scripts/fork-join-probe.sh`,
 /// AMD EPYC Zen 4 VM, AVX-512: yes), which is 3-5% of a 16-channel 320x180 layer on two threads.
+/// Whole forward passes on two threads, `vsr-kernel-bench model`, this pool's binary and the one
+/// before alternating, medians on an AVX2-only AMD EPYC Zen 3 VM (family 25 model 1, 2026-12-06):
+/// RLFN-S x2 320x180 187.8 -> 179.5 ms (10 rounds), 164.4 -> 156.5 (8) and 215.4 -> 196.9 (5);
+/// RLFN x2 225.4 -> 213.3 (6). Layers forked once a frame (repsr-y-x2's band chain) and the direct
+/// kernel alone (16 channels, 320x180, 9 rounds) within the VM's noise either way; in that VM's
+/// slow phases a two-thread layer took its one-thread time with either. On Zen 4 an earlier spinning
+/// helper read within noise (RLFN-S x2 320x180: 122.8 -> 123.0 and 117.2 -> 114.5 ms, 2026-12-05).
 ///
 /// One job runs at a time: a fork while another is in flight (a second pipeline worker, or a job
 /// that forks inside itself) goes to `concurrentPerform` as before. A helper spins for `spinNanos`

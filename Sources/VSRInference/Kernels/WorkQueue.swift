@@ -67,7 +67,8 @@ final class WorkQueue: Sendable {
         var largestRun: Int { queue.largestRun }
     }
 
-    /// Runs `body` on `workers` threads (the caller's among them); each calls `claim()` until nil.
+    /// Runs `body` on `workers` threads (the caller's and `ForkJoinPool`'s helpers); each calls
+    /// `claim()` until nil.
     /// Even-numbered workers claim from the front, odd-numbered ones from the back, so that two
     /// workers meet once, in the middle, where claiming from one end they take turns along it, each
     /// run next to the other thread's.
