@@ -32,11 +32,15 @@ final class ForkJoinPool: @unchecked Sendable {
     /// `concurrentPerform`.
     static let maximumWorkers = 64
 
+    /// `announcement` holds a job's number times this plus its worker count (at most
+    /// `maximumWorkers`).
+    private static let numberUnit = 128
+
     /// How long a helper spins after a job before it parks.
     let spinNanos: UInt64
     /// Held by the thread whose job is in flight.
     private let busy = Atomic<Bool>(false)
-    /// The job's number times 128 plus its worker count: helpers wait for the number to change.
+    /// The job's number and worker count (`numberUnit`): helpers wait for the number to change.
     private let announcement = Atomic<Int>(0)
     /// Helpers still running the current job.
     private let unfinished = Atomic<Int>(0)
@@ -67,8 +71,8 @@ final class ForkJoinPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             self.body = body
             unfinished.store(iterations - 1, ordering: .relaxed)
-            let number = announcement.load(ordering: .relaxed) / 128 + 1
-            announcement.store(number * 128 + iterations, ordering: .sequentiallyConsistent)
+            let number = announcement.load(ordering: .relaxed) / Self.numberUnit + 1
+            announcement.store(number * Self.numberUnit + iterations, ordering: .sequentiallyConsistent)
             for helper in helpers[0..<(iterations - 1)] { helper.wake() }
             body(0)
             waitForHelpers()
@@ -95,7 +99,7 @@ final class ForkJoinPool: @unchecked Sendable {
 
     fileprivate func announced() -> (number: Int, workers: Int) {
         let value = announcement.load(ordering: .sequentiallyConsistent)
-        return (value / 128, value % 128)
+        return (value / Self.numberUnit, value % Self.numberUnit)
     }
 
     fileprivate func finishedPart() {
