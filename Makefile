@@ -71,6 +71,11 @@ bench-check:
 	  ns=$$(scripts/vcpu-round-trip.sh) && [ -n "$$ns" ] || { echo "vcpu-round-trip.sh: the probe failed" >&2; exit 1; }; \
 	  echo "vcpu-round-trip.sh: $$ns ns between the first two CPUs"; \
 	else echo "vcpu-round-trip.sh: not run here (one CPU)"; fi
+	@# scripts/conv-kernel-ab.sh: HEAD's AVX2 micro-kernel against the working tree's builds, agrees and
+	@# runs, briefly (its figures are read by hand).
+	@if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then \
+	  scripts/conv-kernel-ab.sh HEAD avx2 8 40 6 1 >/dev/null && echo "conv-kernel-ab.sh: builds and runs (avx2)"; \
+	else echo "conv-kernel-ab.sh: not run here (no AVX2 + FMA)"; fi
 	@# scripts/fork-join-probe.sh: builds and runs, briefly (its figures are read by hand).
 	@scripts/fork-join-probe.sh 100 50 20 >/dev/null && echo "fork-join-probe.sh: builds and runs (both ways)"
 

@@ -55,6 +55,9 @@ ISAS = [
          mask_load="_mm512_maskz_loadu_ps({m}, {p})", mask_store="_mm512_mask_storeu_ps({p}, {m}, {v})"),
 ]
 
+# Taps whose offsets the asm kernels keep in locals (a 3x3 layer's 9); more read `taps` per tap.
+MAX_TAPS = 9
+
 # The portable kernel for architectures other than x86-64 (plain C the compiler vectorizes).
 PORTABLE_PIXELS = 16
 
@@ -125,12 +128,20 @@ def conv_block(isa, V, attr):
     w("                          const float *wp, const int co, const int x0, const int valid, const int channels) {")
     for j in range(BLOCK):
         w(f"    {isa['vec']} " + ", ".join(f"a{j}{k} = {isa['zero']}" for k in range(V)) + ";")
-    w("    // The loop's fields in locals, and a single tap's offset hoisted: the per-tap compiler barrier")
+    w("    // The loop's fields in locals" + (":" if isa.get("asm") else ", and a single tap's offset hoisted:")
+      + " the per-tap compiler barrier")
     w("    // would otherwise reload them from `args` on every channel, and the extra loads and branches")
     w("    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.")
     w("    const ptrdiff_t *taps = args->taps;")
-    w("    const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];")
+    w("    const ptrdiff_t stride = args->plane_stride" + ("" if isa.get("asm") else ", tap0 = taps[0]") + ";")
     w("    const int in_channels = args->in_channels, prefetch = args->prefetch;")
+    if isa.get("asm"):
+        w("    // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that")
+        w("    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers")
+        w("    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is")
+        w("    // busy (this VM's slow phases) the kernel ran about 10% slower with them.")
+        w(f"    ptrdiff_t offsets[{MAX_TAPS}] = {{0}};")
+        w(f"    for (int t = 0; t < tap_count && t < {MAX_TAPS}; t++) offsets[t] = taps[t];")
     w("    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized")
     w("    // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall")
     w("    // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:")
@@ -269,23 +280,26 @@ def rest_of_file(isa, attr, lines):
 def asm_tap(isa, V):
     """One tap in inline assembly, for register files that the accumulators fill (AVX2: 12 + 3 pixel
     vectors + 1 weight = all 16 ymm). With intrinsics, LLVM's scheduler overlaps two taps, needs a
-    17th register and spills an accumulator to the stack on every tap; the asm keeps the order."""
+    17th register and spills an accumulator to the stack on every tap; the asm keeps the order.
+    Every load is a memory operand (not a "memory" clobber, which made the compiler reload every
+    field of `args` after each tap), so the compiler folds the tap's offset and the weights' position
+    into each instruction's address and the tap needs no integer instruction."""
     L = isa["lanes"]
     reg = isa["asm"]
-    body = [f'"vmovups {4 * L * k}(%[p]), %[v{k}]\\n\\t"' for k in range(V)]
+    body = [f'"vmovups %[p{k}], %[v{k}]\\n\\t"' for k in range(V)]
     for j in range(BLOCK):
-        body.append(f'"vbroadcastss {4 * j}(%[w]), %[b]\\n\\t"')
+        body.append(f'"vbroadcastss %[w{j}], %[b]\\n\\t"')
         body += [f'"vfmadd231ps %[v{k}], %[b], %[a{j}{k}]\\n\\t"' for k in range(V)]
     outs = [f'[a{j}{k}] "+x"(a{j}{k})' for j in range(BLOCK) for k in range(V)]
     temps = [f'[v{k}] "=&x"(v{k})' for k in range(V)] + ['[b] "=&x"(b)']
-    out = [f"            const float *p = plane + (tap_count == 1 ? tap0 : taps[t]);",
+    ins = [f'[p{k}] "m"(*(const float(*)[{L}])(p + {k * L}))' for k in range(V)]
+    ins += [f'[w{j}] "m"(wp[{j}])' for j in range(BLOCK)]
+    out = [f"            const float *p = plane + (tap_count <= {MAX_TAPS} ? offsets[t] : taps[t]);",
            f"            {reg} " + ", ".join(f"v{k}" for k in range(V)) + ", b;",
            "            __asm__("]
     out += [f"                {line}" for line in body]
     out.append("                : " + ",\n                  ".join(outs + temps))
-    # What the asm reads, as memory operands (not a "memory" clobber, which made the compiler reload
-    # every field of `args` after each tap).
-    out.append(f'                : [p] "r"(p), [w] "r"(wp), "m"(*(const float(*)[{V * L}])p), "m"(*(const float(*)[{BLOCK}])wp));')
+    out.append("                : " + ",\n                  ".join(ins) + ");")
     return out
 
 

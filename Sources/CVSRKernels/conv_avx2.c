@@ -11,12 +11,18 @@ void conv_block_avx2_1(const vsr_conv_args *args, const int tap_count, const int
     __m256 a10 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps();
-    // The loop's fields in locals, and a single tap's offset hoisted: the per-tap compiler barrier
+    // The loop's fields in locals: the per-tap compiler barrier
     // would otherwise reload them from `args` on every channel, and the extra loads and branches
     // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
     const ptrdiff_t *taps = args->taps;
-    const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
+    const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
+    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
+    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
+    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    ptrdiff_t offsets[9] = {0};
+    for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
     // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
     // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
@@ -38,17 +44,17 @@ void conv_block_avx2_1(const vsr_conv_args *args, const int tap_count, const int
             }
         }
         for (int t = 0; t < tap_count; t++, wp += 4) {
-            const float *p = plane + (tap_count == 1 ? tap0 : taps[t]);
+            const float *p = plane + (tap_count <= 9 ? offsets[t] : taps[t]);
             __m256 v0, b;
             __asm__(
-                "vmovups 0(%[p]), %[v0]\n\t"
-                "vbroadcastss 0(%[w]), %[b]\n\t"
+                "vmovups %[p0], %[v0]\n\t"
+                "vbroadcastss %[w0], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a00]\n\t"
-                "vbroadcastss 4(%[w]), %[b]\n\t"
+                "vbroadcastss %[w1], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a10]\n\t"
-                "vbroadcastss 8(%[w]), %[b]\n\t"
+                "vbroadcastss %[w2], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a20]\n\t"
-                "vbroadcastss 12(%[w]), %[b]\n\t"
+                "vbroadcastss %[w3], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a30]\n\t"
                 : [a00] "+x"(a00),
                   [a10] "+x"(a10),
@@ -56,7 +62,11 @@ void conv_block_avx2_1(const vsr_conv_args *args, const int tap_count, const int
                   [a30] "+x"(a30),
                   [v0] "=&x"(v0),
                   [b] "=&x"(b)
-                : [p] "r"(p), [w] "r"(wp), "m"(*(const float(*)[8])p), "m"(*(const float(*)[4])wp));
+                : [p0] "m"(*(const float(*)[8])(p + 0)),
+                  [w0] "m"(wp[0]),
+                  [w1] "m"(wp[1]),
+                  [w2] "m"(wp[2]),
+                  [w3] "m"(wp[3]));
         }
     }
     // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
@@ -157,12 +167,18 @@ void conv_block_avx2_2(const vsr_conv_args *args, const int tap_count, const int
     __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps();
-    // The loop's fields in locals, and a single tap's offset hoisted: the per-tap compiler barrier
+    // The loop's fields in locals: the per-tap compiler barrier
     // would otherwise reload them from `args` on every channel, and the extra loads and branches
     // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
     const ptrdiff_t *taps = args->taps;
-    const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
+    const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
+    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
+    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
+    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    ptrdiff_t offsets[9] = {0};
+    for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
     // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
     // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
@@ -184,21 +200,21 @@ void conv_block_avx2_2(const vsr_conv_args *args, const int tap_count, const int
             }
         }
         for (int t = 0; t < tap_count; t++, wp += 4) {
-            const float *p = plane + (tap_count == 1 ? tap0 : taps[t]);
+            const float *p = plane + (tap_count <= 9 ? offsets[t] : taps[t]);
             __m256 v0, v1, b;
             __asm__(
-                "vmovups 0(%[p]), %[v0]\n\t"
-                "vmovups 32(%[p]), %[v1]\n\t"
-                "vbroadcastss 0(%[w]), %[b]\n\t"
+                "vmovups %[p0], %[v0]\n\t"
+                "vmovups %[p1], %[v1]\n\t"
+                "vbroadcastss %[w0], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a00]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a01]\n\t"
-                "vbroadcastss 4(%[w]), %[b]\n\t"
+                "vbroadcastss %[w1], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a10]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a11]\n\t"
-                "vbroadcastss 8(%[w]), %[b]\n\t"
+                "vbroadcastss %[w2], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a20]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a21]\n\t"
-                "vbroadcastss 12(%[w]), %[b]\n\t"
+                "vbroadcastss %[w3], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a30]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a31]\n\t"
                 : [a00] "+x"(a00),
@@ -212,7 +228,12 @@ void conv_block_avx2_2(const vsr_conv_args *args, const int tap_count, const int
                   [v0] "=&x"(v0),
                   [v1] "=&x"(v1),
                   [b] "=&x"(b)
-                : [p] "r"(p), [w] "r"(wp), "m"(*(const float(*)[16])p), "m"(*(const float(*)[4])wp));
+                : [p0] "m"(*(const float(*)[8])(p + 0)),
+                  [p1] "m"(*(const float(*)[8])(p + 8)),
+                  [w0] "m"(wp[0]),
+                  [w1] "m"(wp[1]),
+                  [w2] "m"(wp[2]),
+                  [w3] "m"(wp[3]));
         }
     }
     // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
@@ -334,12 +355,18 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count, const int p
     __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps(), a12 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps(), a22 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps(), a32 = _mm256_setzero_ps();
-    // The loop's fields in locals, and a single tap's offset hoisted: the per-tap compiler barrier
+    // The loop's fields in locals: the per-tap compiler barrier
     // would otherwise reload them from `args` on every channel, and the extra loads and branches
     // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
     const ptrdiff_t *taps = args->taps;
-    const ptrdiff_t stride = args->plane_stride, tap0 = taps[0];
+    const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
+    // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
+    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
+    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
+    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    ptrdiff_t offsets[9] = {0};
+    for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
     // tensor (past L2, often past L3), so that their misses overlap the arithmetic rather than stall
     // the epilogue's stores. A 52-channel 1x1 layer at 960x540, one thread, AMD EPYC Zen 4:
@@ -361,25 +388,25 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count, const int p
             }
         }
         for (int t = 0; t < tap_count; t++, wp += 4) {
-            const float *p = plane + (tap_count == 1 ? tap0 : taps[t]);
+            const float *p = plane + (tap_count <= 9 ? offsets[t] : taps[t]);
             __m256 v0, v1, v2, b;
             __asm__(
-                "vmovups 0(%[p]), %[v0]\n\t"
-                "vmovups 32(%[p]), %[v1]\n\t"
-                "vmovups 64(%[p]), %[v2]\n\t"
-                "vbroadcastss 0(%[w]), %[b]\n\t"
+                "vmovups %[p0], %[v0]\n\t"
+                "vmovups %[p1], %[v1]\n\t"
+                "vmovups %[p2], %[v2]\n\t"
+                "vbroadcastss %[w0], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a00]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a01]\n\t"
                 "vfmadd231ps %[v2], %[b], %[a02]\n\t"
-                "vbroadcastss 4(%[w]), %[b]\n\t"
+                "vbroadcastss %[w1], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a10]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a11]\n\t"
                 "vfmadd231ps %[v2], %[b], %[a12]\n\t"
-                "vbroadcastss 8(%[w]), %[b]\n\t"
+                "vbroadcastss %[w2], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a20]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a21]\n\t"
                 "vfmadd231ps %[v2], %[b], %[a22]\n\t"
-                "vbroadcastss 12(%[w]), %[b]\n\t"
+                "vbroadcastss %[w3], %[b]\n\t"
                 "vfmadd231ps %[v0], %[b], %[a30]\n\t"
                 "vfmadd231ps %[v1], %[b], %[a31]\n\t"
                 "vfmadd231ps %[v2], %[b], %[a32]\n\t"
@@ -399,7 +426,13 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count, const int p
                   [v1] "=&x"(v1),
                   [v2] "=&x"(v2),
                   [b] "=&x"(b)
-                : [p] "r"(p), [w] "r"(wp), "m"(*(const float(*)[24])p), "m"(*(const float(*)[4])wp));
+                : [p0] "m"(*(const float(*)[8])(p + 0)),
+                  [p1] "m"(*(const float(*)[8])(p + 8)),
+                  [p2] "m"(*(const float(*)[8])(p + 16)),
+                  [w0] "m"(wp[0]),
+                  [w1] "m"(wp[1]),
+                  [w2] "m"(wp[2]),
+                  [w3] "m"(wp[3]));
         }
     }
     // The epilogue: bias, the piecewise-linear activation, the residual; whole vectors stored as
