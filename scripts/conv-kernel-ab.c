@@ -42,9 +42,9 @@ static double median(double *values, int count) {
 static float random_value(void) { return (float)(rand() % 100000) / 100000.0f - 0.5f; }
 
 /// The layer: a zero-bordered copy of the input (rows padded as DirectConvolution's bands pad them),
-/// packed weights, the output, and the rows one call computes.
+/// packed weights, the output, the kernel's block width, and the rows one call computes.
 typedef struct layer {
-    int channels, width, height, row_stride;
+    int channels, width, height, row_stride, block_pixels;
     ptrdiff_t plane, taps[9];
     float *input, *output, *weights, *bias, *slopes;
     void (*row)(const vsr_conv_args *);
@@ -65,7 +65,7 @@ static void *compute_rows(void *context) {
     a.output_stride = (ptrdiff_t)l->width * l->height;
     a.out_channels = l->channels;
     a.pixels = l->width;
-    a.prefetch = 2 * PIXELS_MAX;
+    a.prefetch = 2 * l->block_pixels;  // as DirectConvolution sets it
     a.prefetch_output = 1;
     for (int y = l->first; y < l->last; y++) {
         a.input = l->input + (ptrdiff_t)(y + 1) * l->row_stride + 1;
@@ -134,7 +134,8 @@ int main(int argc, char **argv) {
     }
     const vsr_kernel_table *kernels = vsr_kernel_table_for(LEVEL);
     const int c = l.channels;
-    l.row_stride = (l.width + PIXELS_MAX - 1) / PIXELS_MAX * PIXELS_MAX + 16;
+    l.block_pixels = kernels->conv_pixels;
+    l.row_stride = (l.width + l.block_pixels - 1) / l.block_pixels * l.block_pixels + 16;  // as the bands' rows
     l.plane = (ptrdiff_t)(l.height + 2) * l.row_stride;
     if (l.plane * 4 % 4096 == 0) l.plane += 16;
     const size_t input_floats = (size_t)c * l.plane + 4 * PIXELS_MAX;
