@@ -7,9 +7,15 @@
 // figures do not. scripts/conv-kernel-ab.sh builds it from a git revision's kernel file and the
 // working tree's.
 //
+// With `products` (a fifth argument), the shape Winograd's products give the kernel instead: one tap, a
+// chunk of 48 (AVX2) or 64 (AVX-512) tiles, CHANNELS in and out, no bias, activation or prefetching,
+// 36 positions (F(4x4)) for every chunk of the frame's 4x4 tiles, each position's inputs, weights
+// and sums in buffers of their own, as WinogradConvolution lays them out; GFLOP/s are the products'
+// own multiply-adds.
+//
 // Built with BASE_ROW (the base build's entry point, its symbols renamed), NEW_ROW, PROBE and LEVEL
 // (the ISA's vsr_cpu_level).
-//   .build/conv-kernel-ab CHANNELS WIDTH HEIGHT ROUNDS
+//   .build/conv-kernel-ab CHANNELS WIDTH HEIGHT ROUNDS [products]
 #include "vsr_kernels.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -96,6 +102,33 @@ static double time_layer(layer l, void (*row)(const vsr_conv_args *), int thread
     return seconds() - start;
 }
 
+/// Winograd F(4x4)'s products over a frame, one thread; seconds. `l.input` holds a chunk's
+/// transformed input for every position, `l.output` the sums, `l.weights` every position's weights.
+static double time_products(const layer *l, void (*row)(const vsr_conv_args *), int chunks, int chunk_tiles) {
+    enum { POSITIONS = 36 };
+    const ptrdiff_t zero = 0;
+    vsr_conv_args a;
+    memset(&a, 0, sizeof a);
+    a.plane_stride = chunk_tiles;
+    a.taps = &zero;
+    a.tap_count = 1;
+    a.in_channels = l->channels;
+    a.output_stride = chunk_tiles;
+    a.out_channels = l->channels;
+    a.pixels = chunk_tiles;
+    const ptrdiff_t position_floats = (ptrdiff_t)l->channels * chunk_tiles;
+    const double start = seconds();
+    for (int chunk = 0; chunk < chunks; chunk++) {
+        for (int p = 0; p < POSITIONS; p++) {
+            a.input = l->input + p * position_floats;
+            a.weights = l->weights + (ptrdiff_t)p * l->channels * l->channels;
+            a.output = l->output + p * position_floats;
+            row(&a);
+        }
+    }
+    return seconds() - start;
+}
+
 static void *probe_thread(void *iterations) {
     volatile float sink = PROBE(*(long *)iterations);
     (void)sink;
@@ -114,8 +147,8 @@ static double peak(int threads, int flops_per_iteration) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s CHANNELS WIDTH HEIGHT ROUNDS\n", argv[0]);
+    if (argc != 5 && !(argc == 6 && strcmp(argv[5], "products") == 0)) {
+        fprintf(stderr, "usage: %s CHANNELS WIDTH HEIGHT ROUNDS [products]\n", argv[0]);
         return 2;
     }
     layer l;
@@ -138,10 +171,18 @@ int main(int argc, char **argv) {
     l.row_stride = (l.width + l.block_pixels - 1) / l.block_pixels * l.block_pixels + 16;  // as the bands' rows
     l.plane = (ptrdiff_t)(l.height + 2) * l.row_stride;
     if (l.plane * 4 % 4096 == 0) l.plane += 16;
-    const size_t input_floats = (size_t)c * l.plane + 4 * PIXELS_MAX;
-    const size_t weight_floats = (size_t)(c + VSR_CONV_BLOCK) * c * 9;
+    const int products = argc == 6;
+    const int chunk_tiles = kernels->level == VSR_CPU_AVX512 ? 64 : 48;
+    const int tiles = (l.width + 3) / 4 * ((l.height + 3) / 4), chunks = (tiles + chunk_tiles - 1) / chunk_tiles;
+    const size_t product_floats = (size_t)36 * (c + VSR_CONV_BLOCK) * (c > chunk_tiles ? c : chunk_tiles);
+    size_t input_floats = (size_t)c * l.plane + 4 * PIXELS_MAX;
+    size_t weight_floats = (size_t)(c + VSR_CONV_BLOCK) * c * 9;
+    size_t output_floats = (size_t)c * l.width * l.height + PIXELS_MAX;
+    if (input_floats < product_floats) input_floats = product_floats;
+    if (weight_floats < product_floats) weight_floats = product_floats;
+    if (output_floats < product_floats) output_floats = product_floats;
     l.input = aligned_alloc(64, input_floats * 4);
-    l.output = aligned_alloc(64, ((size_t)c * l.width * l.height + PIXELS_MAX) * 4);
+    l.output = aligned_alloc(64, output_floats * 4);
     l.weights = aligned_alloc(64, weight_floats * 4);
     l.bias = calloc(c, 4);
     l.slopes = malloc(c * 4);
@@ -152,16 +193,18 @@ int main(int argc, char **argv) {
                 if (y == 0 || y == l.height + 1 || x == 0 || x > l.width) l.input[ci * l.plane + y * l.row_stride + x] = 0;
     for (size_t i = 0; i < weight_floats; i++) l.weights[i] = 0.1f * random_value();
     for (int i = 0; i < c; i++) l.slopes[i] = 0.05f;
-    memset(l.output, 0, (size_t)c * l.width * l.height * 4);
+    memset(l.output, 0, output_floats * 4);
     for (int t = 0; t < 9; t++) l.taps[t] = (ptrdiff_t)(t / 3 - 1) * l.row_stride + (t % 3 - 1);
 
     // Both builds must compute the same layer: compare one pass before timing.
-    float *first = malloc((size_t)c * l.width * l.height * 4);
-    time_layer(l, BASE_ROW, 1);
-    memcpy(first, l.output, (size_t)c * l.width * l.height * 4);
-    time_layer(l, NEW_ROW, 1);
+    float *first = malloc(output_floats * 4);
+    if (products) time_products(&l, BASE_ROW, 1, chunk_tiles);
+    else time_layer(l, BASE_ROW, 1);
+    memcpy(first, l.output, output_floats * 4);
+    if (products) time_products(&l, NEW_ROW, 1, chunk_tiles);
+    else time_layer(l, NEW_ROW, 1);
     double largest = 0;
-    for (size_t i = 0; i < (size_t)c * l.width * l.height; i++) {
+    for (size_t i = 0; i < output_floats; i++) {
         const double d = first[i] > l.output[i] ? first[i] - l.output[i] : l.output[i] - first[i];
         if (d > largest) largest = d;
     }
@@ -172,19 +215,25 @@ int main(int argc, char **argv) {
 
     static double times[2][2][MAX_ROUNDS], peaks[2][MAX_ROUNDS];
     for (int r = 0; r < rounds; r++) {
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads = 1; threads <= (products ? 1 : 2); threads++) {
             peaks[threads - 1][r] = peak(threads, kernels->fma_probe_flops);
             // Alternate which build goes first, so that neither always follows the probe.
             for (int k = 0; k < 2; k++) {
                 const int build = (r + k) % 2;
-                times[build][threads - 1][r] = time_layer(l, build ? NEW_ROW : BASE_ROW, threads);
+                void (*row)(const vsr_conv_args *) = build ? NEW_ROW : BASE_ROW;
+                times[build][threads - 1][r] =
+                    products ? time_products(&l, row, chunks, chunk_tiles) : time_layer(l, row, threads);
             }
         }
     }
-    const double flops = 2.0 * c * c * 9 * l.width * l.height;
-    printf("%s kernels (%s); %d -> %d channels, 3x3, %dx%d; medians of %d alternating rounds\n", kernels->name,
-           kernels->conv_shape, c, c, l.width, l.height, rounds);
-    for (int threads = 1; threads <= 2; threads++) {
+    const double flops = products ? 2.0 * c * c * chunk_tiles * 36 * chunks : 2.0 * c * c * 9 * l.width * l.height;
+    if (products)
+        printf("%s kernels (%s); Winograd F(4x4)'s products, %d -> %d channels, %d chunks of %d tiles (%dx%d); medians of %d "
+               "alternating rounds\n", kernels->name, kernels->conv_shape, c, c, chunks, chunk_tiles, l.width, l.height, rounds);
+    else
+        printf("%s kernels (%s); %d -> %d channels, 3x3, %dx%d; medians of %d alternating rounds\n", kernels->name,
+               kernels->conv_shape, c, c, l.width, l.height, rounds);
+    for (int threads = 1; threads <= (products ? 1 : 2); threads++) {
         const double p = median(peaks[threads - 1], rounds);
         const double base = median(times[0][threads - 1], rounds), new = median(times[1][threads - 1], rounds);
         printf("  %d thread(s), FMA peak %.1f GFLOP/s: base %.3f ms (%.0f%% of peak), new %.3f ms (%.0f%%), new/base time %.3f\n",

@@ -2,8 +2,9 @@
 # A/B of one ISA's direct-convolution micro-kernel: the kernel file of git revision REV (default HEAD)
 # against the working tree's, in one process, alternating round by round (scripts/conv-kernel-ab.c),
 # at 1 and 2 threads. Run scripts/generate-conv-microkernel.py first when the generator changed.
-#   scripts/conv-kernel-ab.sh [REV [ISA [CHANNELS WIDTH HEIGHT ROUNDS]]]
+#   scripts/conv-kernel-ab.sh [REV [ISA [CHANNELS WIDTH HEIGHT ROUNDS [products]]]]
 #   scripts/conv-kernel-ab.sh HEAD avx2 16 320 180 41
+#   scripts/conv-kernel-ab.sh HEAD avx2 48 320 180 41 products   # the shape of Winograd F(4x4)'s products
 # ISA: avx2 (default) or avx512; the CPU must have it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,4 +30,4 @@ clang -O3 -pthread "${inc[@]}" -DBASE_ROW=base_conv_row_$isa -DNEW_ROW=vsr_conv_
   -DPROBE=vsr_fma_probe_$isa -DLEVEL=$level \
   "$root/scripts/conv-kernel-ab.c" "$work/base.o" "$root"/Sources/CVSRKernels/*.c -o "$root/.build/conv-kernel-ab"
 echo "base: $rev ($(git -C "$root" rev-parse --short "$rev")); new: the working tree"
-"$root/.build/conv-kernel-ab" "${1:-16}" "${2:-320}" "${3:-180}" "${4:-21}"
+"$root/.build/conv-kernel-ab" "${1:-16}" "${2:-320}" "${3:-180}" "${4:-21}" ${5:+"$5"}
