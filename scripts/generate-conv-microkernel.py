@@ -128,18 +128,20 @@ def conv_block(isa, V, attr):
     w("                          const float *wp, const int co, const int x0, const int valid, const int channels) {")
     for j in range(BLOCK):
         w(f"    {isa['vec']} " + ", ".join(f"a{j}{k} = {isa['zero']}" for k in range(V)) + ";")
-    w("    // The loop's fields in locals" + (":" if isa.get("asm") else ", and a single tap's offset hoisted:")
-      + " the per-tap compiler barrier")
-    w("    // would otherwise reload them from `args` on every channel, and the extra loads and branches")
-    w("    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.")
+    if isa.get("asm"):
+        w("    // The loop's fields in locals, read once rather than from `args` on every channel.")
+    else:
+        w("    // The loop's fields in locals, and a single tap's offset hoisted: the per-tap compiler barrier")
+        w("    // would otherwise reload them from `args` on every channel, and the extra loads and branches")
+        w("    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.")
     w("    const ptrdiff_t *taps = args->taps;")
     w("    const ptrdiff_t stride = args->plane_stride" + ("" if isa.get("asm") else ", tap0 = taps[0]") + ";")
     w("    const int in_channels = args->in_channels, prefetch = args->prefetch;")
     if isa.get("asm"):
         w("    // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that")
-        w("    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers")
-        w("    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is")
-        w("    // busy (this VM's slow phases) the kernel ran about 10% slower with them.")
+        w("    // each load addresses `plane + offset` itself. Loading `taps[t]` and forming the pointers had")
+        w("    // cost 2-3 integer instructions per tap's 19; on an AVX2-only AMD EPYC Zen 3 the kernel then")
+        w("    // took 1.03-1.11x the time in the VM's slow phases, alike in quiet ones (scripts/conv-kernel-ab.sh).")
         w(f"    ptrdiff_t offsets[{MAX_TAPS}] = {{0}};")
         w(f"    for (int t = 0; t < tap_count && t < {MAX_TAPS}; t++) offsets[t] = taps[t];")
     w("    // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized")

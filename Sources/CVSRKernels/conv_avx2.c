@@ -11,16 +11,14 @@ void conv_block_avx2_1(const vsr_conv_args *args, const int tap_count, const int
     __m256 a10 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps();
-    // The loop's fields in locals: the per-tap compiler barrier
-    // would otherwise reload them from `args` on every channel, and the extra loads and branches
-    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
+    // The loop's fields in locals, read once rather than from `args` on every channel.
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
     // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
-    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
-    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
-    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    // each load addresses `plane + offset` itself. Loading `taps[t]` and forming the pointers had
+    // cost 2-3 integer instructions per tap's 19; on an AVX2-only AMD EPYC Zen 3 the kernel then
+    // took 1.03-1.11x the time in the VM's slow phases, alike in quiet ones (scripts/conv-kernel-ab.sh).
     ptrdiff_t offsets[9] = {0};
     for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
@@ -167,16 +165,14 @@ void conv_block_avx2_2(const vsr_conv_args *args, const int tap_count, const int
     __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps();
-    // The loop's fields in locals: the per-tap compiler barrier
-    // would otherwise reload them from `args` on every channel, and the extra loads and branches
-    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
+    // The loop's fields in locals, read once rather than from `args` on every channel.
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
     // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
-    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
-    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
-    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    // each load addresses `plane + offset` itself. Loading `taps[t]` and forming the pointers had
+    // cost 2-3 integer instructions per tap's 19; on an AVX2-only AMD EPYC Zen 3 the kernel then
+    // took 1.03-1.11x the time in the VM's slow phases, alike in quiet ones (scripts/conv-kernel-ab.sh).
     ptrdiff_t offsets[9] = {0};
     for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
@@ -355,16 +351,14 @@ void conv_block_avx2(const vsr_conv_args *args, const int tap_count, const int p
     __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps(), a12 = _mm256_setzero_ps();
     __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps(), a22 = _mm256_setzero_ps();
     __m256 a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps(), a32 = _mm256_setzero_ps();
-    // The loop's fields in locals: the per-tap compiler barrier
-    // would otherwise reload them from `args` on every channel, and the extra loads and branches
-    // around a 1x1 layer's 12 FMAs held it to about 60% of the FMA rate measured without them.
+    // The loop's fields in locals, read once rather than from `args` on every channel.
     const ptrdiff_t *taps = args->taps;
     const ptrdiff_t stride = args->plane_stride;
     const int in_channels = args->in_channels, prefetch = args->prefetch;
     // Every tap's offset in a local, which the unrolled 9-tap loop keeps in a register, so that
-    // each load addresses `plane + offset` itself: loading `taps[t]` and forming the pointers
-    // had cost 2-3 integer instructions per 19, and on a core whose other hardware thread is
-    // busy (this VM's slow phases) the kernel ran about 10% slower with them.
+    // each load addresses `plane + offset` itself. Loading `taps[t]` and forming the pointers had
+    // cost 2-3 integer instructions per tap's 19; on an AVX2-only AMD EPYC Zen 3 the kernel then
+    // took 1.03-1.11x the time in the VM's slow phases, alike in quiet ones (scripts/conv-kernel-ab.sh).
     ptrdiff_t offsets[9] = {0};
     for (int t = 0; t < tap_count && t < 9; t++) offsets[t] = taps[t];
     // Fetch the lines this block will store before its FMAs start, when the output is a frame-sized
