@@ -1,7 +1,8 @@
 // Two builds of one ISA's direct-convolution micro-kernel in one process, timed in alternation: a
 // 3x3 "same" layer (bias + LeakyReLU fused, as vsr-kernel-bench conv times it) over a whole frame,
 // on one thread and on two (the rows split in halves), round after round, each round also timing
-// the FMA peak. On a noisy VM two binaries run minutes apart meet different phases (this 2-vCPU
+// the FMA peak (the two-thread pass includes starting its second thread, tens of microseconds, as
+// both builds' do). On a noisy VM two binaries run minutes apart meet different phases (this 2-vCPU
 // AMD EPYC Zen 3 swings between about 65% and 90% of the peak for the same kernel); alternating
 // within one process puts both builds in the same phases, so their ratio holds where the absolute
 // figures do not. scripts/conv-kernel-ab.sh builds it from a git revision's kernel file and the
@@ -129,21 +130,41 @@ static double time_products(const layer *l, void (*row)(const vsr_conv_args *), 
     return seconds() - start;
 }
 
-static void *probe_thread(void *iterations) {
-    volatile float sink = PROBE(*(long *)iterations);
+/// One thread's run of the FMA probe: `iterations` in, its own elapsed seconds out.
+typedef struct probe_run {
+    long iterations;
+    double seconds;
+} probe_run;
+
+static void *probe_thread(void *context) {
+    probe_run *run = context;
+    const double start = seconds();
+    volatile float sink = PROBE(run->iterations);
     (void)sink;
+    run->seconds = seconds() - start;
     return NULL;
 }
 
-/// GFLOP/s of the ISA's FMA probe on `threads` threads (its chains x lanes x 2 FLOPs an iteration).
+/// GFLOP/s of the ISA's FMA probe on `threads` threads (its chains x lanes x 2 FLOPs an iteration):
+/// the sum of each thread's rate over its own run, so that starting the second thread is not timed.
 static double peak(int threads, int flops_per_iteration) {
-    long iterations = 2000000;
-    const double start = seconds();
+    probe_run runs[2] = {{2000000, 0}, {2000000, 0}};
     pthread_t helper;
-    if (threads == 2) pthread_create(&helper, NULL, probe_thread, &iterations);
-    probe_thread(&iterations);
+    if (threads == 2) pthread_create(&helper, NULL, probe_thread, &runs[1]);
+    probe_thread(&runs[0]);
     if (threads == 2) pthread_join(helper, NULL);
-    return threads * (double)iterations * flops_per_iteration / (seconds() - start) / 1e9;
+    double gflops = 0;
+    for (int t = 0; t < threads; t++) gflops += (double)runs[t].iterations * flops_per_iteration / runs[t].seconds / 1e9;
+    return gflops;
+}
+
+/// One timed pass of a build: the 3x3 layer on `threads` threads, or Winograd's products (one thread).
+typedef struct pass {
+    int products, chunks, chunk_tiles;
+} pass;
+
+static double time_pass(const layer *l, pass p, void (*row)(const vsr_conv_args *), int threads) {
+    return p.products ? time_products(l, row, p.chunks, p.chunk_tiles) : time_layer(*l, row, threads);
 }
 
 int main(int argc, char **argv) {
@@ -197,12 +218,11 @@ int main(int argc, char **argv) {
     for (int t = 0; t < 9; t++) l.taps[t] = (ptrdiff_t)(t / 3 - 1) * l.row_stride + (t % 3 - 1);
 
     // Both builds must compute the same layer: compare one pass before timing.
+    const pass once = {products, 1, chunk_tiles}, whole = {products, chunks, chunk_tiles};
     float *first = malloc(output_floats * 4);
-    if (products) time_products(&l, BASE_ROW, 1, chunk_tiles);
-    else time_layer(l, BASE_ROW, 1);
+    time_pass(&l, once, BASE_ROW, 1);
     memcpy(first, l.output, output_floats * 4);
-    if (products) time_products(&l, NEW_ROW, 1, chunk_tiles);
-    else time_layer(l, NEW_ROW, 1);
+    time_pass(&l, once, NEW_ROW, 1);
     double largest = 0;
     for (size_t i = 0; i < output_floats; i++) {
         const double d = first[i] > l.output[i] ? first[i] - l.output[i] : l.output[i] - first[i];
@@ -220,9 +240,7 @@ int main(int argc, char **argv) {
             // Alternate which build goes first, so that neither always follows the probe.
             for (int k = 0; k < 2; k++) {
                 const int build = (r + k) % 2;
-                void (*row)(const vsr_conv_args *) = build ? NEW_ROW : BASE_ROW;
-                times[build][threads - 1][r] =
-                    products ? time_products(&l, row, chunks, chunk_tiles) : time_layer(l, row, threads);
+                times[build][threads - 1][r] = time_pass(&l, whole, build ? NEW_ROW : BASE_ROW, threads);
             }
         }
     }
