@@ -4,9 +4,9 @@ import Dispatch
 /// Direct convolution for stride-1 "same" convolutions (3x3 padding 1, 1x1 padding 0), with bias,
 /// a piecewise-linear activation and a residual add fused into the store.
 ///
-/// For a 3x3 layer each worker copies the rows it computes into a zero-bordered band of its own
-/// (`runBanded`), so the inner loop needs no bounds checks: borders read zeros, as PyTorch's zero
-/// padding does. A 1x1 layer reads its input in place (`runPointwise`). Weights are packed per
+/// A 3x3 layer reads the interior of the image in place and its borders through zero-bordered
+/// copies (`runBanded`), so the inner loop needs no bounds checks: borders read zeros, as PyTorch's
+/// zero padding does. A 1x1 layer reads its input in place (`runPointwise`). Weights are packed per
 /// block of 4 output channels.
 /// The micro-kernel is `cpu`'s (one register shape per instruction set, `Sources/CVSRKernels`).
 /// Threads claim runs of rows (3x3) or of pixel chunks (1x1) from a `WorkQueue`.
@@ -27,53 +27,58 @@ enum DirectConvolution {
     static let bandBytes = 256 << 10
 
     /// Rows per band: as many as `bandBytes` holds with the two halo rows, at least 4 (the halo then
-    /// copies at most 1.5x the rows); `runBanded` caps it at the image's height.
+    /// copies at most 1.5x the rows); `runBanded` caps it at the image's height. A worker computes
+    /// its claimed rows band by band; where the image has an interior, only its strips (and the
+    /// image's first and last rows) are copied.
     static func bandRows(channels: Int, rowStride: Int) -> Int {
         max(4, bandBytes / (4 * channels * rowStride) - 2)
     }
 
-    /// A 3x3 padding-1 layer with each worker copying the rows it is about to compute, every input
-    /// channel plus one halo row above and below, into a zero-bordered band of its own (rows padded
-    /// to whole micro-kernel blocks plus slack, planes offset off 4 KiB multiples against cache
-    /// aliasing), so the inner loop needs no bounds checks (borders read zeros, as PyTorch's zero
-    /// padding does) and reads the band from L2 (from L3 where even 4 rows of every channel are
-    /// larger, as at 52 channels 960 wide). The whole-frame padded copy this replaced, written out
-    /// and read back, had cost 11-13% of a 16-channel layer at 320x180 (0.90 of 8.1 ms on one thread,
-    /// 0.55 of 4.3 on two). `vsr-kernel-bench conv`, medians of alternating rounds on an AVX2-only
-    /// AMD EPYC (family 23 model 1): 16 channels at 320x180 8.02 -> 7.72 ms on one thread and
-    /// 4.38 -> 4.07 on two; at 960x540 16 channels 70.3 -> 70.6 / 37.0 -> 35.7 ms, 52 channels
-    /// 722 -> 712 / 364 -> 356 ms. `bandRows` overrides the band's height (the tests force short
-    /// bands).
+    /// A 3x3 padding-1 layer, its rows claimed by the workers band by band (`BandedRows`). A band's
+    /// interior rows (all but the image's first and last) read the image's planes in place for whole
+    /// micro-kernel blocks from column 1 on, whose taps all fall inside the image; the column left of
+    /// them and the columns right of them read two narrow zero-bordered strips, and the image's
+    /// first and last rows a zero-bordered band of whole rows (`fillBand`), so the inner loop needs
+    /// no bounds checks (borders read zeros, as PyTorch's zero padding does).
+    ///
+    /// Every row had gone through the band, every input channel plus a halo row above and below
+    /// copied per band; on two threads, whose guided claims shrink to single rows, the halo tripled
+    /// the copy of the last ones. Reading the interior in place, against copying it, ms a layer
+    /// (`vsr-kernel-bench conv`, the two alternating run by run in one process, medians of 21 (7 at
+    /// 960x540), three rounds at 320x180 and one at 960x540, AVX2-only AMD EPYC Zen 3, family 25
+    /// model 1, 2026-12-06): 16 channels at 320x180 on one thread 0.943-0.962 of the time and on
+    /// two 0.913-0.963, at 960x540 0.994 and 0.914; 52 channels 0.986-1.060 and 0.936-0.983 at
+    /// 320x180, 1.001 and 0.947 at 960x540. Before that, the whole-frame padded copy that the bands
+    /// replaced, written out and read back, had cost 11-13% of a 16-channel layer at 320x180.
+    /// `bandRows` overrides the band's height (the tests force short bands).
     static func runBanded(
         _ layer: Conv2d, _ input: Tensor, activation: Activation, residual: Tensor?,
         threads: Int, cpu: CPUKernels, bandRows forcedRows: Int? = nil
     ) -> Tensor {
-        let kernelPixels = cpu.convPixels
-        let channels = input.channels, height = input.height, width = input.width
-        let chunks = (width + kernelPixels - 1) / kernelPixels
-        let rowStride = chunks * kernelPixels + 16
-        let bandRows = max(1, min(height, forcedRows ?? bandRows(channels: channels, rowStride: rowStride)))
-        let rowsFloats = (bandRows + 2) * rowStride
-        let bandPlane = rowsFloats + ((rowsFloats * 4) % 4096 == 0 ? 16 : 0)
-        let bandFloats = channels * bandPlane + 64
-
+        let height = input.height, width = input.width
+        let layout = BandedRows(
+            channels: input.channels, height: height, width: width, kernelPixels: cpu.convPixels, forcedRows: forcedRows)
         let workers = max(1, min(threads, height))
         var output = Tensor.uninitialized(channels: layer.outChannels, height: height, width: width)
+        let inPlaceTaps = tapOffsets(layer, rowStride: width), stripTaps = tapOffsets(layer, rowStride: layout.stripStride)
         withJob(
-            layer, source: input.data, taps: tapOffsets(layer, rowStride: rowStride), output: &output, activation: activation,
-            residual: residual, height: height, width: width, rowStride: rowStride, planeStride: height * width, cpu: cpu
+            layer, source: input.data, taps: tapOffsets(layer, rowStride: layout.rowStride), output: &output,
+            activation: activation, residual: residual, height: height, width: width, rowStride: layout.rowStride,
+            planeStride: height * width, cpu: cpu
         ) { job in
-            WorkQueue(count: height, workers: workers).run { queue in
-                let band = UnsafeMutablePointer<Float>.allocate(capacity: bandFloats)
-                defer { band.deallocate() }
-                // `fillBand` writes every row a band's loads reach; only the 64 floats of slack past
-                // the last plane (the whole-frame copy kept them too) are zeroed here, once.
-                (band + bandFloats - 64).initialize(repeating: 0, count: 64)
-                while let claimed = queue.claim() {
-                    for first in stride(from: claimed.lowerBound, to: claimed.upperBound, by: bandRows) {
-                        let rows = first..<min(claimed.upperBound, first + bandRows)
-                        job.fillBand(band, planeStride: bandPlane, rows: rows)
-                        job.compute(rows: rows, pixels: 0..<width, from: band, firstRow: rows.lowerBound, planeStride: bandPlane)
+            inPlaceTaps.withUnsafeBufferPointer { inPlaceTapBuffer in
+                stripTaps.withUnsafeBufferPointer { stripTapBuffer in
+                    let inPlace = job.reading(taps: inPlaceTapBuffer.baseAddress!, rowStride: width)
+                    let strips = job.reading(taps: stripTapBuffer.baseAddress!, rowStride: layout.stripStride)
+                    WorkQueue(count: height, workers: workers).run { queue in
+                        let buffers = BandedRows.Buffers(layout)
+                        defer { buffers.deallocate() }
+                        while let claimed = queue.claim() {
+                            for first in stride(from: claimed.lowerBound, to: claimed.upperBound, by: layout.bandRows) {
+                                let rows = first..<min(claimed.upperBound, first + layout.bandRows)
+                                layout.compute(rows: rows, job: job, inPlace: inPlace, strips: strips, buffers: buffers)
+                            }
+                        }
                     }
                 }
             }
@@ -102,7 +107,7 @@ enum DirectConvolution {
                                             taps: tapBuffer.baseAddress!, tapCount: taps.count, bias: biasBuffer.baseAddress!,
                                             output: outBuffer.baseAddress!, residual: slopes == nil ? nil : residualBuffer,
                                             slopes: slopeBuffer, inChannels: layer.inChannels, outChannels: layer.outChannels,
-                                            height: height, width: width, rowStride: rowStride, planeStride: planeStride))
+                                            height: height, width: width, planeStride: planeStride, rowStride: rowStride))
                                 }
                             }
                         }
@@ -253,6 +258,90 @@ enum DirectConvolution {
     }
 }
 
+/// How `DirectConvolution.runBanded` lays out a worker's buffers and computes a band of rows.
+private struct BandedRows {
+    let height, width: Int
+    /// Floats between two padded rows of the band: whole micro-kernel blocks plus slack.
+    let rowStride: Int
+    /// Rows per band (`DirectConvolution.bandRows`, or the tests' forced height).
+    let bandRows: Int
+    /// Floats between two channels of the band, and the band's whole size.
+    let bandPlane, bandFloats: Int
+    /// The micro-kernel blocks each interior row reads in place, from column 1 to `interiorEnd`;
+    /// 0 where the image is too small (then every row goes through the band).
+    let interiorBlocks, interiorEnd: Int
+    /// Floats between two rows and two channels of a strip, and a strip's whole size.
+    let stripStride, stripPlane, stripFloats: Int
+
+    init(channels: Int, height: Int, width: Int, kernelPixels: Int, forcedRows: Int?) {
+        self.height = height
+        self.width = width
+        rowStride = (width + kernelPixels - 1) / kernelPixels * kernelPixels + 16
+        bandRows = max(1, min(height, forcedRows ?? DirectConvolution.bandRows(channels: channels, rowStride: rowStride)))
+        interiorBlocks = height >= 3 && width >= kernelPixels + 2 ? (width - 2) / kernelPixels : 0
+        interiorEnd = 1 + interiorBlocks * kernelPixels
+        // With an interior the band holds one row at a time (the image's first or last) and its halo.
+        bandPlane = Self.offFourKiB(((interiorBlocks > 0 ? 1 : bandRows) + 2) * rowStride)
+        bandFloats = channels * bandPlane + 64
+        // A strip's output pixels (at most one block) and their taps' reach: whole blocks plus two.
+        stripStride = kernelPixels + 16
+        stripPlane = Self.offFourKiB((bandRows + 2) * stripStride)
+        stripFloats = channels * stripPlane + 64
+    }
+
+    /// `floats`, or 16 more where it is a multiple of 4 KiB: channels a multiple apart would share
+    /// the L1's sets.
+    private static func offFourKiB(_ floats: Int) -> Int { floats + ((floats * 4) % 4096 == 0 ? 16 : 0) }
+
+    /// One worker's band and strips.
+    struct Buffers {
+        let band, left, right: UnsafeMutablePointer<Float>
+
+        init(_ layout: BandedRows) {
+            band = .allocate(capacity: layout.bandFloats)
+            // `fillBand` writes every row a band's loads reach; only the 64 floats of slack past the
+            // last plane are zeroed here, once. `fillStrip` writes only the image's columns, so the
+            // strips' other columns stay zero from here on.
+            (band + layout.bandFloats - 64).initialize(repeating: 0, count: 64)
+            let strip = layout.interiorBlocks > 0 ? layout.stripFloats : 0
+            left = .allocate(capacity: strip)
+            left.initialize(repeating: 0, count: strip)
+            right = .allocate(capacity: strip)
+            right.initialize(repeating: 0, count: strip)
+        }
+
+        func deallocate() {
+            band.deallocate()
+            left.deallocate()
+            right.deallocate()
+        }
+    }
+
+    /// Every output pixel of `rows`, which lie within one band: `job` reads through the band,
+    /// `inPlace` the image's own planes, `strips` the strips.
+    func compute(rows: Range<Int>, job: ConvJob, inPlace: ConvJob, strips: ConvJob, buffers: Buffers) {
+        guard interiorBlocks > 0 else {
+            job.fillBand(buffers.band, planeStride: bandPlane, rows: rows)
+            job.compute(rows: rows, pixels: 0..<width, from: buffers.band, firstRow: rows.lowerBound, planeStride: bandPlane)
+            return
+        }
+        for y in [0, height - 1] where rows.contains(y) {
+            job.fillBand(buffers.band, planeStride: bandPlane, rows: y..<(y + 1))
+            job.compute(rows: y..<(y + 1), pixels: 0..<width, from: buffers.band, firstRow: y, planeStride: bandPlane)
+        }
+        let interior = max(rows.lowerBound, 1)..<min(rows.upperBound, height - 1)
+        guard !interior.isEmpty else { return }
+        // Output pixel x of row y reads from image row y - 1, column x - 1 on.
+        inPlace.compute(rows: interior, pixels: 1..<interiorEnd, from: job.source - 1, firstRow: 1, planeStride: height * width)
+        for (strip, pixels) in [(buffers.left, 0..<1), (buffers.right, interiorEnd..<width)] {
+            job.fillStrip(strip, stride: stripStride, planeStride: stripPlane, rows: interior, pixels: pixels)
+            strips.compute(
+                rows: interior, pixels: pixels, from: strip - pixels.lowerBound, firstRow: interior.lowerBound,
+                planeStride: stripPlane)
+        }
+    }
+}
+
 /// One convolution's pointers and sizes, shared read-only by the worker threads; each worker
 /// writes only its own rows (3x3) or pixel ranges (1x1) of `output`.
 private struct ConvJob: @unchecked Sendable {
@@ -261,13 +350,23 @@ private struct ConvJob: @unchecked Sendable {
     /// bands by `fillBand`; 1x1), or the stride-2 layer's column split.
     let source: UnsafePointer<Float>
     let weights: UnsafePointer<Float>
-    let taps: UnsafePointer<Int>
+    var taps: UnsafePointer<Int>
     let tapCount: Int
     let bias: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
     let slopes: UnsafePointer<Float>?
-    let inChannels, outChannels, height, width, rowStride, planeStride: Int
+    let inChannels, outChannels, height, width, planeStride: Int
+    var rowStride: Int
+
+    /// The same convolution reading its input rows `rowStride` floats apart, through `taps` (offsets
+    /// for that stride), as a band, a strip or the image's own planes lay them out.
+    func reading(taps: UnsafePointer<Int>, rowStride: Int) -> ConvJob {
+        var job = self
+        job.taps = taps
+        job.rowStride = rowStride
+        return job
+    }
 
     /// Pixels `pixels` of every row in `rows`, all output channels, through the micro-kernel, which
     /// also fuses the bias, the activation and the residual into its store; `source` holds every row.
@@ -292,6 +391,22 @@ private struct ConvJob: @unchecked Sendable {
             args.residual = residual.map { $0 + start }
             args.output = output + start
             cpu.convRow(&args)
+        }
+    }
+
+    /// Copies what output pixels `pixels` of interior rows `rows` (neither the image's first nor
+    /// its last) read into `strip`: padded row j of channel c at `strip + c * planeStride + j *
+    /// stride` holds image row `rows.lowerBound - 1 + j` from column `pixels.lowerBound - 1` on.
+    /// Only the image's columns are written; the caller keeps the others zero.
+    func fillStrip(_ strip: UnsafeMutablePointer<Float>, stride: Int, planeStride stripPlane: Int, rows: Range<Int>, pixels: Range<Int>) {
+        let firstColumn = max(0, pixels.lowerBound - 1), endColumn = min(width, pixels.upperBound + 1)
+        let offset = firstColumn - (pixels.lowerBound - 1)
+        for c in 0..<inChannels {
+            for j in 0..<(rows.count + 2) {
+                let from = source + (c * height + rows.lowerBound - 1 + j) * width
+                let to = strip + c * stripPlane + j * stride + offset
+                for x in firstColumn..<endColumn { to[x - firstColumn] = from[x] }
+            }
         }
     }
 
