@@ -105,4 +105,38 @@ final class LaneOrderTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(cases, 2 * 10 * 2)
     }
+
+    /// Three Winograd layers in a row with the input added to the last (RLFN's block), through
+    /// `KernelSet.convChain`: lane order between them (`WinogradLaneChain`), the same to the bit as
+    /// the layers one by one in pixel order; both tiles, odd sizes, 1 and 2 threads.
+    func testLaneChainMatchesLayersOneByOne() {
+        var rng = SeededGenerator(seed: 62)
+        let channels = 16
+        let activation = Activation.prelu((0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
+        var cases = 0
+        for tile in [WinogradTile.f4, .f6] {
+            let layers = (0..<3).map { _ in
+                let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
+                return Conv2d(
+                    inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: tile)
+            }
+            for (height, width) in [(1, 1), (7, 13), (9, 65), (14, 97), (20, 191), (6, 289)] {
+                let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
+                forEachCPULevel { cpu in
+                    let kernels = KernelSet.optimized(cpu: cpu)
+                    XCTAssertTrue(WinogradLaneChain.applies(layers, activation: activation, cpu: cpu, winograd: true))
+                    for threads in [1, 2] {
+                        let label = "\(cpu.level) \(tile) at \(height)x\(width), \(threads) threads"
+                        var oneByOne = input
+                        for (index, layer) in layers.enumerated() {
+                            oneByOne = kernels.conv(layer, oneByOne, activation, index == 2 ? input : nil, threads)
+                        }
+                        XCTAssertEqual(kernels.convChain(layers, activation, input, input, threads).data, oneByOne.data, label)
+                        cases += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(cases, 2 * 6 * 2)
+    }
 }

@@ -25,15 +25,16 @@ final class OperationTimesTests: XCTestCase {
             XCTAssertEqual(timed.data, plain.data, "\(threads) threads")
             let calls = Dictionary(uniqueKeysWithValues: times.sorted.map { ($0.name, $0.calls) })
             let tile = WinogradConvolution.defaultTile
-            // Per block c1, c2, c3 (with the block's skip), the ESA's reduce, strided conv, pool, conv3
-            // on the pooled map and the gate; the head, the tail (with the global skip), the
-            // upsampler and the shuffle once.
+            // Per block c1, c2, c3 (with the block's skip, one entry: `WinogradLaneChain`), the ESA's
+            // reduce, strided conv, pool, conv3 on the pooled map and the gate; the head, the tail
+            // (with the global skip), the upsampler and the shuffle once.
             XCTAssertEqual(
                 calls,
                 [
                     "conv 3x3 3->16, direct": 1,
-                    "conv 3x3 16->16, Winograd \(tile)": 2 * blocks + blocks,
-                    "conv 3x3 16->16, Winograd \(tile) + residual": blocks + 1,
+                    "3 x conv 3x3 16->16, Winograd \(tile) in lane order + residual": blocks,
+                    "conv 3x3 16->16, Winograd \(tile)": blocks,
+                    "conv 3x3 16->16, Winograd \(tile) + residual": 1,
                     "conv 1x1 16->16, direct": blocks,
                     "conv 3x3 stride 2 16->16, direct": blocks,
                     "max-pool 7x7 stride 3, 16 channels": blocks,

@@ -8,6 +8,10 @@ import Foundation
 public struct KernelSet: Sendable {
     public typealias Convolution = @Sendable (Conv2d, Tensor, Activation, Tensor?, Int) -> Tensor
 
+    /// Consecutive layers, each with one activation, a residual added to the last one's output, on up
+    /// to `threads` threads: layers, activation, input, residual, threads (RLFN's block convolutions).
+    public typealias ConvolutionChain = @Sendable ([Conv2d], Activation, Tensor, Tensor?, Int) -> Tensor
+
     /// `x * sigmoid(gate)` on up to `threads` threads.
     public typealias Gate = @Sendable (Tensor, Tensor, Int) -> Tensor
 
@@ -33,6 +37,9 @@ public struct KernelSet: Sendable {
     /// Whether `conv` runs layers that carry Winograd weights by Winograd (`ConvolutionChoice.usesWinograd`).
     public let winograd: Bool
     public let conv: Convolution
+    /// Layers one after another; `conv` one by one, or Winograd layers handing on lane order
+    /// (`WinogradLaneChain`).
+    public let convChain: ConvolutionChain
     /// `x * sigmoid(gate)`.
     public let sigmoidGate: Gate
     /// `value(x) * sigmoid(gate(sum(reduced) + added))`, an `AttentionGate`'s three 1x1 layers, `added` resized on the way.
@@ -47,6 +54,11 @@ public struct KernelSet: Sendable {
     public static let reference = KernelSet(
         name: "reference", cpu: nil, winograd: false,
         conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
+        convChain: { layers, activation, input, residual, _ in
+            layers.indices.reduce(input) { x, index in
+                layers[index].reference(x, activation: activation, residual: index == layers.count - 1 ? residual : nil)
+            }
+        },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
         gatedConvolution: { layers, x, reduced, added, _ in layers.reference(x: x, reduced: reduced, added: added.reference()) },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
@@ -73,15 +85,24 @@ public struct KernelSet: Sendable {
 
     /// The SIMD and threaded entries on `cpu`'s micro-kernel; wide 3x3 layers by Winograd when `winograd`.
     private static func fast(name: String, cpu: CPUKernels, winograd: Bool) -> KernelSet {
-        KernelSet(
+        let conv: Convolution = { layer, input, activation, residual, threads in
+            if runsByWinograd(layer, activation: activation, winograd: winograd) {
+                return WinogradConvolution.run(
+                    layer, input, activation: activation, residual: residual, threads: threads,
+                    cpu: cpu)
+            }
+            return directConvolution(layer, input, activation, residual, threads, cpu)
+        }
+        return KernelSet(
             name: name, cpu: cpu, winograd: winograd,
-            conv: { layer, input, activation, residual, threads in
-                if runsByWinograd(layer, activation: activation, winograd: winograd) {
-                    return WinogradConvolution.run(
-                        layer, input, activation: activation, residual: residual, threads: threads,
-                        cpu: cpu)
+            conv: conv,
+            convChain: { layers, activation, input, residual, threads in
+                if WinogradLaneChain.applies(layers, activation: activation, cpu: cpu, winograd: winograd) {
+                    return WinogradLaneChain.run(layers, activation: activation, input, residual: residual, threads: threads, cpu: cpu)
                 }
-                return directConvolution(layer, input, activation, residual, threads, cpu)
+                return layers.indices.reduce(input) { x, index in
+                    conv(layers[index], x, activation, index == layers.count - 1 ? residual : nil, threads)
+                }
             },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
             gatedConvolution: { gatedConvolution($0, $1, $2, $3, $4, cpu) },

@@ -52,6 +52,20 @@ extension KernelSet {
                     base.conv(layer, input, activation, residual, threads)
                 }
             },
+            convChain: { layers, activation, input, residual, threads in
+                guard let cpu = base.cpu, WinogradLaneChain.applies(layers, activation: activation, cpu: cpu, winograd: base.winograd)
+                else {
+                    // One by one, each timed as `conv` times it.
+                    let timedConv = self.timed(into: times).conv
+                    return layers.indices.reduce(input) { x, index in
+                        timedConv(layers[index], x, activation, index == layers.count - 1 ? residual : nil, threads)
+                    }
+                }
+                let name = "\(layers.count) x conv \(Self.shape(layers[0])), Winograd \(layers[0].winogradWeights!.tile) in lane order"
+                return times.measure(name + (residual == nil ? "" : " + residual")) {
+                    base.convChain(layers, activation, input, residual, threads)
+                }
+            },
             sigmoidGate: { x, gate, threads in
                 times.measure("sigmoid gate, \(x.channels) channels") { base.sigmoidGate(x, gate, threads) }
             },

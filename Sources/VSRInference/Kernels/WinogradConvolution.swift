@@ -122,7 +122,7 @@ enum WinogradConvolution {
     /// `base + c * plane + placement.offset(row: y, width:)` and need hold only the rows read (`rows`
     /// widened by one each side, inside the image) and written; `residual`, when given, has the
     /// output's layout. Either side may be in F(4x4)'s or F(6x6)'s lane order (`ColumnOrder.lanes`; no
-    /// residual then), its rows `ColumnOrder.rowFloats` long.
+    /// residual with output in lane order), its rows `ColumnOrder.rowFloats` long.
     static func run(
         _ layer: Conv2d, activation: Activation, cpu: CPUKernels, threads: Int, height: Int, width: Int, rows: Range<Int>,
         input: RowWindow.View, output: RowWindow.MutableView, residual: UnsafePointer<Float>? = nil,
@@ -137,7 +137,8 @@ enum WinogradConvolution {
         let tile = winograd.tile
         precondition(rows.lowerBound % tile.size == 0 && rows.upperBound <= height, "Winograd rows start on a tile row")
         let lanes = inputOrder == .lanes || outputOrder == .lanes
-        precondition(!lanes || tile != .f2 && residual == nil, "lane order is F(4x4)'s and F(6x6)'s, with no residual")
+        precondition(!lanes || tile != .f2, "lane order is F(4x4)'s and F(6x6)'s")
+        precondition(outputOrder == .pixels || residual == nil, "a residual is added to output in pixel order")
         guard !rows.isEmpty else { return }
         let tileColumns = (width + tile.size - 1) / tile.size
         let chunkTiles = chunkTiles(kernelPixels: cpu.convPixels)

@@ -115,9 +115,7 @@ public struct RLFN: SRModel {
 
         func forward(_ x: Tensor, context: InferenceContext) -> Tensor {
             let lrelu = Activation.leakyReLU(0.05)
-            var out = c1(x, activation: lrelu, context: context)
-            out = c2(out, activation: lrelu, context: context)
-            out = c3(out, activation: lrelu, residual: x, context: context)
+            let out = context.kernels.convChain([c1, c2, c3], lrelu, x, x, context.threads)
             return esa.forward(out, context: context)
         }
 
