@@ -54,6 +54,15 @@ final class LaneOrderTests: XCTestCase {
         return output
     }
 
+    /// `count` random 3x3 layers of `channels` channels with `tile`'s Winograd weights.
+    private func winogradLayers(_ count: Int, channels: Int, tile: WinogradTile, using rng: inout SeededGenerator) -> [Conv2d] {
+        (0..<count).map { _ in
+            let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
+            return Conv2d(
+                inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: tile)
+        }
+    }
+
     func testLaneOrderLayersMatchPixelOrder() {
         var rng = SeededGenerator(seed: 61)
         let channels = 16
@@ -62,11 +71,7 @@ final class LaneOrderTests: XCTestCase {
         for tile in [WinogradTile.f4, .f6] {
             for (height, width) in [(1, 1), (7, 13), (13, 64), (9, 65), (13, 96), (14, 97), (20, 191), (9, 200), (25, 61), (6, 289)] {
                 let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
-                let layers = (0..<2).map { _ in
-                    let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
-                    return Conv2d(
-                        inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: tile)
-                }
+                let layers = winogradLayers(2, channels: channels, tile: tile, using: &rng)
                 let group = 16 * tile.size, rowFloats = ColumnOrder.lanes.rowFloats(width: width, tile: tile)
                 XCTAssertEqual(rowFloats, (width + group - 1) / group * group)
                 forEachCPULevel { cpu in
@@ -115,11 +120,7 @@ final class LaneOrderTests: XCTestCase {
         let activation = Activation.prelu((0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
         var cases = 0
         for tile in [WinogradTile.f4, .f6] {
-            let layers = (0..<3).map { _ in
-                let random = Conv2d.random(inChannels: channels, outChannels: channels, kernel: 3, using: &rng)
-                return Conv2d(
-                    inChannels: channels, outChannels: channels, kernel: 3, weight: random.weight, bias: random.bias, winograd: tile)
-            }
+            let layers = winogradLayers(3, channels: channels, tile: tile, using: &rng)
             for (height, width) in [(1, 1), (7, 13), (9, 65), (14, 97), (20, 191), (6, 289)] {
                 let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
                 forEachCPULevel { cpu in
