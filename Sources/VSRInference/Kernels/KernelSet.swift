@@ -53,12 +53,8 @@ public struct KernelSet: Sendable {
 
     public static let reference = KernelSet(
         name: "reference", cpu: nil, winograd: false,
-        conv: { layer, input, activation, residual, _ in layer.reference(input, activation: activation, residual: residual) },
-        convChain: { layers, activation, input, residual, _ in
-            layers.indices.reduce(input) { x, index in
-                layers[index].reference(x, activation: activation, residual: index == layers.count - 1 ? residual : nil)
-            }
-        },
+        conv: referenceConvolution,
+        convChain: { oneByOne($0, $1, $2, $3, $4, conv: referenceConvolution) },
         sigmoidGate: { x, gate, _ in ReferenceOps.multiply(x, ReferenceOps.activate(gate, .sigmoid)) },
         gatedConvolution: { layers, x, reduced, added, _ in layers.reference(x: x, reduced: reduced, added: added.reference()) },
         maxPool: { input, kernel, stride, _ in ReferenceOps.maxPool2d(input, kernel: kernel, stride: stride) },
@@ -67,6 +63,21 @@ public struct KernelSet: Sendable {
             let shuffled = ReferenceOps.pixelShuffle(input, factor: factor)
             window.store(skip.map { ReferenceOps.add(shuffled, ReferenceOps.upsampleNearest($0, factor: factor)) } ?? shuffled)
         })
+
+    /// The naive convolution, then the epilogue (`Conv2d.reference`).
+    private static let referenceConvolution: Convolution = { layer, input, activation, residual, _ in
+        layer.reference(input, activation: activation, residual: residual)
+    }
+
+    /// `layers` one after another by `conv`, each with `activation`, `residual` added to the last
+    /// one's output: a `ConvolutionChain` that runs no chain of its own.
+    static func oneByOne(
+        _ layers: [Conv2d], _ activation: Activation, _ input: Tensor, _ residual: Tensor?, _ threads: Int, conv: Convolution
+    ) -> Tensor {
+        layers.indices.reduce(input) { x, index in
+            conv(layers[index], x, activation, index == layers.count - 1 ? residual : nil, threads)
+        }
+    }
 
     /// The fast kernels on this CPU's instruction set (`CPUKernels.selected`).
     public static let optimized = optimized(cpu: .selected)
@@ -100,9 +111,7 @@ public struct KernelSet: Sendable {
                 if WinogradLaneChain.applies(layers, activation: activation, cpu: cpu, winograd: winograd) {
                     return WinogradLaneChain.run(layers, activation: activation, input, residual: residual, threads: threads, cpu: cpu)
                 }
-                return layers.indices.reduce(input) { x, index in
-                    conv(layers[index], x, activation, index == layers.count - 1 ? residual : nil, threads)
-                }
+                return oneByOne(layers, activation, input, residual, threads, conv: conv)
             },
             sigmoidGate: { ElementwiseKernels.sigmoidGate($0, $1, threads: $2, cpu: cpu) },
             gatedConvolution: { gatedConvolution($0, $1, $2, $3, $4, cpu) },

@@ -45,21 +45,19 @@ extension KernelSet {
     /// same kernels run.
     public func timed(into times: OperationTimes) -> KernelSet {
         let base = self
+        let conv: Convolution = { layer, input, activation, residual, threads in
+            times.measure(base.convolutionName(layer, activation: activation, residual: residual != nil)) {
+                base.conv(layer, input, activation, residual, threads)
+            }
+        }
         return KernelSet(
             name: name, cpu: cpu, winograd: winograd,
-            conv: { layer, input, activation, residual, threads in
-                times.measure(base.convolutionName(layer, activation: activation, residual: residual != nil)) {
-                    base.conv(layer, input, activation, residual, threads)
-                }
-            },
+            conv: conv,
             convChain: { layers, activation, input, residual, threads in
                 guard let cpu = base.cpu, WinogradLaneChain.applies(layers, activation: activation, cpu: cpu, winograd: base.winograd)
                 else {
                     // One by one, each timed as `conv` times it.
-                    let timedConv = self.timed(into: times).conv
-                    return layers.indices.reduce(input) { x, index in
-                        timedConv(layers[index], x, activation, index == layers.count - 1 ? residual : nil, threads)
-                    }
+                    return Self.oneByOne(layers, activation, input, residual, threads, conv: conv)
                 }
                 let name = "\(layers.count) x conv \(Self.shape(layers[0])), Winograd \(layers[0].winogradWeights!.tile) in lane order"
                 return times.measure(name + (residual == nil ? "" : " + residual")) {
