@@ -89,11 +89,19 @@ def x86_file(isa):
         w("        // pixels with AVX2 end in 8 of 24; a 16-channel 3x3 layer at 320x180, one thread, AMD EPYC")
         w("        // family 23 model 1: 7.16-7.23 -> 6.74-7.06 ms; 720 with AVX-512 in 16 of 64).")
         w(f"        const int vectors = (valid + {L - 1}) / {L};")
+    w("        // Only the first block of output channels at x0 prefetches the input rows ahead (`fetch_rows`):")
+    w("        // the later blocks read the same lines, which the first one's loads have just brought into L1,")
+    w("        // and their prefetches only took load slots. One kernel against the other, run by run in one")
+    w("        // process (AVX2-only AMD EPYC Zen 3), ms: 3x3 48 -> 48 at 320x180 0.92-0.99 of the time on")
+    w("        // one thread and 0.91-0.98 on two, 1x1 48 -> 48 0.86-0.92 and 0.81-0.89; 3x3 16 -> 16 0.95-1.0.")
     w(f"        for (int co = 0; co < args->out_channels; co += {BLOCK}) {{")
     w(f"            const int channels = args->out_channels - co < {BLOCK} ? args->out_channels - co : {BLOCK};")
     w(f"            const float *plane = args->input + x0, *wp = args->weights + co / {BLOCK} * block_weights;")
     for i, count in enumerate(counts):
-        call = f"conv_block_{isa['name']}{'' if count == V else f'_{count}'}(args, tap_count, prefetching, plane, wp, co, x0, valid, channels);"
+        block = f"conv_block_{isa['name']}{'' if count == V else f'_{count}'}"
+        fetching = f"{block}(args, tap_count, prefetching, 1, plane, wp, co, x0, valid, channels)"
+        reading = f"{block}(args, tap_count, prefetching, 0, plane, wp, co, x0, valid, channels)"
+        call = f"prefetching && co == 0 ? {fetching} : {reading};"
         if len(counts) == 1:
             w(f"            {call}")
         elif i == 0:
@@ -124,7 +132,7 @@ def conv_block(isa, V, attr):
     lines = []
     w = lines.append
     w(f"static inline __attribute__((always_inline)) {attr}")
-    w(f"void conv_block_{isa['name']}{suffix}(const vsr_conv_args *args, const int tap_count, const int prefetching, const float *plane,")
+    w(f"void conv_block_{isa['name']}{suffix}(const vsr_conv_args *args, const int tap_count, const int prefetching, const int fetch_rows, const float *plane,")
     w("                          const float *wp, const int co, const int x0, const int valid, const int channels) {")
     for j in range(BLOCK):
         w(f"    {isa['vec']} " + ", ".join(f"a{j}{k} = {isa['zero']}" for k in range(V)) + ";")
@@ -156,8 +164,9 @@ def conv_block(isa, V, attr):
     w("    }")
     w("    for (int c = 0; c < in_channels; c++, plane += stride) {")
     w("        // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher")
-    w("        // loses track of a few streams per input channel, and the loads then wait on L2 or L3.")
-    w("        if (prefetching) {")
+    w("        // loses track of a few streams per input channel, and the loads then wait on L2 or L3. Only the")
+    w("        // first block of output channels at a block's pixels does (`fetch_rows`; conv_row says why).")
+    w("        if (prefetching && fetch_rows) {")
     w("            for (int r = 0; r < (tap_count > 1 ? 3 : 1); r++) {")
     w("                const float *ahead = plane + taps[(tap_count - 1) * r / 2] + prefetch;")
     w("                __builtin_prefetch(ahead);")

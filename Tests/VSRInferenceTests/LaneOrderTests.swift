@@ -69,7 +69,12 @@ final class LaneOrderTests: XCTestCase {
         let activation = Activation.prelu((0..<channels).map { _ in Float.random(in: 0...0.5, using: &rng) })
         var cases = 0
         for tile in [WinogradTile.f4, .f6] {
-            for (height, width) in [(1, 1), (7, 13), (13, 64), (9, 65), (13, 96), (14, 97), (20, 191), (9, 200), (25, 61), (6, 289)] {
+            // 128 and 192: rows of whole groups (F(4x4)'s 64 pixels, F(6x6)'s 96) past the first, so that
+            // the last group's last tile lies inside the image and must read zeros on its right, not the
+            // next row's first pixels.
+            for (height, width) in [
+                (1, 1), (7, 13), (13, 64), (9, 65), (13, 96), (14, 97), (20, 191), (9, 200), (25, 61), (6, 289), (5, 128), (7, 192),
+            ] {
                 let input = Tensor.random(channels: channels, height: height, width: width, using: &rng)
                 let layers = winogradLayers(2, channels: channels, tile: tile, using: &rng)
                 let group = 16 * tile.size, rowFloats = ColumnOrder.lanes.rowFloats(width: width, tile: tile)
@@ -108,7 +113,7 @@ final class LaneOrderTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThanOrEqual(cases, 2 * 10 * 2)
+        XCTAssertGreaterThanOrEqual(cases, 2 * 12 * 2)
     }
 
     /// Three Winograd layers in a row with the input added to the last (RLFN's block), through
