@@ -30,8 +30,9 @@ void conv_block_baseline(const vsr_conv_args *args, const int tap_count, const i
     for (int c = 0; c < in_channels; c++, plane += stride) {
         // Fetch the first, middle and last taps' rows `prefetch` floats ahead: the hardware prefetcher
         // loses track of a few streams per input channel, and the loads then wait on L2 or L3. Only the
-        // first block of output channels at a block's pixels does (`fetch_rows`; conv_row says why).
-        if (prefetching && fetch_rows) {
+        // first block of output channels at a block's pixels does, when prefetching (`fetch_rows`;
+        // conv_row says why).
+        if (fetch_rows) {
             for (int r = 0; r < (tap_count > 1 ? 3 : 1); r++) {
                 const float *ahead = plane + taps[(tap_count - 1) * r / 2] + prefetch;
                 __builtin_prefetch(ahead);
@@ -162,7 +163,7 @@ void conv_row_baseline(const vsr_conv_args *args, const int tap_count, const int
         // Only the first block of output channels at x0 prefetches the input rows ahead (`fetch_rows`):
         // the later blocks read the same lines, which the first one's loads have just brought into L1,
         // and their prefetches only took load slots. One kernel against the other, run by run in one
-        // process (AVX2-only AMD EPYC Zen 3), ms: 3x3 48 -> 48 at 320x180 0.92-0.99 of the time on
+        // process (AVX2-only AMD EPYC Zen 3): 3x3 48 -> 48 at 320x180 0.92-0.99 of the time on
         // one thread and 0.91-0.98 on two, 1x1 48 -> 48 0.86-0.92 and 0.81-0.89; 3x3 16 -> 16 0.95-1.0.
         for (int co = 0; co < args->out_channels; co += 4) {
             const int channels = args->out_channels - co < 4 ? args->out_channels - co : 4;
