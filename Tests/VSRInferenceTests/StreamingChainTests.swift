@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import XCTest
 
 @testable import VSRInference
@@ -63,6 +65,44 @@ final class StreamingChainTests: XCTestCase {
                             "\(channels) channels, \(kernels.name) at \(height)x\(width), \(threads) threads")
                     }
                 }
+            }
+        }
+    }
+
+    /// A thread count gives the same bits in every run, however the threads met: the streamed chain's
+    /// threads claim rows until they meet, wherever the cores' speeds put that, and every row comes
+    /// out as on one thread (the direct kernel's rows do not depend on who computes them); the band
+    /// chain cuts its slabs at fixed rows (a cut that moved from run to run would change the rows
+    /// near it in the last bits, as each slab's tiles start at its own top). Runs are repeated with a busy thread beside them, so that
+    /// the streamed threads meet at different rows. Resumed jobs promise the uninterrupted run's bytes.
+    func testOutputDoesNotDependOnWhereThreadsMeet() throws {
+        var rng = SeededGenerator(seed: 24)
+        let narrow = try PlainSR.random(colors: 1, scale: 2, channels: 8, hidden: 3, act: "prelu", using: &rng)
+        let wide = try PlainSR.random(colors: 1, scale: 2, channels: 16, hidden: 3, act: "prelu", using: &rng)
+        // 180x200: 2.3 MB a 16-channel activation, which runs band by band (`minimumActivationBytes`).
+        let input = Tensor.random(channels: 1, height: 180, width: 200, range: 0...1, using: &rng)
+        XCTAssertTrue(narrow.streamsRows(with: .optimized))
+        XCTAssertTrue(
+            try XCTUnwrap(WinogradBandChain(convs: wide.convs, activations: wide.activations, scale: 2, kernels: .optimized)).runsBands(
+                height: 180, width: 200))
+        let oneThread = try narrow.forward(input, context: InferenceContext(kernels: .optimized, threads: 1))
+        let firstWide = try wide.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))
+        let stop = Atomic<Bool>(false)
+        for round in 0..<6 {
+            // Every other round with a thread spinning beside the forward passes.
+            let busy = round % 2 == 1 ? Thread { while !stop.load(ordering: .relaxed) {} } : nil
+            busy?.start()
+            for threads in [2, 3] {
+                let streamed = try narrow.forward(input, context: InferenceContext(kernels: .optimized, threads: threads))
+                XCTAssertTrue(
+                    streamed.data == oneThread.data, "streamed, \(threads) threads, round \(round): bits differ from one thread's")
+            }
+            let banded = try wide.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))
+            XCTAssertTrue(banded.data == firstWide.data, "Winograd, 2 threads, round \(round): bits differ from the first run's")
+            if let busy {
+                stop.store(true, ordering: .relaxed)
+                while !busy.isFinished { usleep(100) }
+                stop.store(false, ordering: .relaxed)
             }
         }
     }
