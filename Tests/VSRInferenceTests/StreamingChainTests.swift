@@ -73,8 +73,9 @@ final class StreamingChainTests: XCTestCase {
     /// threads claim rows until they meet, wherever the cores' speeds put that, and every row comes
     /// out as on one thread (the direct kernel's rows do not depend on who computes them); the band
     /// chain cuts its slabs at fixed rows (a cut that moved from run to run would change the rows
-    /// near it in the last bits, as each slab's tiles start at its own top). Runs are repeated with a busy thread beside them, so that
-    /// the streamed threads meet at different rows. Resumed jobs promise the uninterrupted run's bytes.
+    /// near it in the last bits, as each slab's tiles start at its own top). Every other round runs
+    /// with a busy thread beside it, so that the streamed threads meet at different rows. Resumed
+    /// jobs promise the uninterrupted run's bytes.
     func testOutputDoesNotDependOnWhereThreadsMeet() throws {
         var rng = SeededGenerator(seed: 24)
         let narrow = try PlainSR.random(colors: 1, scale: 2, channels: 8, hidden: 3, act: "prelu", using: &rng)
@@ -87,11 +88,16 @@ final class StreamingChainTests: XCTestCase {
                 height: 180, width: 200))
         let oneThread = try narrow.forward(input, context: InferenceContext(kernels: .optimized, threads: 1))
         let firstWide = try wide.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))
-        let stop = Atomic<Bool>(false)
         for round in 0..<6 {
-            // Every other round with a thread spinning beside the forward passes.
-            let busy = round % 2 == 1 ? Thread { while !stop.load(ordering: .relaxed) {} } : nil
-            busy?.start()
+            let stop = Atomic<Bool>(false), stopped = DispatchSemaphore(value: 0)
+            if round % 2 == 1 {
+                Thread {
+                    while !stop.load(ordering: .relaxed) {}
+                    stopped.signal()
+                }.start()
+            } else {
+                stopped.signal()
+            }
             for threads in [2, 3] {
                 let streamed = try narrow.forward(input, context: InferenceContext(kernels: .optimized, threads: threads))
                 XCTAssertTrue(
@@ -99,11 +105,8 @@ final class StreamingChainTests: XCTestCase {
             }
             let banded = try wide.forward(input, context: InferenceContext(kernels: .optimized, threads: 2))
             XCTAssertTrue(banded.data == firstWide.data, "Winograd, 2 threads, round \(round): bits differ from the first run's")
-            if let busy {
-                stop.store(true, ordering: .relaxed)
-                while !busy.isFinished { usleep(100) }
-                stop.store(false, ordering: .relaxed)
-            }
+            stop.store(true, ordering: .relaxed)
+            stopped.wait()
         }
     }
 
